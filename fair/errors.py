@@ -1,0 +1,28 @@
+"""Errors a user can cause: a dotted code and a translated message.
+
+The websocket answers {"type": "error", "code": e.code, "message": e.message};
+the API answers 4xx with the same code.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    status = 400
+
+    def __init__(self, code: str, message: str | None = None, **params):
+        self.code = code
+        self.params = params
+        self.message = str(message) if message is not None else code
+        super().__init__(self.message)
+
+    def as_dict(self) -> dict:
+        return {"type": "error", "code": self.code, "message": self.message}
+
+
+class PermissionDenied(DomainError):
+    status = 403
+
+
+class NotFound(DomainError):
+    status = 404

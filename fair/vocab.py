@@ -1,0 +1,163 @@
+"""The fixed vocabularies: certifications, meeting languages, countries.
+
+One list each, in code. Values from a CSV or a form are normalised here
+(case, spaces, dashes) and anything not in the list is refused with a
+message that says what is accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pycountry
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# code: (name, markets where buyers commonly require it; empty = any market)
+CERTIFICATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "FDA": ("US Food and Drug Administration registration", ("US",)),
+    "USDA_ORGANIC": ("USDA Organic", ("US",)),
+    "UL": ("UL safety listing", ("US", "CA")),
+    "FCC": ("FCC equipment authorisation", ("US",)),
+    "CE": ("CE marking", ("DE", "FR", "IT", "ES", "NL", "PL", "SE", "BE", "AT", "IE", "PT", "DK", "FI")),
+    "UKCA": ("UK Conformity Assessed", ("GB",)),
+    "EU_ORGANIC": ("EU organic logo", ("DE", "FR", "IT", "ES", "NL")),
+    "CPNP": ("EU Cosmetic Products Notification", ("DE", "FR", "IT", "ES", "NL")),
+    "REACH": ("EU REACH registration", ()),
+    "ROHS": ("RoHS compliance", ()),
+    "NMPA": ("China National Medical Products Administration", ("CN",)),
+    "CCC": ("China Compulsory Certificate", ("CN",)),
+    "CIQ": ("China customs food registration (GACC)", ("CN",)),
+    "PMDA": ("Japan PMDA approval", ("JP",)),
+    "PSE": ("Japan PSE electrical safety mark", ("JP",)),
+    "JAS": ("Japanese Agricultural Standard", ("JP",)),
+    "KC": ("Korea Certification mark", ("KR",)),
+    "MFDS": ("Korea Ministry of Food and Drug Safety", ("KR",)),
+    "HALAL": ("Halal certificate", ("ID", "MY", "AE", "SA", "QA", "KW", "BH", "OM", "BN", "PK", "BD")),
+    "BPOM": ("Indonesia BPOM registration", ("ID",)),
+    "SNI": ("Indonesia national standard (SNI)", ("ID",)),
+    "SIRIM": ("Malaysia SIRIM certification", ("MY",)),
+    "FDA_TH": ("Thai FDA registration", ("TH",)),
+    "VFA": ("Vietnam Food Administration registration", ("VN",)),
+    "CR": ("Vietnam CR conformity mark", ("VN",)),
+    "SFDA": ("Saudi Food and Drug Authority", ("SA",)),
+    "SASO": ("Saudi SASO conformity", ("SA",)),
+    "GSO": ("Gulf conformity (G mark)", ("AE", "SA", "QA", "KW", "BH", "OM")),
+    "ESMA": ("UAE ESMA conformity", ("AE",)),
+    "TGA": ("Australia Therapeutic Goods Administration", ("AU",)),
+    "HEALTH_CANADA": ("Health Canada licence", ("CA",)),
+    "ANVISA": ("Brazil ANVISA registration", ("BR",)),
+    "CDSCO": ("India CDSCO registration", ("IN",)),
+    "BIS": ("Bureau of Indian Standards", ("IN",)),
+    "KOSHER": ("Kosher certificate", ()),
+    "VEGAN": ("Vegan certificate", ()),
+    "ORGANIC": ("Organic certificate", ()),
+    "GMP": ("Good Manufacturing Practice", ()),
+    "CGMP": ("Cosmetic GMP (ISO 22716)", ()),
+    "HACCP": ("HACCP food safety", ()),
+    "BRC": ("BRCGS food safety", ()),
+    "FSSC22000": ("FSSC 22000", ()),
+    "ISO9001": ("ISO 9001 quality management", ()),
+    "ISO13485": ("ISO 13485 medical devices quality", ()),
+    "ISO14001": ("ISO 14001 environmental management", ()),
+    "ISO22000": ("ISO 22000 food safety", ()),
+    "ISO22716": ("ISO 22716 cosmetics GMP", ()),
+    "ISO45001": ("ISO 45001 occupational health and safety", ()),
+    "MDR": ("EU Medical Device Regulation", ("DE", "FR", "IT", "ES", "NL")),
+    "OEKO_TEX": ("OEKO-TEX Standard 100", ()),
+    "GOTS": ("Global Organic Textile Standard", ()),
+    "FSC": ("Forest Stewardship Council", ()),
+    "EN71": ("EN 71 toy safety", ("DE", "FR", "IT", "ES", "NL")),
+    "ASTM_F963": ("ASTM F963 toy safety", ("US",)),
+    "CPSIA": ("US CPSIA children's product compliance", ("US",)),
+    "BSCI": ("amfori BSCI social compliance", ()),
+    "SEDEX": ("Sedex SMETA social audit", ()),
+    "LEAPING_BUNNY": ("Leaping Bunny cruelty-free", ()),
+    "ECOCERT": ("Ecocert / COSMOS", ()),
+}
+
+# Common spellings met in spreadsheets, mapped to the code.
+_CERT_ALIASES = {
+    "ISO 13485": "ISO13485",
+    "OEKOTEX": "OEKO_TEX",
+    "GACC": "CIQ",
+    "COSMOS": "ECOCERT",
+    "CRUELTY_FREE": "LEAPING_BUNNY",
+    "ISO 22716": "ISO22716",
+    "HEALTHCANADA": "HEALTH_CANADA",
+    "USDAORGANIC": "USDA_ORGANIC",
+    "EUORGANIC": "EU_ORGANIC",
+}
+
+
+def normalise_certification(value: str) -> str:
+    """'iso 13485' -> 'ISO13485', 'Oeko-Tex' -> 'OEKO_TEX'; raises for unknown codes."""
+    raw = str(value).strip().upper()
+    code = re.sub(r"[\s\-/.]+", "_", raw)
+    for candidate in (code, code.replace("_", ""), raw, _CERT_ALIASES.get(raw), _CERT_ALIASES.get(code)):
+        if candidate in CERTIFICATIONS:
+            return candidate
+        if candidate in _CERT_ALIASES:
+            return _CERT_ALIASES[candidate]
+    raise ValidationError(
+        _("%(value)s is not a known certification (known: %(known)s)."),
+        code="certification.unknown",
+        params={"value": value, "known": ", ".join(CERTIFICATIONS)},
+    )
+
+
+def certification_name(code: str) -> str:
+    return CERTIFICATIONS.get(code, (code, ()))[0]
+
+
+def certifications_for_market(country: str) -> list[str]:
+    """The certifications buyers in this market commonly require."""
+    return [code for code, (_name, markets) in CERTIFICATIONS.items() if country in markets]
+
+
+@cache
+def _languages() -> dict[str, str]:
+    return {lang.alpha_2: lang.name for lang in pycountry.languages if hasattr(lang, "alpha_2")}
+
+
+def normalise_language(value: str) -> str:
+    """An ISO 639-1 code in lower case: 'EN' -> 'en', 'zh-Hans' -> 'zh'."""
+    code = str(value).strip().lower().replace("_", "-").split("-")[0]
+    if code not in _languages():
+        raise ValidationError(
+            _("%(value)s is not an ISO 639-1 language code (e.g. ko, en, zh, ja, vi, id)."),
+            code="language.unknown",
+            params={"value": value},
+        )
+    return code
+
+
+def language_name(code: str) -> str:
+    return _languages().get(code, code)
+
+
+@cache
+def _countries() -> frozenset[str]:
+    return frozenset(c.alpha_2 for c in pycountry.countries)
+
+
+def normalise_country(value: str) -> str:
+    """An ISO 3166-1 alpha-2 code in upper case: 'jp' -> 'JP'."""
+    code = str(value).strip().upper()
+    if code not in _countries():
+        raise ValidationError(
+            _("%(value)s is not an ISO 3166-1 alpha-2 country code (e.g. US, CN, JP, VN, ID, KR)."),
+            code="country.unknown",
+            params={"value": value},
+        )
+    return code
+
+
+def normalise_list(values, normalise) -> list[str]:
+    """Normalise each value, drop duplicates, keep the order."""
+    seen: dict[str, None] = {}
+    for value in values:
+        if str(value).strip():
+            seen.setdefault(normalise(value), None)
+    return list(seen)

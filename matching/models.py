@@ -1,0 +1,1 @@
+"""Left small until its issue lands."""
