@@ -1,0 +1,27 @@
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture
+def small_fair(db):
+    """One fair, two halls, three published booths (one draft), staff, a buyer, an organizer, an interpreter."""
+    f = factories.fair(slug="demo-expo")
+    beauty = factories.hall(f, name="Beauty & Cosmetics", chapters=("33", "34"), slug="beauty")
+    food = factories.hall(f, name="Food & Beverage", chapters=("19", "20", "21"), slug="food")
+    cosmetics = factories.booth(f, hall=beauty, company_obj=factories.company(name="Seoul Glow Co."),
+                                hs_codes=("3304",), target_markets=["JP", "US"])
+    snacks = factories.booth(f, hall=food, company_obj=factories.company(name="Busan Snacks"), hs_codes=("1905",))
+    draft = factories.booth(f, hall=beauty, company_obj=factories.company(name="Hidden Draft Ltd"),
+                            status="draft")
+    factories.product(cosmetics, name="Snail repair cream", hs_code="330499")
+    factories.product(snacks, name="Seaweed chips", hs_code="190590")
+    return {
+        "fair": f,
+        "halls": {"beauty": beauty, "food": food},
+        "booths": {"cosmetics": cosmetics, "snacks": snacks, "draft": draft},
+        "staff": factories.staff(cosmetics),
+        "buyer": factories.buyer(f),
+        "organizer": factories.participant(f, "organizer"),
+        "interpreter": factories.participant(f, "interpreter", languages=["ko", "ja"]),
+    }
