@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fair.models import Company, Fair, Hall, validate_countries, validate_hs_codes
+
+LIVE_STATUS_CHOICES = [("on_duty", _("Staff on duty")), ("away", _("Away")), ("live", _("Live broadcast"))]
 
 validate_currency = RegexValidator(r"^[A-Z]{3}$", _("Use an ISO 4217 currency code, e.g. USD."))
 
@@ -31,6 +34,9 @@ class Booth(models.Model):
         help_text=_("Countries the exhibitor wants to sell to; empty means any."),
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    # The live booth: set by its staff over the booth websocket (see docs/booth-protocol.md).
+    live_status = models.CharField(_("live status"), max_length=12, choices=LIVE_STATUS_CHOICES, default="away")
+    stream_url = models.URLField(_("live stream link"), blank=True, max_length=500)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -88,3 +94,105 @@ class Product(models.Model):
         from fair.hs import validate_hs_code
 
         self.hs_code = validate_hs_code(self.hs_code)
+
+
+# --- the live booth: status, chat, knocks, bookmarks ---------------------------------
+
+
+class Knock(models.Model):
+    """A buyer asking for a staff member's attention; the first staff member to answer opens a private chat."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ANSWERED = "answered", _("Answered")
+        MISSED = "missed", _("Missed")
+
+    booth = models.ForeignKey(Booth, on_delete=models.CASCADE, related_name="knocks")
+    buyer = models.ForeignKey("fair.Participant", on_delete=models.CASCADE, related_name="knocks")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("knocked at"))
+    answered_by = models.ForeignKey(
+        "fair.Participant", null=True, blank=True, on_delete=models.SET_NULL, related_name="knocks_answered"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    missed_at = models.DateTimeField(_("missed at"), null=True, blank=True)
+    message = models.TextField(_("message left by the buyer"), blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("knock")
+        verbose_name_plural = _("knocks")
+        constraints = [
+            # One open knock per buyer and booth: knocking twice does not ring twice.
+            models.UniqueConstraint(
+                fields=["booth", "buyer"], condition=Q(status="pending"), name="knock_one_pending_per_buyer"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="answered", answered_by__isnull=False, answered_at__isnull=False)
+                | ~Q(status="answered"),
+                name="knock_answered_has_who_and_when",
+            ),
+        ]
+        indexes = [models.Index(fields=["booth", "status", "created_at"], name="knock_booth_status_at")]
+
+    def __str__(self):
+        return f"knock {self.pk} {self.status} buyer {self.buyer_id} -> booth {self.booth_id}"
+
+
+class ChatMessage(models.Model):
+    """A chat line in a booth: public (knock is null) or in the private thread a knock opened."""
+
+    booth = models.ForeignKey(Booth, on_delete=models.CASCADE, related_name="chat_messages")
+    knock = models.ForeignKey(
+        Knock, null=True, blank=True, on_delete=models.CASCADE, related_name="messages",
+        help_text=_("Set for the private thread between the knocking buyer and the booth's staff."),
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author_name = models.CharField(_("shown as"), max_length=200)
+    author_is_staff = models.BooleanField(default=False)
+    body = models.TextField(_("message"), max_length=2000)
+    created_at = models.DateTimeField(_("sent at"))
+    hidden = models.BooleanField(_("hidden"), default=False)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("chat message")
+        verbose_name_plural = _("chat messages")
+        indexes = [models.Index(fields=["booth", "knock", "id"], name="chat_booth_thread_id")]
+
+    def __str__(self):
+        return f"{self.author_name}: {self.body[:40]}"
+
+
+class Bookmark(models.Model):
+    """A buyer keeping a booth or a product for later."""
+
+    participant = models.ForeignKey("fair.Participant", on_delete=models.CASCADE, related_name="bookmarks")
+    booth = models.ForeignKey(Booth, null=True, blank=True, on_delete=models.CASCADE, related_name="bookmarks")
+    product = models.ForeignKey(
+        Product, null=True, blank=True, on_delete=models.CASCADE, related_name="bookmarks"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("bookmark")
+        verbose_name_plural = _("bookmarks")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(booth__isnull=False, product__isnull=True) | Q(booth__isnull=True, product__isnull=False),
+                name="bookmark_booth_xor_product",
+            ),
+            models.UniqueConstraint(
+                fields=["participant", "booth"], condition=Q(booth__isnull=False), name="bookmark_booth_once"
+            ),
+            models.UniqueConstraint(
+                fields=["participant", "product"], condition=Q(product__isnull=False), name="bookmark_product_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"bookmark {self.participant_id} -> {self.booth_id or self.product_id}"
