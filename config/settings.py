@@ -137,11 +137,24 @@ USING_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.p
 
 # --- redis: channel layer, cache, job broker ---------------------------------
 REDIS_URL = env("REDIS_URL", "")
+CHANNELS_PREFIX = env("CHANNELS_PREFIX", "tradefair")
+# redis-py settings chosen on purpose, not left to the library's defaults (redis-py 8 changed them:
+# a 5 s socket timeout equal to channels_redis's blocking pop, and a pool capped at 100 that raises).
+# No read timeout on idle sockets, TCP keepalive, a health check before reusing an idle connection.
+# Tested in tests/exhibitors/test_redis_client.py.
+REDIS_CLIENT_OPTIONS = {
+    "socket_timeout": None,
+    "socket_connect_timeout": 5,
+    "socket_keepalive": True,
+    "health_check_interval": 30,
+    "retry_on_timeout": True,
+    "max_connections": int(env("REDIS_MAX_CONNECTIONS", "10000")),
+}
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env("CHANNELS_PREFIX", "tradefair")},
+            "CONFIG": {"hosts": [{"address": REDIS_URL, **REDIS_CLIENT_OPTIONS}], "prefix": CHANNELS_PREFIX},
         }
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -205,6 +218,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# In development static files come from the finders; no collected STATIC_ROOT is needed.
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- auth and accounts ---------------------------------------------------------
 AUTH_USER_MODEL = "fair.User"
@@ -226,7 +241,8 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", "optional")
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
-ACCOUNT_FORMS = {"signup": "frontend.forms.SignupForm"}
+# allauth builds its sign-up form on this class (time zone and language); ACCOUNT_FORMS would replace it.
+ACCOUNT_SIGNUP_FORM_CLASS = "frontend.forms.SignupForm"
 
 # --- e-mail ----------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Tradefair <noreply@tradefair.localhost>")
@@ -260,6 +276,7 @@ TIME_ZONE = "UTC"
 # --- REST API ----------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "fair.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],

@@ -3,18 +3,28 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
 
-from fair.api import router as fair_router
+from exhibitors import api as exhibitors_api
+from fair import api as fair_api
 from fair.health import healthz
+from frontend import views as frontend_views
+
+# One router for the REST API; each domain app registers its own viewsets.
+api_router = DefaultRouter()
+fair_api.register(api_router)
+exhibitors_api.register(api_router)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    # The language switcher: Django's set_language, which also saves the choice on a signed-in user.
+    path("i18n/setlang/", frontend_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/", include(fair_router.urls)),
+    path("api/", include(api_router.urls)),
     path("", include("frontend.urls")),
 ]
 

@@ -4,9 +4,14 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from fair.models import User
+
 
 def time_zone_choices():
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
+    zones = sorted(
+        name for name in zoneinfo.available_timezones() if "/" in name and not name.startswith("Etc/")
+    )
+    return [("UTC", "UTC")] + [(name, name.replace("_", " ")) for name in zones]
 
 
 class SignupForm(forms.Form):
@@ -19,3 +24,14 @@ class SignupForm(forms.Form):
         user.time_zone = self.cleaned_data["time_zone"]
         user.language = self.cleaned_data["language"]
         user.save(update_fields=["time_zone", "language"])
+
+
+class ProfileForm(forms.ModelForm):
+    """What a signed-in user sets for themselves: name, time zone and language."""
+
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "time_zone", "language"]
+        labels = {"first_name": _("First name"), "last_name": _("Last name"), "language": _("Language")}

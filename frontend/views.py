@@ -1,5 +1,109 @@
-from django.shortcuts import render
+"""The pages. Thin: parse the request, read through fair.selectors, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import check_for_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
+
+from fair import selectors
+from frontend.forms import ProfileForm
+
+BOOTHS_PER_PAGE = 12
+
+
+def _fair_or_404(slug: str):
+    fair = selectors.fair_get(slug=slug)
+    if fair is None:
+        raise Http404(_("No fair has this address."))
+    return fair
 
 
 def home(request):
-    return render(request, "frontend/home.html")
+    """Signed in: what this user does at which fair. Anonymous: the fairs."""
+    if not request.user.is_authenticated:
+        return render(request, "frontend/site_home.html", {"fairs": selectors.fair_list()})
+    dashboard = selectors.user_dashboard(user=request.user)
+    return render(request, "frontend/home.html", {"dash": dashboard})
+
+
+def fair_list(request):
+    return render(request, "frontend/site_home.html", {"fairs": selectors.fair_list()})
+
+
+def fair_home(request, fair_slug: str):
+    fair = _fair_or_404(fair_slug)
+    opens_at, closes_at = selectors.fair_opening(fair)
+    context = {
+        "fair": fair,
+        "opens_at": opens_at,
+        "closes_at": closes_at,
+        "halls": selectors.fair_halls_with_counts(fair=fair),
+        "participations": selectors.user_participations_in_fair(user=request.user, fair=fair),
+    }
+    return render(request, "frontend/fair_home.html", context)
+
+
+def hall_list(request, fair_slug: str):
+    fair = _fair_or_404(fair_slug)
+    return render(
+        request,
+        "frontend/hall_list.html",
+        {"fair": fair, "halls": selectors.fair_halls_with_counts(fair=fair)},
+    )
+
+
+def hall_detail(request, fair_slug: str, hall_slug: str):
+    fair = _fair_or_404(fair_slug)
+    hall = selectors.hall_get(fair=fair, slug=hall_slug)
+    if hall is None:
+        raise Http404(_("This fair has no such hall."))
+    page = Paginator(selectors.hall_booths_published(hall=hall), BOOTHS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "frontend/hall_detail.html", {"fair": fair, "hall": hall, "page": page})
+
+
+def booth_detail(request, fair_slug: str, booth_id: int):
+    fair = _fair_or_404(fair_slug)
+    booth = selectors.booth_get_for_viewer(fair=fair, booth_id=booth_id, user=request.user)
+    if booth is None:
+        raise Http404(_("No published booth has this address."))
+    context = {
+        "fair": fair,
+        "booth": booth,
+        "products": booth.products.all(),
+        "is_staff_of_booth": selectors.booth_is_staffed_by(booth=booth, user=request.user),
+    }
+    return render(request, "frontend/booth_detail.html", context)
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        # The middleware has already activated the old language for this request;
+        # the redirect renders the next page in the new one.
+        messages.success(request, _("Your settings are saved."))
+        return redirect("profile")
+    return render(request, "frontend/profile.html", {"form": form})
+
+
+@require_POST
+def set_language(request):
+    """Django's set_language, which also saves the choice on a signed-in user."""
+    response = django_set_language(request)
+    code = request.POST.get("language")
+    if request.user.is_authenticated and code and check_for_language(code):
+        known = {c for c, _name in request.user._meta.get_field("language").choices}
+        if code in known and request.user.language != code:
+            request.user.language = code
+            request.user.save(update_fields=["language"])
+    return response

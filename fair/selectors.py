@@ -1,0 +1,196 @@
+"""Reads for the pages: fairs, halls, booths and who takes part in what.
+
+Only published booths are public. A draft booth is visible to its own staff
+and to the organizers of its fair (approved participations only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from exhibitors.models import Booth, Product
+from fair.models import Fair, Hall, Participant, SourcingProfile, User
+
+Role = Participant.Role
+Status = Participant.Status
+
+
+# --- fairs -------------------------------------------------------------------------------
+
+
+def fair_list() -> QuerySet[Fair]:
+    return Fair.objects.all()
+
+
+def fair_list_open_for_registration() -> QuerySet[Fair]:
+    return Fair.objects.filter(registration_open=True)
+
+
+def fair_get(*, slug: str) -> Fair | None:
+    return Fair.objects.filter(slug=slug).first()
+
+
+def fair_opening(fair: Fair) -> tuple[datetime, datetime]:
+    """The fair's first and last meeting moment as aware datetimes (in the fair's zone)."""
+    zone = fair.zone
+    return (
+        datetime.combine(fair.starts_on, fair.day_start, tzinfo=zone),
+        datetime.combine(fair.ends_on, fair.day_end, tzinfo=zone),
+    )
+
+
+def fair_halls_with_counts(*, fair: Fair) -> QuerySet[Hall]:
+    """The fair's halls, each with `booth_count`: its published booths."""
+    return Hall.objects.filter(fair=fair).annotate(
+        booth_count=Count("booths", filter=Q(booths__status=Booth.Status.PUBLISHED))
+    )
+
+
+def hall_get(*, fair: Fair, slug: str) -> Hall | None:
+    return Hall.objects.filter(fair=fair, slug=slug).first()
+
+
+# --- booths ------------------------------------------------------------------------------
+
+
+def hall_booths_published(*, hall: Hall) -> QuerySet[Booth]:
+    return (
+        Booth.objects.filter(hall=hall, status=Booth.Status.PUBLISHED)
+        .select_related("company")
+        .order_by("company__name", "id")
+    )
+
+
+def user_can_see_drafts_of(*, user: User, booth: Booth) -> bool:
+    """Staff of this booth and organizers of its fair may see it while it is a draft."""
+    if not user.is_authenticated:
+        return False
+    return Participant.objects.filter(
+        Q(role=Role.ORGANIZER, fair_id=booth.fair_id) | Q(role=Role.EXHIBITOR, booth_id=booth.pk),
+        user=user,
+        status=Status.APPROVED,
+    ).exists()
+
+
+def booth_get_for_viewer(*, fair: Fair, booth_id: int, user: User) -> Booth | None:
+    """The booth with its company, hall and products, or None when this viewer may not see it."""
+    booth = (
+        Booth.objects.filter(fair=fair, pk=booth_id)
+        .select_related("company", "hall", "fair")
+        .prefetch_related(Prefetch("products", queryset=Product.objects.order_by("position", "name")))
+        .first()
+    )
+    if booth is None:
+        return None
+    if booth.is_published or user_can_see_drafts_of(user=user, booth=booth):
+        return booth
+    return None
+
+
+def booth_is_staffed_by(*, booth: Booth, user: User) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Participant.objects.filter(
+        user=user, booth=booth, role=Role.EXHIBITOR, status=Status.APPROVED
+    ).exists()
+
+
+# --- participation -------------------------------------------------------------------------
+
+
+def user_participations(*, user: User) -> QuerySet[Participant]:
+    return (
+        Participant.objects.filter(user=user)
+        .select_related("fair", "booth", "booth__company", "booth__hall", "company")
+        .order_by("fair__starts_on", "fair__name", "role")
+    )
+
+
+def user_participations_in_fair(*, user: User, fair: Fair) -> list[Participant]:
+    """This user's participations in this fair (any status), with their booths."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Participant.objects.filter(user=user, fair=fair)
+        .select_related("booth", "booth__company")
+        .order_by("role")
+    )
+
+
+@dataclass
+class OrganizerFair:
+    fair: Fair
+    booths: int
+    published_booths: int
+    buyers: int
+    pending: int
+
+
+@dataclass
+class Dashboard:
+    """What the role-aware home page shows a signed-in user."""
+
+    organizing: list[OrganizerFair] = field(default_factory=list)
+    staffing: list[Participant] = field(default_factory=list)
+    buying: list[Participant] = field(default_factory=list)
+    interpreting: list[Participant] = field(default_factory=list)
+    pending: list[Participant] = field(default_factory=list)
+    open_fairs: list[Fair] = field(default_factory=list)
+
+    @property
+    def has_roles(self) -> bool:
+        return bool(self.organizing or self.staffing or self.buying or self.interpreting)
+
+
+def user_dashboard(*, user: User) -> Dashboard:
+    dash = Dashboard()
+    participations = list(
+        user_participations(user=user).prefetch_related(
+            Prefetch("sourcing", queryset=SourcingProfile.objects.all())
+        )
+    )
+    organized_ids = []
+    for p in participations:
+        if p.status != Status.APPROVED:
+            if p.status == Status.PENDING:
+                dash.pending.append(p)
+            continue
+        if p.role == Role.ORGANIZER:
+            organized_ids.append(p.fair_id)
+        elif p.role == Role.EXHIBITOR:
+            dash.staffing.append(p)
+        elif p.role == Role.BUYER:
+            dash.buying.append(p)
+        elif p.role == Role.INTERPRETER:
+            dash.interpreting.append(p)
+    if organized_ids:
+        booth_counts = Fair.objects.filter(pk__in=organized_ids).annotate(
+            n_booths=Count("booths", distinct=True),
+            n_published=Count("booths", filter=Q(booths__status=Booth.Status.PUBLISHED), distinct=True),
+        )
+        people = dict(
+            (row["pk"], row)
+            for row in Fair.objects.filter(pk__in=organized_ids)
+            .annotate(
+                n_buyers=Count("participants", filter=Q(participants__role=Role.BUYER), distinct=True),
+                n_pending=Count("participants", filter=Q(participants__status=Status.PENDING), distinct=True),
+            )
+            .values("pk", "n_buyers", "n_pending")
+        )
+        dash.organizing = [
+            OrganizerFair(
+                fair=f,
+                booths=f.n_booths,
+                published_booths=f.n_published,
+                buyers=people[f.pk]["n_buyers"],
+                pending=people[f.pk]["n_pending"],
+            )
+            for f in booth_counts
+        ]
+    if not dash.has_roles:
+        taken = {p.fair_id for p in participations}
+        dash.open_fairs = [f for f in fair_list_open_for_registration() if f.pk not in taken]
+    return dash
