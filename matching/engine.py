@@ -1,0 +1,973 @@
+"""The matching engine: pure numpy/scipy/scikit-learn, no ORM.
+
+It takes rows (``fair.dataset`` ExhibitorRow / BuyerRow / InteractionRow, or any object
+with the same attributes) and answers three questions from one fitted model:
+exhibitors for a buyer, buyers for an exhibitor, and markets for an HS code.
+
+A pair (buyer, exhibitor) is described by a small vector of signals, computed for a
+whole block of pairs at once with sparse products:
+
+- content: HS codes matched at 6 digits / heading / chapter, the buyer's country
+  among the exhibitor's target markets (empty = any), required certifications held
+  or missing, certifications the buyer's market commonly requires (the exhibitor's
+  side of the match), a shared meeting language, TF-IDF similarity of the texts;
+- behaviour: PureSVD on the weighted buyer x exhibitor matrix (stronger interactions
+  weigh more), and "segment" affinity: where buyers sourcing the same chapter /
+  heading or coming from the same country went; popularity.
+
+Two logistic regressions blend the signals: one for buyers with behaviour, one for
+cold-start buyers. They learn from outcomes: the latest strong interaction of some
+buyers (or all interactions of others, to mimic a cold start) is held out of the
+behaviour matrices and becomes the label, with negatives sampled from exhibitors the
+buyer never touched. Hard mismatches (a missing required certification, a market the
+exhibitor does not target) always lower the score and are reported as reasons.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+import sklearn
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import normalize
+
+from fair import hs, vocab
+from fair.dataset import INTERACTION_KINDS
+
+FORMAT = "tradefair-matching"
+FORMAT_VERSION = 1
+
+# How much each kind of interaction says about interest.
+KIND_WEIGHTS = {
+    "booth_visit": 1.0,
+    "product_view": 1.5,
+    "chat": 3.0,
+    "meeting_request": 5.0,
+    "meeting_held": 8.0,
+    "deal": 12.0,
+}
+KIND_LEVEL = {kind: i for i, kind in enumerate(INTERACTION_KINDS)}
+POSITIVE_LEVEL = KIND_LEVEL["meeting_request"]  # a pair that got this far is a positive label
+MET_LEVEL = KIND_LEVEL["meeting_held"]  # the two sides have met
+
+FEATURES = (
+    "hs_exact",
+    "hs_heading",
+    "hs_chapter",
+    "hs_focus",
+    "market_listed",
+    "market_any",
+    "market_excluded",
+    "certs_held",
+    "certs_missing",
+    "market_certs",
+    "language_shared",
+    "text",
+    "collab",
+    "segment_chapter",
+    "segment_heading",
+    "segment_country",
+    "popularity",
+)
+F = {name: i for i, name in enumerate(FEATURES)}
+HARD = ("market_excluded", "certs_missing")  # hard mismatches: never a positive weight
+HARD_PENALTY = 1.5  # logit units taken off per hard mismatch, on top of the learned weight
+
+MARK_MUST_MEET, MARK_INTERESTED, MARK_NO_THANKS = "must_meet", "interested", "no_thanks"
+MARKS = (MARK_MUST_MEET, MARK_INTERESTED, MARK_NO_THANKS)
+MUST_MEET_BOOST = 20.0
+INTERESTED_BOOST = 2.0
+ALREADY_MET_PENALTY = 6.0
+
+
+class MatchingError(ValueError):
+    """Input the engine cannot work with (unknown ids, bad kinds, an artifact we did not write)."""
+
+
+@dataclass(frozen=True)
+class RoundRules:
+    """An organizer's boosts and exclusions for one matchmaking round.
+
+    Halls apply to exhibitors; countries to the side being ranked (the exhibitor's
+    country when ranking exhibitors, the buyer's country when ranking buyers).
+    """
+
+    boost_halls: frozenset[str] = frozenset()
+    exclude_halls: frozenset[str] = frozenset()
+    boost_countries: frozenset[str] = frozenset()
+    exclude_countries: frozenset[str] = frozenset()
+    boost: float = 2.0
+
+
+@dataclass
+class Recommendation:
+    id: str
+    score: float
+    reasons: list[dict] = field(default_factory=list)
+
+
+# --- encoding helpers ---------------------------------------------------------------------------------
+
+
+def _split_hs(codes: Iterable[str]) -> tuple[set[str], set[str], set[str]]:
+    chapters, headings, subs = set(), set(), set()
+    for code in codes:
+        chapters.add(code[:2])
+        if len(code) >= 4:
+            headings.add(code[:4])
+        if len(code) == 6:
+            subs.add(code)
+    return chapters, headings, subs
+
+
+def _index(values: Iterable[str]) -> dict[str, int]:
+    return {v: i for i, v in enumerate(sorted(set(values)))}
+
+
+def _onehot(lists: Sequence[Iterable[str]], index: Mapping[str, int]) -> sp.csr_matrix:
+    indptr, indices = [0], []
+    for items in lists:
+        cols = sorted({index[v] for v in items if v in index})
+        indices.extend(cols)
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.float32)
+    return sp.csr_matrix(
+        (data, np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
+        shape=(len(lists), len(index)),
+    )
+
+
+def _hs_text(codes: Iterable[str]) -> str:
+    return " ".join(hs.hs_label(c, "en") for c in codes)
+
+
+@dataclass
+class _Side:
+    """The encoded profiles of a set of buyers or exhibitors (rows)."""
+
+    ch: sp.csr_matrix
+    hd: sp.csr_matrix
+    sub: sp.csr_matrix
+    cert: sp.csr_matrix
+    lang: sp.csr_matrix
+    text: sp.csr_matrix
+    country: sp.csr_matrix  # one-hot: the buyer's country / the exhibitor's target markets
+
+
+_SIDE_FIELDS = ("ch", "hd", "sub", "cert", "lang", "text", "country")
+
+
+class _Text:
+    """TF-IDF with sublinear tf, rebuilt from a vocabulary and idf weights (no pickle)."""
+
+    def __init__(self, vocabulary: dict[str, int], idf: np.ndarray):
+        self.vocabulary, self.idf = vocabulary, idf.astype(np.float32)
+        self._counter = CountVectorizer(vocabulary=vocabulary, dtype=np.float32)
+
+    @classmethod
+    def fit(cls, texts: Sequence[str]) -> _Text:
+        vec = TfidfVectorizer(sublinear_tf=True, min_df=2, max_df=0.5, max_features=50_000, dtype=np.float32)
+        try:
+            vec.fit(texts)
+        except ValueError:  # too few documents or words: no text signal
+            return cls({}, np.zeros(0, dtype=np.float32))
+        return cls({k: int(v) for k, v in vec.vocabulary_.items()}, vec.idf_)
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        if not self.vocabulary:
+            return sp.csr_matrix((len(texts), 1), dtype=np.float32)
+        counts = self._counter.transform(texts).tocsr().astype(np.float32)
+        counts.data = 1.0 + np.log(counts.data)
+        return normalize(counts @ sp.diags(self.idf), copy=False).tocsr()
+
+    def terms(self) -> np.ndarray:
+        inv = np.empty(len(self.vocabulary), dtype=object)
+        for term, i in self.vocabulary.items():
+            inv[i] = term
+        return inv
+
+
+# --- the engine ---------------------------------------------------------------------------------------
+
+
+class MatchingEngine:
+    """Fit with :meth:`fit`; then :meth:`rank_exhibitors`, :meth:`rank_buyers`, :meth:`markets_for_hs`."""
+
+    n_components = 48
+
+    # ----- fitting -----
+
+    @classmethod
+    def fit(
+        cls,
+        exhibitors: Sequence,
+        buyers: Sequence,
+        interactions: Sequence = (),
+        *,
+        halls: Mapping[str, str] | None = None,
+        seed: int = 0,
+        max_train_buyers: int = 6000,
+        negatives: int = 24,
+        progress: bool = False,
+    ) -> MatchingEngine:
+        started = time.perf_counter()
+        self = cls()
+        rng = np.random.default_rng(seed)
+        self._set_profiles(exhibitors, buyers, halls or {})
+        pair_b, pair_e, pair_w, pair_level, pair_last = self._aggregate(interactions)
+        nb, ne = len(self.buyer_ids), len(self.exhibitor_ids)
+
+        # Labels: hold out the latest strong pair of some buyers (warm) and everything of others (cold).
+        positive = pair_level >= POSITIVE_LEVEL
+        cand = np.unique(pair_b[positive])
+        rng.shuffle(cand)
+        cand = cand[:max_train_buyers]
+        n_cold = len(cand) // 3
+        cold_b, warm_b = cand[:n_cold], cand[n_cold:]
+        held = np.zeros(len(pair_b), dtype=bool)
+        is_cold = np.zeros(nb, dtype=bool)
+        is_cold[cold_b] = True
+        held |= is_cold[pair_b]
+        label_pairs: list[tuple[int, int]] = [
+            (b, e) for b, e in zip(pair_b[held & positive], pair_e[held & positive], strict=False)
+        ]
+        if len(warm_b):
+            in_warm = np.isin(pair_b, warm_b) & positive
+            idx = np.flatnonzero(in_warm)
+            # latest positive per warm buyer: sort by (buyer, time) and take the last of each buyer
+            order = idx[np.lexsort((pair_last[idx], pair_b[idx]))]
+            last_of_buyer = order[np.r_[pair_b[order][1:] != pair_b[order][:-1], True]]
+            held[last_of_buyer] = True
+            label_pairs.extend(zip(pair_b[last_of_buyer], pair_e[last_of_buyer], strict=False))
+        keep = ~held
+        self.train_info = {
+            "label_pairs": len(label_pairs),
+            "cold_buyers": int(len(cold_b)),
+            "warm_buyers": int(len(warm_b)),
+        }
+
+        if label_pairs:
+            self._fit_behaviour(pair_b[keep], pair_e[keep], pair_w[keep], pair_level[keep], nb, ne, seed)
+            X, y, cold = self._training_pairs(label_pairs, pair_b, pair_e, rng, negatives, progress)
+            fitted = {}
+            for name, mask in (("warm", ~cold), ("cold", cold)):
+                if len(np.unique(y[mask])) == 2:
+                    fitted[name] = self._fit_blend(X[mask], y[mask])
+            default = next(iter(fitted.values()), None) or self._default_weights()
+            self.weights = {"warm": fitted.get("warm", default), "cold": fitted.get("cold", default)}
+        else:
+            self.weights = {"warm": self._default_weights(), "cold": self._default_weights()}
+        # Serve from behaviour fitted on everything we know.
+        self._fit_behaviour(pair_b, pair_e, pair_w, pair_level, nb, ne, seed)
+        self.meta = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "sklearn": sklearn.__version__,
+            "exhibitors": ne,
+            "buyers": nb,
+            "interactions": len(interactions),
+            "pairs": len(pair_b),
+            "train": self.train_info,
+            "fit_seconds": round(time.perf_counter() - started, 3),
+        }
+        return self
+
+    def _set_profiles(self, exhibitors, buyers, halls):
+        self.exhibitor_ids = [e.exhibitor_id for e in exhibitors]
+        self.buyer_ids = [b.buyer_id for b in buyers]
+        for name, ids in (("exhibitor", self.exhibitor_ids), ("buyer", self.buyer_ids)):
+            if len(set(ids)) != len(ids):
+                raise MatchingError(f"duplicate {name} ids")
+        if not self.exhibitor_ids:
+            raise MatchingError("no exhibitors to match")
+        self.e_pos = {x: i for i, x in enumerate(self.exhibitor_ids)}
+        self.b_pos = {x: i for i, x in enumerate(self.buyer_ids)}
+        # Raw profiles, kept for explanations and live queries.
+        self.e_rows = [
+            {
+                "hs": list(e.hs_codes),
+                "targets": list(e.target_markets),
+                "certs": list(e.certifications),
+                "langs": list(e.languages),
+                "country": e.country,
+                "hall": halls.get(e.exhibitor_id, ""),
+            }
+            for e in exhibitors
+        ]
+        self.b_rows = [
+            {
+                "hs": list(b.hs_codes),
+                "certs": list(b.required_certifications),
+                "langs": list(b.languages),
+                "country": b.country,
+            }
+            for b in buyers
+        ]
+        e_split = [_split_hs(r["hs"]) for r in self.e_rows]
+        b_split = [_split_hs(r["hs"]) for r in self.b_rows]
+        self.idx = {
+            "ch": _index(c for s in e_split + b_split for c in s[0]),
+            "hd": _index(c for s in e_split + b_split for c in s[1]),
+            "sub": _index(c for s in e_split for c in s[2]),
+            "cert": _index(c for r in self.e_rows + self.b_rows for c in r["certs"]),
+            "lang": _index(c for r in self.e_rows + self.b_rows for c in r["langs"]),
+            "country": _index(
+                [r["country"] for r in self.b_rows]
+                + [c for r in self.e_rows for c in r["targets"]]
+                + [r["country"] for r in self.e_rows]
+            ),
+        }
+        e_texts = [f"{e.description} {_hs_text(e.hs_codes)}" for e in exhibitors]
+        b_texts = [f"{b.description} {_hs_text(b.hs_codes)}" for b in buyers]
+        self.text = _Text.fit(e_texts + b_texts)
+        self.E = self._encode(self.e_rows, e_split, e_texts, exhibitor=True)
+        self.B = self._encode(self.b_rows, b_split, b_texts, exhibitor=False)
+        self._prepare_exhibitor_side()
+
+    def _encode(self, rows, split, texts, *, exhibitor: bool) -> _Side:
+        ix = self.idx
+        return _Side(
+            ch=_onehot([s[0] for s in split], ix["ch"]),
+            hd=_onehot([s[1] for s in split], ix["hd"]),
+            sub=_onehot([s[2] for s in split], ix["sub"]),
+            cert=_onehot([r["certs"] for r in rows], ix["cert"]),
+            lang=_onehot([r["langs"] for r in rows], ix["lang"]),
+            text=self.text.transform(texts),
+            country=_onehot([r["targets"] if exhibitor else [r["country"]] for r in rows], ix["country"]),
+        )
+
+    def _prepare_exhibitor_side(self):
+        """Transposed exhibitor matrices and per-exhibitor constants, so one buyer ranks in a few products."""
+        E, ix = self.E, self.idx
+        self.ET = {
+            name: getattr(E, name).T.tocsr()
+            for name in ("ch", "hd", "sub", "cert", "lang", "text", "country")
+        }
+        self.e_n_ch = np.maximum(np.asarray(E.ch.sum(axis=1)).ravel(), 1).astype(np.float32)
+        self.e_any_target = np.asarray(E.country.sum(axis=1)).ravel() == 0
+        self.e_has_lang = np.asarray(E.lang.sum(axis=1)).ravel() > 0
+        # The exhibitor side: the share it holds of the certifications market c commonly requires.
+        countries = list(ix["country"])
+        market = _onehot([vocab.certifications_for_market(c) for c in countries], ix["cert"])
+        need = np.asarray(market.sum(axis=1)).ravel()
+        held = (market @ self.ET["cert"]).toarray()
+        self.market_certs = np.where(need[:, None] > 0, held / np.maximum(need, 1)[:, None], 0).astype(
+            np.float32
+        )
+        self.e_country = np.array([r["country"] for r in self.e_rows], dtype=object)
+        self.e_hall = np.array([r["hall"] for r in self.e_rows], dtype=object)
+
+    def _aggregate(self, interactions):
+        n = len(interactions)
+        b = np.empty(n, dtype=np.int64)
+        e = np.empty(n, dtype=np.int64)
+        lvl = np.empty(n, dtype=np.int8)
+        t = np.empty(n, dtype=np.float64)
+        b_pos, e_pos = self.b_pos, self.e_pos
+        for i, row in enumerate(interactions):
+            try:
+                b[i], e[i], lvl[i] = b_pos[row.buyer_id], e_pos[row.exhibitor_id], KIND_LEVEL[row.kind]
+            except KeyError as exc:
+                raise MatchingError(f"interaction {i + 1}: unknown buyer, exhibitor or kind {exc}") from None
+            t[i] = row.at.timestamp()
+        ne = len(self.exhibitor_ids)
+        weights = np.array([KIND_WEIGHTS[k] for k in INTERACTION_KINDS], dtype=np.float64)
+        key = b * ne + e
+        uniq, inv = np.unique(key, return_inverse=True)
+        w = np.bincount(inv, weights=weights[lvl], minlength=len(uniq))
+        level = np.full(len(uniq), -1, dtype=np.int8)
+        np.maximum.at(level, inv, lvl)
+        last = np.full(len(uniq), -np.inf)
+        np.maximum.at(last, inv, t)
+        return uniq // ne, uniq % ne, np.log1p(w).astype(np.float32), level, last
+
+    def _fit_behaviour(self, pb, pe, pw, plevel, nb, ne, seed):
+        W = sp.csr_matrix((pw, (pb, pe)), shape=(nb, ne), dtype=np.float32)
+        self.b_has_history = np.asarray(W.getnnz(axis=1)).ravel() > 0
+        k = min(self.n_components, ne - 1, max(nb - 1, 1))
+        if W.nnz and k >= 2:
+            svd = TruncatedSVD(n_components=k, algorithm="randomized", n_iter=5, random_state=seed)
+            svd.fit(normalize(W))
+            self.C = svd.components_.astype(np.float32)  # k x ne
+            self.U = normalize(normalize(W) @ self.C.T).astype(np.float32)  # nb x k
+        else:
+            self.C = np.zeros((1, ne), dtype=np.float32)
+            self.U = np.zeros((nb, 1), dtype=np.float32)
+        col = np.asarray(W.sum(axis=0)).ravel()
+        self.pop = (np.log1p(col) / max(np.log1p(col).max(), 1e-9)).astype(np.float32)
+
+        def lift(S: sp.csr_matrix) -> np.ndarray:
+            M = np.asarray((S.T @ W).todense(), dtype=np.float32)  # groups x ne
+            M /= np.maximum(M.sum(axis=1, keepdims=True), 1e-9)
+            return np.log1p(M * ne).astype(np.float32)
+
+        self.seg = {"ch": lift(self.B.ch), "hd": lift(self.B.hd), "country": lift(self.B.country)}
+        met = plevel >= MET_LEVEL
+        self.met = sp.csr_matrix(
+            (np.ones(met.sum(), dtype=np.float32), (pb[met], pe[met])), shape=(nb, ne), dtype=np.float32
+        )
+        self.met_c = self.met.tocsc()
+        self.level = sp.csr_matrix(((plevel + 1).astype(np.float32), (pb, pe)), shape=(nb, ne))
+
+    # ----- pair features -----
+
+    def _features(self, Bq: _Side, U: np.ndarray, cols: np.ndarray | None = None) -> np.ndarray:
+        """Signals for every (buyer row of Bq) x (exhibitor, or the exhibitors in cols): (F, nb, ne)."""
+        ET = self.ET if cols is None else {k: v[:, cols] for k, v in self.ET.items()}
+
+        def sel(a):
+            return a if cols is None else a[..., cols]
+
+        nb = Bq.ch.shape[0]
+        ne = ET["ch"].shape[1]
+        X = np.zeros((len(FEATURES), nb, ne), dtype=np.float32)
+        X[F["hs_chapter"]] = (Bq.ch @ ET["ch"]).toarray() > 0
+        ch_count = (Bq.ch @ ET["ch"]).toarray()
+        X[F["hs_heading"]] = (Bq.hd @ ET["hd"]).toarray() > 0
+        X[F["hs_exact"]] = (Bq.sub @ ET["sub"]).toarray() > 0
+        X[F["hs_focus"]] = ch_count / sel(self.e_n_ch)[None, :]
+        listed = (Bq.country @ ET["country"]).toarray() > 0
+        any_target = sel(self.e_any_target)[None, :]
+        X[F["market_listed"]] = listed
+        X[F["market_any"]] = np.broadcast_to(any_target, (nb, ne))
+        X[F["market_excluded"]] = ~listed & ~any_target
+        need = np.asarray(Bq.cert.sum(axis=1)).ravel()[:, None]
+        held = (Bq.cert @ ET["cert"]).toarray()
+        X[F["certs_held"]] = np.where(need > 0, held / np.maximum(need, 1), 0)
+        X[F["certs_missing"]] = held < need
+        X[F["market_certs"]] = Bq.country @ sel(self.market_certs)
+        X[F["language_shared"]] = (Bq.lang @ ET["lang"]).toarray() > 0
+        X[F["text"]] = (Bq.text @ ET["text"]).toarray()
+        X[F["collab"]] = U @ sel(self.C)
+        ch_norm = normalize(Bq.ch, norm="l1")
+        X[F["segment_chapter"]] = ch_norm @ sel(self.seg["ch"])
+        X[F["segment_heading"]] = normalize(Bq.hd, norm="l1") @ sel(self.seg["hd"])
+        X[F["segment_country"]] = Bq.country @ sel(self.seg["country"])
+        X[F["popularity"]] = sel(self.pop)[None, :]
+        return X
+
+    def _training_pairs(self, label_pairs, pair_b, pair_e, rng, negatives, progress):
+        nb_total = len(self.buyer_ids)
+        ne = len(self.exhibitor_ids)
+        by_buyer: dict[int, list[int]] = {}
+        for b, e in label_pairs:
+            by_buyer.setdefault(int(b), []).append(int(e))
+        touched = sp.csr_matrix((np.ones(len(pair_b), dtype=np.int8), (pair_b, pair_e)), shape=(nb_total, ne))
+        buyers = np.array(sorted(by_buyer), dtype=np.int64)
+        Xs, ys, colds = [], [], []
+        block = max(1, min(256, 2_000_000 // max(ne, 1)))
+        blocks = range(0, len(buyers), block)
+        if progress:
+            from tqdm import tqdm
+
+            blocks = tqdm(blocks, desc="training pairs", unit="block", file=__import__("sys").stderr)
+        for start in blocks:
+            bs = buyers[start : start + block]
+            X = self._features(self._take_buyers(bs), self.U[bs])
+            rows, cols, labels = [], [], []
+            for r, b in enumerate(bs):
+                pos = by_buyer[b]
+                seen = set(touched.indices[touched.indptr[b] : touched.indptr[b + 1]].tolist())
+                rand = rng.integers(0, ne, size=negatives)
+                same = np.flatnonzero(X[F["hs_chapter"], r] > 0)
+                hard = rng.choice(same, size=min(negatives, len(same)), replace=False) if len(same) else []
+                neg = [int(e) for e in (*rand, *hard) if int(e) not in seen]
+                rows.extend([r] * (len(pos) + len(neg)))
+                cols.extend(pos + neg)
+                labels.extend([1] * len(pos) + [0] * len(neg))
+            rows, cols = np.asarray(rows), np.asarray(cols)
+            Xs.append(X[:, rows, cols].T)
+            ys.append(np.asarray(labels, dtype=np.int8))
+            colds.append(~self.b_has_history[bs][rows])
+        return np.vstack(Xs), np.concatenate(ys), np.concatenate(colds)
+
+    def _fit_blend(self, X: np.ndarray, y: np.ndarray) -> dict:
+        mean, scale = X.mean(axis=0), X.std(axis=0)
+        scale[scale < 1e-6] = 1.0
+        lr = LogisticRegression(C=1.0, max_iter=500, class_weight="balanced")
+        lr.fit((X - mean) / scale, y)
+        coef = lr.coef_.ravel() / scale
+        intercept = float(lr.intercept_[0] - (coef * mean).sum())
+        for name in HARD:  # a hard mismatch never helps
+            coef[F[name]] = min(coef[F[name]], 0.0)
+        return {"coef": coef.astype(np.float32), "intercept": intercept}
+
+    @staticmethod
+    def _default_weights() -> dict:
+        """Before any outcome is known: a sensible hand-set blend of the content signals."""
+        coef = np.zeros(len(FEATURES), dtype=np.float32)
+        for name, w in {
+            "hs_exact": 1.5,
+            "hs_heading": 1.5,
+            "hs_chapter": 1.0,
+            "hs_focus": 0.5,
+            "market_listed": 0.5,
+            "certs_held": 0.5,
+            "market_certs": 0.3,
+            "language_shared": 0.5,
+            "text": 2.0,
+            "segment_chapter": 0.3,
+            "segment_heading": 0.3,
+            "popularity": 0.2,
+            "collab": 1.0,
+        }.items():
+            coef[F[name]] = w
+        return {"coef": coef, "intercept": -3.0}
+
+    # ----- queries -----
+
+    def _take_buyers(self, rows: np.ndarray) -> _Side:
+        B = self.B
+        return _Side(*(getattr(B, n)[rows] for n in ("ch", "hd", "sub", "cert", "lang", "text", "country")))
+
+    def encode_buyer(self, buyer) -> _Side:
+        """A buyer's current profile (a BuyerRow-like object), encoded with the fitted vocabularies."""
+        row = {
+            "hs": list(buyer.hs_codes),
+            "certs": list(buyer.required_certifications),
+            "langs": list(buyer.languages),
+            "country": buyer.country,
+        }
+        text = f"{getattr(buyer, 'description', '')} {_hs_text(buyer.hs_codes)}"
+        return self._encode([row], [_split_hs(row["hs"])], [text], exhibitor=False)
+
+    def _score(self, X: np.ndarray, warm: np.ndarray) -> np.ndarray:
+        """Blend (F, nb, ne) signals into scores (nb, ne)."""
+        out = np.empty(X.shape[1:], dtype=np.float32)
+        for name, mask in (("warm", warm), ("cold", ~warm)):
+            if mask.any():
+                w = self.weights[name]
+                out[mask] = np.tensordot(w["coef"], X[:, mask, :], axes=1) + w["intercept"]
+        hard = X[F["market_excluded"]] + X[F["certs_missing"]]
+        out -= HARD_PENALTY * hard
+        return out
+
+    def _buyer_side(self, buyer) -> tuple[_Side, int | None]:
+        if isinstance(buyer, str):
+            b = self.b_pos.get(buyer)
+            if b is None:
+                raise MatchingError(f"unknown buyer {buyer!r}")
+            return self._row_side(self.B, b), b
+        return self.encode_buyer(buyer), self.b_pos.get(buyer.buyer_id)
+
+    @staticmethod
+    def _row_side(side: _Side, i: int) -> _Side:
+        """Row i of a side, sliced by hand (scipy's fancy indexing costs more than the ranking)."""
+
+        def row(m):
+            s, e = m.indptr[i], m.indptr[i + 1]
+            return sp.csr_matrix((m.data[s:e], m.indices[s:e], np.array([0, e - s])), shape=(1, m.shape[1]))
+
+        return _Side(*(row(getattr(side, n)) for n in _SIDE_FIELDS))
+
+    def _gather(self, name: str, m: sp.csr_matrix) -> np.ndarray:
+        """(one-row sparse m) @ ET[name], as a dense vector over exhibitors, with plain numpy."""
+        ET = self.ET[name]
+        out = np.zeros(ET.shape[1], dtype=np.float32)
+        for j, v in zip(m.indices, m.data, strict=True):
+            s, e = ET.indptr[j], ET.indptr[j + 1]
+            out[ET.indices[s:e]] += v * ET.data[s:e]
+        return out
+
+    def _features_one(self, q: _Side, u: np.ndarray | None) -> np.ndarray:
+        """The same signals as :meth:`_features` for one buyer against every exhibitor: (F, ne), fast."""
+        ne = len(self.exhibitor_ids)
+        X = np.zeros((len(FEATURES), ne), dtype=np.float32)
+        ch_count = self._gather("ch", q.ch)
+        X[F["hs_chapter"]] = ch_count > 0
+        X[F["hs_heading"]] = self._gather("hd", q.hd) > 0
+        X[F["hs_exact"]] = self._gather("sub", q.sub) > 0
+        X[F["hs_focus"]] = ch_count / self.e_n_ch
+        listed = self._gather("country", q.country) > 0
+        X[F["market_listed"]] = listed
+        X[F["market_any"]] = self.e_any_target
+        X[F["market_excluded"]] = ~listed & ~self.e_any_target
+        need = q.cert.nnz
+        if need:
+            held = self._gather("cert", q.cert)
+            X[F["certs_held"]] = held / need
+            X[F["certs_missing"]] = held < need
+        for c in q.country.indices:
+            X[F["market_certs"]] += self.market_certs[c]
+            X[F["segment_country"]] += self.seg["country"][c]
+        X[F["language_shared"]] = self._gather("lang", q.lang) > 0
+        X[F["text"]] = self._gather("text", q.text)
+        if u is not None:
+            X[F["collab"]] = u @ self.C
+        if q.ch.nnz:
+            X[F["segment_chapter"]] = self.seg["ch"][q.ch.indices].mean(axis=0)
+        if q.hd.nnz:
+            X[F["segment_heading"]] = self.seg["hd"][q.hd.indices].mean(axis=0)
+        X[F["popularity"]] = self.pop
+        return X
+
+    def buyer_scores(self, buyer) -> tuple[np.ndarray, np.ndarray, int | None]:
+        """Scores of every exhibitor for a buyer: (scores, signals (F, ne), buyer row or None).
+
+        ``buyer`` is a buyer id known to the model, or a BuyerRow-like object with its current
+        profile (content signals come from that profile; behaviour from the model, by its id).
+        """
+        q, b = self._buyer_side(buyer)
+        warm = b is not None and bool(self.b_has_history[b])
+        X = self._features_one(q, self.U[b] if warm else None)
+        w = self.weights["warm" if warm else "cold"]
+        scores = w["coef"] @ X + w["intercept"]
+        scores -= HARD_PENALTY * (X[F["market_excluded"]] + X[F["certs_missing"]])
+        return scores, X, b
+
+    def rank_exhibitors(
+        self,
+        buyer,
+        *,
+        k: int | None = 20,
+        exclude: Iterable[str] = (),
+        marks: Mapping[str, Mapping[str, str]] | None = None,
+        rules: RoundRules | None = None,
+        reasons: bool = True,
+    ) -> list[Recommendation]:
+        """Exhibitors for a buyer, best first.
+
+        ``marks`` maps exhibitor id -> {"buyer": mark, "exhibitor": mark} (either key optional).
+        """
+        scores, X, b = self.buyer_scores(buyer)
+        scores = scores.astype(np.float64)
+        met = self._met_row(b)
+        self._apply_marks(scores, met, marks or {}, self.e_pos)
+        if rules:
+            self._apply_rules(scores, self.e_hall, self.e_country, rules, halls=True)
+        for ex in exclude:
+            i = self.e_pos.get(ex)
+            if i is not None:
+                scores[i] = -np.inf
+        top = _top(scores, k)
+        if not reasons:
+            return [Recommendation(self.exhibitor_ids[i], float(scores[i])) for i in top]
+        Bq, _b = self._buyer_side(buyer)
+        brow = self._buyer_row(buyer, b)
+        out = []
+        for i in top:
+            rec = Recommendation(self.exhibitor_ids[i], float(scores[i]))
+            rec.reasons = self._explain(
+                brow, b, Bq, i, X[:, i], met, (marks or {}).get(self.exhibitor_ids[i])
+            )
+            out.append(rec)
+        return out
+
+    def rank_buyers(
+        self,
+        exhibitor_id: str,
+        *,
+        k: int | None = 20,
+        exclude: Iterable[str] = (),
+        marks: Mapping[str, Mapping[str, str]] | None = None,
+        rules: RoundRules | None = None,
+        reasons: bool = True,
+    ) -> list[Recommendation]:
+        """Buyers for an exhibitor, best first (profiles as of the last fit).
+
+        ``marks`` maps buyer id -> {"buyer": mark, "exhibitor": mark}.
+        """
+        e = self.e_pos.get(exhibitor_id)
+        if e is None:
+            raise MatchingError(f"unknown exhibitor {exhibitor_id!r}")
+        nb = len(self.buyer_ids)
+        if nb == 0:
+            return []
+        cols = np.array([e])
+        scores = np.empty(nb, dtype=np.float64)
+        Xall = np.empty((len(FEATURES), nb), dtype=np.float32)
+        block = 20_000
+        for start in range(0, nb, block):
+            rows = np.arange(start, min(nb, start + block))
+            X = self._features(self._take_buyers(rows), self.U[rows] * self.b_has_history[rows, None], cols)
+            scores[rows] = self._score(X, self.b_has_history[rows])[:, 0]
+            Xall[:, rows] = X[:, :, 0]
+        met = np.zeros(nb, dtype=bool)
+        met[self.met_c.indices[self.met_c.indptr[e] : self.met_c.indptr[e + 1]]] = True
+        self._apply_marks(scores, met, marks or {}, self.b_pos)
+        if rules:
+            countries = np.array([r["country"] for r in self.b_rows], dtype=object)
+            self._apply_rules(scores, None, countries, rules, halls=False)
+        for bid in exclude:
+            i = self.b_pos.get(bid)
+            if i is not None:
+                scores[i] = -np.inf
+        out = []
+        for i in _top(scores, k):
+            rec = Recommendation(self.buyer_ids[i], float(scores[i]))
+            if reasons:
+                rec.reasons = self._explain(
+                    self.b_rows[i],
+                    i,
+                    self._take_buyers(np.array([i])),
+                    e,
+                    Xall[:, i],
+                    met=self._met_row(i),
+                    marks=(marks or {}).get(self.buyer_ids[i]),
+                )
+            out.append(rec)
+        return out
+
+    def markets_for_hs(self, code: str, *, exhibitor_id: str | None = None, limit: int = 10) -> list[dict]:
+        """The most promising buyer markets at this fair for a product, from the demand buyers show.
+
+        Stated demand: buyers whose sourcing profile matches the code (by HS depth). Shown
+        demand: the weighted interactions those buyers' countries had with exhibitors selling
+        the same heading. With ``exhibitor_id``, certifications a market requires that the
+        exhibitor lacks are reported, and markets it does not target are marked.
+        """
+        code = hs.validate_hs_code(code)
+        n = len(self.b_rows)
+        if n == 0:
+            return []
+        depth = np.array([max((hs.hs_match_depth(code, c) for c in r["hs"]), default=0) for r in self.b_rows])
+        countries = np.array([r["country"] for r in self.b_rows], dtype=object)
+        sellers = np.array(
+            [any(hs.hs_match_depth(code, c) >= min(4, len(code)) for c in r["hs"]) for r in self.e_rows]
+        )
+        shown = np.asarray(self.level[:, sellers].sum(axis=1)).ravel() if sellers.any() else np.zeros(n)
+        met = np.asarray((self.met[:, sellers] if sellers.any() else self.met[:, :0]).sum(axis=1)).ravel()
+        erow = self.e_rows[self.e_pos[exhibitor_id]] if exhibitor_id is not None else None
+        out = []
+        for country in sorted(set(countries[depth > 0])):
+            m = (countries == country) & (depth > 0)
+            buyers = int(m.sum())
+            exact = int(((countries == country) & (depth >= min(4, len(code)))).sum())
+            score = float(exact + 0.5 * (buyers - exact) + 0.2 * np.log1p(shown[m]).sum() + met[m].sum())
+            entry = {
+                "country": country,
+                "buyers": buyers,
+                "buyers_exact": exact,
+                "buyers_met_sellers": int((met[m] > 0).sum()),
+                "score": round(score, 3),
+                "reasons": [],
+            }
+            entry["reasons"].append(
+                {"code": "market_demand", "country": country, "buyers": buyers, "sign": 1}
+            )
+            if erow is not None:
+                asked: dict[str, int] = {}
+                for r in np.asarray(self.b_rows, dtype=object)[m]:
+                    for c in r["certs"]:
+                        asked[c] = asked.get(c, 0) + 1
+                required = {c for c, n in asked.items() if n >= max(1, 0.25 * buyers)}
+                for cert in sorted(required):
+                    held = cert in erow["certs"]
+                    entry["reasons"].append(
+                        {
+                            "code": "holds_required_cert" if held else "missing_market_cert",
+                            "cert": cert,
+                            "country": country,
+                            "sign": 1 if held else -1,
+                        }
+                    )
+                    if not held:
+                        entry["score"] = round(entry["score"] * 0.7, 3)
+                if erow["targets"] and country not in erow["targets"]:
+                    entry["reasons"].append({"code": "not_targeted_yet", "country": country, "sign": 0})
+            out.append(entry)
+        out.sort(key=lambda x: (-x["score"], x["country"]))
+        return out[:limit]
+
+    # ----- rules -----
+
+    def _met_row(self, b: int | None) -> np.ndarray:
+        ne = len(self.exhibitor_ids)
+        if b is None:
+            return np.zeros(ne, dtype=bool)
+        out = np.zeros(ne, dtype=bool)
+        out[self.met.indices[self.met.indptr[b] : self.met.indptr[b + 1]]] = True
+        return out
+
+    @staticmethod
+    def _apply_marks(scores: np.ndarray, met: np.ndarray, marks: Mapping, pos: Mapping[str, int]) -> None:
+        """No thanks from either side removes; must meet lifts; a pair that met sinks unless asked again."""
+        scores[met] -= ALREADY_MET_PENALTY
+        for other_id, by_side in marks.items():
+            i = pos.get(other_id)
+            if i is None:
+                continue
+            values = set(by_side.values())
+            bad = values - set(MARKS)
+            if bad:
+                raise MatchingError(f"unknown mark {sorted(bad)[0]!r}")
+            if MARK_NO_THANKS in values:
+                scores[i] = -np.inf
+                continue
+            if MARK_MUST_MEET in values:
+                scores[i] += MUST_MEET_BOOST + (ALREADY_MET_PENALTY if met[i] else 0.0)
+            elif MARK_INTERESTED in values:
+                scores[i] += INTERESTED_BOOST
+
+    @staticmethod
+    def _apply_rules(scores, hall, country, rules: RoundRules, *, halls: bool) -> None:
+        if halls and hall is not None:
+            if rules.exclude_halls:
+                scores[np.isin(hall, list(rules.exclude_halls))] = -np.inf
+            if rules.boost_halls:
+                scores[np.isin(hall, list(rules.boost_halls))] += rules.boost
+        if rules.exclude_countries:
+            scores[np.isin(country, list(rules.exclude_countries))] = -np.inf
+        if rules.boost_countries:
+            scores[np.isin(country, list(rules.boost_countries))] += rules.boost
+
+    # ----- reasons -----
+
+    def _buyer_row(self, buyer, b):
+        if isinstance(buyer, str):
+            return self.b_rows[b]
+        return {
+            "hs": list(buyer.hs_codes),
+            "certs": list(buyer.required_certifications),
+            "langs": list(buyer.languages),
+            "country": buyer.country,
+        }
+
+    def _explain(self, brow, b, Bq: _Side, e: int, x: np.ndarray, met, marks) -> list[dict]:
+        """Structured reasons for one pair, each true to the profiles and the recorded behaviour."""
+        erow = self.e_rows[e]
+        out: list[dict] = []
+        best = max(
+            ((hs.hs_match_depth(bc, ec), ec, bc) for bc in brow["hs"] for ec in erow["hs"]), default=None
+        )
+        if best and best[0] > 0:
+            depth, ec, _bc = best
+            out.append({"code": "hs_match", "hs": ec[:depth], "depth": depth, "sign": 1})
+        country = brow["country"]
+        if erow["targets"]:
+            if country in erow["targets"]:
+                out.append({"code": "targets_market", "country": country, "sign": 1})
+            else:
+                out.append({"code": "not_target_market", "country": country, "sign": -1})
+        for cert in brow["certs"]:
+            if cert in erow["certs"]:
+                out.append({"code": "holds_required_cert", "cert": cert, "sign": 1})
+            else:
+                out.append({"code": "missing_required_cert", "cert": cert, "sign": -1})
+        for cert in vocab.certifications_for_market(country):
+            if cert in erow["certs"] and cert not in brow["certs"]:
+                out.append({"code": "holds_market_cert", "cert": cert, "country": country, "sign": 1})
+        shared = [lang for lang in brow["langs"] if lang in erow["langs"]]
+        if shared:
+            out.append({"code": "shared_language", "language": shared[0], "sign": 1})
+        elif brow["langs"] and erow["langs"]:
+            out.append({"code": "no_shared_language", "sign": -1})
+        if x[F["text"]] >= 0.15 and Bq.text.nnz:
+            prod = Bq.text.multiply(self.E.text[e]).tocsr()
+            if prod.nnz:
+                terms = self.text.terms()[prod.indices[np.argsort(-prod.data)[:3]]]
+                out.append({"code": "description_match", "terms": [str(t) for t in terms], "sign": 1})
+        count = self._similar_buyers_met(Bq, b, e)
+        if count:
+            out.append({"code": "similar_buyers_met", "count": count, "sign": 1})
+        if met is not None and met[e]:
+            out.append({"code": "already_met", "sign": -1})
+        for side, mark in (marks or {}).items():
+            out.append(
+                {"code": "marked", "by": side, "mark": mark, "sign": 1 if mark != MARK_NO_THANKS else -1}
+            )
+        return out
+
+    def _similar_buyers_met(self, Bq: _Side, b: int | None, e: int) -> int:
+        """How many other buyers sourcing a chapter this buyer sources have met exhibitor e."""
+        who = self.met_c.indices[self.met_c.indptr[e] : self.met_c.indptr[e + 1]]
+        who = who[who != b] if b is not None else who
+        if not len(who) or not Bq.ch.nnz:
+            return 0
+        return int(((self.B.ch[who] @ Bq.ch.T).toarray().ravel() > 0).sum())
+
+    # ----- persistence (numpy arrays + JSON, no pickle) -----
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        arrays: dict[str, np.ndarray] = {}
+
+        def put_sparse(name, m):
+            m = m.tocsr()
+            arrays[f"{name}.data"], arrays[f"{name}.indices"], arrays[f"{name}.indptr"] = (
+                m.data,
+                m.indices,
+                m.indptr,
+            )
+            arrays[f"{name}.shape"] = np.asarray(m.shape, dtype=np.int64)
+
+        for side_name, side in (("E", self.E), ("B", self.B)):
+            for n in ("ch", "hd", "sub", "cert", "lang", "text", "country"):
+                put_sparse(f"{side_name}.{n}", getattr(side, n))
+        put_sparse("met", self.met)
+        put_sparse("level", self.level)
+        arrays["U"], arrays["C"], arrays["pop"] = self.U, self.C, self.pop
+        arrays["b_has_history"] = self.b_has_history
+        for n, m in self.seg.items():
+            arrays[f"seg.{n}"] = m
+        for n, w in self.weights.items():
+            arrays[f"w.{n}.coef"] = np.asarray(w["coef"], dtype=np.float32)
+            arrays[f"w.{n}.intercept"] = np.asarray([w["intercept"]], dtype=np.float64)
+        arrays["text.idf"] = self.text.idf
+        state = {
+            "meta": self.meta,
+            "exhibitor_ids": self.exhibitor_ids,
+            "buyer_ids": self.buyer_ids,
+            "e_rows": self.e_rows,
+            "b_rows": self.b_rows,
+            "idx": self.idx,
+            "text_vocabulary": self.text.vocabulary,
+            "features": list(FEATURES),
+        }
+        arrays["state.json"] = np.frombuffer(json.dumps(state).encode(), dtype=np.uint8)
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray]) -> MatchingEngine:
+        try:
+            state = json.loads(bytes(arrays["state.json"]).decode())
+        except (KeyError, ValueError) as exc:
+            raise MatchingError("not a matching model written by Tradefair") from exc
+        meta = state.get("meta", {})
+        if meta.get("format") != FORMAT or meta.get("format_version") != FORMAT_VERSION:
+            raise MatchingError("not a matching model written by this version of Tradefair")
+        if state.get("features") != list(FEATURES):
+            raise MatchingError("the model was fitted with other signals; refit it")
+        self = cls()
+        self.meta = meta
+        self.exhibitor_ids, self.buyer_ids = state["exhibitor_ids"], state["buyer_ids"]
+        self.e_rows, self.b_rows, self.idx = state["e_rows"], state["b_rows"], state["idx"]
+        self.e_pos = {x: i for i, x in enumerate(self.exhibitor_ids)}
+        self.b_pos = {x: i for i, x in enumerate(self.buyer_ids)}
+        self.text = _Text(state["text_vocabulary"], arrays["text.idf"])
+
+        def get_sparse(name):
+            shape = tuple(int(s) for s in arrays[f"{name}.shape"])
+            return sp.csr_matrix(
+                (arrays[f"{name}.data"], arrays[f"{name}.indices"], arrays[f"{name}.indptr"]), shape=shape
+            )
+
+        names = ("ch", "hd", "sub", "cert", "lang", "text", "country")
+        self.E = _Side(*(get_sparse(f"E.{n}") for n in names))
+        self.B = _Side(*(get_sparse(f"B.{n}") for n in names))
+        self.met = get_sparse("met")
+        self.met_c = self.met.tocsc()
+        self.level = get_sparse("level")
+        self.U, self.C, self.pop = arrays["U"], arrays["C"], arrays["pop"]
+        self.b_has_history = arrays["b_has_history"].astype(bool)
+        self.seg = {n: arrays[f"seg.{n}"] for n in ("ch", "hd", "country")}
+        self.weights = {
+            n: {"coef": arrays[f"w.{n}.coef"], "intercept": float(arrays[f"w.{n}.intercept"][0])}
+            for n in ("warm", "cold")
+        }
+        self._prepare_exhibitor_side()
+        return self
+
+
+def _top(scores: np.ndarray, k: int | None) -> np.ndarray:
+    valid = np.flatnonzero(np.isfinite(scores))
+    if k is None or k >= len(valid):
+        return valid[np.argsort(-scores[valid], kind="stable")]
+    part = valid[np.argpartition(-scores[valid], k - 1)[:k]]
+    return part[np.argsort(-scores[part], kind="stable")]
