@@ -7,8 +7,18 @@ Every error names the file, the line (1 is the header) and the column.
 
 from __future__ import annotations
 
+import csv
+import io
+import sys
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from tqdm import tqdm
+
+from fair.hs import validate_hs_code
+from fair.vocab import normalise_certification, normalise_country, normalise_language
 
 EXHIBITORS = "exhibitors.csv"
 BUYERS = "buyers.csv"
@@ -70,3 +80,376 @@ class Dataset:
     buyers: list[BuyerRow] = field(default_factory=list)
     interactions: list[InteractionRow] = field(default_factory=list)
     test: list[TestRow] = field(default_factory=list)
+
+
+# --- reading ------------------------------------------------------------------
+
+_FILE_COLUMNS = {
+    EXHIBITORS: (
+        ("exhibitor_id", "company", "country", "hs_codes"),
+        ("target_markets", "certifications", "languages", "description"),
+    ),
+    BUYERS: (
+        ("buyer_id", "company", "country", "hs_codes"),
+        ("required_certifications", "languages", "description"),
+    ),
+    INTERACTIONS: (("buyer_id", "exhibitor_id", "kind", "at"), ()),
+    TEST: (("buyer_id", "exhibitor_id"), ()),
+}
+
+# The big file gets a progress bar from this many bytes on.
+_PROGRESS_BYTES = 5_000_000
+
+
+class _Normaliser:
+    """Validates and normalises cell values, remembering the answer for values seen before.
+
+    A million interaction rows repeat the same few thousand ids, kinds and
+    times; the profile files repeat the same countries and code lists.
+    """
+
+    def __init__(self):
+        self.cache: dict[tuple[str, str], object] = {}
+
+    def one(self, kind: str, value: str, normalise) -> str:
+        key = (kind, value)
+        try:
+            return self.cache[key]
+        except KeyError:
+            pass
+        result = normalise(value)
+        self.cache[key] = result
+        return result
+
+    def many(self, kind: str, value: str, normalise) -> tuple[str, ...]:
+        key = (kind + "*", value)
+        try:
+            return self.cache[key]
+        except KeyError:
+            pass
+        seen: dict[str, None] = {}
+        for part in value.split(";"):
+            part = part.strip()
+            if part:
+                seen.setdefault(normalise(part), None)
+        result = tuple(seen)
+        self.cache[key] = result
+        return result
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(str(m) for m in exc.messages)
+    return str(exc)
+
+
+def _read_text(folder: Path, name: str, *, required: bool) -> str | None:
+    path = folder / name
+    if not path.is_file():
+        if required:
+            raise DatasetError(name, None, None, "the file is missing from the folder")
+        return None
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise DatasetError(
+            name, line, None, f"the file is not UTF-8 (byte 0x{data[e.start]:02x}); save it as UTF-8 CSV"
+        ) from None
+
+
+def _rows(name: str, text: str, *, progress: bool):
+    """Yield (line number, {column: value}) for each data row, checking the header first."""
+    required, optional = _FILE_COLUMNS[name]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise DatasetError(name, 1, None, "the file is empty; it needs a header row") from None
+    except csv.Error as e:
+        raise DatasetError(name, 1, None, f"not a readable CSV header ({e})") from None
+    header = [h.strip().lstrip("\ufeff").lower() for h in header]
+    for column in required:
+        if column not in header:
+            raise DatasetError(
+                name, 1, column, f"the required column is missing (the header has: {', '.join(header)})"
+            )
+    index = {column: header.index(column) for column in required + optional if column in header}
+    width = len(header)
+    bar = None
+    if progress and len(text) >= _PROGRESS_BYTES:
+        bar = tqdm(
+            total=text.count("\n"), desc=f"reading {name}", unit=" rows", file=sys.stderr, mininterval=0.5
+        )
+    try:
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as e:
+                raise DatasetError(name, reader.line_num, None, f"not a readable CSV row ({e})") from None
+            if bar is not None and reader.line_num % 50_000 == 0:
+                bar.update(50_000)
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            if len(row) < width:
+                row = row + [""] * (width - len(row))
+            yield reader.line_num, {column: row[i].strip() for column, i in index.items()}
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _require(name: str, line: int, values: dict, columns) -> None:
+    for column in columns:
+        if not values[column]:
+            raise DatasetError(name, line, column, "a value is required")
+
+
+def _check(name: str, line: int, column: str, fn, *args):
+    try:
+        return fn(*args)
+    except ValidationError as e:
+        raise DatasetError(name, line, column, _message(e)) from None
+
+
+def _read_exhibitors(text: str, norm: _Normaliser, *, progress: bool) -> list[ExhibitorRow]:
+    rows: list[ExhibitorRow] = []
+    seen: dict[str, int] = {}
+    required = _FILE_COLUMNS[EXHIBITORS][0]
+    for line, v in _rows(EXHIBITORS, text, progress=progress):
+        _require(EXHIBITORS, line, v, required)
+        ident = v["exhibitor_id"]
+        if ident in seen:
+            raise DatasetError(
+                EXHIBITORS, line, "exhibitor_id", f"{ident} is already used on line {seen[ident]}"
+            )
+        seen[ident] = line
+        hs_codes = _check(EXHIBITORS, line, "hs_codes", norm.many, "hs", v["hs_codes"], validate_hs_code)
+        if not hs_codes:
+            raise DatasetError(EXHIBITORS, line, "hs_codes", "a value is required")
+        rows.append(
+            ExhibitorRow(
+                exhibitor_id=ident,
+                company=v["company"],
+                country=_check(
+                    EXHIBITORS, line, "country", norm.one, "country", v["country"], normalise_country
+                ),
+                hs_codes=hs_codes,
+                target_markets=_check(
+                    EXHIBITORS,
+                    line,
+                    "target_markets",
+                    norm.many,
+                    "country",
+                    v.get("target_markets", ""),
+                    normalise_country,
+                ),
+                certifications=_check(
+                    EXHIBITORS,
+                    line,
+                    "certifications",
+                    norm.many,
+                    "cert",
+                    v.get("certifications", ""),
+                    normalise_certification,
+                ),
+                languages=_check(
+                    EXHIBITORS,
+                    line,
+                    "languages",
+                    norm.many,
+                    "lang",
+                    v.get("languages", ""),
+                    normalise_language,
+                ),
+                description=v.get("description", ""),
+            )
+        )
+    return rows
+
+
+def _read_buyers(text: str, norm: _Normaliser, *, progress: bool) -> list[BuyerRow]:
+    rows: list[BuyerRow] = []
+    seen: dict[str, int] = {}
+    required = _FILE_COLUMNS[BUYERS][0]
+    for line, v in _rows(BUYERS, text, progress=progress):
+        _require(BUYERS, line, v, required)
+        ident = v["buyer_id"]
+        if ident in seen:
+            raise DatasetError(BUYERS, line, "buyer_id", f"{ident} is already used on line {seen[ident]}")
+        seen[ident] = line
+        hs_codes = _check(BUYERS, line, "hs_codes", norm.many, "hs", v["hs_codes"], validate_hs_code)
+        if not hs_codes:
+            raise DatasetError(BUYERS, line, "hs_codes", "a value is required")
+        rows.append(
+            BuyerRow(
+                buyer_id=ident,
+                company=v["company"],
+                country=_check(BUYERS, line, "country", norm.one, "country", v["country"], normalise_country),
+                hs_codes=hs_codes,
+                required_certifications=_check(
+                    BUYERS,
+                    line,
+                    "required_certifications",
+                    norm.many,
+                    "cert",
+                    v.get("required_certifications", ""),
+                    normalise_certification,
+                ),
+                languages=_check(
+                    BUYERS, line, "languages", norm.many, "lang", v.get("languages", ""), normalise_language
+                ),
+                description=v.get("description", ""),
+            )
+        )
+    return rows
+
+
+def parse_time(value: str) -> datetime:
+    """An aware datetime from ISO 8601 text with an offset; ValueError otherwise."""
+    at = datetime.fromisoformat(value)
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError("no offset")
+    return at
+
+
+def _read_interactions(
+    text: str, buyers: set[str], exhibitors: set[str], *, progress: bool
+) -> list[InteractionRow]:
+    rows: list[InteractionRow] = []
+    append = rows.append
+    kinds = frozenset(INTERACTION_KINDS)
+    times: dict[str, datetime] = {}
+    make = InteractionRow
+    for line, v in _rows(INTERACTIONS, text, progress=progress):
+        buyer_id, exhibitor_id, kind, at_text = v["buyer_id"], v["exhibitor_id"], v["kind"], v["at"]
+        if buyer_id not in buyers:
+            if not buyer_id:
+                raise DatasetError(INTERACTIONS, line, "buyer_id", "a value is required")
+            raise DatasetError(INTERACTIONS, line, "buyer_id", f"{buyer_id} is not a buyer_id of {BUYERS}")
+        if exhibitor_id not in exhibitors:
+            if not exhibitor_id:
+                raise DatasetError(INTERACTIONS, line, "exhibitor_id", "a value is required")
+            raise DatasetError(
+                INTERACTIONS, line, "exhibitor_id", f"{exhibitor_id} is not an exhibitor_id of {EXHIBITORS}"
+            )
+        if kind not in kinds:
+            message = f"{kind or '(empty)'} is not one of {', '.join(INTERACTION_KINDS)}"
+            raise DatasetError(INTERACTIONS, line, "kind", message)
+        at = times.get(at_text)
+        if at is None:
+            try:
+                at = parse_time(at_text)
+            except ValueError:
+                raise DatasetError(
+                    INTERACTIONS,
+                    line,
+                    "at",
+                    f"{at_text or '(empty)'} is not an ISO 8601 time with an offset"
+                    " (e.g. 2026-05-12T10:30:00+09:00)",
+                ) from None
+            times[at_text] = at
+        append(make(buyer_id, exhibitor_id, kind, at))
+    return rows
+
+
+def _read_test(text: str, buyers: set[str], exhibitors: set[str]) -> list[TestRow]:
+    rows: list[TestRow] = []
+    for line, v in _rows(TEST, text, progress=False):
+        buyer_id, exhibitor_id = v["buyer_id"], v["exhibitor_id"]
+        if buyer_id not in buyers:
+            raise DatasetError(
+                TEST, line, "buyer_id", f"{buyer_id or '(empty)'} is not a buyer_id of {BUYERS}"
+            )
+        if exhibitor_id not in exhibitors:
+            message = f"{exhibitor_id or '(empty)'} is not an exhibitor_id of {EXHIBITORS}"
+            raise DatasetError(TEST, line, "exhibitor_id", message)
+        rows.append(TestRow(buyer_id, exhibitor_id))
+    return rows
+
+
+def read_folder(path: str | Path, *, include_test: bool = False, progress: bool = False) -> Dataset:
+    """Read and validate a fair dataset folder; raise DatasetError at the first problem."""
+    folder = Path(path)
+    if not folder.is_dir():
+        raise DatasetError(str(folder), None, None, "not a folder")
+    norm = _Normaliser()
+    exhibitors = _read_exhibitors(_read_text(folder, EXHIBITORS, required=True), norm, progress=progress)
+    buyers = _read_buyers(_read_text(folder, BUYERS, required=True), norm, progress=progress)
+    buyer_ids = {b.buyer_id for b in buyers}
+    exhibitor_ids = {e.exhibitor_id for e in exhibitors}
+    dataset = Dataset(exhibitors=exhibitors, buyers=buyers)
+    text = _read_text(folder, INTERACTIONS, required=False)
+    if text is not None:
+        dataset.interactions = _read_interactions(text, buyer_ids, exhibitor_ids, progress=progress)
+    del text
+    if include_test:
+        text = _read_text(folder, TEST, required=True)
+        dataset.test = _read_test(text, buyer_ids, exhibitor_ids)
+    return dataset
+
+
+# --- writing ------------------------------------------------------------------
+
+
+def format_time(at: datetime) -> str:
+    """ISO 8601 in UTC with its offset, keeping the microseconds when there are any."""
+    return at.astimezone(UTC).isoformat()
+
+
+def write_folder(dataset: Dataset, path: str | Path) -> None:
+    """Write the dataset as the CSV folder read_folder reads (times in UTC)."""
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def writer(name: str, header):
+        f = open(folder / name, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(header)
+        return f, w
+
+    j = ";".join
+    f, w = writer(EXHIBITORS, sum(_FILE_COLUMNS[EXHIBITORS], ()))
+    with f:
+        w.writerows(
+            (
+                e.exhibitor_id,
+                e.company,
+                e.country,
+                j(e.hs_codes),
+                j(e.target_markets),
+                j(e.certifications),
+                j(e.languages),
+                e.description,
+            )
+            for e in dataset.exhibitors
+        )
+    f, w = writer(BUYERS, sum(_FILE_COLUMNS[BUYERS], ()))
+    with f:
+        w.writerows(
+            (
+                b.buyer_id,
+                b.company,
+                b.country,
+                j(b.hs_codes),
+                j(b.required_certifications),
+                j(b.languages),
+                b.description,
+            )
+            for b in dataset.buyers
+        )
+    f, w = writer(INTERACTIONS, _FILE_COLUMNS[INTERACTIONS][0])
+    with f:
+        times: dict[datetime, str] = {}
+        for i in dataset.interactions:
+            text = times.get(i.at)
+            if text is None:
+                text = times[i.at] = format_time(i.at)
+            w.writerow((i.buyer_id, i.exhibitor_id, i.kind, text))
+    if dataset.test:
+        f, w = writer(TEST, _FILE_COLUMNS[TEST][0])
+        with f:
+            w.writerows((t.buyer_id, t.exhibitor_id) for t in dataset.test)

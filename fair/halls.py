@@ -1,0 +1,59 @@
+"""Default industry halls, and which hall a booth goes to by its HS codes.
+
+A fair that has no halls when its exhibitors are imported gets these sector
+halls; a fair that has halls keeps them, and each booth goes to the hall that
+covers the chapter of its first HS code (then of its other codes), or to a
+hall without chapters (a catch-all) when none does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+def _chapters(*spans: int | tuple[int, int]) -> tuple[str, ...]:
+    out: list[str] = []
+    for span in spans:
+        low, high = span if isinstance(span, tuple) else (span, span)
+        out += [f"{n:02d}" for n in range(low, high + 1) if n != 77]
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class HallSpec:
+    slug: str
+    name: str
+    hs_chapters: tuple[str, ...]
+
+
+DEFAULT_HALLS: tuple[HallSpec, ...] = (
+    HallSpec("beauty", "Beauty & Cosmetics", _chapters((33, 34))),
+    HallSpec("food", "Food & Beverage", _chapters((2, 24))),
+    HallSpec("health", "Health & Medical", _chapters(30, 90)),
+    HallSpec("fashion", "Fashion & Apparel", _chapters(42, (50, 67), 71)),
+    HallSpec("toys", "Toys & Sports", _chapters(95)),
+    HallSpec("electronics", "Electronics", _chapters((84, 85))),
+    HallSpec("household", "Household & Living", _chapters(39, 69, 70, 73, 82, 94, 96)),
+    HallSpec("general", "General", ()),
+)
+
+
+class HallPicker:
+    """Maps HS codes to a hall id, given (hall id, its chapters) pairs in display order."""
+
+    def __init__(self, halls: Iterable[tuple[int, Sequence[str]]]):
+        self.by_chapter: dict[str, int] = {}
+        self.fallback: int | None = None
+        for hall_id, chapters in halls:
+            if not chapters and self.fallback is None:
+                self.fallback = hall_id
+            for code in chapters:
+                self.by_chapter.setdefault(code[:2], hall_id)
+
+    def pick(self, hs_codes: Sequence[str]) -> int | None:
+        for code in hs_codes:
+            hall_id = self.by_chapter.get(code[:2])
+            if hall_id is not None:
+                return hall_id
+        return self.fallback

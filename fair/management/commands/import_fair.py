@@ -1,0 +1,23 @@
+"""manage.py import_fair DIR --fair SLUG: import a fair dataset folder, all or nothing."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from fair.dataset import DatasetError
+from fair.errors import DomainError
+from fair.importing import fair_import
+
+
+class Command(BaseCommand):
+    help = "Import a fair dataset folder (exhibitors.csv, buyers.csv, interactions.csv) into a fair."
+
+    def add_arguments(self, parser):
+        parser.add_argument("folder", help="folder holding the CSV files")
+        parser.add_argument("--fair", required=True, help="slug of the fair (created when no fair has it)")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+    def handle(self, *args, folder, fair, no_progress, **options):
+        try:
+            report = fair_import(path=folder, fair_slug=fair, progress=not no_progress)
+        except (DatasetError, DomainError) as e:
+            raise CommandError(f"Nothing was imported. {e}") from e
+        self.stdout.write(report.summary())
