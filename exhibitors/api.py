@@ -1,0 +1,117 @@
+"""Read-only REST API of booths and their products (registered on the one router in config/urls.py).
+
+GET /api/booths/                   published booths; filters: ?fair=<slug> &hall=<slug>
+                                   &country=<ISO alpha-2 of the company> &hs=<2-6 digit HS code or prefix>
+GET /api/booths/{id}/              one booth: published, or a draft for its staff and the fair's organizers
+GET /api/booths/{id}/products/     its products
+
+A bad filter answers 400 {"code": "hs_code.format" | "country.unknown", "message": ...}.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, TextField
+from django.db.models.functions import Cast
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from exhibitors.models import Booth, Product
+from exhibitors.serializers import BoothSerializer, ProductSerializer
+from fair import hs, vocab
+from fair.errors import DomainError
+from fair.models import Participant
+from fair.permissions import HasPerm, Perm
+
+
+def _clean(value: str, normalise) -> str:
+    try:
+        return normalise(value)
+    except ValidationError as e:
+        raise DomainError(e.code or "invalid", e.messages[0]) from None
+
+
+def booth_list_public(
+    *,
+    fair: str | None = None,
+    hall: str | None = None,
+    country: str | None = None,
+    hs_code: str | None = None,
+) -> QuerySet[Booth]:
+    """Published booths, filtered; raises DomainError for a malformed country or HS code."""
+    qs = Booth.objects.filter(status=Booth.Status.PUBLISHED)
+    if fair:
+        qs = qs.filter(fair__slug=fair)
+    if hall:
+        qs = qs.filter(hall__slug=hall)
+    if country:
+        qs = qs.filter(company__country=_clean(country, vocab.normalise_country))
+    if hs_code:
+        code = _clean(hs_code, hs.validate_hs_code)
+        # A booth matches when one of its own codes or one of its products' codes starts with the prefix.
+        # Codes are stored as a JSON list of digit strings, so '"33' in its text form marks a prefix.
+        products = Product.objects.filter(booth=OuterRef("pk"), hs_code__startswith=code)
+        qs = qs.annotate(_codes=Cast("hs_codes", TextField())).filter(
+            Q(_codes__contains=f'"{code}') | Exists(products)
+        )
+    return _with_related(qs)
+
+
+def booth_visible_to(user) -> QuerySet[Booth]:
+    """Published booths, plus the drafts this user staffs or organizes (detail and products)."""
+    qs = Booth.objects.all()
+    if not (user.is_authenticated and user.is_superuser):
+        visible = Q(status=Booth.Status.PUBLISHED)
+        if user.is_authenticated:
+            mine = Participant.objects.filter(user=user, status=Participant.Status.APPROVED)
+            visible |= Q(pk__in=mine.filter(role=Participant.Role.EXHIBITOR).values("booth_id"))
+            visible |= Q(fair_id__in=mine.filter(role=Participant.Role.ORGANIZER).values("fair_id"))
+        qs = qs.filter(visible)
+    return _with_related(qs)
+
+
+def _with_related(qs: QuerySet[Booth]) -> QuerySet[Booth]:
+    return (
+        qs.select_related("fair", "hall", "company")
+        .annotate(product_count=Count("products"))
+        .order_by("fair__slug", "company__name", "pk")
+    )
+
+
+def product_list(*, booth: Booth) -> QuerySet[Product]:
+    return Product.objects.filter(booth=booth)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("fair", OpenApiTypes.STR, description="Fair slug"),
+            OpenApiParameter("hall", OpenApiTypes.STR, description="Hall slug"),
+            OpenApiParameter("country", OpenApiTypes.STR, description="Company country, ISO 3166-1 alpha-2"),
+            OpenApiParameter("hs", OpenApiTypes.STR, description="HS code or prefix, 2-6 digits, e.g. 33"),
+        ]
+    )
+)
+class BoothViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = BoothSerializer
+    permission_classes = [HasPerm(Perm.BOOTH_VIEW)]
+
+    def get_queryset(self):
+        if self.action == "list":
+            p = self.request.query_params
+            return booth_list_public(
+                fair=p.get("fair"), hall=p.get("hall"), country=p.get("country"), hs_code=p.get("hs")
+            )
+        return booth_visible_to(self.request.user)
+
+    @extend_schema(responses=ProductSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def products(self, request, pk=None):
+        return Response(ProductSerializer(product_list(booth=self.get_object()), many=True).data)
+
+
+def register(router) -> None:
+    router.register("booths", BoothViewSet, basename="booth")
