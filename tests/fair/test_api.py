@@ -78,8 +78,13 @@ def test_filter_by_company_country(api, small_fair):
 
 @pytest.mark.parametrize(
     ("query", "code"),
-    [("hs=3", "hs_code.format"), ("hs=7700", "hs_code.chapter"), ("hs=33a", "hs_code.format"),
-     ("country=XX", "country.unknown"), ("country=Korea", "country.unknown")],
+    [
+        ("hs=3", "hs_code.format"),
+        ("hs=7700", "hs_code.chapter"),
+        ("hs=33a", "hs_code.format"),
+        ("country=XX", "country.unknown"),
+        ("country=Korea", "country.unknown"),
+    ],
 )
 def test_bad_filters_answer_400_with_a_code(api, small_fair, query, code):
     response = api.get(f"/api/booths/?{query}")
@@ -156,8 +161,14 @@ def test_schema_is_valid_openapi(api, db):
     schema = json.loads(response.content)
     validate(schema)
     paths = schema["paths"]
-    for path in ("/api/fairs/", "/api/fairs/{slug}/", "/api/fairs/{slug}/halls/", "/api/booths/",
-                 "/api/booths/{id}/", "/api/booths/{id}/products/"):
+    for path in (
+        "/api/fairs/",
+        "/api/fairs/{slug}/",
+        "/api/fairs/{slug}/halls/",
+        "/api/booths/",
+        "/api/booths/{id}/",
+        "/api/booths/{id}/products/",
+    ):
         assert set(paths[path]) == {"get"} | ({"parameters"} & set(paths[path])), path
     params = {p["name"] for p in paths["/api/booths/"]["get"]["parameters"]}
     assert {"fair", "hall", "country", "hs"} <= params
