@@ -1,0 +1,63 @@
+"""Background work for the django-q2 worker: refitting a fair's matching model.
+
+``enqueue_refit`` runs a refit soon (e.g. after a large import); ``schedule_refits`` installs
+a periodic job that refits every fair whose interactions changed since its newest model.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db.models import Count
+from django_q.models import Schedule
+from django_q.tasks import async_task
+
+from fair.models import Fair
+from matching import selectors, services
+
+log = logging.getLogger(__name__)
+
+SCHEDULE_NAME = "matching.refit_changed"
+
+
+def refit(fair_id: int) -> int | None:
+    """Fit and store a new model of one fair; returns its version (None if the fair is gone)."""
+    fair = Fair.objects.filter(pk=fair_id).first()
+    if fair is None:
+        return None
+    record = services.matching_train(fair=fair)
+    log.info("matching: %s refitted as version %s", fair.slug, record.version)
+    return record.version
+
+
+def refit_changed() -> list[int]:
+    """Refit the fairs with booths whose interaction count moved since their newest model."""
+    done = []
+    for fair in Fair.objects.annotate(n_booths=Count("booths")).filter(n_booths__gt=0):
+        latest = selectors.matching_model_latest(fair)
+        count = fair.interactions.count()
+        if latest is None or latest.meta.get("data", {}).get("interactions") != count:
+            refit(fair.pk)
+            done.append(fair.pk)
+    return done
+
+
+def enqueue_refit(fair: Fair) -> str:
+    """Queue a refit of this fair for the worker; returns the task id."""
+    return async_task(
+        "matching.jobs.refit", fair.pk, task_name=f"matching-refit-{fair.slug}"[:100], group="matching"
+    )
+
+
+def schedule_refits(*, minutes: int = 60) -> Schedule:
+    """Install (or update) the periodic refit of changed fairs."""
+    schedule, _created = Schedule.objects.update_or_create(
+        name=SCHEDULE_NAME,
+        defaults={
+            "func": "matching.jobs.refit_changed",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": minutes,
+            "repeats": -1,
+        },
+    )
+    return schedule

@@ -1,0 +1,172 @@
+"""Reads for matching: the fair's rows for the engine (the ORM adapter), marks, and the served model.
+
+The engine never touches the ORM; these functions turn Booth/Company/Product/Participant/
+SourcingProfile/Interaction into the same lightweight rows the fair dataset uses
+(exhibitor_id = booth pk, buyer_id = participant pk, as strings).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import threading
+from collections import defaultdict
+
+import numpy as np
+import sklearn
+from django.core.files.storage import default_storage
+
+from exhibitors.models import Booth, Product
+from fair.dataset import BuyerRow, ExhibitorRow, InteractionRow
+from fair.models import Fair, Interaction, Participant, SourcingProfile
+from matching.engine import FORMAT, MatchingEngine, MatchingError
+from matching.models import Mark, MatchingModel
+
+log = logging.getLogger(__name__)
+
+
+def _exhibitor_row(booth: Booth, products: list[Product], staff_languages: list[str]) -> ExhibitorRow:
+    company = booth.company
+    codes = list(dict.fromkeys([*booth.hs_codes, *(p.hs_code for p in products if p.hs_code)]))
+    text = " ".join([company.description, *(f"{p.name} {p.description}" for p in products)])
+    return ExhibitorRow(
+        exhibitor_id=str(booth.pk),
+        company=company.name,
+        country=str(company.country),
+        hs_codes=tuple(codes),
+        target_markets=tuple(booth.target_markets),
+        certifications=tuple(company.certifications),
+        languages=tuple(dict.fromkeys([*company.languages, *staff_languages])),
+        description=text.strip(),
+    )
+
+
+def buyer_row(buyer: Participant) -> BuyerRow | None:
+    """A buyer's current profile as the engine reads it (None without a sourcing profile)."""
+    try:
+        profile = buyer.sourcing
+    except SourcingProfile.DoesNotExist:
+        return None
+    return _buyer_row(buyer, profile)
+
+
+def _buyer_row(buyer: Participant, profile: SourcingProfile) -> BuyerRow:
+    company = buyer.company
+    return BuyerRow(
+        buyer_id=str(buyer.pk),
+        company=company.name if company else str(buyer),
+        country=str(company.country) if company else "",
+        hs_codes=tuple(profile.hs_codes),
+        required_certifications=tuple(profile.required_certifications),
+        languages=tuple(profile.languages or buyer.languages),
+        description=profile.description,
+    )
+
+
+def fair_rows(fair: Fair) -> tuple[list[ExhibitorRow], list[BuyerRow], list[InteractionRow], dict[str, str]]:
+    """Published booths, approved buyers with a profile, their interactions, and each booth's hall slug."""
+    booths = list(
+        Booth.objects.filter(fair=fair, status=Booth.Status.PUBLISHED)
+        .select_related("company", "hall")
+        .order_by("pk")
+    )
+    products: dict[int, list[Product]] = defaultdict(list)
+    for p in Product.objects.filter(booth__in=booths).order_by("booth_id", "position", "pk"):
+        products[p.booth_id].append(p)
+    staff_languages: dict[int, list[str]] = defaultdict(list)
+    for booth_id, langs in Participant.objects.filter(
+        fair=fair, role=Participant.Role.EXHIBITOR, booth__in=booths
+    ).values_list("booth_id", "languages"):
+        staff_languages[booth_id].extend(langs or [])
+    exhibitors = [_exhibitor_row(b, products[b.pk], staff_languages[b.pk]) for b in booths]
+    halls = {str(b.pk): b.hall.slug for b in booths if b.hall}
+    profiles = (
+        SourcingProfile.objects.filter(
+            buyer__fair=fair, buyer__role=Participant.Role.BUYER, buyer__status=Participant.Status.APPROVED
+        )
+        .select_related("buyer", "buyer__company", "buyer__user")
+        .order_by("buyer_id")
+    )
+    buyers = [_buyer_row(p.buyer, p) for p in profiles]
+    booth_ids = {b.pk for b in booths}
+    buyer_ids = {int(b.buyer_id) for b in buyers}
+    interactions = [
+        InteractionRow(str(b), str(e), kind, at)
+        for b, e, kind, at in Interaction.objects.filter(fair=fair)
+        .order_by("at", "pk")
+        .values_list("buyer_id", "booth_id", "kind", "at")
+        .iterator(chunk_size=20_000)
+        if b in buyer_ids and e in booth_ids
+    ]
+    return exhibitors, buyers, interactions, halls
+
+
+def marks_for_buyer(buyer: Participant) -> dict[str, dict[str, str]]:
+    """booth id -> {side: mark} for every mark on this buyer's pairs."""
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    for booth_id, side, value in Mark.objects.filter(buyer=buyer).values_list("booth_id", "side", "value"):
+        out[str(booth_id)][side] = value
+    return dict(out)
+
+
+def marks_for_booth(booth: Booth) -> dict[str, dict[str, str]]:
+    """buyer id -> {side: mark} for every mark on this booth's pairs."""
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    for buyer_id, side, value in Mark.objects.filter(booth=booth).values_list("buyer_id", "side", "value"):
+        out[str(buyer_id)][side] = value
+    return dict(out)
+
+
+def matching_model_latest(fair: Fair) -> MatchingModel | None:
+    return MatchingModel.objects.filter(fair=fair).order_by("-version").first()
+
+
+def load_artifact(record: MatchingModel) -> MatchingEngine:
+    """Load a stored model, refusing anything we did not write: checksum, format and scikit-learn version."""
+    with default_storage.open(record.path, "rb") as f:
+        data = f.read()
+    if hashlib.sha256(data).hexdigest() != record.sha256:
+        raise MatchingError(f"{record.path}: the artifact does not match its recorded checksum")
+    if record.sklearn_version != sklearn.__version__:
+        raise MatchingError(
+            f"{record.path} was fitted with scikit-learn {record.sklearn_version}, "
+            f"this is {sklearn.__version__}: refit with manage.py train_matching"
+        )
+    with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+        engine = MatchingEngine.from_arrays({name: npz[name] for name in npz.files})
+    if engine.meta.get("format") != FORMAT:
+        raise MatchingError(f"{record.path} is not a Tradefair matching model")
+    return engine
+
+
+_cache: dict[int, tuple[int, MatchingEngine]] = {}
+_lock = threading.Lock()
+
+
+def engine_for_fair(fair: Fair) -> MatchingEngine | None:
+    """The newest model of the fair, loaded once per process and kept until a newer one is stored.
+
+    The web process never trains: without a usable model this returns None.
+    """
+    record = matching_model_latest(fair)
+    if record is None:
+        return None
+    cached = _cache.get(fair.pk)
+    if cached and cached[0] == record.version:
+        return cached[1]
+    with _lock:
+        cached = _cache.get(fair.pk)
+        if cached and cached[0] == record.version:
+            return cached[1]
+        try:
+            engine = load_artifact(record)
+        except (MatchingError, OSError, ValueError) as exc:
+            log.warning("matching model %s of %s not loaded: %s", record.version, fair.slug, exc)
+            return cached[1] if cached else None
+        _cache[fair.pk] = (record.version, engine)
+        return engine
+
+
+def clear_cache() -> None:
+    _cache.clear()
