@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -88,10 +89,10 @@ def booth_detail(request, fair_slug: str, booth_id: int):
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        # The middleware has already activated the old language for this request;
-        # the redirect renders the next page in the new one.
-        messages.success(request, _("Your settings are saved."))
+        user = form.save()
+        # This request still runs in the old language; say it in the new one.
+        with translation.override(user.language):
+            messages.success(request, _("Your settings are saved."))
         return redirect("profile")
     return render(request, "frontend/profile.html", {"form": form})
 
