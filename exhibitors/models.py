@@ -35,7 +35,9 @@ class Booth(models.Model):
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     # The live booth: set by its staff over the booth websocket (see docs/booth-protocol.md).
-    live_status = models.CharField(_("live status"), max_length=12, choices=LIVE_STATUS_CHOICES, default="away")
+    live_status = models.CharField(
+        _("live status"), max_length=12, choices=LIVE_STATUS_CHOICES, default="away"
+    )
     stream_url = models.URLField(_("live stream link"), blank=True, max_length=500)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -100,7 +102,7 @@ class Product(models.Model):
 
 
 class Knock(models.Model):
-    """A buyer asking for a staff member's attention; the first staff member to answer opens a private chat."""
+    """A buyer asking for the staff's attention; the first staff member to answer opens a private chat."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for an answer")
@@ -147,7 +149,9 @@ class ChatMessage(models.Model):
         Knock, null=True, blank=True, on_delete=models.CASCADE, related_name="messages",
         help_text=_("Set for the private thread between the knocking buyer and the booth's staff."),
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     author_name = models.CharField(_("shown as"), max_length=200)
     author_is_staff = models.BooleanField(default=False)
     body = models.TextField(_("message"), max_length=2000)
@@ -171,7 +175,9 @@ class Bookmark(models.Model):
     """A buyer keeping a booth or a product for later."""
 
     participant = models.ForeignKey("fair.Participant", on_delete=models.CASCADE, related_name="bookmarks")
-    booth = models.ForeignKey(Booth, null=True, blank=True, on_delete=models.CASCADE, related_name="bookmarks")
+    booth = models.ForeignKey(
+        Booth, null=True, blank=True, on_delete=models.CASCADE, related_name="bookmarks"
+    )
     product = models.ForeignKey(
         Product, null=True, blank=True, on_delete=models.CASCADE, related_name="bookmarks"
     )
@@ -183,14 +189,17 @@ class Bookmark(models.Model):
         verbose_name_plural = _("bookmarks")
         constraints = [
             models.CheckConstraint(
-                condition=Q(booth__isnull=False, product__isnull=True) | Q(booth__isnull=True, product__isnull=False),
+                condition=Q(booth__isnull=False, product__isnull=True)
+                | Q(booth__isnull=True, product__isnull=False),
                 name="bookmark_booth_xor_product",
             ),
             models.UniqueConstraint(
                 fields=["participant", "booth"], condition=Q(booth__isnull=False), name="bookmark_booth_once"
             ),
             models.UniqueConstraint(
-                fields=["participant", "product"], condition=Q(product__isnull=False), name="bookmark_product_once"
+                fields=["participant", "product"],
+                condition=Q(product__isnull=False),
+                name="bookmark_product_once",
             ),
         ]
 

@@ -6,93 +6,241 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('exhibitors', '0002_initial'),
-        ('fair', '0001_initial'),
+        ("exhibitors", "0002_initial"),
+        ("fair", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='booth',
-            name='live_status',
-            field=models.CharField(choices=[('on_duty', 'Staff on duty'), ('away', 'Away'), ('live', 'Live broadcast')], default='away', max_length=12, verbose_name='live status'),
+            model_name="booth",
+            name="live_status",
+            field=models.CharField(
+                choices=[("on_duty", "Staff on duty"), ("away", "Away"), ("live", "Live broadcast")],
+                default="away",
+                max_length=12,
+                verbose_name="live status",
+            ),
         ),
         migrations.AddField(
-            model_name='booth',
-            name='stream_url',
-            field=models.URLField(blank=True, max_length=500, verbose_name='live stream link'),
+            model_name="booth",
+            name="stream_url",
+            field=models.URLField(blank=True, max_length=500, verbose_name="live stream link"),
         ),
         migrations.CreateModel(
-            name='Knock',
+            name="Knock",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for an answer'), ('answered', 'Answered'), ('missed', 'Missed')], default='pending', max_length=12, verbose_name='status')),
-                ('created_at', models.DateTimeField(verbose_name='knocked at')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered at')),
-                ('missed_at', models.DateTimeField(blank=True, null=True, verbose_name='missed at')),
-                ('message', models.TextField(blank=True, max_length=2000, verbose_name='message left by the buyer')),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='knocks_answered', to='fair.participant')),
-                ('booth', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='knocks', to='exhibitors.booth')),
-                ('buyer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='knocks', to='fair.participant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for an answer"),
+                            ("answered", "Answered"),
+                            ("missed", "Missed"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="knocked at")),
+                ("answered_at", models.DateTimeField(blank=True, null=True, verbose_name="answered at")),
+                ("missed_at", models.DateTimeField(blank=True, null=True, verbose_name="missed at")),
+                (
+                    "message",
+                    models.TextField(blank=True, max_length=2000, verbose_name="message left by the buyer"),
+                ),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="knocks_answered",
+                        to="fair.participant",
+                    ),
+                ),
+                (
+                    "booth",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="knocks",
+                        to="exhibitors.booth",
+                    ),
+                ),
+                (
+                    "buyer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="knocks",
+                        to="fair.participant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'knock',
-                'verbose_name_plural': 'knocks',
-                'ordering': ['-created_at'],
+                "verbose_name": "knock",
+                "verbose_name_plural": "knocks",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ChatMessage',
+            name="ChatMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('author_name', models.CharField(max_length=200, verbose_name='shown as')),
-                ('author_is_staff', models.BooleanField(default=False)),
-                ('body', models.TextField(max_length=2000, verbose_name='message')),
-                ('created_at', models.DateTimeField(verbose_name='sent at')),
-                ('hidden', models.BooleanField(default=False, verbose_name='hidden')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('booth', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='chat_messages', to='exhibitors.booth')),
-                ('hidden_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('knock', models.ForeignKey(blank=True, help_text="Set for the private thread between the knocking buyer and the booth's staff.", null=True, on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='exhibitors.knock')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("author_name", models.CharField(max_length=200, verbose_name="shown as")),
+                ("author_is_staff", models.BooleanField(default=False)),
+                ("body", models.TextField(max_length=2000, verbose_name="message")),
+                ("created_at", models.DateTimeField(verbose_name="sent at")),
+                ("hidden", models.BooleanField(default=False, verbose_name="hidden")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "booth",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="chat_messages",
+                        to="exhibitors.booth",
+                    ),
+                ),
+                (
+                    "hidden_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "knock",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Set for the private thread between the knocking buyer and the booth's staff.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="exhibitors.knock",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'chat message',
-                'verbose_name_plural': 'chat messages',
-                'ordering': ['id'],
+                "verbose_name": "chat message",
+                "verbose_name_plural": "chat messages",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Bookmark',
+            name="Bookmark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('booth', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='bookmarks', to='exhibitors.booth')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bookmarks', to='fair.participant')),
-                ('product', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='bookmarks', to='exhibitors.product')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "booth",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bookmarks",
+                        to="exhibitors.booth",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bookmarks",
+                        to="fair.participant",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bookmarks",
+                        to="exhibitors.product",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bookmark',
-                'verbose_name_plural': 'bookmarks',
-                'ordering': ['-created_at'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('booth__isnull', False), ('product__isnull', True)), models.Q(('booth__isnull', True), ('product__isnull', False)), _connector='OR'), name='bookmark_booth_xor_product'), models.UniqueConstraint(condition=models.Q(('booth__isnull', False)), fields=('participant', 'booth'), name='bookmark_booth_once'), models.UniqueConstraint(condition=models.Q(('product__isnull', False)), fields=('participant', 'product'), name='bookmark_product_once')],
+                "verbose_name": "bookmark",
+                "verbose_name_plural": "bookmarks",
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("booth__isnull", False), ("product__isnull", True)),
+                            models.Q(("booth__isnull", True), ("product__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="bookmark_booth_xor_product",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("booth__isnull", False)),
+                        fields=("participant", "booth"),
+                        name="bookmark_booth_once",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("product__isnull", False)),
+                        fields=("participant", "product"),
+                        name="bookmark_product_once",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='knock',
-            index=models.Index(fields=['booth', 'status', 'created_at'], name='knock_booth_status_at'),
+            model_name="knock",
+            index=models.Index(fields=["booth", "status", "created_at"], name="knock_booth_status_at"),
         ),
         migrations.AddConstraint(
-            model_name='knock',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('booth', 'buyer'), name='knock_one_pending_per_buyer'),
+            model_name="knock",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "pending")),
+                fields=("booth", "buyer"),
+                name="knock_one_pending_per_buyer",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='knock',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('answered_at__isnull', False), ('answered_by__isnull', False), ('status', 'answered')), models.Q(('status', 'answered'), _negated=True), _connector='OR'), name='knock_answered_has_who_and_when'),
+            model_name="knock",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("answered_at__isnull", False), ("answered_by__isnull", False), ("status", "answered")
+                    ),
+                    models.Q(("status", "answered"), _negated=True),
+                    _connector="OR",
+                ),
+                name="knock_answered_has_who_and_when",
+            ),
         ),
         migrations.AddIndex(
-            model_name='chatmessage',
-            index=models.Index(fields=['booth', 'knock', 'id'], name='chat_booth_thread_id'),
+            model_name="chatmessage",
+            index=models.Index(fields=["booth", "knock", "id"], name="chat_booth_thread_id"),
         ),
     ]

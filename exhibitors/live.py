@@ -1,0 +1,371 @@
+"""The live booth's moving parts: a per-process hub per booth, and one handler per message type.
+
+Fan-out happens once per process, not once per socket: the hub is the only member of the
+booth's channel-layer group in its process. A broadcast is encoded to JSON once by the
+sender, crosses Redis once per process, and the hub writes that same text to each local
+socket allowed to see it (everyone, or the staff plus one buyer for a private thread). The
+sockets themselves hold no channel-layer channel, so a group message costs no consumer
+dispatch (no aclose_old_connections thread hop) and no per-socket Redis traffic.
+
+Rules live in exhibitors/services.py; each handler parses, calls one service through
+database_sync_to_async, answers the sender and broadcasts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+
+from exhibitors import protocol as p
+from exhibitors import selectors, services
+from exhibitors.presence import Member, backend, summary
+from fair.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+# --- broadcasting -----------------------------------------------------------------------
+
+
+async def broadcast(booth_id: int, frame: dict, *, private_to: int | None = None) -> None:
+    """Send a frame to everyone in the booth, or (private_to=user id) to the staff and that user only."""
+    event = {"type": p.LAYER_FRAME, "text": p.encode(frame)}
+    if private_to is not None:
+        event["private_to"] = private_to
+    await get_channel_layer().group_send(p.booth_group(booth_id), event)
+
+
+class BoothHub:
+    """This process's subscription to one booth: its local sockets, their presence heartbeat."""
+
+    def __init__(self, booth_id: int):
+        self.booth_id = booth_id
+        self.sockets: dict[str, object] = {}  # conn_id -> consumer
+        self.loop = asyncio.get_running_loop()
+        self.channel: str | None = None
+        self.ready = asyncio.Event()
+        self.tasks: list[asyncio.Task] = []
+        self.presence_pending: asyncio.TimerHandle | None = None
+        self.last_presence: dict | None = None
+        self.closing = False
+
+    async def start(self) -> None:
+        layer = get_channel_layer()
+        self.channel = await layer.new_channel(prefix="booth-hub.")
+        await layer.group_add(p.booth_group(self.booth_id), self.channel)
+        self.tasks = [asyncio.create_task(self._receive()), asyncio.create_task(self._heartbeat())]
+        self.ready.set()
+
+    async def stop(self) -> None:
+        self.closing = True
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if self.channel:
+            await get_channel_layer().group_discard(p.booth_group(self.booth_id), self.channel)
+
+    async def _receive(self) -> None:
+        layer = get_channel_layer()
+        while True:
+            try:
+                event = await layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a Redis hiccup: log, wait a little, go on
+                log.exception("booth hub %s: receive failed", self.booth_id)
+                await asyncio.sleep(1)
+                continue
+            if event.get("type") == p.LAYER_FRAME:
+                await self.deliver(event["text"], event.get("private_to"))
+
+    async def deliver(self, text: str, private_to: int | None = None) -> None:
+        for consumer in list(self.sockets.values()):
+            if private_to is not None and not (
+                consumer.viewer.is_staff or consumer.viewer.user_id == private_to
+            ):
+                continue
+            if consumer.backlog is not None:  # its snapshot is not out yet: the snapshot goes first
+                consumer.backlog.append(text)
+                continue
+            try:
+                await consumer.send(text_data=text)
+            except Exception:  # a socket that went away meanwhile  # noqa: S112
+                continue
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(p.presence_heartbeat())
+            try:
+                await backend().touch(self.booth_id, list(self.sockets))
+                await self.broadcast_presence(only_if_changed=True)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("booth hub %s: heartbeat failed", self.booth_id)
+
+    def presence_changed(self) -> None:
+        """Gather changes for presence_debounce() seconds, then broadcast one presence frame."""
+        if self.presence_pending is None and not self.closing:
+            self.presence_pending = self.loop.call_later(p.presence_debounce(), self._presence_due)
+
+    def _presence_due(self) -> None:
+        self.presence_pending = None
+        task = asyncio.create_task(self.broadcast_presence())
+        self.tasks = [t for t in self.tasks if not t.done()] + [task]
+
+    async def broadcast_presence(self, *, only_if_changed: bool = False) -> None:
+        current = summary(await backend().members(self.booth_id))
+        if only_if_changed and current == self.last_presence:
+            return
+        self.last_presence = current
+        await broadcast(self.booth_id, {"type": p.PRESENCE, **current})
+
+
+_hubs: dict[int, BoothHub] = {}
+_hub_locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
+
+
+def _lock() -> asyncio.Lock:
+    """One lock per event loop (daphne runs one; the tests run one per test)."""
+    loop = asyncio.get_running_loop()
+    lock = _hub_locks.get(loop)
+    if lock is None:
+        for old in [old for old in _hub_locks if old.is_closed()]:
+            del _hub_locks[old]
+        lock = _hub_locks[loop] = asyncio.Lock()
+    return lock
+
+
+async def hub_join(consumer, member: Member) -> BoothHub:
+    """Subscribe the socket (the hub's group membership is in place on return) and enter presence."""
+    booth_id = consumer.booth.pk
+    async with _lock():
+        hub = _hubs.get(booth_id)
+        if hub is None or hub.loop is not asyncio.get_running_loop() or hub.closing:
+            hub = _hubs[booth_id] = BoothHub(booth_id)
+            await hub.start()
+    hub.sockets[member.conn_id] = consumer
+    await backend().enter(booth_id, member)
+    hub.presence_changed()
+    return hub
+
+
+async def hub_leave(consumer) -> None:
+    hub: BoothHub | None = getattr(consumer, "hub", None)
+    if hub is None:
+        return
+    hub.sockets.pop(consumer.conn_id, None)
+    await backend().leave(hub.booth_id, consumer.conn_id)
+    async with _lock():
+        if not hub.sockets and _hubs.get(hub.booth_id) is hub:
+            del _hubs[hub.booth_id]
+            if hub.presence_pending is not None:
+                hub.presence_pending.cancel()
+                hub.presence_pending = None
+                await hub.broadcast_presence()  # the last one out still tells the other processes
+            await hub.stop()
+            return
+    hub.presence_changed()
+
+
+async def shutdown() -> None:
+    """Stop this loop's hubs and close its Redis client (server shutdown; the end of a test)."""
+    loop = asyncio.get_running_loop()
+    for booth_id, hub in list(_hubs.items()):
+        if hub.loop is loop:
+            del _hubs[booth_id]
+            await hub.stop()
+    await backend().aclose()
+
+
+# --- connecting -------------------------------------------------------------------------
+
+
+@database_sync_to_async
+def booth_open(booth_id: int, user):
+    booth = selectors.booth_get_live(booth_id=booth_id)
+    if booth is None:
+        return None, None
+    return booth, selectors.viewer_get(user=user, booth=booth)
+
+
+@database_sync_to_async
+def _snapshot_rows(booth, viewer):
+    services.knock_expire_due(booth=booth)
+    booth.refresh_from_db(fields=["live_status", "stream_url", "status"])
+    return selectors.chat_recent(booth=booth, viewer=viewer), selectors.knocks_open(
+        booth=booth, viewer=viewer
+    )
+
+
+async def snapshot(consumer) -> dict:
+    booth, viewer = consumer.booth, consumer.viewer
+    messages, knocks = await _snapshot_rows(booth, viewer)
+    return {
+        "type": p.SNAPSHOT,
+        "booth": {"id": booth.pk, "name": booth.company.name, "published": booth.is_published},
+        "you": {
+            "role": viewer.role,
+            "name": viewer.name,
+            "can_post": viewer.can_post,
+            "staff": viewer.is_staff,
+            "conn": consumer.conn_id,
+        },
+        "status": {"status": booth.live_status, "stream_url": booth.stream_url},
+        "presence": summary(await backend().members(booth.pk)),
+        "messages": messages,
+        "knocks": knocks,
+    }
+
+
+def new_member(consumer) -> Member:
+    consumer.conn_id = uuid.uuid4().hex
+    v = consumer.viewer
+    return Member(consumer.conn_id, v.user_id, v.role, v.name, False)
+
+
+# --- handlers: one per client message type -----------------------------------------------
+
+Handler = Callable[[object, dict], Awaitable[dict | None]]
+HANDLERS: dict[str, Handler] = {}
+
+
+def handles(kind: str):
+    def register(fn: Handler) -> Handler:
+        HANDLERS[kind] = fn
+        return fn
+
+    return register
+
+
+async def dispatch(consumer, content: dict) -> dict | None:
+    handler = HANDLERS.get(content["type"])
+    if handler is None:
+        raise DomainError("protocol.unknown_type", f"Unknown message type {content['type'][:50]!r}.")
+    return await handler(consumer, content)
+
+
+@handles(p.PING)
+async def on_ping(consumer, content):
+    return {"type": p.PONG}
+
+
+@handles(p.CHAT_POST)
+async def on_chat_post(consumer, content):
+    thread = p.int_field(content, "thread", required=False)
+    message = await database_sync_to_async(services.chat_post)(
+        booth=consumer.booth, viewer=consumer.viewer, body=content.get("body"), thread=thread
+    )
+    frame = selectors.message_frame(message)
+    if thread is None:
+        await broadcast(consumer.booth.pk, frame)
+    else:
+        buyer_user = await database_sync_to_async(lambda: message.knock.buyer.user_id)()
+        await broadcast(consumer.booth.pk, frame, private_to=buyer_user)
+    # no reply: the sender gets its own message through the broadcast, with its id
+
+
+@handles(p.CHAT_HIDE)
+async def on_chat_hide(consumer, content):
+    message = await database_sync_to_async(services.chat_hide)(
+        booth=consumer.booth, viewer=consumer.viewer, message_id=p.int_field(content, "id")
+    )
+    await broadcast(consumer.booth.pk, {"type": p.CHAT_HIDDEN, "id": message.pk})
+
+
+@handles(p.CHAT_RESUME)
+async def on_chat_resume(consumer, content):
+    after = p.int_field(content, "after")
+    messages = await database_sync_to_async(selectors.chat_since)(
+        booth=consumer.booth, viewer=consumer.viewer, after=after
+    )
+    return {
+        "type": p.CHAT_MISSED,
+        "after": after,
+        "messages": messages,
+        "complete": len(messages) < p.RESUME_MESSAGES,
+    }
+
+
+@handles(p.PRESENCE_VISIBLE)
+async def on_presence_visible(consumer, content):
+    visible = content.get("visible", True)
+    if not isinstance(visible, bool):
+        raise DomainError("protocol.bad_field", '"visible" is true or false.')
+    if consumer.viewer.role == "anonymous":
+        raise DomainError("chat.login_required", "Sign in to show your name in the booth.")
+    member = Member(
+        consumer.conn_id, consumer.viewer.user_id, consumer.viewer.role, consumer.viewer.name, visible
+    )
+    await backend().update(consumer.booth.pk, member)
+    consumer.hub.presence_changed()
+    return {"type": p.PRESENCE_VISIBLE, "visible": visible}
+
+
+@handles(p.STATUS_SET)
+async def on_status_set(consumer, content):
+    booth = await database_sync_to_async(services.booth_status_set)(
+        booth=consumer.booth,
+        viewer=consumer.viewer,
+        status=content.get("status"),
+        stream_url=content.get("stream_url", ""),
+    )
+    await broadcast(booth.pk, {"type": p.STATUS, "status": booth.live_status, "stream_url": booth.stream_url})
+
+
+@handles(p.KNOCK)
+async def on_knock(consumer, content):
+    knock, created = await database_sync_to_async(services.knock_create)(
+        booth=consumer.booth, viewer=consumer.viewer
+    )
+    booth_id, user_id = consumer.booth.pk, consumer.viewer.user_id
+    if created:
+        frame = selectors.knock_frame(p.KNOCK_RECEIVED, knock, buyer_name=consumer.viewer.name)
+        await broadcast(booth_id, frame, private_to=p.STAFF_ONLY)
+        loop = asyncio.get_running_loop()
+        loop.call_later(
+            p.knock_timeout() + 0.05, lambda: asyncio.ensure_future(knock_timer(booth_id, knock.pk, user_id))
+        )
+    return {**selectors.knock_frame(p.KNOCK_WAITING, knock), "timeout": p.knock_timeout()}
+
+
+async def knock_timer(booth_id: int, knock_id: int, buyer_user_id: int) -> None:
+    """In whichever process took the knock; the conditional update lets only one process mark it."""
+    knock = await database_sync_to_async(services.knock_expire)(knock_id=knock_id)
+    if knock is not None:
+        await broadcast(booth_id, selectors.knock_frame(p.KNOCK_MISSED, knock), private_to=buyer_user_id)
+
+
+@handles(p.KNOCK_ANSWER)
+async def on_knock_answer(consumer, content):
+    knock_id = p.int_field(content, "knock")
+    knock = await database_sync_to_async(services.knock_answer)(
+        booth=consumer.booth, viewer=consumer.viewer, knock_id=knock_id
+    )
+    buyer_user = await database_sync_to_async(lambda: knock.buyer.user_id)()
+    frame = {**selectors.knock_frame(p.KNOCK_ANSWERED, knock), "by": consumer.viewer.name}
+    await broadcast(consumer.booth.pk, frame, private_to=buyer_user)
+
+
+@handles(p.KNOCK_MESSAGE)
+async def on_knock_message(consumer, content):
+    knock = await database_sync_to_async(services.knock_leave_message)(
+        booth=consumer.booth,
+        viewer=consumer.viewer,
+        knock_id=p.int_field(content, "knock"),
+        body=content.get("body"),
+    )
+    frame = {
+        **selectors.knock_frame(p.KNOCK_MESSAGE_LEFT, knock, buyer_name=consumer.viewer.name),
+        "body": knock.message,
+    }
+    await broadcast(consumer.booth.pk, frame, private_to=p.STAFF_ONLY)
+    return {"type": p.KNOCK_MESSAGE_LEFT, "knock": knock.pk}

@@ -1,0 +1,168 @@
+"""Who is in a booth now, shared by every web process.
+
+Each open booth socket is one member: ``conn_id`` (unique per connection) with a small
+description (user id, role, display name, visible or not) and a last-seen time. The hub
+of each process refreshes its members every ``presence_heartbeat()`` seconds; members not
+seen for ``presence_ttl()`` seconds are dropped on the next read, so the visitors of a
+process that died disappear within ttl + heartbeat (45 + 15 = 60 s by default).
+
+With REDIS_URL: a sorted set per booth (member -> last seen) and a hash (member ->
+description), pruned atomically by a Lua script. Without it (the embedded default, one
+process, in-memory channel layer): a dictionary in this process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import weakref
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from exhibitors.protocol import presence_ttl
+
+
+@dataclass(frozen=True)
+class Member:
+    conn_id: str
+    user_id: int | None
+    role: str  # staff, organizer, buyer, participant, user, anonymous
+    name: str
+    visible: bool = False
+
+    def encode(self) -> str:
+        return json.dumps([self.user_id, self.role, self.name, self.visible], ensure_ascii=False)
+
+    @classmethod
+    def decode(cls, conn_id: str, raw: str | bytes) -> Member:
+        user_id, role, name, visible = json.loads(raw)
+        return cls(conn_id, user_id, role, name, visible)
+
+
+def summary(members: list[Member]) -> dict:
+    """What everyone in the booth may see: a head count, staff names, buyers who chose to be visible."""
+    people = {("u", m.user_id) if m.user_id else ("c", m.conn_id) for m in members}
+    staff = sorted({m.name for m in members if m.role == "staff"})
+    visible = sorted({m.name for m in members if m.visible and m.role != "staff"})
+    return {"count": len(people), "staff": staff, "visible": visible}
+
+
+class MemoryPresence:
+    """One process: a dict per booth."""
+
+    def __init__(self):
+        self.booths: dict[int, dict[str, tuple[float, Member]]] = {}
+
+    async def enter(self, booth_id: int, member: Member, *, now: float | None = None) -> None:
+        self.booths.setdefault(booth_id, {})[member.conn_id] = (now or time.time(), member)
+
+    update = enter
+
+    async def leave(self, booth_id: int, conn_id: str) -> None:
+        self.booths.get(booth_id, {}).pop(conn_id, None)
+
+    async def touch(self, booth_id: int, conn_ids: list[str]) -> None:
+        now, members = time.time(), self.booths.get(booth_id, {})
+        for conn_id in conn_ids:
+            if conn_id in members:
+                members[conn_id] = (now, members[conn_id][1])
+
+    async def aclose(self) -> None:
+        pass
+
+    async def members(self, booth_id: int) -> list[Member]:
+        cutoff, members = time.time() - presence_ttl(), self.booths.get(booth_id, {})
+        for conn_id in [c for c, (seen, _m) in members.items() if seen < cutoff]:
+            del members[conn_id]
+        return [m for _seen, m in members.values()]
+
+
+# Drop members not seen since ARGV[1] from the sorted set and the hash, then return the hash.
+_PRUNE = """
+local stale = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+for i = 1, #stale, 500 do
+  local chunk = {unpack(stale, i, math.min(i + 499, #stale))}
+  redis.call('ZREM', KEYS[1], unpack(chunk))
+  redis.call('HDEL', KEYS[2], unpack(chunk))
+end
+return redis.call('HGETALL', KEYS[2])
+"""
+
+
+class RedisPresence:
+    """Several processes: one sorted set and one hash per booth in Redis."""
+
+    def __init__(self, url: str, prefix: str, options: dict):
+        self.url, self.prefix, self.options = url, prefix, options
+        self._clients: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # one client per event loop
+
+    def client(self):
+        from redis import asyncio as aioredis
+
+        loop = asyncio.get_running_loop()
+        client = self._clients.get(loop)
+        if client is None:
+            client = aioredis.Redis.from_url(self.url, **self.options)
+            self._clients[loop] = client
+        return client
+
+    async def aclose(self) -> None:
+        """Close this event loop's client (at shutdown, and at the end of each test's loop)."""
+        client = self._clients.pop(asyncio.get_running_loop(), None)
+        if client is not None:
+            await client.aclose()
+
+    def keys(self, booth_id: int) -> tuple[str, str]:
+        base = f"{self.prefix}:presence:{int(booth_id)}"
+        return base, base + ":who"
+
+    async def enter(self, booth_id: int, member: Member, *, now: float | None = None) -> None:
+        seen, who = self.keys(booth_id)
+        async with self.client().pipeline(transaction=True) as pipe:
+            pipe.zadd(seen, {member.conn_id: now or time.time()})
+            pipe.hset(who, member.conn_id, member.encode())
+            pipe.expire(seen, 86400)
+            pipe.expire(who, 86400)
+            await pipe.execute()
+
+    update = enter
+
+    async def leave(self, booth_id: int, conn_id: str) -> None:
+        seen, who = self.keys(booth_id)
+        async with self.client().pipeline(transaction=True) as pipe:
+            pipe.zrem(seen, conn_id)
+            pipe.hdel(who, conn_id)
+            await pipe.execute()
+
+    async def touch(self, booth_id: int, conn_ids: list[str]) -> None:
+        if conn_ids:
+            seen, _who = self.keys(booth_id)
+            now = time.time()
+            # XX: only refresh members that are still there (a pruned member stays gone).
+            await self.client().zadd(seen, dict.fromkeys(conn_ids, now), xx=True)
+
+    async def members(self, booth_id: int) -> list[Member]:
+        seen, who = self.keys(booth_id)
+        flat = await self.client().eval(_PRUNE, 2, seen, who, time.time() - presence_ttl())
+        return [Member.decode(k.decode(), v) for k, v in zip(flat[::2], flat[1::2], strict=True)]
+
+
+def redis_client_options() -> dict:
+    return getattr(settings, "REDIS_CLIENT_OPTIONS", {})
+
+
+_backend = None
+
+
+def backend() -> MemoryPresence | RedisPresence:
+    global _backend
+    if _backend is None:
+        url = getattr(settings, "REDIS_URL", "")
+        if url:
+            prefix = getattr(settings, "CHANNELS_PREFIX", "tradefair")
+            _backend = RedisPresence(url, prefix, redis_client_options())
+        else:
+            _backend = MemoryPresence()
+    return _backend

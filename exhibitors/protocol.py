@@ -1,0 +1,128 @@
+"""The live booth's websocket protocol: routes, group names, message types, limits and close codes.
+
+Every name the consumer, the services and the tests share lives here; docs/booth-protocol.md
+describes each message with an example.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from fair.errors import DomainError
+
+# --- client -> server -------------------------------------------------------------------
+CHAT_POST = "chat.post"
+CHAT_HIDE = "chat.hide"
+CHAT_RESUME = "chat.resume"
+PRESENCE_VISIBLE = "presence.visible"
+STATUS_SET = "status.set"
+KNOCK = "knock"
+KNOCK_ANSWER = "knock.answer"
+KNOCK_MESSAGE = "knock.message"
+PING = "ping"
+
+# --- server -> client -------------------------------------------------------------------
+SNAPSHOT = "snapshot"
+CHAT_MESSAGE = "chat.message"
+CHAT_HIDDEN = "chat.hidden"
+CHAT_MISSED = "chat.missed"  # the answer to chat.resume
+PRESENCE = "presence"
+STATUS = "status"
+KNOCK_WAITING = "knock.waiting"  # to the buyer: your knock rings, with its deadline
+KNOCK_RECEIVED = "knock.received"  # to every staff member in the booth
+KNOCK_ANSWERED = "knock.answered"  # to the buyer and the staff: a private thread is open
+KNOCK_MISSED = "knock.missed"  # to the buyer and the staff: nobody answered in time
+KNOCK_MESSAGE_LEFT = "knock.message_left"  # to the staff: the buyer left a message on a missed knock
+PONG = "pong"
+ERROR = "error"
+
+# --- channel layer ------------------------------------------------------------------------
+# One group per booth. Its members are not sockets but one hub per process (exhibitors/live.py),
+# which writes the already encoded frame to each of its local sockets that may see it.
+LAYER_FRAME = "booth.frame"
+STAFF_ONLY = -1  # as "private_to": a frame for the booth's staff only (no user has this id)
+
+
+def booth_group(booth_id: int) -> str:
+    return f"booth.{int(booth_id)}"
+
+
+# --- close codes (the socket is accepted, then closed, so the browser sees the code) ------
+CLOSE_NOT_FOUND = 4404  # no such booth
+CLOSE_DENIED = 4403  # a draft booth: only its staff and the fair's organizers may enter
+
+# --- limits -------------------------------------------------------------------------------
+MAX_FRAME_CHARS = 16_384
+MAX_CHAT_CHARS = 2_000
+SNAPSHOT_MESSAGES = 50
+RESUME_MESSAGES = 500
+
+
+def setting(name: str, default):
+    """Tunables (tests shorten the timers): settings.BOOTH_LIVE.get(name, default)."""
+    return getattr(settings, "BOOTH_LIVE", {}).get(name, default)
+
+
+def chat_rate() -> tuple[int, int]:
+    """(messages, seconds): how many chat lines one user may post in a window."""
+    return setting("CHAT_RATE", (5, 10))
+
+
+def knock_timeout() -> float:
+    return setting("KNOCK_TIMEOUT", 120.0)
+
+
+def presence_ttl() -> float:
+    """A connection not refreshed for this long is gone (its process died)."""
+    return setting("PRESENCE_TTL", 45.0)
+
+
+def presence_heartbeat() -> float:
+    return setting("PRESENCE_HEARTBEAT", 15.0)
+
+
+def presence_debounce() -> float:
+    """Presence changes are gathered for this long and broadcast once."""
+    return setting("PRESENCE_DEBOUNCE", 0.5)
+
+
+def parse_frame(text: str | None, data: bytes | None) -> dict:
+    """A client frame as a dict with a string "type", or a DomainError; nothing else gets through."""
+    if text is None:
+        raise DomainError("protocol.bad_frame", _("Send JSON text frames, not binary ones."))
+    if len(text) > MAX_FRAME_CHARS:
+        raise DomainError(
+            "protocol.too_large", _("The frame is larger than %(n)d characters.") % {"n": MAX_FRAME_CHARS}
+        )
+    try:
+        content = json.loads(text)
+    except ValueError:
+        raise DomainError("protocol.bad_json", _("The frame is not valid JSON.")) from None
+    if not isinstance(content, dict):
+        raise DomainError("protocol.bad_json", _("The frame must be a JSON object."))
+    if not isinstance(content.get("type"), str):
+        raise DomainError("protocol.unknown_type", _('The frame has no "type".'))
+    return content
+
+
+def int_field(content: dict, name: str, *, required: bool = True) -> int | None:
+    value = content.get(name)
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise DomainError("protocol.bad_field", _('"%(name)s" must be a whole number.') % {"name": name})
+    return value
+
+
+def str_field(content: dict, name: str, *, default: str | None = None) -> str:
+    value = content.get(name, default)
+    if not isinstance(value, str):
+        raise DomainError("protocol.bad_field", _('"%(name)s" must be text.') % {"name": name})
+    return value
+
+
+def encode(frame: dict) -> str:
+    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))

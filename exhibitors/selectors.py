@@ -1,0 +1,151 @@
+"""Reads for the live booth: who the viewer is, what they may see, the chat history, knocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from exhibitors.models import Booth, ChatMessage, Knock
+from exhibitors.protocol import RESUME_MESSAGES, SNAPSHOT_MESSAGES, knock_timeout
+from fair.models import Participant
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """A person in a booth, as the live booth sees them. Never carries contact details."""
+
+    user_id: int | None
+    role: str  # staff, organizer, buyer, participant (another role in the fair), user, anonymous
+    name: str  # what others see: a first name and a company, never an e-mail address
+    participant_id: int | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role == "staff"
+
+    @property
+    def can_view_draft(self) -> bool:
+        return self.role in ("staff", "organizer")
+
+    @property
+    def can_post(self) -> bool:
+        """booth:chat: approved participants of the booth's fair."""
+        return self.role in ("staff", "organizer", "buyer", "participant")
+
+    @property
+    def can_moderate(self) -> bool:
+        return self.role in ("staff", "organizer")
+
+
+ANONYMOUS = Viewer(user_id=None, role="anonymous", name="")
+
+
+def booth_get_live(*, booth_id: int) -> Booth | None:
+    return Booth.objects.select_related("company", "fair").filter(pk=booth_id).first()
+
+
+def display_name(participant: Participant | None, user, *, booth: Booth | None = None) -> str:
+    """A first name and the company: what exhibitors and other visitors see of a person."""
+    first = (getattr(user, "first_name", "") or "").strip()
+    company = (
+        booth.company.name
+        if booth is not None
+        else (participant.company.name if participant and participant.company_id else "")
+    )
+    if first and company:
+        return f"{first} ({company})"
+    return first or company or f"Visitor {user.pk}"
+
+
+def viewer_get(*, user, booth: Booth) -> Viewer:
+    """The one place that decides what a user may do in a booth (booth:view, booth:chat, booth:staff).
+
+    Kept in one function so it can later answer through fair.permissions.has_perm.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ANONYMOUS
+    parts = list(
+        Participant.objects.select_related("company").filter(
+            user_id=user.pk, fair_id=booth.fair_id, status=Participant.Status.APPROVED
+        )
+    )
+    staff = next((p for p in parts if p.role == Participant.Role.EXHIBITOR and p.booth_id == booth.pk), None)
+    if staff is not None:
+        return Viewer(user.pk, "staff", display_name(staff, user, booth=booth), staff.pk)
+    by_role = {p.role: p for p in parts}
+    for role, name in ((Participant.Role.BUYER, "buyer"), (Participant.Role.ORGANIZER, "organizer")):
+        if role in by_role:
+            p = by_role[role]
+            return Viewer(user.pk, name, display_name(p, user), p.pk)
+    if user.is_superuser:
+        return Viewer(user.pk, "organizer", display_name(None, user), None)
+    if parts:
+        return Viewer(user.pk, "participant", display_name(parts[0], user), parts[0].pk)
+    return Viewer(user.pk, "user", display_name(None, user), None)
+
+
+def message_frame(message: ChatMessage) -> dict:
+    return {
+        "type": "chat.message",
+        "id": message.pk,
+        "author": message.author_name,
+        "staff": message.author_is_staff,
+        "body": message.body,
+        "at": message.created_at.isoformat(),
+        "thread": message.knock_id,
+    }
+
+
+def knock_frame(kind: str, knock: Knock, *, buyer_name: str = "") -> dict:
+    frame = {"type": kind, "knock": knock.pk, "status": knock.status, "at": knock.created_at.isoformat()}
+    if buyer_name:
+        frame["buyer"] = buyer_name
+    if knock.answered_by_id:
+        frame["thread"] = knock.pk
+    return frame
+
+
+def _visible_messages(*, booth: Booth, viewer: Viewer):
+    qs = ChatMessage.objects.filter(booth=booth, hidden=False)
+    if viewer.is_staff:
+        return qs  # staff see every private thread of their booth
+    if viewer.participant_id and viewer.role == "buyer":
+        return qs.filter(Q(knock__isnull=True) | Q(knock__buyer_id=viewer.participant_id))
+    return qs.filter(knock__isnull=True)
+
+
+def chat_recent(*, booth: Booth, viewer: Viewer, limit: int = SNAPSHOT_MESSAGES) -> list[dict]:
+    rows = list(_visible_messages(booth=booth, viewer=viewer).order_by("-id")[:limit])
+    return [message_frame(m) for m in reversed(rows)]
+
+
+def chat_since(*, booth: Booth, viewer: Viewer, after: int, limit: int = RESUME_MESSAGES) -> list[dict]:
+    rows = _visible_messages(booth=booth, viewer=viewer).filter(id__gt=after).order_by("id")[:limit]
+    return [message_frame(m) for m in rows]
+
+
+def knocks_open(*, booth: Booth, viewer: Viewer) -> list[dict]:
+    """For the snapshot: staff see the pending knocks and open threads; a buyer sees their own."""
+    deadline = timezone.now() - timedelta(seconds=knock_timeout())
+    qs = Knock.objects.filter(
+        Q(status=Knock.Status.ANSWERED) | Q(status=Knock.Status.PENDING, created_at__gt=deadline), booth=booth
+    ).select_related("buyer__company", "buyer__user")
+    if viewer.is_staff:
+        return [
+            knock_frame("knock.received", k, buyer_name=display_name(k.buyer, k.buyer.user)) for k in qs[:50]
+        ]
+    if viewer.role == "buyer":
+        return [knock_frame("knock.waiting", k) for k in qs.filter(buyer_id=viewer.participant_id)[:5]]
+    return []
+
+
+def knocks_missed(*, booth: Booth, limit: int = 100) -> list[Knock]:
+    """For the exhibitor's dashboard: knocks nobody answered, newest first, with any message left."""
+    return list(
+        Knock.objects.filter(booth=booth, status=Knock.Status.MISSED).select_related(
+            "buyer__user", "buyer__company"
+        )[:limit]
+    )

@@ -1,0 +1,267 @@
+"""Writes for the live booth: chat, moderation, knocks, live status, visits, bookmarks.
+
+Plain sync functions, keyword-only; the consumer wraps them with database_sync_to_async.
+Each one checks what the viewer may do and raises a DomainError a user can read.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from exhibitors.models import Bookmark, Booth, ChatMessage, Knock, Product
+from exhibitors.protocol import MAX_CHAT_CHARS, chat_rate, knock_timeout
+from exhibitors.selectors import Viewer
+from fair.errors import DomainError, NotFound, PermissionDenied
+from fair.models import Interaction, Participant
+
+LIVE_STATUSES = ("on_duty", "away", "live")
+
+
+def _require_post(viewer: Viewer, booth: Booth) -> None:
+    if viewer.role == "anonymous":
+        raise PermissionDenied("chat.login_required", _("Sign in to write in the booth."))
+    if not viewer.can_post:
+        raise PermissionDenied("chat.denied", _("Only participants of this fair can write in its booths."))
+    if not booth.is_published and not viewer.can_view_draft:
+        raise PermissionDenied("protocol.denied", _("This booth is not open."))
+
+
+def _require_staff(viewer: Viewer) -> None:
+    if not viewer.is_staff:
+        raise PermissionDenied("protocol.denied", _("Only the booth's staff can do this."))
+
+
+def _rate_limit(viewer: Viewer) -> None:
+    """A fixed window per user in the shared cache: at most n messages per `seconds`."""
+    n, seconds = chat_rate()
+    window = int(time.time() // seconds)
+    key = f"booth-chat-rate:{viewer.user_id}:{window}"
+    cache.add(key, 0, timeout=seconds + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=seconds + 1)
+        count = 1
+    if count > n:
+        raise DomainError(
+            "chat.rate_limited",
+            _("Slow down: at most %(n)d messages in %(s)d seconds.") % {"n": n, "s": seconds},
+        )
+
+
+def _clean_body(body) -> str:
+    if not isinstance(body, str):
+        raise DomainError("chat.invalid", _("A message is text."))
+    body = body.strip()
+    if not body:
+        raise DomainError("chat.empty", _("The message is empty."))
+    if len(body) > MAX_CHAT_CHARS:
+        raise DomainError(
+            "chat.too_long", _("A message has at most %(n)d characters.") % {"n": MAX_CHAT_CHARS}
+        )
+    if any(ord(c) < 32 and c not in "\n\t" for c in body):
+        raise DomainError("chat.invalid", _("The message contains control characters."))
+    return body
+
+
+def _record_once(*, booth: Booth, viewer: Viewer, kind: str) -> bool:
+    """One Interaction of this kind per buyer, booth and UTC day; the cache spares later queries."""
+    if viewer.role != "buyer" or not viewer.participant_id:
+        return False
+    now = timezone.now()
+    key = f"booth-interaction:{kind}:{viewer.participant_id}:{booth.pk}:{now:%Y%m%d}"
+    if not cache.add(key, 1, timeout=86400):
+        return False
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    seen = Interaction.objects.filter(
+        buyer_id=viewer.participant_id, booth=booth, kind=kind, at__gte=day_start
+    )
+    if seen.exists():
+        return False
+    Interaction.objects.create(
+        fair_id=booth.fair_id, buyer_id=viewer.participant_id, booth=booth, kind=kind, at=now
+    )
+    return True
+
+
+def booth_visit_record(*, booth: Booth, viewer: Viewer) -> bool:
+    """A buyer entered the live booth: one booth_visit per buyer, booth and day."""
+    return _record_once(booth=booth, viewer=viewer, kind=Interaction.Kind.BOOTH_VISIT)
+
+
+@transaction.atomic
+def chat_post(*, booth: Booth, viewer: Viewer, body, thread: int | None = None) -> ChatMessage:
+    """Store a chat line (public, or in the private thread of an answered knock) before anyone sees it."""
+    _require_post(viewer, booth)
+    body = _clean_body(body)
+    knock = None
+    if thread is not None:
+        knock = Knock.objects.filter(pk=thread, booth=booth, status=Knock.Status.ANSWERED).first()
+        if knock is None or not (viewer.is_staff or knock.buyer_id == viewer.participant_id):
+            raise NotFound("chat.no_such_thread", _("There is no such private conversation."))
+    _rate_limit(viewer)
+    message = ChatMessage.objects.create(
+        booth=booth,
+        knock=knock,
+        author_id=viewer.user_id,
+        author_name=viewer.name,
+        author_is_staff=viewer.is_staff,
+        body=body,
+        created_at=timezone.now(),
+    )
+    _record_once(booth=booth, viewer=viewer, kind=Interaction.Kind.CHAT)
+    return message
+
+
+def chat_hide(*, booth: Booth, viewer: Viewer, message_id: int) -> ChatMessage:
+    if not viewer.can_moderate:
+        raise PermissionDenied("protocol.denied", _("Only the booth's staff can hide messages."))
+    message = ChatMessage.objects.filter(pk=message_id, booth=booth).first()
+    if message is None:
+        raise NotFound("chat.no_such_message", _("There is no such message in this booth."))
+    if not message.hidden:
+        message.hidden, message.hidden_by_id = True, viewer.user_id
+        message.save(update_fields=["hidden", "hidden_by"])
+    return message
+
+
+def booth_status_set(*, booth: Booth, viewer: Viewer, status, stream_url="") -> Booth:
+    """Staff set the booth on duty, away, or live with an http(s) stream link."""
+    _require_staff(viewer)
+    if status not in LIVE_STATUSES:
+        raise DomainError(
+            "status.invalid", _("The status is one of: %(s)s.") % {"s": ", ".join(LIVE_STATUSES)}
+        )
+    if not isinstance(stream_url, str):
+        raise DomainError("status.bad_url", _("The stream link is text."))
+    stream_url = stream_url.strip()
+    if status == "live":
+        try:
+            URLValidator(schemes=["http", "https"])(stream_url)
+        except ValidationError:
+            raise DomainError("status.bad_url", _("A live broadcast needs an http(s) link.")) from None
+        if len(stream_url) > 500:
+            raise DomainError("status.bad_url", _("The stream link is too long."))
+    else:
+        stream_url = ""
+    Booth.objects.filter(pk=booth.pk).update(
+        live_status=status, stream_url=stream_url, updated_at=timezone.now()
+    )
+    booth.live_status, booth.stream_url = status, stream_url
+    return booth
+
+
+# --- knocks -----------------------------------------------------------------------------
+
+
+def _deadline():
+    return timezone.now() - timedelta(seconds=knock_timeout())
+
+
+def knock_expire_due(*, booth: Booth | None = None) -> list[Knock]:
+    """Mark every pending knock older than the timeout as missed; returns those this call marked.
+
+    The conditional UPDATE makes it safe from any number of processes (timers, the worker's schedule,
+    a check on read): each knock is marked once, by whoever gets there first.
+    """
+    qs = Knock.objects.filter(status=Knock.Status.PENDING, created_at__lte=_deadline())
+    if booth is not None:
+        qs = qs.filter(booth=booth)
+    marked = []
+    for knock_id in list(qs.values_list("pk", flat=True)):
+        knock = knock_expire(knock_id=knock_id)
+        if knock is not None:
+            marked.append(knock)
+    return marked
+
+
+def knock_expire(*, knock_id: int, force: bool = False) -> Knock | None:
+    """Mark one knock missed if still pending past its deadline; None if another call marked it."""
+    qs = Knock.objects.filter(pk=knock_id, status=Knock.Status.PENDING)
+    if not force:
+        qs = qs.filter(created_at__lte=_deadline())
+    if not qs.update(status=Knock.Status.MISSED, missed_at=timezone.now()):
+        return None
+    return Knock.objects.get(pk=knock_id)
+
+
+def knock_create(*, booth: Booth, viewer: Viewer) -> tuple[Knock, bool]:
+    """A buyer knocks; knocking again while a knock rings returns that one (created=False)."""
+    if viewer.role == "anonymous":
+        raise PermissionDenied("chat.login_required", _("Sign in to knock."))
+    if viewer.role != "buyer" or not booth.is_published:
+        raise PermissionDenied("protocol.denied", _("Only buyers of this fair can knock on a booth."))
+    knock_expire_due(booth=booth)  # a check on read: a stale knock must not block a new one
+    try:
+        with transaction.atomic():
+            return Knock.objects.create(
+                booth=booth, buyer_id=viewer.participant_id, created_at=timezone.now()
+            ), True
+    except IntegrityError:  # one pending knock per buyer and booth
+        return Knock.objects.get(
+            booth=booth, buyer_id=viewer.participant_id, status=Knock.Status.PENDING
+        ), False
+
+
+def knock_answer(*, booth: Booth, viewer: Viewer, knock_id: int) -> Knock:
+    """The first staff member to answer opens the private thread; the others get knock.taken."""
+    _require_staff(viewer)
+    now = timezone.now()
+    won = Knock.objects.filter(
+        pk=knock_id, booth=booth, status=Knock.Status.PENDING, created_at__gt=_deadline()
+    ).update(status=Knock.Status.ANSWERED, answered_by_id=viewer.participant_id, answered_at=now)
+    knock = Knock.objects.filter(pk=knock_id, booth=booth).first()
+    if knock is None:
+        raise NotFound("knock.not_found", _("There is no such knock."))
+    if won:
+        return knock
+    if knock.status == Knock.Status.ANSWERED:
+        raise DomainError("knock.taken", _("A colleague already answered this knock."))
+    knock_expire(knock_id=knock_id)
+    raise DomainError("knock.missed", _("This knock waited too long and was marked missed."))
+
+
+def knock_leave_message(*, booth: Booth, viewer: Viewer, knock_id: int, body) -> Knock:
+    """After a missed knock the buyer may leave one message for the staff (shown on their dashboard)."""
+    body = _clean_body(body)
+    knock = Knock.objects.filter(pk=knock_id, booth=booth, buyer_id=viewer.participant_id).first()
+    if viewer.role != "buyer" or knock is None:
+        raise NotFound("knock.not_found", _("There is no such knock."))
+    if knock.status == Knock.Status.PENDING:
+        knock = knock_expire(knock_id=knock.pk) or knock
+    if knock.status != Knock.Status.MISSED:
+        raise DomainError("knock.not_missed", _("This knock was answered: write in its conversation."))
+    _rate_limit(viewer)
+    Knock.objects.filter(pk=knock.pk).update(message=body)
+    knock.message = body
+    return knock
+
+
+# --- bookmarks ----------------------------------------------------------------------------
+
+
+def bookmark_add(
+    *, participant: Participant, booth: Booth | None = None, product: Product | None = None
+) -> Bookmark:
+    if (booth is None) == (product is None):
+        raise DomainError("bookmark.invalid", _("Bookmark a booth or a product."))
+    target_booth = booth or product.booth
+    if target_booth.fair_id != participant.fair_id or not target_booth.is_published:
+        raise NotFound("bookmark.not_found", _("There is no such booth or product in this fair."))
+    bookmark, _created = Bookmark.objects.get_or_create(participant=participant, booth=booth, product=product)
+    return bookmark
+
+
+def bookmark_remove(
+    *, participant: Participant, booth: Booth | None = None, product: Product | None = None
+) -> int:
+    deleted, _detail = Bookmark.objects.filter(participant=participant, booth=booth, product=product).delete()
+    return deleted
