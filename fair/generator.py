@@ -751,6 +751,7 @@ def generate_world(
     )
     for b in range(buyers):
         bar.update(1)
+        taken: set[tuple[int, int, int]] = set()  # (time, exhibitor, kind) of this buyer's events
         noise = rng.normal(0.0, _NOISE, size=n_ex)
         a = aff.score(bu[b], noise)
         gumbel = rng.gumbel(size=n_ex)
@@ -775,17 +776,24 @@ def generate_world(
             kinds = kinds[:budget]
             budget -= len(kinds)
             t = first
-            seen: set[tuple[int, int]] = set()
             for k in kinds:
                 if k == 4:  # the meeting happens hours or a day after the request
                     t += int(rng.integers(3600, 30 * 3600))
                 else:
                     t += int(rng.integers(5, 900)) if k else int(rng.integers(0, 3600))
                 t = min(t, horizon - 1)
-                while (k, t) in seen:
+                while (t, j, k) in taken:
                     t = t - 1
-                seen.add((k, t))
+                taken.add((t, j, k))
                 events.append((t, b, j, k))
+        # A buyer busier than the fair is large comes back to the booths it liked most.
+        for n in range(budget):
+            j = int(order[n % visited])
+            t = int(rng.integers(days)) * 86400 + int(rng.integers(day_open, day_close))
+            while (t, j, 0) in taken:
+                t -= 1
+            taken.add((t, j, 0))
+            events.append((t, b, j, 0))
         if in_test[b]:
             # held-out future meetings: same affinity, weighted by the chance of reaching a meeting
             p_meet = np.ones(n_ex)
