@@ -29,7 +29,6 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-from fair import hs  # noqa: E402
 from fair.dataset import read_folder  # noqa: E402
 from matching.engine import KIND_WEIGHTS  # noqa: E402
 from matching.evaluation import EngineRanker, evaluate  # noqa: E402
@@ -79,15 +78,24 @@ class HSCategoryRanker(_Base):
 
     def fit(self, exhibitors, buyers, interactions):
         super().fit(exhibitors, buyers, interactions)
-        self.codes = [e.hs_codes for e in exhibitors]
+        # prefix of length 2/4/6 -> exhibitors with a code that long sharing it (hs_match_depth semantics)
+        self.by_prefix = {2: {}, 4: {}, 6: {}}
+        for i, e in enumerate(exhibitors):
+            for code in e.hs_codes:
+                for n in (2, 4, 6):
+                    if len(code) >= n:
+                        self.by_prefix[n].setdefault(code[:n], set()).add(i)
+        for d in self.by_prefix.values():
+            d.update((prefix, np.fromiter(found, int)) for prefix, found in list(d.items()))
         self.tiebreak = self.pop / max(self.pop.max(), 1.0)
 
     def rank(self, buyer_id, k, exclude):
-        wants = self.buyers[buyer_id].hs_codes
-        depth = np.array(
-            [max((hs.hs_match_depth(a, b) for a in wants for b in mine), default=0) for mine in self.codes],
-            dtype=float,
-        )
+        depth = np.zeros(len(self.ids))
+        for code in self.buyers[buyer_id].hs_codes:
+            for n in (2, 4, 6):
+                idx = self.by_prefix[n].get(code[:n]) if len(code) >= n else None
+                if idx is not None:
+                    depth[idx] = np.maximum(depth[idx], n)
         return self._top(depth + self.tiebreak, k, exclude)
 
 
