@@ -123,14 +123,19 @@ def test_missing_column_and_unknown_buyer_are_refused(world):
 def test_a_failure_while_writing_rolls_everything_back(world, monkeypatch):
     import fair.importing as importing
 
-    def broken(*args, **kwargs):
+    real = importing._import_interactions
+
+    def fails_after_writing(fair, *args):
+        real(fair, *args)
+        assert Interaction.objects.filter(fair=fair).exists()  # everything is written by now
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importing, "_import_interactions", broken)
+    monkeypatch.setattr(importing, "_import_interactions", fails_after_writing)
     before = table_counts()
     with pytest.raises(RuntimeError):
         fair_import(path=world, fair_slug="spring-expo")
     assert table_counts() == before
+    assert not Fair.objects.filter(slug="spring-expo").exists()
 
 
 def test_reimport_changes_nothing(world):
