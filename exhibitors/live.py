@@ -170,7 +170,7 @@ async def hub_leave(consumer) -> None:
             if hub.presence_pending is not None:
                 hub.presence_pending.cancel()
                 hub.presence_pending = None
-                await hub.broadcast_presence()  # the last one out still tells the other processes
+            await hub.broadcast_presence()  # the last one out still tells the other processes
             await hub.stop()
             return
     hub.presence_changed()

@@ -1,0 +1,122 @@
+"""Presence: who is in a booth, across processes, and how the visitors of a dead process disappear.
+
+"Two processes" are two booth hubs (each process has one per booth, subscribed to the booth's group);
+with REDIS_URL they share the real Redis presence sets and the real Redis channel layer.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from asgiref.sync import async_to_sync
+
+from exhibitors import live, presence
+from exhibitors.presence import Member
+from tests.exhibitors.conftest import Socket
+
+pytestmark = pytest.mark.django_db(transaction=True)
+needs_redis = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (the real Redis)")
+
+
+def run(fn):
+    async def scenario():
+        try:
+            return await fn()
+        finally:
+            await live.shutdown()
+
+    return async_to_sync(scenario)()
+
+
+def test_a_member_not_seen_for_the_ttl_is_not_counted(small_fair):
+    booth_id = small_fair["booths"]["cosmetics"].pk
+
+    async def scenario():
+        store = presence.backend()
+        await store.enter(booth_id, Member("fresh", 1, "buyer", "Aiko (Tokyo Trading)", True))
+        await store.enter(
+            booth_id, Member("stale", 2, "buyer", "Ghost (Dead Process)", True), now=time.time() - 120
+        )
+        members = await store.members(booth_id)
+        assert [m.conn_id for m in members] == ["fresh"]
+        await store.touch(booth_id, ["stale"])  # a late heartbeat does not bring a pruned member back
+        assert [m.conn_id for m in await store.members(booth_id)] == ["fresh"]
+        assert presence.summary(members) == {"count": 1, "staff": [], "visible": ["Aiko (Tokyo Trading)"]}
+
+    run(scenario)
+
+
+def test_summary_counts_people_not_tabs_and_keeps_staff_apart():
+    members = [
+        Member("a", 1, "buyer", "Aiko", False),
+        Member("b", 1, "buyer", "Aiko", False),  # the same buyer in a second tab
+        Member("c", None, "anonymous", "", False),
+        Member("d", None, "anonymous", "", False),
+        Member("e", 7, "staff", "Min (Seoul Glow Co.)", False),
+    ]
+    assert presence.summary(members) == {"count": 4, "staff": ["Min (Seoul Glow Co.)"], "visible": []}
+
+
+def test_visitors_of_a_process_that_died_disappear_within_the_ttl(small_fair, live_settings):
+    live_settings.BOOTH_LIVE = {**live_settings.BOOTH_LIVE, "PRESENCE_TTL": 1.0, "PRESENCE_HEARTBEAT": 0.3}
+    booth = small_fair["booths"]["cosmetics"]
+    staff, buyer = small_fair["staff"], small_fair["buyer"]
+
+    async def scenario():
+        worker = Socket(booth.pk, staff.user)
+        await worker.open()
+        survivor = live._hubs.pop(booth.pk)  # the next socket lands on "another process" with its own hub
+        visitor = Socket(booth.pk, buyer.user)
+        snap = await visitor.open()
+        assert snap["presence"]["count"] == 2
+        doomed = live._hubs[booth.pk]
+        assert doomed is not survivor
+        # The other process dies: its tasks stop, nobody says goodbye, nobody refreshes its members.
+        for task in doomed.tasks:
+            task.cancel()
+        doomed.closing = True
+        started = time.monotonic()
+        while (await worker.recv_type("presence", timeout=3))["count"] != 1:
+            pass
+        assert time.monotonic() - started < 1.0 + 0.3 + 0.5  # ttl + heartbeat + slack
+        await worker.close()
+        await survivor.stop()
+
+    run(scenario)
+
+
+@needs_redis
+@pytest.mark.redis
+def test_two_processes_share_presence_and_chat_through_the_real_redis(small_fair):
+    booth = small_fair["booths"]["cosmetics"]
+    staff, buyer = small_fair["staff"], small_fair["buyer"]
+    assert isinstance(presence.backend(), presence.RedisPresence)
+
+    async def scenario():
+        worker = Socket(booth.pk, staff.user)
+        await worker.open()
+        first = live._hubs.pop(booth.pk)  # a second hub, as in a second daphne process
+        visitor = Socket(booth.pk, buyer.user)
+        snap = await visitor.open()
+        assert live._hubs[booth.pk] is not first
+        assert snap["presence"]["count"] == 2 and snap["presence"]["staff"]
+        while (await worker.recv_type("presence"))["count"] != 2:
+            pass
+        # A member left behind by a process that died long ago, injected with an old timestamp.
+        await presence.backend().enter(
+            booth.pk, Member("ghost", None, "anonymous", "", False), now=time.time() - 300
+        )
+        assert presence.summary(await presence.backend().members(booth.pk))["count"] == 2
+        await visitor.send({"type": "chat.post", "body": "From process B"})
+        got = await worker.recv_type("chat.message")
+        assert got["body"] == "From process B"
+        assert await worker.nothing(0.3)  # delivered once, not once per hub
+        await visitor.close()
+        while (await worker.recv_type("presence"))["count"] != 1:
+            pass
+        await worker.close()
+        await first.stop()
+
+    run(scenario)
