@@ -21,10 +21,18 @@ def folder(tmp_path):
     test_pairs = sorted(held)[::4]
     keep = [i for i in interactions if (i.buyer_id, i.exhibitor_id) not in set(test_pairs)]
     seen = {i.buyer_id for i in keep}
+    rng = np.random.default_rng(7)
     for b in buyers:
-        if b.buyer_id not in seen:
-            e = next(e for e in exhibitors if e.hs_codes[0][:4] == b.hs_codes[0])
-            test_pairs.append((b.buyer_id, e.exhibitor_id))
+        if b.buyer_id not in seen:  # cold buyers go on to meet an exhibitor that fits their whole profile
+            fits = [
+                e
+                for e in exhibitors
+                if e.hs_codes[0][:4] == b.hs_codes[0]
+                and (not e.target_markets or b.country in e.target_markets)
+                and set(b.required_certifications) <= set(e.certifications)
+            ]
+            if fits:
+                test_pairs.append((b.buyer_id, fits[int(rng.integers(0, len(fits)))].exhibitor_id))
     ds = fd.Dataset(exhibitors, buyers, keep, [fd.TestRow(b, e) for b, e in test_pairs])
     fd.write_folder(ds, tmp_path / "world")
     return tmp_path / "world", ds
@@ -116,9 +124,9 @@ class _CategoryOnly:
 
     def rank(self, buyer_id, k, exclude):
         b = self.buyers[buyer_id]
-        ranked = sorted(
-            (e for e in self.exhibitors if e.exhibitor_id not in exclude), key=lambda e: -self.depth(b, e)
-        )
+        order = np.random.default_rng(0).permutation(len(self.exhibitors))  # ties: no help from list order
+        shuffled = [self.exhibitors[i] for i in order if self.exhibitors[i].exhibitor_id not in exclude]
+        ranked = sorted(shuffled, key=lambda e: -self.depth(b, e))
         return [e.exhibitor_id for e in ranked[:k]]
 
 
