@@ -34,7 +34,7 @@ class Perm(StrEnum):
     FAIR_ORGANIZE = "fair:organize"  # edit the fair, approve participants, dashboard, exports
     FAIR_ATTEND = "fair:attend"  # an approved participant of the fair, any role
     BOOTH_VIEW = "booth:view"  # published booths: anyone; drafts: their staff and the organizers
-    BOOTH_EDIT = "booth:edit"  # the booth's approved staff
+    BOOTH_EDIT = "booth:edit"  # the booth's approved staff and the fair's organizers
     BOOTH_STAFF = "booth:staff"  # answer the live booth's chat as the exhibitor
     BOOTH_CHAT = "booth:chat"  # chat in a published booth: approved participants of its fair
     MEETING_REQUEST = "meeting:request"  # approved buyers of the fair, towards a published booth
@@ -134,7 +134,9 @@ def has_perm(user, perm: Perm | str, obj: Any) -> bool:
         return "interpreter" in role_names
     if perm is Perm.BOOTH_VIEW:
         return booth is not None and (booth.pk in staff_of or organizer)
-    if perm in (Perm.BOOTH_EDIT, Perm.BOOTH_STAFF):
+    if perm is Perm.BOOTH_EDIT:
+        return booth is not None and (booth.pk in staff_of or organizer)
+    if perm is Perm.BOOTH_STAFF:
         return booth is not None and booth.pk in staff_of
     if perm is Perm.BOOTH_CHAT:
         if booth is None:

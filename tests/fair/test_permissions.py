@@ -48,12 +48,13 @@ def test_a_pending_or_rejected_organizer_is_an_outsider(small_fair):
         assert not has_perm(p.user, Perm.FAIR_ATTEND, small_fair["fair"])
 
 
-def test_only_approved_staff_of_that_booth_edit_it(small_fair):
+def test_only_approved_staff_of_that_booth_and_organizers_edit_it(small_fair):
     cosmetics, snacks = small_fair["booths"]["cosmetics"], small_fair["booths"]["snacks"]
     staff = small_fair["staff"].user
     assert has_perm(staff, Perm.BOOTH_EDIT, cosmetics)
     assert not has_perm(staff, Perm.BOOTH_EDIT, snacks)
-    assert not has_perm(small_fair["organizer"].user, Perm.BOOTH_EDIT, cosmetics)
+    assert has_perm(small_fair["organizer"].user, Perm.BOOTH_EDIT, cosmetics)  # organizers run the fair
+    assert not has_perm(small_fair["organizer"].user, Perm.BOOTH_STAFF, cosmetics)  # but do not answer as staff
     assert not has_perm(small_fair["buyer"].user, Perm.BOOTH_EDIT, cosmetics)
     pending = factories.staff(snacks, status="pending").user
     assert not has_perm(pending, Perm.BOOTH_EDIT, snacks)
