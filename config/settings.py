@@ -268,7 +268,9 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "frontend" / "locale"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
-MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# Booth and product texts (exhibitors/translation.py): the viewer's language, then English, then any
+# language that has text. The one place this order is set.
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "ko", "zh-hans", "ja", "vi", "id")
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

@@ -77,6 +77,16 @@ _LIVE = {
         "raw_id_fields": ("participant", "booth", "product"),
         "search_fields": ("booth__company__name", "product__name"),
     },
+    # The booth builder's media (exhibitors/builder.py stores them; change them there, not here).
+    "ProductImage": {
+        "list_display": ("product", "image", "width", "height", "position"),
+        "raw_id_fields": ("product",),
+    },
+    "BoothDocument": {
+        "list_display": ("booth", "title", "size", "created_at"),
+        "raw_id_fields": ("booth",),
+        "search_fields": ("title", "booth__company__name"),
+    },
 }
 for _name, _options in _LIVE.items():
     try:

@@ -12,6 +12,21 @@ from fair.models import Company, Fair, Hall, validate_countries, validate_hs_cod
 
 LIVE_STATUS_CHOICES = [("on_duty", _("Staff on duty")), ("away", _("Away")), ("live", _("Live broadcast"))]
 
+# Incoterms 2020, the fixed list a price can be quoted in.
+INCOTERM_CHOICES = [
+    ("EXW", _("EXW – Ex Works")),
+    ("FCA", _("FCA – Free Carrier")),
+    ("CPT", _("CPT – Carriage Paid To")),
+    ("CIP", _("CIP – Carriage and Insurance Paid To")),
+    ("DAP", _("DAP – Delivered at Place")),
+    ("DPU", _("DPU – Delivered at Place Unloaded")),
+    ("DDP", _("DDP – Delivered Duty Paid")),
+    ("FAS", _("FAS – Free Alongside Ship")),
+    ("FOB", _("FOB – Free on Board")),
+    ("CFR", _("CFR – Cost and Freight")),
+    ("CIF", _("CIF – Cost, Insurance and Freight")),
+]
+
 validate_currency = RegexValidator(r"^[A-Z]{3}$", _("Use an ISO 4217 currency code, e.g. USD."))
 
 
@@ -34,6 +49,13 @@ class Booth(models.Model):
         help_text=_("Countries the exhibitor wants to sell to; empty means any."),
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    # The booth builder: texts in several languages (exhibitors/translation.py), media through the storage API.
+    tagline = models.CharField(_("tagline"), max_length=200, blank=True)
+    story = models.TextField(_("company story"), blank=True, max_length=5000)
+    logo = models.FileField(_("logo"), max_length=300, blank=True)
+    banner = models.FileField(_("banner"), max_length=300, blank=True)
+    video = models.FileField(_("video file"), max_length=300, blank=True)
+    video_url = models.URLField(_("video link"), max_length=500, blank=True)
     # The live booth: set by its staff over the booth websocket (see docs/booth-protocol.md).
     live_status = models.CharField(
         _("live status"), max_length=12, choices=LIVE_STATUS_CHOICES, default="away"
@@ -76,6 +98,7 @@ class Product(models.Model):
         _("highest price"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
     currency = models.CharField(_("currency"), max_length=3, default="USD", validators=[validate_currency])
+    incoterm = models.CharField(_("Incoterm"), max_length=3, blank=True, choices=INCOTERM_CHOICES)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -96,6 +119,43 @@ class Product(models.Model):
         from fair.hs import validate_hs_code
 
         self.hs_code = validate_hs_code(self.hs_code)
+
+
+class ProductImage(models.Model):
+    """A product photo, re-encoded on upload (exhibitors/media.py), with its thumbnail."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    image = models.FileField(_("image"), max_length=300)
+    thumbnail = models.FileField(_("thumbnail"), max_length=300)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["product", "position", "id"]
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
+
+    def __str__(self):
+        return self.image.name
+
+
+class BoothDocument(models.Model):
+    """A brochure (PDF) a visitor can download from the booth."""
+
+    booth = models.ForeignKey(Booth, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), max_length=300)
+    size = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["booth", "title", "id"]
+        verbose_name = _("brochure")
+        verbose_name_plural = _("brochures")
+
+    def __str__(self):
+        return self.title
 
 
 # --- the live booth: status, chat, knocks, bookmarks ---------------------------------
