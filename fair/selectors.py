@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from exhibitors.models import Booth, Product
 from fair.models import Fair, Hall, Participant, SourcingProfile, User
+from fair.permissions import Perm, has_perm
 
 Role = Participant.Role
 Status = Participant.Status
@@ -64,17 +65,6 @@ def hall_booths_published(*, hall: Hall) -> QuerySet[Booth]:
     )
 
 
-def user_can_see_drafts_of(*, user: User, booth: Booth) -> bool:
-    """Staff of this booth and organizers of its fair may see it while it is a draft."""
-    if not user.is_authenticated:
-        return False
-    return Participant.objects.filter(
-        Q(role=Role.ORGANIZER, fair_id=booth.fair_id) | Q(role=Role.EXHIBITOR, booth_id=booth.pk),
-        user=user,
-        status=Status.APPROVED,
-    ).exists()
-
-
 def booth_get_for_viewer(*, fair: Fair, booth_id: int, user: User) -> Booth | None:
     """The booth with its company, hall and products, or None when this viewer may not see it."""
     booth = (
@@ -85,9 +75,7 @@ def booth_get_for_viewer(*, fair: Fair, booth_id: int, user: User) -> Booth | No
     )
     if booth is None:
         return None
-    if booth.is_published or user_can_see_drafts_of(user=user, booth=booth):
-        return booth
-    return None
+    return booth if has_perm(user, Perm.BOOTH_VIEW, booth) else None
 
 
 def booth_is_staffed_by(*, booth: Booth, user: User) -> bool:
