@@ -224,7 +224,7 @@ def main(argv=None):
         "| rank ms p50 | rank ms p99 |"
     )
     print(header)
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for size, method, r in rows:
         print(
             f"| {size} | {method} | {r['ndcg_at_k']:.4f} | {r['recall_at_k']:.4f} | "

@@ -78,7 +78,7 @@ FEATURES = (
 )
 F = {name: i for i, name in enumerate(FEATURES)}
 HARD = ("market_excluded", "certs_missing")  # hard mismatches: never a positive weight
-HARD_PENALTY = 1.5  # logit units taken off per hard mismatch, on top of the learned weight
+HARD_PENALTY = 0.1  # logit units taken off per hard mismatch, on top of the learned (never positive) weight
 
 MARK_MUST_MEET, MARK_INTERESTED, MARK_NO_THANKS = "must_meet", "interested", "no_thanks"
 MARKS = (MARK_MUST_MEET, MARK_INTERESTED, MARK_NO_THANKS)
