@@ -47,7 +47,9 @@ def booth_can_edit(user, booth: Booth) -> bool:
 
 def _require_edit(user, booth: Booth) -> None:
     if not booth_can_edit(user, booth):
-        raise PermissionDenied("booth.denied", _("Only the booth's staff and the fair's organizers can change it."))
+        raise PermissionDenied(
+            "booth.denied", _("Only the booth's staff and the fair's organizers can change it.")
+        )
 
 
 def _folder(booth: Booth, kind: str) -> str:
@@ -156,7 +158,9 @@ def brochure_add(*, user, booth: Booth, title: str, upload) -> BoothDocument:
     if not title:
         raise DomainError("brochure.no_title", _("Give the brochure a title."))
     if booth.documents.count() >= MAX_BROCHURES:
-        raise DomainError("brochure.too_many", _("A booth has at most %(n)d brochures.") % {"n": MAX_BROCHURES})
+        raise DomainError(
+            "brochure.too_many", _("A booth has at most %(n)d brochures.") % {"n": MAX_BROCHURES}
+        )
     extension = media.check_pdf(upload)
     name = media.store(upload, folder=_folder(booth, "brochures"), extension=extension)
     try:
@@ -192,10 +196,27 @@ def _add_heading(booth: Booth, hs_code: str) -> None:
     booth.save(update_fields=["hs_codes", "updated_at"])
 
 
-@transaction.atomic
-def product_save(*, user, booth: Booth, values: dict, product: Product | None = None) -> Product:
-    """Create or change a product: names and descriptions per language, HS code, MOQ, price, incoterm."""
+def product_save(
+    *, user, booth: Booth, values: dict, product: Product | None = None, uploads: list | tuple = ()
+) -> Product:
+    """Create or change a product (names and descriptions per language, HS code, MOQ, price, incoterm)
+    and add images; every value and every image is checked before anything is written."""
     _require_edit(user, booth)
+    product = _product_checked(booth=booth, values=values, product=product)
+    prepared = _prepare_images(product, list(uploads))
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            product.save()
+            _add_heading(booth, product.hs_code)
+            _store_images(booth, product, prepared, stored)
+    except Exception:
+        media.delete_quietly(*stored)
+        raise
+    return product
+
+
+def _product_checked(*, booth: Booth, values: dict, product: Product | None) -> Product:
     if product is not None and product.booth_id != booth.pk:
         raise NotFound("product.not_found", _("There is no such product in this booth."))
     product = product or Product(booth=booth)
@@ -211,7 +232,9 @@ def product_save(*, user, booth: Booth, values: dict, product: Product | None = 
     if not any(getattr(product, n) for n in names):
         raise DomainError("product.no_name", _("Give the product a name in at least one language."))
     # The untranslated column keeps a name for code that reads it directly (exports, the admin).
-    product.name = next(getattr(product, n) for n in [localized("name", "en"), *sorted(names)] if getattr(product, n))
+    product.name = next(
+        getattr(product, n) for n in [localized("name", "en"), *sorted(names)] if getattr(product, n)
+    )
     try:
         product.hs_code = validate_hs_code(str(product.hs_code or ""))
         if len(product.hs_code) < 4:
@@ -219,12 +242,14 @@ def product_save(*, user, booth: Booth, values: dict, product: Product | None = 
         if product.currency:
             product.currency = str(product.currency).strip().upper()
         product.full_clean(exclude=["booth"])
-        if product.price_min is not None and product.price_max is not None and product.price_max < product.price_min:
+        if (
+            product.price_min is not None
+            and product.price_max is not None
+            and product.price_max < product.price_min
+        ):
             raise ValidationError(_("The highest price is lower than the lowest price."))
     except ValidationError as e:
         raise DomainError("product.invalid", " ".join(e.messages)) from None
-    product.save()
-    _add_heading(booth, product.hs_code)
     return product
 
 
@@ -238,12 +263,10 @@ def product_delete(*, user, booth: Booth, product_id: int) -> None:
     media.delete_quietly(*names)
 
 
-def product_images_add(*, user, booth: Booth, product: Product, uploads: list) -> list[ProductImage]:
-    """Add several images at once: all are checked first; one bad file refuses them all."""
-    _require_edit(user, booth)
-    if product.booth_id != booth.pk:
-        raise NotFound("product.not_found", _("There is no such product in this booth."))
-    if product.images.count() + len(uploads) > MAX_IMAGES_PER_PRODUCT:
+def _prepare_images(product: Product | None, uploads: list) -> list[media.PreparedImage]:
+    """Check and re-encode every upload before anything is written: one bad file refuses them all."""
+    have = product.images.count() if product is not None and product.pk else 0
+    if have + len(uploads) > MAX_IMAGES_PER_PRODUCT:
         raise DomainError(
             "product.too_many_images",
             _("A product has at most %(n)d images.") % {"n": MAX_IMAGES_PER_PRODUCT},
@@ -254,24 +277,42 @@ def product_images_add(*, user, booth: Booth, product: Product, uploads: list) -
             prepared.append(media.prepare_image(upload))
         except media.UploadError as e:
             raise media.UploadError(e.code, f"{getattr(upload, 'name', '')}: {e.message}") from None
+    return prepared
+
+
+def _store_images(booth: Booth, product: Product, prepared: list, stored: list[str]) -> list[ProductImage]:
+    """Inside the caller's transaction; every stored name is appended to `stored` for clean-up."""
+    start = product.images.count()
+    folder = _folder(booth, f"products/{product.pk}")
+    images = []
+    for i, p in enumerate(prepared):
+        image = media.store(p.content, folder=folder, extension=p.extension)
+        stored.append(image)
+        thumb = media.store(p.thumbnail, folder=folder + "/thumbs", extension=p.extension)
+        stored.append(thumb)
+        images.append(
+            ProductImage.objects.create(
+                product=product,
+                image=image,
+                thumbnail=thumb,
+                width=p.width,
+                height=p.height,
+                position=start + i,
+            )
+        )
+    return images
+
+
+def product_images_add(*, user, booth: Booth, product: Product, uploads: list) -> list[ProductImage]:
+    """Add several images at once: all are checked first; one bad file refuses them all."""
+    _require_edit(user, booth)
+    if product.booth_id != booth.pk:
+        raise NotFound("product.not_found", _("There is no such product in this booth."))
+    prepared = _prepare_images(product, uploads)
     stored: list[str] = []
     try:
         with transaction.atomic():
-            start = product.images.count()
-            images = []
-            folder = _folder(booth, f"products/{product.pk}")
-            for i, p in enumerate(prepared):
-                image = media.store(p.content, folder=folder, extension=p.extension)
-                stored.append(image)
-                thumb = media.store(p.thumbnail, folder=folder + "/thumbs", extension=p.extension)
-                stored.append(thumb)
-                images.append(
-                    ProductImage.objects.create(
-                        product=product, image=image, thumbnail=thumb, width=p.width, height=p.height,
-                        position=start + i,
-                    )
-                )
-            return images
+            return _store_images(booth, product, prepared, stored)
     except Exception:
         media.delete_quietly(*stored)
         raise
@@ -317,12 +358,19 @@ def product_view_record(*, product: Product, viewer: Viewer) -> bool:
     now = timezone.now()
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     if Interaction.objects.filter(
-        buyer_id=viewer.participant_id, product=product, kind=Interaction.Kind.PRODUCT_VIEW,
-        at__gte=day_start, at__lt=day_start + timedelta(days=1),
+        buyer_id=viewer.participant_id,
+        product=product,
+        kind=Interaction.Kind.PRODUCT_VIEW,
+        at__gte=day_start,
+        at__lt=day_start + timedelta(days=1),
     ).exists():
         return False
     Interaction.objects.create(
-        fair_id=product.booth.fair_id, buyer_id=viewer.participant_id, booth_id=product.booth_id,
-        product=product, kind=Interaction.Kind.PRODUCT_VIEW, at=now,
+        fair_id=product.booth.fair_id,
+        buyer_id=viewer.participant_id,
+        booth_id=product.booth_id,
+        product=product,
+        kind=Interaction.Kind.PRODUCT_VIEW,
+        at=now,
     )
     return True

@@ -12,6 +12,7 @@ before anything is written, so a refused upload leaves nothing in storage.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import uuid
 import warnings
@@ -112,7 +113,8 @@ def prepare_image(upload) -> PreparedImage:
             img.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise UploadError(
-            "upload.image_too_many_pixels", _("The image is too large to process: it may be a decompression bomb.")
+            "upload.image_too_many_pixels",
+            _("The image is too large to process: it may be a decompression bomb."),
         ) from None
     except UploadError:
         raise
@@ -178,7 +180,5 @@ def delete_quietly(*names: str) -> None:
     """Remove stored files (cleaning up after a failed write, or replacing a file)."""
     for name in names:
         if name:
-            try:
+            with contextlib.suppress(Exception):  # a file already gone is what we wanted
                 default_storage.delete(name)
-            except Exception:  # noqa: S110 - a file already gone is what we wanted
-                pass

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from frontend import views
+from frontend import booth_views, views
+
+_BOOTH = "fairs/<slug:fair_slug>/booths/<int:booth_id>/"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,5 +11,26 @@ urlpatterns = [
     path("fairs/<slug:fair_slug>/", views.fair_home, name="fair_home"),
     path("fairs/<slug:fair_slug>/halls/", views.hall_list, name="hall_list"),
     path("fairs/<slug:fair_slug>/halls/<slug:hall_slug>/", views.hall_detail, name="hall_detail"),
-    path("fairs/<slug:fair_slug>/booths/<int:booth_id>/", views.booth_detail, name="booth_detail"),
+    # Booth pages, the booth builder, search and bookmarks: frontend/booth_views.py
+    path("fairs/<slug:fair_slug>/booths/<int:booth_id>/", booth_views.booth_detail, name="booth_detail"),
+    path("fairs/<slug:fair_slug>/search/", booth_views.fair_search, name="fair_search"),
+    path("fairs/<slug:fair_slug>/bookmarks/", booth_views.bookmark_list, name="bookmark_list"),
+    path("hs/search.json", booth_views.hs_search_json, name="hs_search_json"),
+    path(f"{_BOOTH}bookmark/", booth_views.bookmark_toggle, name="bookmark_toggle"),
+    path(f"{_BOOTH}products/<int:product_id>/", booth_views.product_detail, name="product_detail"),
+    path(f"{_BOOTH}edit/", booth_views.booth_builder, name="booth_builder"),
+    path(f"{_BOOTH}edit/media/", booth_views.booth_media, name="booth_media"),
+    path(f"{_BOOTH}edit/publish/", booth_views.booth_publish, name="booth_publish"),
+    path(f"{_BOOTH}edit/brochures/", booth_views.brochure_add, name="brochure_add"),
+    path(f"{_BOOTH}edit/brochures/<int:document_id>/delete/", booth_views.brochure_remove,
+         name="brochure_remove"),
+    path(f"{_BOOTH}edit/products/new/", booth_views.product_edit, name="product_new"),
+    path(f"{_BOOTH}edit/products/<int:product_id>/", booth_views.product_edit, name="product_edit"),
+    path(f"{_BOOTH}edit/products/<int:product_id>/delete/", booth_views.product_delete,
+         name="product_delete"),
+    path(
+        f"{_BOOTH}edit/products/<int:product_id>/images/<int:image_id>/delete/",
+        booth_views.product_image_remove,
+        name="product_image_remove",
+    ),
 ]

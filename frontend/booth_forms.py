@@ -1,0 +1,213 @@
+"""Forms of the booth builder and the search: they parse input; exhibitors/builder.py does the work."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from exhibitors.builder import localized
+from exhibitors.models import INCOTERM_CHOICES
+from fair import vocab
+
+LANGUAGES = settings.LANGUAGES
+MEETING_LANGUAGES = [
+    ("ko", "한국어"),
+    ("en", "English"),
+    ("zh", "中文"),
+    ("ja", "日本語"),
+    ("vi", "Tiếng Việt"),
+    ("id", "Bahasa Indonesia"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("ar", "العربية"),
+    ("ru", "Русский"),
+    ("th", "ไทย"),
+    ("ms", "Bahasa Melayu"),
+]
+
+
+def _country_choices():
+    return [(code, name) for code, name in countries]
+
+
+def _certification_choices():
+    return [(code, f"{code} – {name}") for code, (name, _markets) in vocab.CERTIFICATIONS.items()]
+
+
+def language_fields(form: forms.Form, field: str) -> list[tuple[str, str, forms.BoundField]]:
+    """[(language code, language name, bound field)] for the template's per-language fieldsets."""
+    return [(code, name, form[localized(field, code)]) for code, name in LANGUAGES]
+
+
+class BoothTextsForm(forms.Form):
+    """The tagline and the company story, one pair per UI language."""
+
+    def __init__(self, *args, booth=None, **kwargs):
+        initial = kwargs.pop("initial", {}) or {}
+        if booth is not None:
+            for code, _name in LANGUAGES:
+                for field in ("tagline", "story"):
+                    name = localized(field, code)
+                    initial[name] = getattr(booth, name) or ""
+        super().__init__(*args, initial=initial, **kwargs)
+        for code, _name in LANGUAGES:
+            self.fields[localized("tagline", code)] = forms.CharField(
+                label=_("Tagline"),
+                max_length=200,
+                required=False,
+                widget=forms.TextInput(attrs={"lang": code}),
+            )
+            self.fields[localized("story", code)] = forms.CharField(
+                label=_("Company story"),
+                max_length=5000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 5, "lang": code}),
+            )
+
+    def per_language(self):
+        return [
+            (code, name, self[localized("tagline", code)], self[localized("story", code)])
+            for code, name in LANGUAGES
+        ]
+
+
+class BoothProfileForm(forms.Form):
+    target_markets = forms.MultipleChoiceField(
+        label=_("Target markets"),
+        choices=_country_choices,
+        required=False,
+        help_text=_("Leave empty to sell to any market. Hold Ctrl (or Cmd) to pick several."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    certifications = forms.MultipleChoiceField(
+        label=_("Certifications"),
+        choices=_certification_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Meeting languages"),
+        choices=MEETING_LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    video_url = forms.URLField(
+        label=_("Video link"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("A link to your company video (http or https), instead of or besides an uploaded file."),
+    )
+
+
+class MediaForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[("logo", _("Logo")), ("banner", _("Banner")), ("video", _("Video file"))]
+    )
+    file = forms.FileField(label=_("File"))
+
+
+class BrochureForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    file = forms.FileField(label=_("PDF file"), widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}))
+
+
+class ProductForm(forms.Form):
+    hs_code = forms.CharField(
+        label=_("HS code"),
+        max_length=7,
+        help_text=_(
+            "Type a code (e.g. 3304) or words in English or Korean, then pick a heading from the list."
+        ),
+        widget=forms.TextInput(attrs={"list": "hs-options", "autocomplete": "off", "inputmode": "search"}),
+    )
+    moq = forms.IntegerField(label=_("Minimum order quantity"), min_value=1, required=False)
+    moq_unit = forms.CharField(label=_("MOQ unit"), max_length=20, required=False, initial="pcs")
+    price_min = forms.DecimalField(
+        label=_("Lowest price"), min_value=0, max_digits=12, decimal_places=2, required=False
+    )
+    price_max = forms.DecimalField(
+        label=_("Highest price"), min_value=0, max_digits=12, decimal_places=2, required=False
+    )
+    currency = forms.RegexField(
+        label=_("Currency"),
+        regex=r"^[A-Za-z]{3}$",
+        initial="USD",
+        help_text=_("An ISO 4217 code, e.g. USD, EUR, KRW."),
+    )
+    incoterm = forms.ChoiceField(label=_("Incoterm"), choices=[("", "–"), *INCOTERM_CHOICES], required=False)
+    position = forms.IntegerField(label=_("Order on the page"), min_value=0, max_value=1000, initial=0)
+
+    def __init__(self, *args, product=None, **kwargs):
+        initial = kwargs.pop("initial", {}) or {}
+        if product is not None:
+            for name in (
+                "hs_code",
+                "moq",
+                "moq_unit",
+                "price_min",
+                "price_max",
+                "currency",
+                "incoterm",
+                "position",
+            ):
+                initial[name] = getattr(product, name)
+            for code, _name in LANGUAGES:
+                for field in ("name", "description"):
+                    initial[localized(field, code)] = getattr(product, localized(field, code)) or ""
+        super().__init__(*args, initial=initial, **kwargs)
+        for code, _name in LANGUAGES:
+            self.fields[localized("name", code)] = forms.CharField(
+                label=_("Product name"),
+                max_length=200,
+                required=False,
+                widget=forms.TextInput(attrs={"lang": code}),
+            )
+            self.fields[localized("description", code)] = forms.CharField(
+                label=_("Description"),
+                max_length=5000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 3, "lang": code}),
+            )
+
+    def per_language(self):
+        return [
+            (code, name, self[localized("name", code)], self[localized("description", code)])
+            for code, name in LANGUAGES
+        ]
+
+    def values(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["moq_unit"] = data.get("moq_unit") or "pcs"
+        return data
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Words"), required=False, max_length=200, widget=forms.TextInput(attrs={"type": "search"})
+    )
+    hs = forms.RegexField(
+        label=_("HS code or chapter"),
+        regex=r"^\d{2,6}$",
+        required=False,
+        error_messages={"invalid": _("Type 2 to 6 digits, e.g. 33 or 3304.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "list": "hs-options"}),
+    )
+    country = forms.ChoiceField(
+        label=_("Exhibitor country"),
+        required=False,
+        choices=lambda: [("", _("Any country")), *_country_choices()],
+    )
+    market = forms.ChoiceField(
+        label=_("Target market"), required=False, choices=lambda: [("", _("Any market")), *_country_choices()]
+    )
+    certification = forms.ChoiceField(
+        label=_("Certification"),
+        required=False,
+        choices=lambda: [("", _("Any certification")), *_certification_choices()],
+    )
+    language = forms.ChoiceField(
+        label=_("Meeting language"), required=False, choices=[("", _("Any language")), *MEETING_LANGUAGES]
+    )

@@ -1,0 +1,394 @@
+"""Booth pages, the booth builder, the search across a fair and the buyer's bookmarks.
+
+Thin: parse the request, check the permission (fair.permissions through exhibitors.builder.booth_can_edit),
+call one service of exhibitors.builder / exhibitors.services, render.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from exhibitors import builder, search, services
+from exhibitors import selectors as live_selectors
+from exhibitors.models import Booth
+from fair import hs, selectors
+from fair.errors import DomainError
+from fair.permissions import Perm, has_perm
+from frontend.booth_forms import (
+    BoothProfileForm,
+    BoothTextsForm,
+    BrochureForm,
+    MediaForm,
+    ProductForm,
+    SearchForm,
+)
+
+RESULTS_PER_PAGE = 12
+
+
+def _fair(slug: str):
+    fair = selectors.fair_get(slug=slug)
+    if fair is None:
+        raise Http404(_("No fair has this address."))
+    return fair
+
+
+def _visible_booth(request, fair, booth_id: int) -> Booth:
+    booth = search.booth_get_page(fair=fair, booth_id=booth_id)
+    if booth is None or not has_perm(request.user, Perm.BOOTH_VIEW, booth):
+        raise Http404(_("No published booth has this address."))
+    return booth
+
+
+def booth_editor(view):
+    """Builder views: the booth's staff and the fair's organizers; others get the login page or 403."""
+
+    @functools.wraps(view)
+    def wrapped(request, fair_slug: str, booth_id: int, *args, **kwargs):
+        fair = _fair(fair_slug)
+        booth = search.booth_get_page(fair=fair, booth_id=booth_id)
+        if booth is None:
+            raise Http404(_("No booth has this address."))
+        if not builder.booth_can_edit(request.user, booth):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            raise DjangoPermissionDenied(Perm.BOOTH_EDIT.value)
+        return view(request, fair, booth, *args, **kwargs)
+
+    return wrapped
+
+
+# --- public pages ------------------------------------------------------------------------------
+
+
+def booth_detail(request, fair_slug: str, booth_id: int):
+    fair = _fair(fair_slug)
+    booth = _visible_booth(request, fair, booth_id)
+    viewer = live_selectors.viewer_get(user=request.user, booth=booth)
+    if booth.is_published:
+        services.booth_visit_record(booth=booth, viewer=viewer)
+    buyer = search.buyer_in_fair(user=request.user, fair=fair)
+    booth_marks, product_marks = search.bookmarked_ids(participant=buyer)
+    context = {
+        "fair": fair,
+        "booth": booth,
+        "products": booth.products.all(),
+        "documents": booth.documents.all(),
+        "viewer": viewer,
+        "buyer": buyer,
+        "booth_bookmarked": booth.pk in booth_marks,
+        "product_marks": product_marks,
+        "can_edit": builder.booth_can_edit(request.user, booth),
+        "is_staff_of_booth": viewer.is_staff,
+        "ws_path": f"/ws/booths/{booth.pk}/",
+    }
+    return render(request, "frontend/booth_detail.html", context)
+
+
+def product_detail(request, fair_slug: str, booth_id: int, product_id: int):
+    fair = _fair(fair_slug)
+    booth = _visible_booth(request, fair, booth_id)
+    product = search.product_get(booth=booth, product_id=product_id)
+    if product is None:
+        raise Http404(_("This booth has no such product."))
+    if booth.is_published:
+        builder.product_view_record(
+            product=product, viewer=live_selectors.viewer_get(user=request.user, booth=booth)
+        )
+    buyer = search.buyer_in_fair(user=request.user, fair=fair)
+    _booths, product_marks = search.bookmarked_ids(participant=buyer)
+    return render(
+        request,
+        "frontend/product_detail.html",
+        {
+            "fair": fair,
+            "booth": booth,
+            "product": product,
+            "buyer": buyer,
+            "bookmarked": product.pk in product_marks,
+        },
+    )
+
+
+def fair_search(request, fair_slug: str):
+    fair = _fair(fair_slug)
+    form = SearchForm(request.GET or None)
+    page = None
+    if form.is_valid():
+        filters = search.SearchFilters(**{k: (v or "").strip() for k, v in form.cleaned_data.items()})
+        if filters.any:
+            page = Paginator(search.booth_search(fair=fair, filters=filters), RESULTS_PER_PAGE).get_page(
+                request.GET.get("page")
+            )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "frontend/fair_search.html",
+        {"fair": fair, "form": form, "page": page, "query": query.urlencode()},
+        status=200 if form.is_valid() or not form.is_bound else 400,
+    )
+
+
+@require_GET
+def hs_search_json(request):
+    """The HS picker: codes and names (English, Korean and the viewer's language) for a code or words."""
+    q = request.GET.get("q", "")[:60]
+    language = get_language()
+    results = [
+        {"code": code, "en": en, "ko": ko, "label": ko if language.startswith("ko") else en}
+        for code, en, ko in hs.hs_search(q, limit=20)
+    ]
+    return JsonResponse({"q": q, "results": results})
+
+
+# --- bookmarks ----------------------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def bookmark_toggle(request, fair_slug: str, booth_id: int):
+    fair = _fair(fair_slug)
+    booth = _visible_booth(request, fair, booth_id)
+    buyer = search.buyer_in_fair(user=request.user, fair=fair)
+    if buyer is None:
+        raise DjangoPermissionDenied("bookmark.buyers_only")
+    product = None
+    if request.POST.get("product"):
+        product = search.product_get(booth=booth, product_id=_int(request.POST["product"]))
+        if product is None:
+            raise Http404(_("This booth has no such product."))
+    target = {"product": product} if product is not None else {"booth": booth}
+    try:
+        if request.POST.get("action") == "remove":
+            services.bookmark_remove(participant=buyer, **target)
+            messages.success(request, _("Removed from your bookmarks."))
+        else:
+            services.bookmark_add(participant=buyer, **target)
+            messages.success(request, _("Saved in your bookmarks."))
+    except DomainError as e:
+        messages.error(request, e.message)
+    default = reverse("booth_detail", args=[fair.slug, booth.pk])
+    return redirect(_safe_next(request, default))
+
+
+@login_required
+def bookmark_list(request, fair_slug: str):
+    fair = _fair(fair_slug)
+    buyer = search.buyer_in_fair(user=request.user, fair=fair)
+    marks = search.bookmarks_of(participant=buyer) if buyer else []
+    return render(request, "frontend/bookmarks.html", {"fair": fair, "buyer": buyer, "bookmarks": marks})
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404(_("No such item.")) from None
+
+
+def _safe_next(request, default: str) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    nxt = request.POST.get("next", "")
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return nxt
+    return default
+
+
+# --- the booth builder --------------------------------------------------------------------------
+
+
+def _builder_page(
+    request,
+    fair,
+    booth,
+    *,
+    texts=None,
+    profile=None,
+    media_form=None,
+    brochure=None,
+    error: str | None = None,
+    status: int = 200,
+):
+    profile_initial = {
+        "target_markets": booth.target_markets,
+        "certifications": booth.company.certifications,
+        "languages": booth.company.languages,
+        "video_url": booth.video_url,
+    }
+    context = {
+        "fair": fair,
+        "booth": booth,
+        "texts": texts or BoothTextsForm(booth=booth),
+        "profile": profile or BoothProfileForm(initial=profile_initial),
+        "media_form": media_form or MediaForm(),
+        "brochure_form": brochure or BrochureForm(),
+        "products": booth.products.all(),
+        "documents": booth.documents.all(),
+        "error": error,
+    }
+    return render(request, "frontend/booth_builder.html", context, status=status)
+
+
+def _builder_url(fair, booth) -> str:
+    return reverse("booth_builder", args=[fair.slug, booth.pk])
+
+
+@booth_editor
+def booth_builder(request, fair, booth):
+    if request.method != "POST":
+        return _builder_page(request, fair, booth)
+    section = request.POST.get("section")
+    try:
+        if section == "texts":
+            form = BoothTextsForm(request.POST, booth=booth)
+            if not form.is_valid():
+                return _builder_page(request, fair, booth, texts=form, status=400)
+            builder.booth_update(user=request.user, booth=booth, texts=form.cleaned_data)
+        elif section == "profile":
+            form = BoothProfileForm(request.POST)
+            if not form.is_valid():
+                return _builder_page(request, fair, booth, profile=form, status=400)
+            builder.booth_update(user=request.user, booth=booth, **form.cleaned_data)
+        else:
+            return _builder_page(request, fair, booth, error=_("Unknown form."), status=400)
+    except DomainError as e:
+        return _builder_page(request, fair, booth, error=e.message, status=e.status)
+    messages.success(request, _("Your booth is saved."))
+    return redirect(_builder_url(fair, booth))
+
+
+@require_POST
+@booth_editor
+def booth_media(request, fair, booth):
+    if request.POST.get("action") == "clear":
+        kind = request.POST.get("kind", "")
+        try:
+            builder.booth_media_clear(user=request.user, booth=booth, kind=kind)
+        except DomainError as e:
+            return _builder_page(request, fair, booth, error=e.message, status=e.status)
+        messages.success(request, _("Removed."))
+        return redirect(_builder_url(fair, booth))
+    form = MediaForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _builder_page(request, fair, booth, media_form=form, status=400)
+    try:
+        builder.booth_media_set(
+            user=request.user, booth=booth, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
+        )
+    except DomainError as e:
+        return _builder_page(request, fair, booth, media_form=form, error=e.message, status=e.status)
+    messages.success(request, _("Your file is uploaded."))
+    return redirect(_builder_url(fair, booth))
+
+
+@require_POST
+@booth_editor
+def brochure_add(request, fair, booth):
+    form = BrochureForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _builder_page(request, fair, booth, brochure=form, status=400)
+    try:
+        builder.brochure_add(
+            user=request.user, booth=booth, title=form.cleaned_data["title"], upload=form.cleaned_data["file"]
+        )
+    except DomainError as e:
+        return _builder_page(request, fair, booth, brochure=form, error=e.message, status=e.status)
+    messages.success(request, _("The brochure is added."))
+    return redirect(_builder_url(fair, booth))
+
+
+@require_POST
+@booth_editor
+def brochure_remove(request, fair, booth, document_id: int):
+    try:
+        builder.brochure_remove(user=request.user, booth=booth, document_id=document_id)
+    except DomainError as e:
+        return _builder_page(request, fair, booth, error=e.message, status=e.status)
+    messages.success(request, _("Removed."))
+    return redirect(_builder_url(fair, booth))
+
+
+@require_POST
+@booth_editor
+def booth_publish(request, fair, booth):
+    try:
+        if request.POST.get("action") == "unpublish":
+            builder.booth_unpublish(user=request.user, booth=booth)
+            messages.success(request, _("Your booth is a draft again: only its staff can see it."))
+        else:
+            builder.booth_publish(user=request.user, booth=booth)
+            messages.success(request, _("Your booth is published: every visitor of the fair can see it."))
+    except DomainError as e:
+        return _builder_page(request, fair, booth, error=e.message, status=e.status)
+    return redirect(_builder_url(fair, booth))
+
+
+def _product_page(request, fair, booth, form, product=None, *, error=None, status=200):
+    return render(
+        request,
+        "frontend/product_form.html",
+        {"fair": fair, "booth": booth, "form": form, "product": product, "error": error},
+        status=status,
+    )
+
+
+@booth_editor
+def product_edit(request, fair, booth, product_id: int | None = None):
+    product = None
+    if product_id is not None:
+        product = search.product_get(booth=booth, product_id=product_id)
+        if product is None:
+            raise Http404(_("This booth has no such product."))
+    if request.method != "POST":
+        return _product_page(request, fair, booth, ProductForm(product=product), product)
+    form = ProductForm(request.POST, product=product)
+    if not form.is_valid():
+        return _product_page(request, fair, booth, form, product, status=400)
+    try:
+        builder.product_save(
+            user=request.user,
+            booth=booth,
+            values=form.values(),
+            product=product,
+            uploads=request.FILES.getlist("images"),
+        )
+    except DomainError as e:
+        return _product_page(request, fair, booth, form, product, error=e.message, status=e.status)
+    messages.success(request, _("The product is saved."))
+    return redirect(_builder_url(fair, booth) + "#products")
+
+
+@require_POST
+@booth_editor
+def product_delete(request, fair, booth, product_id: int):
+    try:
+        builder.product_delete(user=request.user, booth=booth, product_id=product_id)
+    except DomainError as e:
+        return _builder_page(request, fair, booth, error=e.message, status=e.status)
+    messages.success(request, _("The product is deleted."))
+    return redirect(_builder_url(fair, booth) + "#products")
+
+
+@require_POST
+@booth_editor
+def product_image_remove(request, fair, booth, product_id: int, image_id: int):
+    try:
+        builder.product_image_remove(user=request.user, booth=booth, image_id=image_id)
+    except DomainError as e:
+        return _builder_page(request, fair, booth, error=e.message, status=e.status)
+    messages.success(request, _("Removed."))
+    return redirect(reverse("product_edit", args=[fair.slug, booth.pk, product_id]))

@@ -1,0 +1,39 @@
+/* The HS code picker: typing a code or words (English or Korean) fills the input's datalist from
+   /hs/search.json. Without JavaScript the field still takes a typed code. */
+(function () {
+  "use strict";
+  document.querySelectorAll("input[list]").forEach(function (input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    if (!list || !list.dataset.hsUrl) return;
+    var chosen = input.closest("form").querySelector("[data-hs-chosen]");
+    var timer = null;
+    var labels = {};
+    function show() {
+      if (chosen) chosen.textContent = labels[input.value.trim()] || "";
+    }
+    function fill(results) {
+      list.replaceChildren();
+      results.forEach(function (r) {
+        var option = document.createElement("option");
+        option.value = r.code;
+        option.textContent = r.code + " " + r.label;
+        option.label = r.code + " " + r.label;
+        labels[r.code] = r.code + " — " + r.en + (r.ko ? " / " + r.ko : "");
+        list.appendChild(option);
+      });
+      show();
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      var q = input.value.trim();
+      show();
+      if (!q) return;
+      timer = setTimeout(function () {
+        fetch(list.dataset.hsUrl + "?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : { results: [] }; })
+          .then(function (data) { fill(data.results || []); })
+          .catch(function () { /* the field still accepts a typed code */ });
+      }, 200);
+    });
+  });
+})();
