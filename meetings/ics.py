@@ -1,0 +1,95 @@
+"""iCalendar output with the icalendar library: invitations (REQUEST / CANCEL) and the private feed (PUBLISH).
+
+Times are written in the recipient's zone with its VTIMEZONE, so a calendar
+shows the meeting at the right local hour on both sides of a daylight-saving
+change; UID is the meeting's and never changes, SEQUENCE rises with every change.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar, Event, vCalAddress, vText
+
+PRODID = "-//Tradefair//Meetings//EN"
+
+
+def meeting_link(meeting) -> str:
+    base = getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return f"{base}{reverse('meetings:room', args=[meeting.pk])}"
+
+
+def uid_of(meeting) -> str:
+    return f"{meeting.uid}@tradefair"
+
+
+def _address(user, role: str | None = None) -> vCalAddress:
+    addr = vCalAddress(f"mailto:{user.email}")
+    addr.params["cn"] = vText(str(user))
+    if role:
+        addr.params["role"] = vText(role)
+        addr.params["partstat"] = vText("ACCEPTED")
+    return addr
+
+
+def _event(meeting, *, zone: str, cancelled: bool) -> Event:
+    tz = zoneinfo.ZoneInfo(zone)
+    event = Event()
+    event.add("uid", uid_of(meeting))
+    event.add("sequence", meeting.sequence)
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", meeting.slot.starts_at.astimezone(tz))
+    event.add("dtend", meeting.slot.ends_at.astimezone(tz))
+    company = meeting.booth.company.name
+    event.add("summary", f"{meeting.fair.name}: {company} / {meeting.buyer.company or meeting.buyer.user}")
+    link = meeting_link(meeting)
+    event.add("url", link)
+    event.add("location", link)
+    event.add("description", f"{meeting.message}\n\n{link}".strip())
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    organizer_user = meeting.created_by or meeting.buyer.user
+    if organizer_user is not None:
+        event.add("organizer", _address(organizer_user))
+    for user, role in attendees(meeting):
+        event.add("attendee", _address(user, role), encode=0)
+    return event
+
+
+def attendees(meeting) -> list[tuple[object, str]]:
+    """(user, ROLE) of everyone in the meeting: buyer, the booth's staff, the interpreter."""
+    people = []
+    if meeting.buyer.user_id:
+        people.append((meeting.buyer.user, "REQ-PARTICIPANT"))
+    for staff in meeting.booth.staff.filter(status="approved", user__isnull=False).select_related("user"):
+        people.append((staff.user, "REQ-PARTICIPANT"))
+    if meeting.interpreter_id and meeting.interpreter_status == "confirmed" and meeting.interpreter.user_id:
+        people.append((meeting.interpreter.user, "OPT-PARTICIPANT"))
+    return people
+
+
+def _calendar(method: str) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("method", method)
+    return cal
+
+
+def invitation(meeting, *, zone: str, cancel: bool = False) -> bytes:
+    cal = _calendar("CANCEL" if cancel else "REQUEST")
+    cal.add_component(_event(meeting, zone=zone, cancelled=cancel))
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def feed(meetings: Iterable, *, zone: str, name: str) -> bytes:
+    cal = _calendar("PUBLISH")
+    cal.add("x-wr-calname", name)
+    for meeting in meetings:
+        cal.add_component(_event(meeting, zone=zone, cancelled=meeting.status == "cancelled"))
+    cal.add_missing_timezones()
+    return cal.to_ical()

@@ -1,0 +1,200 @@
+"""Reads of the meetings app: free slots, schedules, what one side may see, the input of a round."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from exhibitors.models import Booth
+from fair.models import Fair, Interaction, Participant
+from meetings.models import Availability, CalendarFeed, InterestMark, Meeting, Outcome, Seat, Slot
+
+
+def slots_of(*, fair: Fair) -> QuerySet[Slot]:
+    return Slot.objects.filter(fair=fair).order_by("starts_at")
+
+
+def _free_slot_ids(**party) -> set[int]:
+    available = set(Availability.objects.filter(**party).values_list("slot_id", flat=True))
+    return available - set(Seat.objects.filter(**party).values_list("slot_id", flat=True))
+
+
+def slots_mutually_free(*, buyer: Participant, booth: Booth) -> QuerySet[Slot]:
+    """The slots to offer a buyer for a booth: both available, neither booked, not begun."""
+    ids = _free_slot_ids(participant=buyer) & _free_slot_ids(booth=booth)
+    return Slot.objects.filter(pk__in=ids, fair_id=buyer.fair_id, starts_at__gt=timezone.now()).order_by(
+        "starts_at"
+    )
+
+
+def availability_of(*, participant: Participant | None = None, booth: Booth | None = None) -> set[int]:
+    party = {"participant": participant} if participant is not None else {"booth": booth}
+    return set(Availability.objects.filter(**party).values_list("slot_id", flat=True))
+
+
+def meeting_get(*, meeting_id: int) -> Meeting:
+    return Meeting.objects.select_related(
+        "fair", "buyer__user", "buyer__company", "booth__company", "slot", "interpreter__user"
+    ).get(pk=meeting_id)
+
+
+def schedule_for(*, user, fair: Fair | None = None, include_closed: bool = False) -> QuerySet[Meeting]:
+    """Every meeting the user takes part in: as buyer, as staff of the booth, or as confirmed interpreter."""
+    parts = Participant.objects.filter(user=user, status=Participant.Status.APPROVED)
+    if fair is not None:
+        parts = parts.filter(fair=fair)
+    booths = parts.filter(role=Participant.Role.EXHIBITOR, booth__isnull=False).values("booth_id")
+    q = (
+        Q(buyer__in=parts.filter(role=Participant.Role.BUYER))
+        | Q(booth__in=booths)
+        | Q(interpreter__in=parts.filter(role=Participant.Role.INTERPRETER), interpreter_status="confirmed")
+    )
+    statuses = list(Meeting.ACTIVE) + [Meeting.Status.HELD, Meeting.Status.NO_SHOW]
+    if include_closed:
+        statuses += [Meeting.Status.CANCELLED, Meeting.Status.DECLINED]
+    return (
+        Meeting.objects.filter(q, status__in=statuses)
+        .select_related(
+            "fair", "buyer__user", "buyer__company", "booth__company", "slot", "interpreter__user"
+        )
+        .order_by("slot__starts_at", "id")
+        .distinct()
+    )
+
+
+def interpreter_schedule(*, interpreter: Participant) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(
+        interpreter=interpreter,
+        interpreter_status="confirmed",
+        status__in=Meeting.ACTIVE + (Meeting.Status.HELD,),
+    ).select_related("slot", "buyer__company", "booth__company")
+
+
+def meetings_needing_interpreter(*, fair: Fair) -> QuerySet[Meeting]:
+    """For the organizer: active meetings whose interpreter is proposed but not confirmed, or missing."""
+    return Meeting.objects.filter(
+        fair=fair, status__in=Meeting.ACTIVE, interpreter_status__in=["needed", "proposed"]
+    ).select_related("slot", "interpreter__user", "buyer__company", "booth__company")
+
+
+def outcome_visible(*, meeting: Meeting, side: str) -> Outcome | None:
+    """A side sees its own notes only."""
+    return Outcome.objects.filter(meeting=meeting, side=side).first()
+
+
+def feed_user(*, token: str):
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    return feed.user if feed is not None and feed.user.is_active else None
+
+
+def meeting_for(*, meeting: Meeting, viewer) -> dict:
+    """A meeting as one viewer sees it: in their zone, with the other side's local time next to it."""
+    from meetings.services import _people, meeting_payload
+
+    zones = {u.pk: z for u, z in _people(meeting)}
+    other_zone = zones.get(viewer.pk, meeting.fair.time_zone)
+    data = meeting_payload(meeting, "meeting")["meeting"]
+    data["when"] = _when(meeting, viewer, other_zone)
+    return data
+
+
+def _when(meeting: Meeting, viewer, other_zone: str) -> str:
+    from meetings.slots import format_dual
+
+    return format_dual(meeting.slot.starts_at, viewer_zone=viewer.time_zone, other_zone=other_zone)
+
+
+def round_problem(*, fair: Fair, scores: Mapping[tuple[int, int], float]):
+    """Build the scheduler's input from the database.
+
+    Candidate pairs: any pair with an open request, an 'interested' mark, or a
+    score from the matching engine. Score: the engine's score (0 without one)
+    plus 1 per side that marked interest and 1 for a request.
+    """
+    from meetings import scheduler
+    from meetings.services import booth_languages, buyer_languages
+
+    slots = list(Slot.objects.filter(fair=fair, starts_at__gt=timezone.now()).order_by("starts_at"))
+    slot_ids = {s.pk for s in slots}
+    score: dict[tuple[int, int], float] = {k: float(v) for k, v in scores.items()}
+    for buyer_id, booth_id in InterestMark.objects.filter(fair=fair).values_list("buyer_id", "booth_id"):
+        score[(buyer_id, booth_id)] = score.get((buyer_id, booth_id), 0.0) + 1.0
+    for buyer_id, booth_id in (
+        Interaction.objects.filter(fair=fair, kind=Interaction.Kind.MEETING_REQUEST)
+        .values_list("buyer_id", "booth_id")
+        .distinct()
+    ):
+        score[(buyer_id, booth_id)] = score.get((buyer_id, booth_id), 0.0) + 1.0
+    # Pairs that already meet (or met) are not scheduled again.
+    for pair in Meeting.objects.filter(
+        fair=fair, status__in=Meeting.ACTIVE + (Meeting.Status.HELD,)
+    ).values_list("buyer_id", "booth_id"):
+        score.pop(pair, None)
+
+    buyers = {
+        p.pk: p
+        for p in Participant.objects.filter(
+            fair=fair, role="buyer", status="approved", pk__in={b for b, _e in score}
+        ).select_related("company", "sourcing")
+    }
+    booths = {
+        b.pk: b
+        for b in Booth.objects.filter(
+            fair=fair, status="published", pk__in={e for _b, e in score}
+        ).select_related("company")
+    }
+    interpreters = {
+        p.pk: p for p in Participant.objects.filter(fair=fair, role="interpreter", status="approved")
+    }
+
+    def free(**party_filter) -> dict[int, set[int]]:
+        out: dict[int, set[int]] = {}
+        for owner, slot_id in Availability.objects.filter(slot__fair=fair, **party_filter).values_list(
+            next(iter(party_filter)).split("__")[0] + "_id", "slot_id"
+        ):
+            out.setdefault(owner, set()).add(slot_id)
+        for owner, slot_id in Seat.objects.filter(slot__fair=fair, **party_filter).values_list(
+            next(iter(party_filter)).split("__")[0] + "_id", "slot_id"
+        ):
+            out.get(owner, set()).discard(slot_id)
+        return {k: v & slot_ids for k, v in out.items()}
+
+    buyer_free = free(participant__in=list(buyers))
+    interpreter_free = free(participant__in=list(interpreters))
+    booth_free = free(booth__in=list(booths))
+    booked: dict = {}
+    for seat in Seat.objects.filter(slot__fair=fair).select_related("slot", "participant"):
+        if seat.booth_id:
+            key = ("e", seat.booth_id, seat.slot.day)
+        elif seat.participant.role == "interpreter":
+            key = ("i", seat.participant_id, seat.slot.day)
+        else:
+            key = ("b", seat.participant_id, seat.slot.day)
+        booked[key] = booked.get(key, 0) + 1
+
+    pairs = []
+    booth_langs = {pk: booth_languages(b) for pk, b in booths.items()}
+    for (buyer_id, booth_id), value in sorted(score.items()):
+        if buyer_id not in buyers or booth_id not in booths:
+            continue
+        a, b = buyer_languages(buyers[buyer_id]), booth_langs[booth_id]
+        needed = None
+        if a and b and not (a & b):
+            needed = frozenset(
+                pk
+                for pk, p in interpreters.items()
+                if set(p.languages or []) & a and set(p.languages or []) & b
+            )
+        pairs.append(scheduler.Pair(buyer=buyer_id, exhibitor=booth_id, score=value, interpreters=needed))
+    return scheduler.Problem(
+        slots=[s.pk for s in slots],
+        slot_day={s.pk: s.day for s in slots},
+        pairs=pairs,
+        buyer_free=buyer_free,
+        exhibitor_free=booth_free,
+        interpreter_free=interpreter_free,
+        daily_limit=fair.max_meetings_per_day,
+        booked=booked,
+    )

@@ -1,0 +1,835 @@
+"""Writes of the meetings app: slots, availability, the meeting life cycle, interpreters, outcomes, rounds.
+
+Every function is sync, keyword-only and runs in one transaction. The rule
+that no party is double-booked is kept by Seat's unique constraints; the daily
+maximum by counting under a row lock on the parties. Notifications (live and
+e-mail) leave only after the transaction commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from exhibitors.models import Booth
+from fair.errors import DomainError, NotFound, PermissionDenied
+from fair.models import Fair, Interaction, Participant
+from fair.permissions import Perm, has_perm
+from meetings import ics, notify, protocol
+from meetings.models import (
+    Availability,
+    CalendarFeed,
+    InterestMark,
+    Meeting,
+    MeetingRules,
+    Outcome,
+    Round,
+    RoundProposal,
+    Seat,
+    Slot,
+)
+from meetings.slots import cut_slots, format_dual, parse_breaks
+
+ORGANIZER = "organizer"
+BUYER = Meeting.Side.BUYER
+EXHIBITOR = Meeting.Side.EXHIBITOR
+MAX_TEXT = 2000
+
+# --- rules and slots -------------------------------------------------------------------
+
+
+def rules_get(*, fair: Fair) -> MeetingRules:
+    rules, _created = MeetingRules.objects.get_or_create(fair=fair)
+    return rules
+
+
+@transaction.atomic
+def rules_update(
+    *, actor, fair: Fair, breaks=None, auto_confirm_interpreters: bool | None = None
+) -> MeetingRules:
+    _require_organizer(actor, fair)
+    rules = rules_get(fair=fair)
+    if breaks is not None:
+        parse_breaks(breaks)
+        rules.breaks = breaks
+    if auto_confirm_interpreters is not None:
+        rules.auto_confirm_interpreters = bool(auto_confirm_interpreters)
+    rules.save()
+    return rules
+
+
+@transaction.atomic
+def slots_generate(*, fair: Fair) -> list[Slot]:
+    """Create the fair's slots from its rules; unused slots the rules no longer give are removed."""
+    specs = cut_slots(
+        first_day=fair.starts_on,
+        last_day=fair.ends_on,
+        zone=fair.time_zone,
+        day_start=fair.day_start,
+        day_end=fair.day_end,
+        minutes=fair.slot_minutes,
+        breaks=parse_breaks(rules_get(fair=fair).breaks),
+    )
+    wanted = {s.starts_at for s in specs}
+    existing = {s.starts_at: s for s in Slot.objects.filter(fair=fair)}
+    Slot.objects.bulk_create(
+        [
+            Slot(fair=fair, starts_at=s.starts_at, ends_at=s.ends_at, day=s.day)
+            for s in specs
+            if s.starts_at not in existing
+        ]
+    )
+    stale = [s.pk for start, s in existing.items() if start not in wanted]
+    if stale:
+        Slot.objects.filter(pk__in=stale, seats__isnull=True, meetings__isnull=True).delete()
+    return list(Slot.objects.filter(fair=fair))
+
+
+# --- who is acting ----------------------------------------------------------------------
+
+
+def _require_organizer(actor, fair) -> None:
+    if not has_perm(actor, Perm.FAIR_ORGANIZE, fair):
+        raise PermissionDenied("meeting.denied", _("Only the fair's organizers may do this."))
+
+
+def _is_staff(actor, booth: Booth) -> bool:
+    return has_perm(actor, Perm.BOOTH_STAFF, booth)
+
+
+def side_of(actor, meeting: Meeting) -> str:
+    """'buyer', 'exhibitor' or 'organizer'; PermissionDenied for anyone else."""
+    if actor is not None and actor.is_authenticated:
+        if meeting.buyer.user_id == actor.pk and meeting.buyer.is_approved:
+            return BUYER
+        if _is_staff(actor, meeting.booth):
+            return EXHIBITOR
+        if has_perm(actor, Perm.FAIR_ORGANIZE, meeting.fair):
+            return ORGANIZER
+    raise PermissionDenied("meeting.denied", _("You are not part of this meeting."))
+
+
+def _other(side: str) -> str:
+    return EXHIBITOR if side == BUYER else BUYER
+
+
+# --- availability -----------------------------------------------------------------------
+
+
+def _party_kwargs(*, participant: Participant | None, booth: Booth | None) -> dict:
+    if (participant is None) == (booth is None):
+        raise DomainError("meeting.bad_party", _("Name either a participant or a booth."))
+    return {"participant": participant} if participant is not None else {"booth": booth}
+
+
+@transaction.atomic
+def availability_set(
+    *,
+    actor,
+    fair: Fair,
+    slots: Iterable[Slot],
+    participant: Participant | None = None,
+    booth: Booth | None = None,
+) -> int:
+    """Replace a party's availability in this fair with ``slots``; returns how many slots it is free in."""
+    party = _party_kwargs(participant=participant, booth=booth)
+    organizer = has_perm(actor, Perm.FAIR_ORGANIZE, fair)
+    if booth is not None:
+        allowed = booth.fair_id == fair.pk and (organizer or _is_staff(actor, booth))
+    else:
+        allowed = participant.fair_id == fair.pk and (
+            organizer
+            or (
+                participant.user_id == actor.pk
+                and participant.is_approved
+                and participant.role in (Participant.Role.BUYER, Participant.Role.INTERPRETER)
+            )
+        )
+    if not allowed:
+        raise PermissionDenied("meeting.denied", _("You may not change this availability."))
+    slot_ids = {s.pk for s in slots}
+    if Slot.objects.filter(pk__in=slot_ids).exclude(fair=fair).exists():
+        raise DomainError("meeting.no_such_slot", _("A slot does not belong to this fair."))
+    current = set(Availability.objects.filter(slot__fair=fair, **party).values_list("slot_id", flat=True))
+    Availability.objects.filter(slot__fair=fair, slot_id__in=current - slot_ids, **party).delete()
+    Availability.objects.bulk_create([Availability(slot_id=s, **party) for s in slot_ids - current])
+    return len(slot_ids)
+
+
+def _available(slot: Slot, **party) -> bool:
+    return Availability.objects.filter(slot=slot, **party).exists()
+
+
+# --- seats: where the database keeps the rules ------------------------------------------
+
+
+def _parties(meeting: Meeting, *, with_interpreter: bool = True) -> list[dict]:
+    parties = [{"participant": meeting.buyer}, {"booth": meeting.booth}]
+    if (
+        with_interpreter
+        and meeting.interpreter_id
+        and meeting.interpreter_status == Meeting.InterpreterStatus.CONFIRMED
+    ):
+        parties.append({"participant": meeting.interpreter})
+    return parties
+
+
+def _slot_taken() -> DomainError:
+    return DomainError("meeting.slot_taken", _("Someone in this meeting is already booked at that time."))
+
+
+def _take_seats(meeting: Meeting, slot: Slot, parties: list[dict]) -> None:
+    try:
+        with transaction.atomic():  # a savepoint: a clash leaves nothing behind
+            Seat.objects.bulk_create([Seat(meeting=meeting, slot=slot, **p) for p in parties])
+    except IntegrityError:
+        raise _slot_taken() from None
+    _check_daily_limit(meeting.fair, slot.day, parties)
+
+
+def _check_daily_limit(fair: Fair, day: date, parties: list[dict]) -> None:
+    """Lock the parties' rows (in a fixed order), then count their seats that day."""
+    participant_ids = sorted(p["participant"].pk for p in parties if "participant" in p)
+    booth_ids = sorted(p["booth"].pk for p in parties if "booth" in p)
+    list(Booth.objects.select_for_update().filter(pk__in=booth_ids).order_by("pk").values_list("pk"))
+    list(
+        Participant.objects.select_for_update()
+        .filter(pk__in=participant_ids)
+        .order_by("pk")
+        .values_list("pk")
+    )
+    limit = fair.max_meetings_per_day
+    seats = Seat.objects.filter(slot__day=day, slot__fair=fair)
+    over = (
+        seats.filter(participant_id__in=participant_ids)
+        .values("participant_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=limit)
+    ).exists() or (
+        seats.filter(booth_id__in=booth_ids).values("booth_id").annotate(n=Count("id")).filter(n__gt=limit)
+    ).exists()
+    if over:
+        raise DomainError(
+            "meeting.daily_limit",
+            _("Someone in this meeting already has %(n)s meetings that day.") % {"n": limit},
+        )
+
+
+def _move_seats(meeting: Meeting, slot: Slot) -> None:
+    # The interpreter's seat is given up and a new interpreter is found for the new time.
+    if meeting.interpreter_status == Meeting.InterpreterStatus.CONFIRMED:
+        Seat.objects.filter(meeting=meeting, participant=meeting.interpreter).delete()
+        meeting.interpreter_status = Meeting.InterpreterStatus.PROPOSED
+    try:
+        with transaction.atomic():
+            Seat.objects.filter(meeting=meeting).update(slot=slot)
+    except IntegrityError:
+        raise _slot_taken() from None
+    _check_daily_limit(meeting.fair, slot.day, _parties(meeting, with_interpreter=False))
+
+
+def _release_seats(meeting: Meeting) -> None:
+    Seat.objects.filter(meeting=meeting).delete()
+
+
+def _check_slot(slot: Slot, fair: Fair) -> None:
+    if slot.fair_id != fair.pk:
+        raise DomainError("meeting.no_such_slot", _("That slot does not belong to this fair."))
+    if slot.starts_at <= timezone.now():
+        raise DomainError("meeting.slot_past", _("That slot has already begun."))
+
+
+def _check_mutually_free(meeting: Meeting, slot: Slot) -> None:
+    if not (_available(slot, participant=meeting.buyer) and _available(slot, booth=meeting.booth)):
+        raise DomainError("meeting.not_available", _("Both sides must be available in that slot."))
+
+
+# --- languages and interpreters ----------------------------------------------------------
+
+
+def buyer_languages(buyer: Participant) -> set[str]:
+    langs = set(buyer.languages or [])
+    sourcing = getattr(buyer, "sourcing", None) if hasattr(buyer, "sourcing") else None
+    if sourcing is not None:
+        langs |= set(sourcing.languages or [])
+    if buyer.company_id:
+        langs |= set(buyer.company.languages or [])
+    return langs
+
+
+def booth_languages(booth: Booth) -> set[str]:
+    langs = set(booth.company.languages or [])
+    for staff_langs in booth.staff.filter(status=Participant.Status.APPROVED).values_list(
+        "languages", flat=True
+    ):
+        langs |= set(staff_langs or [])
+    return langs
+
+
+def needs_interpreter(*, buyer: Participant, booth: Booth) -> bool:
+    """True when both sides state languages and share none."""
+    a, b = buyer_languages(buyer), booth_languages(booth)
+    return bool(a and b and not (a & b))
+
+
+def interpreter_candidates(*, meeting: Meeting, slot: Slot | None = None) -> list[Participant]:
+    """Approved interpreters who speak one language of each side, are available, free and under the limit."""
+    slot = slot or meeting.slot
+    a, b = buyer_languages(meeting.buyer), booth_languages(meeting.booth)
+    busy_ids = set(
+        Seat.objects.filter(slot=slot, participant__isnull=False).values_list("participant_id", flat=True)
+    )
+    day_load = dict(
+        Seat.objects.filter(slot__day=slot.day, slot__fair=meeting.fair, participant__role="interpreter")
+        .values_list("participant_id")
+        .annotate(n=Count("id"))
+    )
+    out = []
+    pool = Participant.objects.filter(
+        fair=meeting.fair,
+        role=Participant.Role.INTERPRETER,
+        status=Participant.Status.APPROVED,
+        availabilities__slot=slot,
+    ).order_by("pk")
+    for p in pool:
+        spoken = set(p.languages or [])
+        if (
+            spoken & a
+            and spoken & b
+            and p.pk not in busy_ids
+            and day_load.get(p.pk, 0) < meeting.fair.max_meetings_per_day
+        ):
+            out.append(p)
+    out.sort(key=lambda p: (day_load.get(p.pk, 0), p.pk))
+    return out
+
+
+def _propose_interpreter(meeting: Meeting) -> None:
+    if not needs_interpreter(buyer=meeting.buyer, booth=meeting.booth):
+        meeting.interpreter, meeting.interpreter_status = None, Meeting.InterpreterStatus.NOT_NEEDED
+        return
+    candidates = interpreter_candidates(meeting=meeting)
+    if not candidates:
+        meeting.interpreter, meeting.interpreter_status = None, Meeting.InterpreterStatus.NEEDED
+        return
+    meeting.interpreter, meeting.interpreter_status = candidates[0], Meeting.InterpreterStatus.PROPOSED
+    if rules_get(fair=meeting.fair).auto_confirm_interpreters:
+        _seat_interpreter(meeting, candidates[0])
+
+
+def _seat_interpreter(meeting: Meeting, interpreter: Participant) -> None:
+    party = [{"participant": interpreter}]
+    _take_seats(meeting, meeting.slot, party)
+    meeting.interpreter, meeting.interpreter_status = interpreter, Meeting.InterpreterStatus.CONFIRMED
+
+
+@transaction.atomic
+def interpreter_confirm(*, actor, meeting: Meeting, interpreter: Participant | None = None) -> Meeting:
+    """The organizer confirms the proposed interpreter (or names another one who fits)."""
+    meeting = _locked(meeting)
+    _require_organizer(actor, meeting.fair)
+    if not meeting.is_active:
+        raise DomainError("meeting.closed", _("This meeting is no longer open."))
+    interpreter = interpreter or meeting.interpreter
+    if interpreter is None:
+        raise DomainError(
+            "meeting.no_interpreter", _("No interpreter who speaks both languages is free then.")
+        )
+    if interpreter.fair_id != meeting.fair_id or interpreter.role != Participant.Role.INTERPRETER:
+        raise DomainError("meeting.no_interpreter", _("That person is not an interpreter of this fair."))
+    spoken = set(interpreter.languages or [])
+    if not (spoken & buyer_languages(meeting.buyer) and spoken & booth_languages(meeting.booth)):
+        raise DomainError(
+            "meeting.interpreter_languages", _("That interpreter does not speak both languages.")
+        )
+    Seat.objects.filter(meeting=meeting, participant__role=Participant.Role.INTERPRETER).delete()
+    _seat_interpreter(meeting, interpreter)
+    meeting.save()
+    _announce(
+        meeting,
+        actor=actor,
+        kind=protocol.MEETING_INTERPRETER,
+        invite=meeting.status == Meeting.Status.ACCEPTED,
+    )
+    return meeting
+
+
+# --- the life cycle -----------------------------------------------------------------------
+
+
+def _locked(meeting: Meeting) -> Meeting:
+    return (
+        Meeting.objects.select_for_update()
+        .select_related(
+            "fair", "buyer__user", "buyer__company", "booth__company", "slot", "interpreter__user"
+        )
+        .get(pk=meeting.pk)
+    )
+
+
+def _clean_text(value: str, *, required: bool = False, code: str = "meeting.reason_required") -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise DomainError(code, _("Please give a reason."))
+    if len(value) > MAX_TEXT:
+        raise DomainError("meeting.text_too_long", _("Keep it under %(n)s characters.") % {"n": MAX_TEXT})
+    return value
+
+
+@transaction.atomic
+def meeting_request(*, actor, buyer: Participant, booth: Booth, slot: Slot, message: str = "") -> Meeting:
+    """A buyer (or an organizer for them) asks a booth for a meeting at a slot both are free in."""
+    fair = buyer.fair
+    if buyer.role != Participant.Role.BUYER or not buyer.is_approved:
+        raise DomainError("meeting.not_a_buyer", _("Only approved buyers can request meetings."))
+    if booth.fair_id != fair.pk or not booth.is_published:
+        raise NotFound("meeting.no_such_booth", _("That booth is not open for meetings."))
+    if not (buyer.user_id == actor.pk or has_perm(actor, Perm.FAIR_ORGANIZE, fair)):
+        raise PermissionDenied("meeting.denied", _("You may only request meetings for yourself."))
+    message = _clean_text(message)
+    _check_slot(slot, fair)
+    meeting = Meeting(
+        fair=fair,
+        buyer=buyer,
+        booth=booth,
+        slot=slot,
+        message=message,
+        created_by=actor,
+        status=Meeting.Status.REQUESTED,
+        awaiting=EXHIBITOR,
+    )
+    _check_mutually_free(meeting, slot)
+    meeting.save()
+    _take_seats(meeting, slot, _parties(meeting))
+    _propose_interpreter(meeting)
+    meeting.save()
+    Interaction.objects.create(
+        fair=fair, buyer=buyer, booth=booth, kind=Interaction.Kind.MEETING_REQUEST, at=meeting.created_at
+    )
+    _announce(meeting, actor=actor, kind=protocol.MEETING_REQUESTED)
+    return meeting
+
+
+def _answering(actor, meeting: Meeting) -> str:
+    side = side_of(actor, meeting)
+    if meeting.status not in (Meeting.Status.REQUESTED, Meeting.Status.PROPOSED):
+        raise DomainError("meeting.not_pending", _("This meeting is not waiting for an answer."))
+    if side != ORGANIZER and side != meeting.awaiting:
+        raise DomainError("meeting.not_your_turn", _("The other side has to answer this."))
+    return side
+
+
+@transaction.atomic
+def meeting_accept(*, actor, meeting: Meeting) -> Meeting:
+    meeting = _locked(meeting)
+    side = _answering(actor, meeting)
+    if side == EXHIBITOR:
+        meeting.exhibitor = _staff_of(actor, meeting.booth)
+    meeting.status, meeting.awaiting = Meeting.Status.ACCEPTED, ""
+    meeting.sequence += 1
+    if meeting.interpreter_status in (Meeting.InterpreterStatus.NEEDED, Meeting.InterpreterStatus.PROPOSED):
+        _propose_interpreter(meeting)
+    meeting.save()
+    _announce(meeting, actor=actor, kind=protocol.MEETING_ACCEPTED, invite=True)
+    return meeting
+
+
+@transaction.atomic
+def meeting_decline(*, actor, meeting: Meeting, reason: str) -> Meeting:
+    meeting = _locked(meeting)
+    side = _answering(actor, meeting)
+    meeting.reason = _clean_text(reason, required=True)
+    if side == EXHIBITOR:
+        meeting.exhibitor = _staff_of(actor, meeting.booth)
+    meeting.status, meeting.awaiting = Meeting.Status.DECLINED, ""
+    meeting.sequence += 1
+    _release_seats(meeting)
+    meeting.save()
+    _announce(meeting, actor=actor, kind=protocol.MEETING_DECLINED, cancel_invite=meeting.invited)
+    return meeting
+
+
+def _move(actor, meeting: Meeting, slot: Slot, message: str, kind: str, side: str) -> Meeting:
+    if slot.pk == meeting.slot_id:
+        raise DomainError("meeting.same_slot", _("That is the current time."))
+    _check_slot(slot, meeting.fair)
+    _check_mutually_free(meeting, slot)
+    was_invited = meeting.invited
+    _move_seats(meeting, slot)
+    meeting.slot = slot
+    meeting.message = _clean_text(message) or meeting.message
+    meeting.status = Meeting.Status.PROPOSED
+    meeting.awaiting = BUYER if side == ORGANIZER else _other(side)
+    meeting.sequence += 1
+    if meeting.interpreter_status != Meeting.InterpreterStatus.NOT_NEEDED:
+        _propose_interpreter(meeting)
+    meeting.save()
+    _announce(meeting, actor=actor, kind=kind, invite=was_invited)
+    return meeting
+
+
+@transaction.atomic
+def meeting_propose(*, actor, meeting: Meeting, slot: Slot, message: str = "") -> Meeting:
+    """Answer a request (or a counter-proposal) with another slot; the other side then accepts or declines."""
+    meeting = _locked(meeting)
+    side = _answering(actor, meeting)
+    return _move(actor, meeting, slot, message, protocol.MEETING_PROPOSED, side)
+
+
+@transaction.atomic
+def meeting_reschedule(*, actor, meeting: Meeting, slot: Slot, message: str = "") -> Meeting:
+    """Move an accepted meeting; the other side confirms the new time."""
+    meeting = _locked(meeting)
+    side = side_of(actor, meeting)
+    if meeting.status != Meeting.Status.ACCEPTED:
+        raise DomainError("meeting.not_accepted", _("Only an accepted meeting can be rescheduled."))
+    return _move(actor, meeting, slot, message, protocol.MEETING_RESCHEDULED, side)
+
+
+@transaction.atomic
+def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
+    meeting = _locked(meeting)
+    side_of(actor, meeting)
+    if not meeting.is_active:
+        raise DomainError("meeting.closed", _("This meeting is no longer open."))
+    meeting.reason = _clean_text(reason, required=True)
+    meeting.status, meeting.awaiting = Meeting.Status.CANCELLED, ""
+    meeting.sequence += 1
+    _release_seats(meeting)
+    meeting.save()
+    _announce(meeting, actor=actor, kind=protocol.MEETING_CANCELLED, cancel_invite=meeting.invited)
+    return meeting
+
+
+def _staff_of(actor, booth: Booth) -> Participant | None:
+    return Participant.objects.filter(user=actor, booth=booth, role=Participant.Role.EXHIBITOR).first()
+
+
+# --- after the meeting ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_mark_held(*, actor, meeting: Meeting, held: bool) -> Meeting:
+    """Record by hand that the meeting took place (or that someone did not show up)."""
+    meeting = _locked(meeting)
+    side_of(actor, meeting)
+    if meeting.status not in (Meeting.Status.ACCEPTED, Meeting.Status.HELD, Meeting.Status.NO_SHOW):
+        raise DomainError("meeting.not_accepted", _("Only an accepted meeting can be held."))
+    if meeting.slot.starts_at > timezone.now():
+        raise DomainError("meeting.not_started", _("The meeting has not started yet."))
+    meeting.status = Meeting.Status.HELD if held else Meeting.Status.NO_SHOW
+    meeting.save()
+    if held:
+        Interaction.objects.get_or_create(
+            fair=meeting.fair,
+            buyer=meeting.buyer,
+            booth=meeting.booth,
+            kind=Interaction.Kind.MEETING_HELD,
+            at=meeting.slot.starts_at,
+        )
+    else:
+        Interaction.objects.filter(
+            buyer=meeting.buyer,
+            booth=meeting.booth,
+            kind=Interaction.Kind.MEETING_HELD,
+            at=meeting.slot.starts_at,
+        ).delete()
+    return meeting
+
+
+@transaction.atomic
+def outcome_record(
+    *,
+    actor,
+    meeting: Meeting,
+    rating: int | None = None,
+    notes: str = "",
+    interest_level: int | None = None,
+    deal_size_usd: Decimal | None = None,
+    follow_up_on: date | None = None,
+) -> Outcome:
+    """One side's rating and private notes; the buyer's interest, deal size and follow-up date."""
+    meeting = _locked(meeting)
+    side = side_of(actor, meeting)
+    if side == ORGANIZER:
+        raise PermissionDenied("meeting.denied", _("Only the buyer or the exhibitor rate a meeting."))
+    if meeting.status != Meeting.Status.HELD:
+        raise DomainError("meeting.not_held", _("Mark the meeting as held first."))
+    if rating is not None and not (1 <= int(rating) <= 5):
+        raise DomainError("meeting.bad_rating", _("A rating is 1 to 5 stars."))
+    if interest_level is not None and int(interest_level) not in Outcome.Interest.values:
+        raise DomainError("meeting.bad_interest", _("Interest is 0 (none) to 3 (high)."))
+    if deal_size_usd is not None:
+        deal_size_usd = Decimal(str(deal_size_usd))
+        if deal_size_usd < 0 or deal_size_usd >= Decimal("1e12"):
+            raise DomainError("meeting.bad_deal_size", _("A deal size is a positive amount in USD."))
+    if side != BUYER and interest_level is not None:
+        raise DomainError("meeting.bad_interest", _("The buyer states its own interest."))
+    outcome, _created = Outcome.objects.update_or_create(
+        meeting=meeting,
+        side=side,
+        defaults={
+            "author": actor,
+            "rating": rating,
+            "notes": _clean_text(notes),
+            "interest_level": interest_level,
+            "deal_size_usd": deal_size_usd,
+            "follow_up_on": follow_up_on,
+        },
+    )
+    if deal_size_usd:
+        Interaction.objects.get_or_create(
+            fair=meeting.fair,
+            buyer=meeting.buyer,
+            booth=meeting.booth,
+            kind=Interaction.Kind.DEAL,
+            at=meeting.slot.ends_at,
+        )
+    return outcome
+
+
+# --- calendar feed ----------------------------------------------------------------------------
+
+
+def feed_get_or_create(*, user) -> CalendarFeed:
+    feed, _created = CalendarFeed.objects.get_or_create(user=user)
+    return feed
+
+
+@transaction.atomic
+def feed_revoke(*, user) -> CalendarFeed:
+    """The old URL stops working at once; a new one is issued."""
+    CalendarFeed.objects.filter(user=user).delete()
+    return CalendarFeed.objects.create(user=user)
+
+
+# --- interest marks and auto-matchmaking rounds ---------------------------------------------
+
+
+@transaction.atomic
+def interest_mark(*, actor, buyer: Participant, booth: Booth) -> InterestMark:
+    if buyer.user_id == actor.pk:
+        side = BUYER
+    elif _is_staff(actor, booth):
+        side = EXHIBITOR
+    else:
+        raise PermissionDenied("meeting.denied", _("Mark interest for yourself or your booth."))
+    if booth.fair_id != buyer.fair_id:
+        raise DomainError("meeting.no_such_booth", _("That booth is not in this fair."))
+    mark, _created = InterestMark.objects.get_or_create(fair=buyer.fair, buyer=buyer, booth=booth, side=side)
+    return mark
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    round: Round
+    proposals: int
+    total_score: float
+
+
+@transaction.atomic
+def round_run(
+    *, actor, fair: Fair, scores: Mapping[tuple[int, int], float] | None = None, time_limit: float = 20.0
+) -> RoundResult:
+    """Propose a timetable (a draft round) from mutual interest, availability and the daily limit."""
+    from meetings import scheduler
+    from meetings.selectors import round_problem
+
+    _require_organizer(actor, fair)
+    problem = round_problem(fair=fair, scores=scores or {})
+    solution = scheduler.schedule(problem, time_limit=time_limit)
+    rnd = Round.objects.create(fair=fair, created_by=actor, total_score=solution.total_score)
+    RoundProposal.objects.bulk_create(
+        [
+            RoundProposal(
+                round=rnd,
+                buyer_id=a.buyer,
+                booth_id=a.exhibitor,
+                slot_id=a.slot,
+                interpreter_id=a.interpreter,
+                score=a.score,
+            )
+            for a in solution.assignments
+        ]
+    )
+    return RoundResult(round=rnd, proposals=len(solution.assignments), total_score=solution.total_score)
+
+
+@transaction.atomic
+def round_edit(*, actor, proposal: RoundProposal, slot: Slot | None = None, remove: bool = False) -> None:
+    rnd = Round.objects.select_for_update().get(pk=proposal.round_id)
+    _require_organizer(actor, rnd.fair)
+    if rnd.status != Round.Status.DRAFT:
+        raise DomainError("round.published", _("This round is already published."))
+    if remove:
+        proposal.delete()
+        return
+    if slot is not None:
+        if slot.fair_id != rnd.fair_id:
+            raise DomainError("meeting.no_such_slot", _("That slot does not belong to this fair."))
+        clash = (
+            RoundProposal.objects.filter(round=rnd, slot=slot)
+            .exclude(pk=proposal.pk)
+            .filter(models_q_party(proposal))
+        )
+        if clash.exists():
+            raise _slot_taken()
+        proposal.slot = slot
+        proposal.save(update_fields=["slot"])
+
+
+def models_q_party(proposal: RoundProposal):
+    from django.db.models import Q
+
+    q = Q(buyer_id=proposal.buyer_id) | Q(booth_id=proposal.booth_id)
+    if proposal.interpreter_id:
+        q |= Q(interpreter_id=proposal.interpreter_id)
+    return q
+
+
+@transaction.atomic
+def round_publish(*, actor, round: Round) -> dict:
+    """Turn the proposals into accepted meetings; a proposal that clashes with a newer booking is skipped."""
+    rnd = Round.objects.select_for_update().get(pk=round.pk)
+    _require_organizer(actor, rnd.fair)
+    if rnd.status != Round.Status.DRAFT:
+        raise DomainError("round.published", _("This round is already published."))
+    made, skipped = 0, 0
+    for proposal in rnd.proposals.select_related("buyer__user", "booth__company", "slot", "interpreter"):
+        try:
+            with transaction.atomic():
+                meeting = Meeting.objects.create(
+                    fair=rnd.fair,
+                    buyer=proposal.buyer,
+                    booth=proposal.booth,
+                    slot=proposal.slot,
+                    created_by=actor,
+                    status=Meeting.Status.ACCEPTED,
+                    sequence=1,
+                    message=_("Scheduled by the organizer's matchmaking round."),
+                )
+                _take_seats(meeting, proposal.slot, _parties(meeting))
+                if proposal.interpreter_id:
+                    _seat_interpreter(meeting, proposal.interpreter)
+                elif needs_interpreter(buyer=meeting.buyer, booth=meeting.booth):
+                    meeting.interpreter_status = Meeting.InterpreterStatus.NEEDED
+                meeting.save()
+        except DomainError:
+            skipped += 1
+            continue
+        proposal.meeting = meeting
+        proposal.save(update_fields=["meeting"])
+        made += 1
+        _announce(meeting, actor=actor, kind=protocol.ROUND_PUBLISHED, invite=True)
+    rnd.status, rnd.published_at = Round.Status.PUBLISHED, timezone.now()
+    rnd.save()
+    return {"meetings": made, "skipped": skipped}
+
+
+# --- telling people ---------------------------------------------------------------------------
+
+SUBJECTS = {
+    protocol.MEETING_REQUESTED: gettext_lazy("Meeting request from %(buyer)s"),
+    protocol.MEETING_ACCEPTED: gettext_lazy("Meeting confirmed: %(booth)s and %(buyer)s"),
+    protocol.MEETING_DECLINED: gettext_lazy("Meeting declined: %(booth)s and %(buyer)s"),
+    protocol.MEETING_PROPOSED: gettext_lazy("Another time proposed: %(booth)s and %(buyer)s"),
+    protocol.MEETING_RESCHEDULED: gettext_lazy("Meeting moved: %(booth)s and %(buyer)s"),
+    protocol.MEETING_CANCELLED: gettext_lazy("Meeting cancelled: %(booth)s and %(buyer)s"),
+    protocol.MEETING_INTERPRETER: gettext_lazy("Interpreter for %(booth)s and %(buyer)s"),
+    protocol.ROUND_PUBLISHED: gettext_lazy("New meeting scheduled: %(booth)s and %(buyer)s"),
+}
+
+
+def meeting_payload(meeting: Meeting, kind: str) -> dict:
+    return {
+        "type": kind,
+        "meeting": {
+            "id": meeting.pk,
+            "status": meeting.status,
+            "awaiting": meeting.awaiting,
+            "starts_at": meeting.slot.starts_at.isoformat(),
+            "ends_at": meeting.slot.ends_at.isoformat(),
+            "buyer": str(meeting.buyer.company or meeting.buyer.user),
+            "booth": meeting.booth.company.name,
+            "interpreter_status": meeting.interpreter_status,
+            "reason": meeting.reason,
+        },
+    }
+
+
+def _people(meeting: Meeting, *, with_organizers: bool = True) -> list[tuple[object, str]]:
+    """(user, the zone of the other side) for everyone in the meeting."""
+    buyer_user = meeting.buyer.user
+    staff = [
+        s.user
+        for s in meeting.booth.staff.filter(
+            status=Participant.Status.APPROVED, user__isnull=False
+        ).select_related("user")
+    ]
+    booth_zone = staff[0].time_zone if staff else meeting.fair.time_zone
+    buyer_zone = buyer_user.time_zone if buyer_user else meeting.fair.time_zone
+    people = [(buyer_user, booth_zone)] if buyer_user else []
+    people += [(u, buyer_zone) for u in staff]
+    if meeting.interpreter_status == Meeting.InterpreterStatus.CONFIRMED and meeting.interpreter.user_id:
+        people.append((meeting.interpreter.user, meeting.fair.time_zone))
+    elif with_organizers and meeting.interpreter_status == Meeting.InterpreterStatus.PROPOSED:
+        # The organizers are the ones to confirm.
+        for org in Participant.objects.filter(
+            fair=meeting.fair,
+            role=Participant.Role.ORGANIZER,
+            status=Participant.Status.APPROVED,
+            user__isnull=False,
+        ).select_related("user"):
+            people.append((org.user, buyer_zone))
+    return people
+
+
+def _announce(
+    meeting: Meeting, *, actor, kind: str, invite: bool = False, cancel_invite: bool = False
+) -> None:
+    people = [(u, z) for u, z in _people(meeting) if actor is None or u.pk != actor.pk]
+    notify.push(user_ids=[u.pk for u, _z in people], payload=meeting_payload(meeting, kind))
+    attach = invite or cancel_invite
+    if invite and not meeting.invited:
+        meeting.invited = True
+        Meeting.objects.filter(pk=meeting.pk).update(invited=True)
+    everyone = _people(meeting) if attach else people  # invitations go to the actor's calendar too
+    messages = []
+    for user, other_zone in everyone:
+        if not user.email:
+            continue
+        with translation.override(user.language):
+            names = {
+                "buyer": str(meeting.buyer.company or meeting.buyer.user),
+                "booth": meeting.booth.company.name,
+            }
+            when = format_dual(meeting.slot.starts_at, viewer_zone=user.time_zone, other_zone=other_zone)
+            lines = [str(SUBJECTS[kind] % names), "", when]
+            if meeting.message:
+                lines += ["", meeting.message]
+            if meeting.reason and kind in (protocol.MEETING_DECLINED, protocol.MEETING_CANCELLED):
+                lines += ["", _("Reason: %(reason)s") % {"reason": meeting.reason}]
+            lines += ["", ics.meeting_link(meeting)]
+            payload = ics.invitation(meeting, zone=user.time_zone, cancel=cancel_invite) if attach else None
+            messages.append(
+                notify.build_email(
+                    to=user.email,
+                    subject=str(SUBJECTS[kind] % names),
+                    body="\n".join(lines),
+                    ics=payload,
+                    method="CANCEL" if cancel_invite else "REQUEST",
+                )
+            )
+    notify.mail(messages)
+
+
+def when_for(meeting: Meeting, *, viewer, other_zone: str) -> str:
+    return format_dual(meeting.slot.starts_at, viewer_zone=viewer.time_zone, other_zone=other_zone)
