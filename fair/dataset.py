@@ -162,6 +162,10 @@ def _read_text(folder: Path, name: str, *, required: bool) -> str | None:
         ) from None
 
 
+def _data_lines(text: str) -> int:
+    return text.count("\n") - (1 if text.endswith("\n") else 0)
+
+
 def _rows(name: str, text: str, *, progress: bool):
     """Yield (line number, {column: stripped value}) for each data row of a profile file."""
     reader, header, index = _open_csv(name, text)
@@ -169,7 +173,7 @@ def _rows(name: str, text: str, *, progress: bool):
     bar = None
     if progress and len(text) >= _PROGRESS_BYTES:
         bar = tqdm(
-            total=text.count("\n"), desc=f"reading {name}", unit=" rows", file=sys.stderr, mininterval=0.5
+            total=_data_lines(text), desc=f"reading {name}", unit=" rows", file=sys.stderr, mininterval=0.5
         )
     try:
         while True:
@@ -180,7 +184,7 @@ def _rows(name: str, text: str, *, progress: bool):
             except csv.Error as e:
                 raise DatasetError(name, reader.line_num, None, f"not a readable CSV row ({e})") from None
             if bar is not None and reader.line_num % 50_000 == 0:
-                bar.update(50_000)
+                bar.update(reader.line_num - 1 - bar.n)
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
             if len(row) < width:
@@ -188,6 +192,7 @@ def _rows(name: str, text: str, *, progress: bool):
             yield reader.line_num, {column: row[i].strip() for column, i in index.items()}
     finally:
         if bar is not None:
+            bar.update(max(0, reader.line_num - 1 - bar.n))
             bar.close()
 
 
@@ -362,7 +367,7 @@ def _read_interactions(
     bar = None
     if progress and len(text) >= _PROGRESS_BYTES:
         bar = tqdm(
-            total=text.count("\n"),
+            total=_data_lines(text),
             desc=f"reading {INTERACTIONS}",
             unit=" rows",
             file=sys.stderr,
@@ -399,6 +404,7 @@ def _read_interactions(
         raise DatasetError(INTERACTIONS, reader.line_num, None, f"not a readable CSV row ({e})") from None
     finally:
         if bar is not None:
+            bar.update(n - bar.n)
             bar.close()
     return rows
 

@@ -186,3 +186,19 @@ def test_export_import_export_is_byte_identical(world, tmp_path):
 def test_export_of_an_unknown_fair_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="No fair has the slug 'nope'"):
         call_command("export_fair", "nope", str(tmp_path))
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the index rebuild is SQLite's large-load path")
+def test_large_load_path_on_sqlite_keeps_the_indexes(world, monkeypatch):
+    import fair.importing as importing
+
+    def indexes():
+        with connection.cursor() as c:
+            return sorted(connection.introspection.get_constraints(c, "fair_interaction"))
+
+    monkeypatch.setattr(importing, "_SQLITE_REBUILD_ROWS", 1)
+    before = indexes()
+    report = fair_import(path=world, fair_slug="spring-expo")
+    assert report.interactions.created == rows_in(world / "interactions.csv")
+    assert indexes() == before
+    assert fair_import(path=world, fair_slug="spring-expo").interactions.created == 0
