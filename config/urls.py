@@ -9,11 +9,13 @@ from exhibitors import api as exhibitors_api
 from fair import api as fair_api
 from fair.health import healthz
 from frontend import views as frontend_views
+from meetings import api as meetings_api
 
 # One router for the REST API; each domain app registers its own viewsets.
 api_router = DefaultRouter()
 fair_api.register(api_router)
 exhibitors_api.register(api_router)
+meetings_api.register(api_router)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -25,6 +27,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(api_router.urls)),
+    path("meetings/", include("meetings.urls")),
     path("", include("frontend.urls")),
 ]
 

@@ -1,0 +1,247 @@
+"""REST API of meetings (registered on the one router in config/urls.py). Thin: parse, check, call a service.
+
+GET  /api/meeting-slots/?fair=<slug>[&booth=<id>]  the fair's slots; with a booth, only those free for me and it
+PUT  /api/meeting-slots/availability/              {"fair": slug, "slots": [ids], "booth": id?} my (or my booth's)
+GET  /api/meetings/[?fair=<slug>]                  my schedule (buyer, booth staff or interpreter)
+POST /api/meetings/                                {"booth": id, "slot": id, "message": "..."} request a meeting
+GET  /api/meetings/{id}/                           one meeting, in my time zone with the other side's next to it
+POST /api/meetings/{id}/accept/                    {}
+POST /api/meetings/{id}/decline/                   {"reason": "..."}
+POST /api/meetings/{id}/propose/                   {"slot": id, "message": "..."}
+POST /api/meetings/{id}/reschedule/                {"slot": id, "message": "..."}
+POST /api/meetings/{id}/cancel/                    {"reason": "..."}
+POST /api/meetings/{id}/held/                      {"held": true|false}
+POST /api/meetings/{id}/outcome/                   {"rating", "notes", "interest_level", "deal_size_usd", "follow_up_on"}
+
+Errors answer 4xx as {"code": "meeting.slot_taken", "message": "..."}.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from exhibitors.models import Booth
+from fair.errors import DomainError, NotFound, PermissionDenied
+from fair.models import Fair, Participant
+from fair.permissions import Perm, has_perm
+from meetings import selectors, services
+from meetings.models import Meeting, Slot
+from meetings.slots import format_dual
+
+
+class SlotSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Slot
+        fields = ["id", "starts_at", "ends_at", "day"]
+
+
+class AvailabilityIn(serializers.Serializer):
+    fair = serializers.SlugField()
+    slots = serializers.ListField(child=serializers.IntegerField(), max_length=2000)
+    booth = serializers.IntegerField(required=False)
+
+
+class RequestIn(serializers.Serializer):
+    booth = serializers.IntegerField()
+    slot = serializers.IntegerField()
+    message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    buyer = serializers.IntegerField(required=False, help_text="organizers: the buyer participant to book for")
+
+
+class ReasonIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class MoveIn(serializers.Serializer):
+    slot = serializers.IntegerField()
+    message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class HeldIn(serializers.Serializer):
+    held = serializers.BooleanField()
+
+
+class OutcomeIn(serializers.Serializer):
+    rating = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=5)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    interest_level = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=3)
+    deal_size_usd = serializers.DecimalField(
+        required=False, allow_null=True, max_digits=14, decimal_places=2, min_value=0
+    )
+    follow_up_on = serializers.DateField(required=False, allow_null=True)
+
+
+def _valid(serializer_class, data) -> dict:
+    s = serializer_class(data=data)
+    if not s.is_valid():
+        field, errors = next(iter(s.errors.items()))
+        raise DomainError("meeting.bad_input", f"{field}: {errors[0]}")
+    return s.validated_data
+
+
+def _fair(slug: str) -> Fair:
+    fair = Fair.objects.filter(slug=slug).first()
+    if fair is None:
+        raise NotFound("fair.not_found", "No such fair.")
+    return fair
+
+
+def _my(fair: Fair, user, role: str) -> Participant | None:
+    return Participant.objects.filter(fair=fair, user=user, role=role, status="approved").first()
+
+
+def meeting_json(meeting: Meeting, viewer) -> dict:
+    data = selectors.meeting_for(meeting=meeting, viewer=viewer)
+    data["slot"] = meeting.slot_id
+    data["booth_id"] = meeting.booth_id
+    data["buyer_id"] = meeting.buyer_id
+    return data
+
+
+class SlotViewSet(viewsets.ViewSet):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=SlotSerializer(many=True))
+    def list(self, request):
+        fair = _fair(request.query_params.get("fair", ""))
+        if not has_perm(request.user, Perm.FAIR_ATTEND, fair):
+            raise PermissionDenied("meeting.denied", "Only participants of this fair see its slots.")
+        if booth_id := request.query_params.get("booth"):
+            booth = get_object_or_404(Booth, pk=int(booth_id) if booth_id.isdigit() else 0, fair=fair)
+            buyer = _my(fair, request.user, "buyer")
+            if buyer is None:
+                raise PermissionDenied("meeting.denied", "Only buyers book meetings.")
+            slots = selectors.slots_mutually_free(buyer=buyer, booth=booth)
+        else:
+            slots = selectors.slots_of(fair=fair)
+        zone = request.user.time_zone
+        out = []
+        for slot in slots:
+            row = SlotSerializer(slot).data
+            row["local"] = format_dual(slot.starts_at, viewer_zone=zone, other_zone=fair.time_zone)
+            out.append(row)
+        return Response(out)
+
+    @extend_schema(request=AvailabilityIn, responses={200: None})
+    @action(detail=False, methods=["put"])
+    def availability(self, request):
+        data = _valid(AvailabilityIn, request.data)
+        fair = _fair(data["fair"])
+        slots = list(Slot.objects.filter(fair=fair, pk__in=data["slots"]))
+        if len(slots) != len(set(data["slots"])):
+            raise DomainError("meeting.no_such_slot", "A slot does not belong to this fair.")
+        if "booth" in data:
+            booth = get_object_or_404(Booth, pk=data["booth"], fair=fair)
+            n = services.availability_set(actor=request.user, fair=fair, slots=slots, booth=booth)
+        else:
+            me = _my(fair, request.user, "buyer") or _my(fair, request.user, "interpreter")
+            if me is None:
+                raise PermissionDenied("meeting.denied", "Buyers and interpreters set their own availability.")
+            n = services.availability_set(actor=request.user, fair=fair, slots=slots, participant=me)
+        return Response({"available": n})
+
+
+class MeetingViewSet(viewsets.ViewSet):
+    permission_classes = [IsAuthenticated]
+
+    def _get(self, request, pk) -> Meeting:
+        meeting = get_object_or_404(Meeting.objects.select_related("fair", "booth", "buyer"), pk=pk)
+        if not has_perm(request.user, Perm.MEETING_JOIN, meeting):
+            raise NotFound("meeting.not_found", "No such meeting.")
+        return meeting
+
+    def _answer(self, request, meeting: Meeting, code=status.HTTP_200_OK) -> Response:
+        return Response(meeting_json(selectors.meeting_get(meeting_id=meeting.pk), request.user), status=code)
+
+    def list(self, request):
+        fair = _fair(request.query_params["fair"]) if request.query_params.get("fair") else None
+        meetings = selectors.schedule_for(user=request.user, fair=fair)
+        return Response([meeting_json(m, request.user) for m in meetings])
+
+    def retrieve(self, request, pk=None):
+        return self._answer(request, self._get(request, pk))
+
+    @extend_schema(request=RequestIn)
+    def create(self, request):
+        data = _valid(RequestIn, request.data)
+        booth = get_object_or_404(Booth, pk=data["booth"])
+        slot = get_object_or_404(Slot, pk=data["slot"])
+        if "buyer" in data:
+            buyer = get_object_or_404(Participant, pk=data["buyer"], fair=booth.fair, role="buyer")
+        else:
+            buyer = _my(booth.fair, request.user, "buyer")
+            if buyer is None:
+                raise PermissionDenied("meeting.denied", "Only approved buyers of this fair request meetings.")
+        meeting = services.meeting_request(
+            actor=request.user, buyer=buyer, booth=booth, slot=slot, message=data.get("message", "")
+        )
+        return self._answer(request, meeting, status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._answer(request, services.meeting_accept(actor=request.user, meeting=self._get(request, pk)))
+
+    @extend_schema(request=ReasonIn)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        data = _valid(ReasonIn, request.data)
+        meeting = services.meeting_decline(actor=request.user, meeting=self._get(request, pk), reason=data["reason"])
+        return self._answer(request, meeting)
+
+    @extend_schema(request=ReasonIn)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        data = _valid(ReasonIn, request.data)
+        meeting = services.meeting_cancel(actor=request.user, meeting=self._get(request, pk), reason=data["reason"])
+        return self._answer(request, meeting)
+
+    def _move(self, request, pk, service):
+        data = _valid(MoveIn, request.data)
+        meeting = self._get(request, pk)
+        slot = get_object_or_404(Slot, pk=data["slot"], fair=meeting.fair)
+        return self._answer(
+            request, service(actor=request.user, meeting=meeting, slot=slot, message=data.get("message", ""))
+        )
+
+    @extend_schema(request=MoveIn)
+    @action(detail=True, methods=["post"])
+    def propose(self, request, pk=None):
+        return self._move(request, pk, services.meeting_propose)
+
+    @extend_schema(request=MoveIn)
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request, pk=None):
+        return self._move(request, pk, services.meeting_reschedule)
+
+    @extend_schema(request=HeldIn)
+    @action(detail=True, methods=["post"])
+    def held(self, request, pk=None):
+        data = _valid(HeldIn, request.data)
+        meeting = services.meeting_mark_held(actor=request.user, meeting=self._get(request, pk), held=data["held"])
+        return self._answer(request, meeting)
+
+    @extend_schema(request=OutcomeIn)
+    @action(detail=True, methods=["post"])
+    def outcome(self, request, pk=None):
+        data = _valid(OutcomeIn, request.data)
+        outcome = services.outcome_record(actor=request.user, meeting=self._get(request, pk), **data)
+        return Response(
+            {
+                "side": outcome.side,
+                "rating": outcome.rating,
+                "notes": outcome.notes,
+                "interest_level": outcome.interest_level,
+                "deal_size_usd": str(outcome.deal_size_usd) if outcome.deal_size_usd is not None else None,
+                "follow_up_on": outcome.follow_up_on,
+            }
+        )
+
+
+def register(router) -> None:
+    router.register("meeting-slots", SlotViewSet, basename="meeting-slot")
+    router.register("meetings", MeetingViewSet, basename="meeting")
