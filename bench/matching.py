@@ -8,6 +8,11 @@ rank time p50/p99 (one buyer, every exhibitor). Methods: the engine, random, pop
 HS-category match and LightFM with user and item features (when the optional `lightfm`
 package is installed; it is never a dependency of the app). Every method is measured by
 the same loop (matching.evaluation.evaluate) and never sees test.csv.
+
+LightFM 1.17's setup.py fails under pip's build isolation (`__builtins__.__LIGHTFM_SETUP__`);
+build its wheel from the sdist with that line changed to `builtins.__LIGHTFM_SETUP__ = True`
+(`pip wheel --no-build-isolation --no-deps .` in a venv with setuptools, wheel, numpy, scipy)
+and `pip install --no-deps` the wheel into .venv.
 """
 
 from __future__ import annotations
