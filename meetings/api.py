@@ -50,7 +50,9 @@ class RequestIn(serializers.Serializer):
     booth = serializers.IntegerField()
     slot = serializers.IntegerField()
     message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    buyer = serializers.IntegerField(required=False, help_text="organizers: the buyer participant to book for")
+    buyer = serializers.IntegerField(
+        required=False, help_text="organizers: the buyer participant to book for"
+    )
 
 
 class ReasonIn(serializers.Serializer):
@@ -141,7 +143,9 @@ class SlotViewSet(viewsets.ViewSet):
         else:
             me = _my(fair, request.user, "buyer") or _my(fair, request.user, "interpreter")
             if me is None:
-                raise PermissionDenied("meeting.denied", "Buyers and interpreters set their own availability.")
+                raise PermissionDenied(
+                    "meeting.denied", "Buyers and interpreters set their own availability."
+                )
             n = services.availability_set(actor=request.user, fair=fair, slots=slots, participant=me)
         return Response({"available": n})
 
@@ -176,7 +180,9 @@ class MeetingViewSet(viewsets.ViewSet):
         else:
             buyer = _my(booth.fair, request.user, "buyer")
             if buyer is None:
-                raise PermissionDenied("meeting.denied", "Only approved buyers of this fair request meetings.")
+                raise PermissionDenied(
+                    "meeting.denied", "Only approved buyers of this fair request meetings."
+                )
         meeting = services.meeting_request(
             actor=request.user, buyer=buyer, booth=booth, slot=slot, message=data.get("message", "")
         )
@@ -184,20 +190,26 @@ class MeetingViewSet(viewsets.ViewSet):
 
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        return self._answer(request, services.meeting_accept(actor=request.user, meeting=self._get(request, pk)))
+        return self._answer(
+            request, services.meeting_accept(actor=request.user, meeting=self._get(request, pk))
+        )
 
     @extend_schema(request=ReasonIn)
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
         data = _valid(ReasonIn, request.data)
-        meeting = services.meeting_decline(actor=request.user, meeting=self._get(request, pk), reason=data["reason"])
+        meeting = services.meeting_decline(
+            actor=request.user, meeting=self._get(request, pk), reason=data["reason"]
+        )
         return self._answer(request, meeting)
 
     @extend_schema(request=ReasonIn)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         data = _valid(ReasonIn, request.data)
-        meeting = services.meeting_cancel(actor=request.user, meeting=self._get(request, pk), reason=data["reason"])
+        meeting = services.meeting_cancel(
+            actor=request.user, meeting=self._get(request, pk), reason=data["reason"]
+        )
         return self._answer(request, meeting)
 
     def _move(self, request, pk, service):
@@ -222,7 +234,9 @@ class MeetingViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["post"])
     def held(self, request, pk=None):
         data = _valid(HeldIn, request.data)
-        meeting = services.meeting_mark_held(actor=request.user, meeting=self._get(request, pk), held=data["held"])
+        meeting = services.meeting_mark_held(
+            actor=request.user, meeting=self._get(request, pk), held=data["held"]
+        )
         return self._answer(request, meeting)
 
     @extend_schema(request=OutcomeIn)

@@ -1,14 +1,18 @@
 """iCalendar output with the icalendar library: invitations (REQUEST / CANCEL) and the private feed (PUBLISH).
 
-Times are written in the recipient's zone with its VTIMEZONE, so a calendar
-shows the meeting at the right local hour on both sides of a daylight-saving
-change; UID is the meeting's and never changes, SEQUENCE rises with every change.
+Times are written in UTC ("...Z"): every calendar converts them to its own
+zone, so the meeting shows at the right local hour on both sides of a
+daylight-saving change. (A VTIMEZONE built from the tz database was read an
+hour off by a second parser in our tests; UTC leaves nothing to interpret.)
+The recipient's local time is written in the description. UID is the
+meeting's and never changes; SEQUENCE rises with every change.
 """
 
 from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Iterable
+from datetime import UTC
 
 from django.conf import settings
 from django.urls import reverse
@@ -38,18 +42,20 @@ def _address(user, role: str | None = None) -> vCalAddress:
 
 def _event(meeting, *, zone: str, cancelled: bool) -> Event:
     tz = zoneinfo.ZoneInfo(zone)
+    local = meeting.slot.starts_at.astimezone(tz)
     event = Event()
     event.add("uid", uid_of(meeting))
     event.add("sequence", meeting.sequence)
     event.add("dtstamp", timezone.now())
-    event.add("dtstart", meeting.slot.starts_at.astimezone(tz))
-    event.add("dtend", meeting.slot.ends_at.astimezone(tz))
+    event.add("dtstart", meeting.slot.starts_at.astimezone(UTC))
+    event.add("dtend", meeting.slot.ends_at.astimezone(UTC))
     company = meeting.booth.company.name
     event.add("summary", f"{meeting.fair.name}: {company} / {meeting.buyer.company or meeting.buyer.user}")
     link = meeting_link(meeting)
     event.add("url", link)
     event.add("location", link)
-    event.add("description", f"{meeting.message}\n\n{link}".strip())
+    when = f"{local:%Y-%m-%d %H:%M} ({zone})"
+    event.add("description", f"{when}\n\n{meeting.message}\n\n{link}".replace("\n\n\n\n", "\n\n"))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     organizer_user = meeting.created_by or meeting.buyer.user
     if organizer_user is not None:
@@ -82,7 +88,6 @@ def _calendar(method: str) -> Calendar:
 def invitation(meeting, *, zone: str, cancel: bool = False) -> bytes:
     cal = _calendar("CANCEL" if cancel else "REQUEST")
     cal.add_component(_event(meeting, zone=zone, cancelled=cancel))
-    cal.add_missing_timezones()
     return cal.to_ical()
 
 
@@ -91,5 +96,4 @@ def feed(meetings: Iterable, *, zone: str, name: str) -> bytes:
     cal.add("x-wr-calname", name)
     for meeting in meetings:
         cal.add_component(_event(meeting, zone=zone, cancelled=meeting.status == "cancelled"))
-    cal.add_missing_timezones()
     return cal.to_ical()

@@ -9,228 +9,666 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('exhibitors', '0004_booth_builder'),
-        ('fair', '0001_initial'),
+        ("exhibitors", "0004_booth_builder"),
+        ("fair", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarFeed',
+            name="CalendarFeed",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(default=meetings.models.new_feed_token, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='calendar_feed', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "token",
+                    models.CharField(default=meetings.models.new_feed_token, max_length=64, unique=True),
+                ),
+                ("created_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calendar_feed",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('interpreter_status', models.CharField(choices=[('not_needed', 'Not needed'), ('needed', 'Needed, none free'), ('proposed', 'Proposed'), ('confirmed', 'Confirmed')], default='not_needed', max_length=12)),
-                ('status', models.CharField(choices=[('requested', 'Requested'), ('proposed', 'Another time proposed'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('cancelled', 'Cancelled'), ('held', 'Held'), ('no_show', 'No-show')], default='requested', max_length=12, verbose_name='status')),
-                ('awaiting', models.CharField(blank=True, choices=[('buyer', 'Buyer'), ('exhibitor', 'Exhibitor')], help_text='The side whose answer is expected.', max_length=10, verbose_name='waiting for')),
-                ('message', models.TextField(blank=True, max_length=2000, verbose_name='message')),
-                ('reason', models.TextField(blank=True, max_length=2000, verbose_name='reason')),
-                ('sequence', models.PositiveIntegerField(default=0, help_text='iCalendar SEQUENCE: rises with every change')),
-                ('invited', models.BooleanField(default=False, help_text='An ICS invitation went out')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('booth', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meetings', to='exhibitors.booth')),
-                ('buyer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meetings_as_buyer', to='fair.participant')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('exhibitor', models.ForeignKey(blank=True, help_text='The staff member who answered for the booth.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='meetings_as_exhibitor', to='fair.participant')),
-                ('fair', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meetings', to='fair.fair')),
-                ('interpreter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='meetings_as_interpreter', to='fair.participant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "interpreter_status",
+                    models.CharField(
+                        choices=[
+                            ("not_needed", "Not needed"),
+                            ("needed", "Needed, none free"),
+                            ("proposed", "Proposed"),
+                            ("confirmed", "Confirmed"),
+                        ],
+                        default="not_needed",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("proposed", "Another time proposed"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("cancelled", "Cancelled"),
+                            ("held", "Held"),
+                            ("no_show", "No-show"),
+                        ],
+                        default="requested",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "awaiting",
+                    models.CharField(
+                        blank=True,
+                        choices=[("buyer", "Buyer"), ("exhibitor", "Exhibitor")],
+                        help_text="The side whose answer is expected.",
+                        max_length=10,
+                        verbose_name="waiting for",
+                    ),
+                ),
+                ("message", models.TextField(blank=True, max_length=2000, verbose_name="message")),
+                ("reason", models.TextField(blank=True, max_length=2000, verbose_name="reason")),
+                (
+                    "sequence",
+                    models.PositiveIntegerField(
+                        default=0, help_text="iCalendar SEQUENCE: rises with every change"
+                    ),
+                ),
+                ("invited", models.BooleanField(default=False, help_text="An ICS invitation went out")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "booth",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="meetings",
+                        to="exhibitors.booth",
+                    ),
+                ),
+                (
+                    "buyer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="meetings_as_buyer",
+                        to="fair.participant",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "exhibitor",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The staff member who answered for the booth.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="meetings_as_exhibitor",
+                        to="fair.participant",
+                    ),
+                ),
+                (
+                    "fair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="meetings", to="fair.fair"
+                    ),
+                ),
+                (
+                    "interpreter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="meetings_as_interpreter",
+                        to="fair.participant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'meeting',
-                'verbose_name_plural': 'meetings',
-                'ordering': ['slot__starts_at', 'id'],
+                "verbose_name": "meeting",
+                "verbose_name_plural": "meetings",
+                "ordering": ["slot__starts_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='MeetingRules',
+            name="MeetingRules",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('breaks', models.JSONField(blank=True, default=list, help_text='Daily breaks in the fair\'s time zone, e.g. [["12:00", "13:00"]].', verbose_name='breaks')),
-                ('auto_confirm_interpreters', models.BooleanField(default=False, verbose_name='confirm proposed interpreters automatically')),
-                ('fair', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='meeting_rules', to='fair.fair')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "breaks",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='Daily breaks in the fair\'s time zone, e.g. [["12:00", "13:00"]].',
+                        verbose_name="breaks",
+                    ),
+                ),
+                (
+                    "auto_confirm_interpreters",
+                    models.BooleanField(
+                        default=False, verbose_name="confirm proposed interpreters automatically"
+                    ),
+                ),
+                (
+                    "fair",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="meeting_rules",
+                        to="fair.fair",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'meeting rules',
-                'verbose_name_plural': 'meeting rules',
+                "verbose_name": "meeting rules",
+                "verbose_name_plural": "meeting rules",
             },
         ),
         migrations.CreateModel(
-            name='Round',
+            name="Round",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('total_score', models.FloatField(default=0)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('fair', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='match_rounds', to='fair.fair')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("total_score", models.FloatField(default=0)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "fair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="match_rounds",
+                        to="fair.fair",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Slot',
+            name="Slot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_at', models.DateTimeField(verbose_name='starts at')),
-                ('ends_at', models.DateTimeField(verbose_name='ends at')),
-                ('day', models.DateField(verbose_name="day (in the fair's time zone)")),
-                ('fair', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='slots', to='fair.fair')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_at", models.DateTimeField(verbose_name="starts at")),
+                ("ends_at", models.DateTimeField(verbose_name="ends at")),
+                ("day", models.DateField(verbose_name="day (in the fair's time zone)")),
+                (
+                    "fair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="slots", to="fair.fair"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'slot',
-                'verbose_name_plural': 'slots',
-                'ordering': ['starts_at'],
+                "verbose_name": "slot",
+                "verbose_name_plural": "slots",
+                "ordering": ["starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='Seat',
+            name="Seat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('booth', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='seats', to='exhibitors.booth')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='seats', to='meetings.meeting')),
-                ('participant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='seats', to='fair.participant')),
-                ('slot', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='seats', to='meetings.slot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "booth",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="seats",
+                        to="exhibitors.booth",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="seats",
+                        to="meetings.meeting",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="seats",
+                        to="fair.participant",
+                    ),
+                ),
+                (
+                    "slot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="seats", to="meetings.slot"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'seat',
-                'verbose_name_plural': 'seats',
+                "verbose_name": "seat",
+                "verbose_name_plural": "seats",
             },
         ),
         migrations.CreateModel(
-            name='RoundProposal',
+            name="RoundProposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.FloatField(default=0)),
-                ('booth', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='exhibitors.booth')),
-                ('buyer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='fair.participant')),
-                ('interpreter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='fair.participant')),
-                ('meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='meetings.meeting')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='proposals', to='meetings.round')),
-                ('slot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='meetings.slot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.FloatField(default=0)),
+                (
+                    "booth",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="exhibitors.booth"
+                    ),
+                ),
+                (
+                    "buyer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="fair.participant"
+                    ),
+                ),
+                (
+                    "interpreter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="fair.participant",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="meetings.meeting",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="proposals",
+                        to="meetings.round",
+                    ),
+                ),
+                (
+                    "slot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="meetings.slot"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['slot__starts_at', 'id'],
+                "ordering": ["slot__starts_at", "id"],
             },
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='slot',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='meetings.slot'),
+            model_name="meeting",
+            name="slot",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="meetings", to="meetings.slot"
+            ),
         ),
         migrations.CreateModel(
-            name='Availability',
+            name="Availability",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('booth', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='availabilities', to='exhibitors.booth')),
-                ('participant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='availabilities', to='fair.participant')),
-                ('slot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='availabilities', to='meetings.slot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "booth",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="availabilities",
+                        to="exhibitors.booth",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="availabilities",
+                        to="fair.participant",
+                    ),
+                ),
+                (
+                    "slot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="availabilities",
+                        to="meetings.slot",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'availability',
-                'verbose_name_plural': 'availabilities',
+                "verbose_name": "availability",
+                "verbose_name_plural": "availabilities",
             },
         ),
         migrations.CreateModel(
-            name='InterestMark',
+            name="InterestMark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('side', models.CharField(choices=[('buyer', 'Buyer'), ('exhibitor', 'Exhibitor')], max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('booth', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interest_marks', to='exhibitors.booth')),
-                ('buyer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interest_marks', to='fair.participant')),
-                ('fair', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interest_marks', to='fair.fair')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "side",
+                    models.CharField(choices=[("buyer", "Buyer"), ("exhibitor", "Exhibitor")], max_length=10),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "booth",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="interest_marks",
+                        to="exhibitors.booth",
+                    ),
+                ),
+                (
+                    "buyer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="interest_marks",
+                        to="fair.participant",
+                    ),
+                ),
+                (
+                    "fair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="interest_marks",
+                        to="fair.fair",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('buyer', 'booth', 'side'), name='interest_mark_once')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("buyer", "booth", "side"), name="interest_mark_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Outcome',
+            name="Outcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('side', models.CharField(choices=[('buyer', 'Buyer'), ('exhibitor', 'Exhibitor')], max_length=10)),
-                ('rating', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='rating')),
-                ('notes', models.TextField(blank=True, max_length=5000, verbose_name='private notes')),
-                ('interest_level', models.PositiveSmallIntegerField(blank=True, choices=[(0, 'None'), (1, 'Low'), (2, 'Medium'), (3, 'High')], null=True, verbose_name='interest level')),
-                ('deal_size_usd', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='expected deal size (USD)')),
-                ('follow_up_on', models.DateField(blank=True, null=True, verbose_name='follow-up date')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='meetings.meeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "side",
+                    models.CharField(choices=[("buyer", "Buyer"), ("exhibitor", "Exhibitor")], max_length=10),
+                ),
+                (
+                    "rating",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="rating",
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, max_length=5000, verbose_name="private notes")),
+                (
+                    "interest_level",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[(0, "None"), (1, "Low"), (2, "Medium"), (3, "High")],
+                        null=True,
+                        verbose_name="interest level",
+                    ),
+                ),
+                (
+                    "deal_size_usd",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="expected deal size (USD)",
+                    ),
+                ),
+                ("follow_up_on", models.DateField(blank=True, null=True, verbose_name="follow-up date")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outcomes",
+                        to="meetings.meeting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'meeting outcome',
-                'verbose_name_plural': 'meeting outcomes',
-                'constraints': [models.UniqueConstraint(fields=('meeting', 'side'), name='outcome_one_per_side'), models.CheckConstraint(condition=models.Q(('rating__isnull', True), models.Q(('rating__gte', 1), ('rating__lte', 5)), _connector='OR'), name='outcome_rating_range'), models.CheckConstraint(condition=models.Q(('deal_size_usd__isnull', True), ('deal_size_usd__gte', 0), _connector='OR'), name='outcome_deal_non_negative')],
+                "verbose_name": "meeting outcome",
+                "verbose_name_plural": "meeting outcomes",
+                "constraints": [
+                    models.UniqueConstraint(fields=("meeting", "side"), name="outcome_one_per_side"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("rating__isnull", True),
+                            models.Q(("rating__gte", 1), ("rating__lte", 5)),
+                            _connector="OR",
+                        ),
+                        name="outcome_rating_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("deal_size_usd__isnull", True), ("deal_size_usd__gte", 0), _connector="OR"
+                        ),
+                        name="outcome_deal_non_negative",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Reminder',
+            name="Reminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('24h', '24 hours before'), ('10m', '10 minutes before')], max_length=3)),
-                ('sent_at', models.DateTimeField()),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='meetings.meeting')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("24h", "24 hours before"), ("10m", "10 minutes before")], max_length=3
+                    ),
+                ),
+                ("sent_at", models.DateTimeField()),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminders",
+                        to="meetings.meeting",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('meeting', 'kind', 'user'), name='reminder_once')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("meeting", "kind", "user"), name="reminder_once")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='slot',
-            constraint=models.UniqueConstraint(fields=('fair', 'starts_at'), name='slot_unique_start'),
+            model_name="slot",
+            constraint=models.UniqueConstraint(fields=("fair", "starts_at"), name="slot_unique_start"),
         ),
         migrations.AddConstraint(
-            model_name='slot',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='slot_ends_after_start'),
+            model_name="slot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="slot_ends_after_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='seat',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('booth__isnull', True), ('participant__isnull', False)), models.Q(('booth__isnull', False), ('participant__isnull', True)), _connector='OR'), name='seat_one_party'),
+            model_name="seat",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("booth__isnull", True), ("participant__isnull", False)),
+                    models.Q(("booth__isnull", False), ("participant__isnull", True)),
+                    _connector="OR",
+                ),
+                name="seat_one_party",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='seat',
-            constraint=models.UniqueConstraint(condition=models.Q(('participant__isnull', False)), fields=('participant', 'slot'), name='seat_unique_participant_slot'),
+            model_name="seat",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("participant__isnull", False)),
+                fields=("participant", "slot"),
+                name="seat_unique_participant_slot",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='seat',
-            constraint=models.UniqueConstraint(condition=models.Q(('booth__isnull', False)), fields=('booth', 'slot'), name='seat_unique_booth_slot'),
+            model_name="seat",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("booth__isnull", False)),
+                fields=("booth", "slot"),
+                name="seat_unique_booth_slot",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roundproposal',
-            constraint=models.UniqueConstraint(fields=('round', 'buyer', 'booth'), name='round_pair_once'),
+            model_name="roundproposal",
+            constraint=models.UniqueConstraint(fields=("round", "buyer", "booth"), name="round_pair_once"),
         ),
         migrations.AddIndex(
-            model_name='meeting',
-            index=models.Index(fields=['fair', 'status'], name='meeting_fair_status'),
+            model_name="meeting",
+            index=models.Index(fields=["fair", "status"], name="meeting_fair_status"),
         ),
         migrations.AddConstraint(
-            model_name='availability',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('booth__isnull', True), ('participant__isnull', False)), models.Q(('booth__isnull', False), ('participant__isnull', True)), _connector='OR'), name='availability_one_party'),
+            model_name="availability",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("booth__isnull", True), ("participant__isnull", False)),
+                    models.Q(("booth__isnull", False), ("participant__isnull", True)),
+                    _connector="OR",
+                ),
+                name="availability_one_party",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='availability',
-            constraint=models.UniqueConstraint(condition=models.Q(('participant__isnull', False)), fields=('participant', 'slot'), name='availability_unique_participant'),
+            model_name="availability",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("participant__isnull", False)),
+                fields=("participant", "slot"),
+                name="availability_unique_participant",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='availability',
-            constraint=models.UniqueConstraint(condition=models.Q(('booth__isnull', False)), fields=('booth', 'slot'), name='availability_unique_booth'),
+            model_name="availability",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("booth__isnull", False)),
+                fields=("booth", "slot"),
+                name="availability_unique_booth",
+            ),
         ),
     ]
