@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -87,6 +88,7 @@ class BoothHub:
                 await self.deliver(event["text"], event.get("private_to"))
 
     async def deliver(self, text: str, private_to: int | None = None) -> None:
+        prepared = None  # under daphne: the websocket frame, built once for every local socket
         for consumer in list(self.sockets.values()):
             if private_to is not None and not (
                 consumer.viewer.is_staff or consumer.viewer.user_id == private_to
@@ -94,6 +96,14 @@ class BoothHub:
                 continue
             if consumer.backlog is not None:  # its snapshot is not out yet: the snapshot goes first
                 consumer.backlog.append(text)
+                continue
+            wire = consumer.wire
+            if wire is not None:
+                server, protocol = wire
+                if protocol in server.connections and protocol.state == protocol.STATE_OPEN:
+                    if prepared is None:
+                        prepared = protocol.factory.prepareMessage(text.encode(), isBinary=False)
+                    protocol.sendPreparedMessage(prepared)
                 continue
             try:
                 await consumer.send(text_data=text)
@@ -127,6 +137,33 @@ class BoothHub:
             return
         self.last_presence = current
         await broadcast(self.booth_id, {"type": p.PRESENCE, **current})
+
+
+def daphne_wire(send) -> tuple | None:
+    """(daphne server, autobahn protocol) behind an ASGI send callable, or None under any other server.
+
+    daphne hands each application ``partial(server.handle_reply, protocol)``; Channels' session
+    middleware wraps it (``real_send``). With the protocol, the hub writes one prepared frame to
+    every socket (autobahn's prepareMessage/sendPreparedMessage, made for broadcasting) instead
+    of encoding the same message once per socket. Anything unexpected falls back to consumer.send.
+    """
+    for _depth in range(5):
+        if isinstance(send, functools.partial):
+            server = getattr(send.func, "__self__", None)
+            protocol = send.args[0] if send.args else None
+            if (
+                server is not None
+                and hasattr(server, "connections")
+                and hasattr(protocol, "sendPreparedMessage")
+                and hasattr(getattr(protocol, "factory", None), "prepareMessage")
+            ):
+                return server, protocol
+            return None
+        owner = getattr(send, "__self__", None)
+        send = getattr(owner, "real_send", None)
+        if send is None:
+            return None
+    return None
 
 
 _hubs: dict[int, BoothHub] = {}
