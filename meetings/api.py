@@ -1,17 +1,18 @@
 """REST API of meetings (registered on the one router in config/urls.py). Thin: parse, check, call a service.
 
-GET  /api/meeting-slots/?fair=<slug>[&booth=<id>]  the fair's slots; with a booth, only those free for me and it
-PUT  /api/meeting-slots/availability/              {"fair": slug, "slots": [ids], "booth": id?} my (or my booth's)
+GET  /api/meeting-slots/?fair=<slug>[&booth=<id>]  the fair's slots; with a booth, those free for me and it
+PUT  /api/meeting-slots/availability/              {"fair": slug, "slots": [ids], "booth": id?}
 GET  /api/meetings/[?fair=<slug>]                  my schedule (buyer, booth staff or interpreter)
-POST /api/meetings/                                {"booth": id, "slot": id, "message": "..."} request a meeting
-GET  /api/meetings/{id}/                           one meeting, in my time zone with the other side's next to it
+POST /api/meetings/                                {"booth": id, "slot": id, "message": "..."}: a request
+GET  /api/meetings/{id}/                           one meeting, my time with the other side's next to it
 POST /api/meetings/{id}/accept/                    {}
 POST /api/meetings/{id}/decline/                   {"reason": "..."}
 POST /api/meetings/{id}/propose/                   {"slot": id, "message": "..."}
 POST /api/meetings/{id}/reschedule/                {"slot": id, "message": "..."}
 POST /api/meetings/{id}/cancel/                    {"reason": "..."}
 POST /api/meetings/{id}/held/                      {"held": true|false}
-POST /api/meetings/{id}/outcome/                   {"rating", "notes", "interest_level", "deal_size_usd", "follow_up_on"}
+POST /api/meetings/{id}/outcome/                   {"rating", "notes", "interest_level", "deal_size_usd",
+                                                    "follow_up_on"}
 
 Errors answer 4xx as {"code": "meeting.slot_taken", "message": "..."}.
 """

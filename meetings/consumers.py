@@ -17,7 +17,7 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         self.group = protocol.user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        await self.send_json({"type": protocol.HELLO, "user": user.pk})
+        return await self.send_json({"type": protocol.HELLO, "user": user.pk})
 
     async def disconnect(self, code):
         if hasattr(self, "group"):

@@ -367,7 +367,7 @@ def interpreter_confirm(*, actor, meeting: Meeting, interpreter: Participant | N
 
 def _locked(meeting: Meeting) -> Meeting:
     return (
-        Meeting.objects.select_for_update()
+        Meeting.objects.select_for_update(of=("self",))
         .select_related(
             "fair", "buyer__user", "buyer__company", "booth__company", "slot", "interpreter__user"
         )
