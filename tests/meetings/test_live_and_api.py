@@ -1,0 +1,84 @@
+import pytest
+from asgiref.sync import async_to_sync, sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from config.asgi import application
+from meetings.models import Meeting
+from tests.meetings.test_services import request
+
+
+def _communicator(client: Client, path="/ws/notifications/"):
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    return WebsocketCommunicator(
+        application, path, headers=[(b"cookie", cookie.encode()), (b"origin", b"http://testserver")]
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_exhibitor_sees_the_request_live(booking):
+    client = Client()
+    client.force_login(booking["staff"].user)
+    async_to_sync(_live_scenario)(booking, client)
+
+
+async def _live_scenario(b, client):
+    ws = _communicator(client)
+    connected, _ = await ws.connect()
+    assert connected
+    assert (await ws.receive_json_from())["type"] == "hello"
+    await ws.send_to(text_data="not json")
+    assert (await ws.receive_json_from())["code"] == "protocol.bad_json"
+    await ws.send_json_to({"type": "ping"})
+    assert (await ws.receive_json_from())["type"] == "pong"
+    m = await sync_to_async(request)(b)
+    event = await ws.receive_json_from(timeout=5)
+    assert event["type"] == "meeting.requested" and event["meeting"]["id"] == m.pk
+    await ws.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_anonymous_socket_is_refused(booking):
+    async def scenario():
+        ws = WebsocketCommunicator(
+            application, "/ws/notifications/", headers=[(b"origin", b"http://testserver")]
+        )
+        return await ws.connect()
+
+    connected, code = async_to_sync(scenario)()
+    assert not connected and code == 4401
+
+
+def test_api_book_and_answer(booking):
+    buyer, staff = Client(), Client()
+    buyer.force_login(booking["buyer"].user)
+    staff.force_login(booking["staff"].user)
+    fair, booth = booking["fair"], booking["booth"]
+    slots = buyer.get(f"/api/meeting-slots/?fair={fair.slug}&booth={booth.pk}").json()
+    assert len(slots) == len(booking["slots"]) and "in Seoul" in slots[0]["local"]
+    created = buyer.post(
+        "/api/meetings/",
+        {"booth": booth.pk, "slot": slots[0]["id"], "message": "hi"},
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    meeting_id = created.json()["id"]
+    taken = buyer.post(
+        "/api/meetings/", {"booth": booth.pk, "slot": slots[0]["id"]}, content_type="application/json"
+    )
+    assert taken.status_code == 400 and taken.json()["code"] == "meeting.slot_taken"
+    bad = staff.post(f"/api/meetings/{meeting_id}/decline/", {}, content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["code"] == "meeting.bad_input"
+    ok = staff.post(f"/api/meetings/{meeting_id}/accept/", {}, content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["status"] == "accepted"
+    schedule = staff.get("/api/meetings/").json()
+    assert [m["id"] for m in schedule] == [meeting_id] and "in Jakarta" in schedule[0]["when"]
+    outsider = Client()
+    assert outsider.get("/api/meetings/").status_code in (401, 403)
+    avail = buyer.put(
+        "/api/meeting-slots/availability/",
+        {"fair": fair.slug, "slots": [slots[1]["id"]]},
+        content_type="application/json",
+    )
+    assert avail.status_code == 200 and avail.json() == {"available": 1}
+    assert Meeting.objects.get(pk=meeting_id).status == "accepted"
