@@ -49,7 +49,7 @@ class Booth(models.Model):
         help_text=_("Countries the exhibitor wants to sell to; empty means any."),
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
-    # The booth builder: texts in several languages (exhibitors/translation.py), media through the storage API.
+    # The booth builder: texts in six languages (exhibitors/translation.py), media via the storage API.
     tagline = models.CharField(_("tagline"), max_length=200, blank=True)
     story = models.TextField(_("company story"), blank=True, max_length=5000)
     logo = models.FileField(_("logo"), max_length=300, blank=True)

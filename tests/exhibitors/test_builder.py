@@ -387,3 +387,24 @@ def test_only_buyers_bookmark(client, small_fair):
     assert client.post(reverse("bookmark_toggle", args=["demo-expo", booth.pk]), {}).status_code == 403
     client.logout()
     assert client.post(reverse("bookmark_toggle", args=["demo-expo", booth.pk]), {}).status_code == 302
+
+
+@pytest.mark.parametrize("code", ["ko", "zh-hans", "ja", "vi", "id"])
+def test_booth_builder_and_search_pages_speak_every_ui_language(client, small_fair, code):
+    staff = small_fair["staff"].user
+    staff.language = code
+    staff.save()
+    client.force_login(staff)
+    booth = small_fair["booths"]["cosmetics"]
+    urls = [
+        reverse("booth_detail", args=["demo-expo", booth.pk]),
+        reverse("booth_builder", args=["demo-expo", booth.pk]),
+        reverse("product_new", args=["demo-expo", booth.pk]),
+        reverse("fair_search", args=["demo-expo"]) + "?q=snail",
+    ]
+    for url in urls:
+        body = client.get(url).content.decode()
+        assert f'<html lang="{code}"' in body, url
+    with translation.override(code):
+        assert translation.gettext("Live booth") != "Live booth"
+        assert translation.gettext("Add a product") != "Add a product"

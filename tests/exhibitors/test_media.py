@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.files.storage import default_storage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from exhibitors import builder, media
@@ -53,6 +54,13 @@ def media_root(settings, tmp_path):
 
 def stored_files(root: Path) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages are checked in English, whatever language an earlier request left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
