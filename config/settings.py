@@ -245,6 +245,8 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_SIGNUP_FORM_CLASS = "frontend.forms.SignupForm"
 
 # --- e-mail ----------------------------------------------------------------------
+# The public address of the site, for links in e-mails and calendar invitations.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Tradefair <noreply@tradefair.localhost>")
 if env("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -72,17 +72,36 @@ def retry_failed(task: Task) -> None:
 
 
 def send_email(
-    *, to: Sequence[str], subject: str, body: str, html: str | None = None, reply_to: Sequence[str] = ()
+    *,
+    to: Sequence[str],
+    subject: str,
+    body: str,
+    html: str | None = None,
+    reply_to: Sequence[str] = (),
+    attachments: Sequence[tuple[str, str | bytes, str]] = (),
 ) -> int:
-    """Send one e-mail through Django's mail backend. Invitations and reminders use this."""
+    """Send one e-mail through Django's mail backend. Invitations and reminders use this.
+
+    ``attachments``: (filename, content, mimetype) tuples, e.g. ("invite.ics", ics_text, "text/calendar").
+    """
     message = EmailMultiAlternatives(subject=subject, body=body, to=list(to), reply_to=list(reply_to))
     if html:
         message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
     return message.send(fail_silently=False)
 
 
-def send_email_later(*, to: Sequence[str], subject: str, body: str, html: str | None = None) -> str:
-    return enqueue("fair.jobs.send_email", to=list(to), subject=subject, body=body, html=html)
+def send_email_later(
+    *,
+    to: Sequence[str],
+    subject: str,
+    body: str,
+    html: str | None = None,
+    attachments: Sequence[tuple[str, str | bytes, str]] = (),
+) -> str:
+    extra = {"attachments": [tuple(a) for a in attachments]} if attachments else {}
+    return enqueue("fair.jobs.send_email", to=list(to), subject=subject, body=body, html=html, **extra)
 
 
 def ensure_schedules() -> None:

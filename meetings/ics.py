@@ -23,7 +23,7 @@ PRODID = "-//Tradefair//Meetings//EN"
 
 
 def meeting_link(meeting) -> str:
-    base = getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    base = settings.SITE_URL.rstrip("/")
     return f"{base}{reverse('meetings:room', args=[meeting.pk])}"
 
 

@@ -1,4 +1,4 @@
-"""Telling people: live over the per-user websocket group, and by e-mail.
+"""Telling people: live over the per-user websocket group, and by e-mail through the background worker.
 
 Both go out only after the transaction that made the change commits, so a
 rolled-back step notifies no one.
@@ -48,11 +48,24 @@ def build_email(
 
 
 def mail(messages: list[EmailMessage]) -> None:
+    """Hand each message to the background worker (fair.jobs.send_email) once the transaction commits."""
+    jobs = [
+        {
+            "to": list(m.to),
+            "subject": str(m.subject),
+            "body": m.body,
+            "attachments": [(a[0], a[1], a[2]) for a in m.attachments],
+        }
+        for m in messages
+    ]
+
     def send():
-        for m in messages:
+        from fair.jobs import send_email_later
+
+        for job in jobs:
             try:
-                m.send()
-            except Exception:
-                log.exception("mail to %s failed", m.to)
+                send_email_later(**job)
+            except Exception:  # a down queue must not undo a stored change
+                log.exception("queueing mail to %s failed", job["to"])
 
     transaction.on_commit(send)
