@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend import booth_views, views
+from frontend import booth_views, matching_views, views
 
 _BOOTH = "fairs/<slug:fair_slug>/booths/<int:booth_id>/"
 
@@ -16,6 +16,14 @@ urlpatterns = [
     path("fairs/<slug:fair_slug>/search/", booth_views.fair_search, name="fair_search"),
     path("fairs/<slug:fair_slug>/bookmarks/", booth_views.bookmark_list, name="bookmark_list"),
     path("hs/search.json", booth_views.hs_search_json, name="hs_search_json"),
+    # Recommended for you (buyers) and recommended buyers and markets (booth staff): frontend/matching_views.py
+    path("recommended/", matching_views.recommended_index, name="recommended_index"),
+    path("fairs/<slug:fair_slug>/recommended/", matching_views.recommended_booths, name="recommended_booths"),
+    path("fairs/<slug:fair_slug>/recommended/<int:booth_id>/mark/", matching_views.recommended_booth_mark,
+         name="recommended_booth_mark"),
+    path(f"{_BOOTH}recommended/", matching_views.recommended_buyers, name="recommended_buyers"),
+    path(f"{_BOOTH}recommended/<int:buyer_id>/mark/", matching_views.recommended_buyer_mark,
+         name="recommended_buyer_mark"),
     path(f"{_BOOTH}bookmark/", booth_views.bookmark_toggle, name="bookmark_toggle"),
     path(f"{_BOOTH}products/<int:product_id>/", booth_views.product_detail, name="product_detail"),
     path(f"{_BOOTH}edit/", booth_views.booth_builder, name="booth_builder"),

@@ -170,3 +170,71 @@ def engine_for_fair(fair: Fair) -> MatchingEngine | None:
 
 def clear_cache() -> None:
     _cache.clear()
+
+
+# --- what the pages and the API show about each side of a pair ---------------------------------------
+
+
+def buyer_for_user(fair: Fair, user) -> Participant | None:
+    """The user's approved buyer participation in this fair (None for anyone else)."""
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        Participant.objects.filter(
+            fair=fair, user=user, role=Participant.Role.BUYER, status=Participant.Status.APPROVED
+        )
+        .select_related("fair", "company")
+        .first()
+    )
+
+
+def booth_cards(fair: Fair, ids: list[int]) -> dict[int, dict]:
+    """What a buyer sees of a recommended booth: company, country, hall, what it sells, certificates."""
+    booths = Booth.objects.filter(fair=fair, pk__in=ids, status=Booth.Status.PUBLISHED).select_related(
+        "company", "hall"
+    )
+    return {
+        b.pk: {
+            "booth_id": b.pk,
+            "company": b.company.name,
+            "country": str(b.company.country),
+            "hall": b.hall.slug if b.hall else "",
+            "hall_name": b.hall.name if b.hall else "",
+            "tagline": b.tagline,
+            "hs_codes": list(b.hs_codes),
+            "target_markets": list(b.target_markets),
+            "certifications": list(b.company.certifications),
+        }
+        for b in booths
+    }
+
+
+def buyer_cards(fair: Fair, ids: list[int]) -> dict[int, dict]:
+    """What booth staff see of a recommended buyer: company, country and what it sources; no contact details."""
+    buyers = (
+        Participant.objects.filter(fair=fair, pk__in=ids, role=Participant.Role.BUYER)
+        .select_related("company", "sourcing")
+        .order_by("pk")
+    )
+    out = {}
+    for p in buyers:
+        try:
+            profile = p.sourcing
+        except SourcingProfile.DoesNotExist:
+            profile = None
+        out[p.pk] = {
+            "buyer_id": p.pk,
+            "company": p.company.name if p.company else "",
+            "country": str(p.company.country) if p.company else "",
+            "hs_codes": list(profile.hs_codes) if profile else [],
+            "required_certifications": list(profile.required_certifications) if profile else [],
+        }
+    return out
+
+
+def fair_filter_choices(fair: Fair) -> dict[str, list]:
+    """Halls and exhibitor countries of the fair's published booths, for the recommendation filters."""
+    booths = Booth.objects.filter(fair=fair, status=Booth.Status.PUBLISHED)
+    halls = list(fair.halls.filter(booths__in=booths).distinct().order_by("position", "name"))
+    countries = sorted(set(booths.values_list("company__country", flat=True)) - {""})
+    return {"halls": halls, "countries": countries}

@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 from collections import defaultdict
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -142,14 +143,49 @@ def _present(recs, *, viewer: str, language: str | None) -> list[dict]:
     ]
 
 
+def why(reasons: list[dict], texts: list[str]) -> list[dict]:
+    """Each reason's sign and code next to its sentence, for the pages."""
+    return [
+        {"code": r["code"], "sign": r.get("sign", 0), "text": t} for r, t in zip(reasons, texts, strict=True)
+    ]
+
+
+def _filter_rules(engine: MatchingEngine, rules: RoundRules | None, hall: str, country: str) -> RoundRules | None:
+    """Only booths in ``hall`` and from ``country`` (either may be empty), on top of a round's rules."""
+    if not hall and not country:
+        return rules
+    rules = rules or RoundRules()
+    halls = set(engine.e_hall.tolist()) - {hall} if hall else set()
+    countries = set(engine.e_country.tolist()) - {country} if country else set()
+    return replace(
+        rules,
+        exclude_halls=rules.exclude_halls | halls,
+        exclude_countries=rules.exclude_countries | countries,
+    )
+
+
 def recommend_exhibitors(
-    *, buyer: Participant, k: int = 20, rules: RoundRules | None = None, language: str | None = None
+    *,
+    buyer: Participant,
+    k: int = 20,
+    rules: RoundRules | None = None,
+    language: str | None = None,
+    hall: str = "",
+    country: str = "",
 ) -> list[dict]:
-    """Booths for a buyer, with reasons; the buyer's current profile counts without a refit."""
+    """Booths for a buyer, with reasons; the buyer's current profile counts without a refit.
+
+    ``hall`` (a hall slug) and ``country`` (the exhibitor's country code) narrow the list.
+    """
     row = selectors.buyer_row(buyer)
     if row is None:
         raise DomainError("matching.no_profile", _("Tell us what you source to get recommendations."))
+    if hall and not buyer.fair.halls.filter(slug=hall).exists():
+        raise DomainError("matching.unknown_hall", _("This fair has no such hall."))
+    if country and (len(country) != 2 or not country.isalpha() or not country.isupper()):
+        raise DomainError("matching.bad_country", _("Give a country as a two-letter code, such as JP."))
     engine = _engine(buyer.fair)
+    rules = _filter_rules(engine, rules, hall, country)
     recs = engine.rank_exhibitors(row, k=k, marks=selectors.marks_for_buyer(buyer), rules=rules)
     return _present(recs, viewer=BUYER, language=language)
 
@@ -178,3 +214,49 @@ def marks_by_pair(marks) -> dict[str, dict[str, str]]:
     for m in marks:
         out[str(m.booth_id)][m.side] = m.value
     return dict(out)
+
+
+# --- what the pages and the API show ------------------------------------------------------------------
+
+
+def exhibitors_for_buyer(
+    *, buyer: Participant, k: int = 20, language: str | None = None, hall: str = "", country: str = ""
+) -> list[dict]:
+    """Recommended booths with what the buyer sees of each, their reasons and the marks on the pair."""
+    recs = recommend_exhibitors(buyer=buyer, k=k, language=language, hall=hall, country=country)
+    cards = selectors.booth_cards(buyer.fair, [r["id"] for r in recs])
+    marks = selectors.marks_for_buyer(buyer)
+    return [
+        {**cards[r["id"]], **r, "why": why(r["reasons"], r["texts"]), "marks": marks.get(str(r["id"]), {})}
+        for r in recs
+        if r["id"] in cards
+    ]
+
+
+def buyers_for_booth(*, booth: Booth, k: int = 20, language: str | None = None) -> list[dict]:
+    """Recommended buyers with what booth staff may see of them (no contact details), reasons and marks."""
+    recs = recommend_buyers(booth=booth, k=k, language=language)
+    cards = selectors.buyer_cards(booth.fair, [r["id"] for r in recs])
+    marks = selectors.marks_for_booth(booth)
+    return [
+        {**cards[r["id"]], **r, "why": why(r["reasons"], r["texts"]), "marks": marks.get(str(r["id"]), {})}
+        for r in recs
+        if r["id"] in cards
+    ]
+
+
+def markets_for_booth(*, booth: Booth, language: str | None = None, limit: int = 5) -> list[dict]:
+    """For each product of the booth (one entry per HS code), the most promising markets at this fair."""
+    out: list[dict] = []
+    seen: set[str] = set()
+    for product in booth.products.order_by("position", "pk"):
+        code = product.hs_code
+        if not code or code in seen:
+            continue
+        seen.add(code)
+        markets = promising_markets(booth=booth, hs_code=code, limit=limit)
+        for m in markets:
+            m["texts"] = render_reasons(m["reasons"], viewer=EXHIBITOR, language=language)
+            m["why"] = why(m["reasons"], m["texts"])
+        out.append({"product": product.name, "product_id": product.pk, "hs_code": code, "markets": markets})
+    return out

@@ -1,0 +1,158 @@
+"""Recommended for you: booths for a buyer, buyers and promising markets for booth staff.
+
+Thin: find who is asking, check, call matching.services, render. The engine is never trained here.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from exhibitors.models import Booth
+from fair import selectors as fair_selectors
+from fair.errors import DomainError
+from fair.models import Participant
+from fair.permissions import Perm, has_perm
+from matching import selectors, services
+from matching.models import Mark
+
+PER_PAGE = 20
+
+
+def _fair_or_404(slug: str):
+    fair = fair_selectors.fair_get(slug=slug)
+    if fair is None:
+        raise Http404(_("No fair has this address."))
+    return fair
+
+
+def _my_buyer(request, fair) -> Participant:
+    buyer = selectors.buyer_for_user(fair, request.user)
+    if buyer is None:
+        raise PermissionDenied(_("Only approved buyers of this fair get recommended booths."))
+    return buyer
+
+
+def _staffed_booth(request, fair, booth_id: int) -> Booth:
+    booth = get_object_or_404(Booth.objects.select_related("fair", "company"), pk=booth_id, fair=fair)
+    if not has_perm(request.user, Perm.BOOTH_STAFF, booth):
+        raise PermissionDenied(_("Only this booth's staff see the buyers recommended to it."))
+    return booth
+
+
+def _back(request, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+@login_required
+def recommended_index(request):
+    """The nav's "Recommended for you": straight to the one list this user has, or a choice of them."""
+    rows = []
+    for p in fair_selectors.user_participations(user=request.user).select_related("fair", "booth__company"):
+        if p.status != Participant.Status.APPROVED:
+            continue
+        if p.role == Participant.Role.BUYER:
+            rows.append((p.fair, _("Booths for you"), reverse("recommended_booths", args=[p.fair.slug])))
+        elif p.role == Participant.Role.EXHIBITOR and p.booth_id:
+            label = _("Buyers for %(booth)s") % {"booth": p.booth.company.name}
+            rows.append((p.fair, label, reverse("recommended_buyers", args=[p.fair.slug, p.booth_id])))
+    if len(rows) == 1:
+        return redirect(rows[0][2])
+    return render(request, "frontend/recommended_index.html", {"rows": rows})
+
+
+@login_required
+def recommended_booths(request, fair_slug: str):
+    fair = _fair_or_404(fair_slug)
+    buyer = _my_buyer(request, fair)
+    hall = request.GET.get("hall", "").strip()
+    country = request.GET.get("country", "").strip().upper()
+    context = {
+        "fair": fair,
+        "buyer": buyer,
+        "hall": hall,
+        "country": country,
+        "choices": selectors.fair_filter_choices(fair),
+        "marks": Mark.Value.choices,
+        "rows": [],
+        "error": None,
+    }
+    try:
+        context["rows"] = services.exhibitors_for_buyer(
+            buyer=buyer, k=PER_PAGE, language=translation.get_language(), hall=hall, country=country
+        )
+    except DomainError as e:
+        context["error"] = e
+    return render(request, "frontend/recommended_booths.html", context)
+
+
+@login_required
+@require_POST
+def recommended_booth_mark(request, fair_slug: str, booth_id: int):
+    fair = _fair_or_404(fair_slug)
+    buyer = _my_buyer(request, fair)
+    booth = get_object_or_404(Booth, pk=booth_id, fair=fair, status=Booth.Status.PUBLISHED)
+    back = _back(request, reverse("recommended_booths", args=[fair.slug]))
+    try:
+        mark = services.mark_set(
+            buyer=buyer, booth=booth, side=Mark.Side.BUYER, value=request.POST.get("value", ""), user=request.user
+        )
+    except DomainError as e:
+        messages.error(request, e.message)
+        return redirect(back)
+    messages.success(
+        request,
+        _("%(company)s: %(mark)s") % {"company": booth.company.name, "mark": mark.get_value_display()},
+    )
+    return redirect(back)
+
+
+@login_required
+def recommended_buyers(request, fair_slug: str, booth_id: int):
+    fair = _fair_or_404(fair_slug)
+    booth = _staffed_booth(request, fair, booth_id)
+    language = translation.get_language()
+    context = {"fair": fair, "booth": booth, "marks": Mark.Value.choices, "rows": [], "markets": [],
+               "error": None, "markets_error": None}
+    try:
+        context["rows"] = services.buyers_for_booth(booth=booth, k=PER_PAGE, language=language)
+    except DomainError as e:
+        context["error"] = e
+    try:
+        context["markets"] = services.markets_for_booth(booth=booth, language=language)
+    except DomainError as e:
+        context["markets_error"] = e
+    return render(request, "frontend/recommended_buyers.html", context)
+
+
+@login_required
+@require_POST
+def recommended_buyer_mark(request, fair_slug: str, booth_id: int, buyer_id: int):
+    fair = _fair_or_404(fair_slug)
+    booth = _staffed_booth(request, fair, booth_id)
+    buyer = get_object_or_404(
+        Participant.objects.select_related("company"), pk=buyer_id, fair=fair, role=Participant.Role.BUYER
+    )
+    back = _back(request, reverse("recommended_buyers", args=[fair.slug, booth.pk]))
+    try:
+        mark = services.mark_set(
+            buyer=buyer, booth=booth, side=Mark.Side.EXHIBITOR, value=request.POST.get("value", ""),
+            user=request.user,
+        )
+    except DomainError as e:
+        messages.error(request, e.message)
+        return redirect(back)
+    name = buyer.company.name if buyer.company else _("Buyer")
+    messages.success(request, _("%(company)s: %(mark)s") % {"company": name, "mark": mark.get_value_display()})
+    return redirect(back)
