@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend import booth_views, matching_views, views
+from frontend import booth_views, matching_views, meeting_views, views
 
 _BOOTH = "fairs/<slug:fair_slug>/booths/<int:booth_id>/"
 
@@ -16,6 +16,19 @@ urlpatterns = [
     path("fairs/<slug:fair_slug>/search/", booth_views.fair_search, name="fair_search"),
     path("fairs/<slug:fair_slug>/bookmarks/", booth_views.bookmark_list, name="bookmark_list"),
     path("hs/search.json", booth_views.hs_search_json, name="hs_search_json"),
+    # Meetings: frontend/meeting_views.py
+    path(f"{_BOOTH}meet/", meeting_views.meeting_book, name="meeting_book"),
+    path("schedule/", meeting_views.my_schedule, name="my_schedule"),
+    path("schedule/calendar/", meeting_views.calendar_feed_change, name="calendar_feed_change"),
+    path("schedule/<int:meeting_id>/", meeting_views.meeting_detail, name="meeting_detail"),
+    path("schedule/<int:meeting_id>/outcome/", meeting_views.meeting_outcome, name="meeting_outcome"),
+    path("schedule/<int:meeting_id>/<slug:action>/", meeting_views.meeting_action, name="meeting_action"),
+    path("fairs/<slug:fair_slug>/availability/", meeting_views.availability, name="meeting_availability"),
+    path(
+        "fairs/<slug:fair_slug>/interpreting/", meeting_views.interpreter_schedule, name="interpreter_schedule"
+    ),
+    path("fairs/<slug:fair_slug>/meetings/", meeting_views.organizer_overview, name="meeting_overview"),
+    path("fairs/<slug:fair_slug>/meetings/round/", meeting_views.organizer_round, name="meeting_round"),
     # Recommended for you (buyers) and recommended buyers and markets (booth staff): frontend/matching_views.py
     path("recommended/", matching_views.recommended_index, name="recommended_index"),
     path("fairs/<slug:fair_slug>/recommended/", matching_views.recommended_booths, name="recommended_booths"),

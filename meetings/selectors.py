@@ -198,3 +198,44 @@ def round_problem(*, fair: Fair, scores: Mapping[tuple[int, int], float]):
         daily_limit=fair.max_meetings_per_day,
         booked=booked,
     )
+
+
+def booth_time_zone(*, booth: Booth) -> str:
+    """The zone the booth's staff live in (its first approved staff member's), else the fair's."""
+    zone = (
+        Participant.objects.filter(booth=booth, role="exhibitor", status="approved", user__isnull=False)
+        .order_by("pk")
+        .values_list("user__time_zone", flat=True)
+        .first()
+    )
+    return zone or booth.fair.time_zone
+
+
+def other_zone_for(*, meeting: Meeting, viewer) -> str:
+    """The zone of the other side, as the viewer sees the meeting (the fair's for anyone outside it)."""
+    from meetings.services import _people
+
+    return dict((u.pk, z) for u, z in _people(meeting)).get(viewer.pk, meeting.fair.time_zone)
+
+
+def staff_booth_ids(*, user, fair: Fair | None = None) -> set[int]:
+    parts = Participant.objects.filter(user=user, role="exhibitor", status="approved", booth__isnull=False)
+    if fair is not None:
+        parts = parts.filter(fair=fair)
+    return set(parts.values_list("booth_id", flat=True))
+
+
+def fair_meetings(*, fair: Fair, status: str | None = None) -> QuerySet[Meeting]:
+    """For the organizer: every meeting of the fair, optionally of one status."""
+    qs = Meeting.objects.filter(fair=fair).select_related(
+        "slot", "buyer__user", "buyer__company", "booth__company", "interpreter__user"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("slot__starts_at", "id")
+
+
+def round_latest(*, fair: Fair):
+    from meetings.models import Round
+
+    return Round.objects.filter(fair=fair).first()
