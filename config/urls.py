@@ -9,6 +9,7 @@ from exhibitors import api as exhibitors_api
 from fair import api as fair_api
 from fair.health import healthz
 from frontend import views as frontend_views
+from matching import api as matching_api
 from meetings import api as meetings_api
 
 # One router for the REST API; each domain app registers its own viewsets.
@@ -16,6 +17,7 @@ api_router = DefaultRouter()
 fair_api.register(api_router)
 exhibitors_api.register(api_router)
 meetings_api.register(api_router)
+matching_api.register(api_router)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

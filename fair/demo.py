@@ -132,6 +132,10 @@ def demo_fair_create(*, exhibitors: int = 60, buyers: int = 200, seed: int = 202
             fair_import(path=folder, fair_slug=DEMO_SLUG)
             _add_products(fair, seed)
             _demo_users(fair)
+    # Train the demo fair's matching model once, so `make run` shows recommendations (the web never trains).
+    from matching.services import matching_train
+
+    matching_train(fair=fair)
     return fair
 
 

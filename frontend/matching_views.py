@@ -106,7 +106,11 @@ def recommended_booth_mark(request, fair_slug: str, booth_id: int):
     back = _back(request, reverse("recommended_booths", args=[fair.slug]))
     try:
         mark = services.mark_set(
-            buyer=buyer, booth=booth, side=Mark.Side.BUYER, value=request.POST.get("value", ""), user=request.user
+            buyer=buyer,
+            booth=booth,
+            side=Mark.Side.BUYER,
+            value=request.POST.get("value", ""),
+            user=request.user,
         )
     except DomainError as e:
         messages.error(request, e.message)
@@ -123,8 +127,15 @@ def recommended_buyers(request, fair_slug: str, booth_id: int):
     fair = _fair_or_404(fair_slug)
     booth = _staffed_booth(request, fair, booth_id)
     language = translation.get_language()
-    context = {"fair": fair, "booth": booth, "marks": Mark.Value.choices, "rows": [], "markets": [],
-               "error": None, "markets_error": None}
+    context = {
+        "fair": fair,
+        "booth": booth,
+        "marks": Mark.Value.choices,
+        "rows": [],
+        "markets": [],
+        "error": None,
+        "markets_error": None,
+    }
     try:
         context["rows"] = services.buyers_for_booth(booth=booth, k=PER_PAGE, language=language)
     except DomainError as e:
@@ -147,12 +158,17 @@ def recommended_buyer_mark(request, fair_slug: str, booth_id: int, buyer_id: int
     back = _back(request, reverse("recommended_buyers", args=[fair.slug, booth.pk]))
     try:
         mark = services.mark_set(
-            buyer=buyer, booth=booth, side=Mark.Side.EXHIBITOR, value=request.POST.get("value", ""),
+            buyer=buyer,
+            booth=booth,
+            side=Mark.Side.EXHIBITOR,
+            value=request.POST.get("value", ""),
             user=request.user,
         )
     except DomainError as e:
         messages.error(request, e.message)
         return redirect(back)
     name = buyer.company.name if buyer.company else _("Buyer")
-    messages.success(request, _("%(company)s: %(mark)s") % {"company": name, "mark": mark.get_value_display()})
+    messages.success(
+        request, _("%(company)s: %(mark)s") % {"company": name, "mark": mark.get_value_display()}
+    )
     return redirect(back)

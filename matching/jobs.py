@@ -10,14 +10,16 @@ import logging
 
 from django.db.models import Count
 from django_q.models import Schedule
-from django_q.tasks import async_task
 
+from fair.jobs import RETRY_HOOK, enqueue
 from fair.models import Fair
 from matching import selectors, services
 
 log = logging.getLogger(__name__)
 
 SCHEDULE_NAME = "matching.refit_changed"
+# An import that creates or changes this many rows (booths, buyers, interactions) refits at once.
+LARGE_IMPORT_ROWS = 500
 
 
 def refit(fair_id: int) -> int | None:
@@ -43,10 +45,20 @@ def refit_changed() -> list[int]:
 
 
 def enqueue_refit(fair: Fair) -> str:
-    """Queue a refit of this fair for the worker; returns the task id."""
-    return async_task(
-        "matching.jobs.refit", fair.pk, task_name=f"matching-refit-{fair.slug}"[:100], group="matching"
+    """Queue a refit of this fair for the worker (tried again on failure); returns the task id."""
+    name = f"matching-refit-{fair.slug}"[:100]
+    return enqueue("matching.jobs.refit", fair.pk, task_name=name, group="matching")
+
+
+def refit_after_import(report) -> str | None:
+    """After ``fair_import`` (an ImportReport): queue a refit if the import was large; the task id or None."""
+    changed = sum(
+        counts.created + counts.updated for counts in (report.exhibitors, report.buyers, report.interactions)
     )
+    fair = Fair.objects.filter(slug=report.fair_slug).first()
+    if fair is None or changed < LARGE_IMPORT_ROWS:
+        return None
+    return enqueue_refit(fair)
 
 
 def schedule_refits(*, minutes: int = 60) -> Schedule:
@@ -58,6 +70,7 @@ def schedule_refits(*, minutes: int = 60) -> Schedule:
             "schedule_type": Schedule.MINUTES,
             "minutes": minutes,
             "repeats": -1,
+            "hook": RETRY_HOOK,
         },
     )
     return schedule

@@ -210,7 +210,7 @@ def booth_cards(fair: Fair, ids: list[int]) -> dict[int, dict]:
 
 
 def buyer_cards(fair: Fair, ids: list[int]) -> dict[int, dict]:
-    """What booth staff see of a recommended buyer: company, country and what it sources; no contact details."""
+    """What booth staff see of a recommended buyer: company, country, what it sources; no contact details."""
     buyers = (
         Participant.objects.filter(fair=fair, pk__in=ids, role=Participant.Role.BUYER)
         .select_related("company", "sourcing")

@@ -150,7 +150,9 @@ def why(reasons: list[dict], texts: list[str]) -> list[dict]:
     ]
 
 
-def _filter_rules(engine: MatchingEngine, rules: RoundRules | None, hall: str, country: str) -> RoundRules | None:
+def _filter_rules(
+    engine: MatchingEngine, rules: RoundRules | None, hall: str, country: str
+) -> RoundRules | None:
     """Only booths in ``hall`` and from ``country`` (either may be empty), on top of a round's rules."""
     if not hall and not country:
         return rules

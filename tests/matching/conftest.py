@@ -18,8 +18,9 @@ def rec_world(db, settings, tmp_path):
     food = factories.hall(f, name="Food", chapters=("19",), slug="food")
 
     def booth(name, code, *, hall, certs=(), country="KR", targets=(), languages=("en",), product="cream"):
-        company = factories.company(name=name, country=country, certifications=list(certs),
-                                    languages=list(languages))
+        company = factories.company(
+            name=name, country=country, certifications=list(certs), languages=list(languages)
+        )
         b = factories.booth(f, hall=hall, hs_codes=(code,), company_obj=company, target_markets=list(targets))
         factories.product(b, name=product, hs_code=code + "99")
         return b

@@ -21,3 +21,8 @@ class Command(BaseCommand):
         except (DatasetError, DomainError) as e:
             raise CommandError(f"Nothing was imported. {e}") from e
         self.stdout.write(report.summary())
+        # After the import's transaction: a large import refits the fair's matching model in the worker.
+        from matching.jobs import refit_after_import
+
+        if refit_after_import(report):
+            self.stdout.write("A refit of the matching model is queued for the background worker.")
