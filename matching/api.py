@@ -34,9 +34,12 @@ from matching.reasons import EXHIBITOR, render_reasons
 MAX_K = 100
 
 
-class ReasonOut(serializers.Serializer):
-    code = serializers.CharField(help_text="e.g. hs_match, missing_required_cert, targets_market")
-    sign = serializers.IntegerField(help_text="1 in favour, -1 a mismatch (never hidden), 0 a note")
+def _reasons_field():
+    return serializers.ListField(
+        child=serializers.DictField(),
+        help_text="structured reasons: {code, sign (1 in favour, -1 a mismatch, never hidden, 0 a note), "
+        "and the parameters of the code (hs, country, cert, language, terms, count, buyers, by, mark)}",
+    )
 
 
 class BoothRecommendationOut(serializers.Serializer):
@@ -51,7 +54,7 @@ class BoothRecommendationOut(serializers.Serializer):
     target_markets = serializers.ListField(child=serializers.CharField())
     certifications = serializers.ListField(child=serializers.CharField())
     score = serializers.FloatField()
-    reasons = ReasonOut(many=True)
+    reasons = _reasons_field()
     texts = serializers.ListField(child=serializers.CharField(), help_text="the reasons as sentences")
     marks = serializers.DictField(child=serializers.CharField(), help_text="side -> mark on this pair")
 
@@ -64,7 +67,7 @@ class BuyerRecommendationOut(serializers.Serializer):
     hs_codes = serializers.ListField(child=serializers.CharField(), help_text="what the buyer sources")
     required_certifications = serializers.ListField(child=serializers.CharField())
     score = serializers.FloatField()
-    reasons = ReasonOut(many=True)
+    reasons = _reasons_field()
     texts = serializers.ListField(child=serializers.CharField())
     marks = serializers.DictField(child=serializers.CharField())
 
@@ -75,7 +78,7 @@ class MarketOut(serializers.Serializer):
     buyers_exact = serializers.IntegerField()
     buyers_met_sellers = serializers.IntegerField()
     score = serializers.FloatField()
-    reasons = ReasonOut(many=True)
+    reasons = _reasons_field()
     texts = serializers.ListField(child=serializers.CharField())
 
 
