@@ -207,7 +207,16 @@ def receivers_process(*args) -> None:
     asyncio.run(receivers_main(*args))
 
 
-def run_clients(url: str, n: int, deliveries: int, window: int, origin: str, cookie: str | None, procs: int):
+def run_clients(
+    url: str,
+    n: int,
+    deliveries: int,
+    window: int,
+    origin: str,
+    cookie: str | None,
+    procs: int,
+    rate: float = 0.0,
+):
     import multiprocessing
 
     ctx = multiprocessing.get_context("spawn")
@@ -223,7 +232,9 @@ def run_clients(url: str, n: int, deliveries: int, window: int, origin: str, coo
         w.start()
     for _ in workers:
         ready.get(timeout=300)
-    start_at, end_at = asyncio.run(send_all(url, origin, cookie, messages, window, settle=1.0 + n / 1000))
+    start_at, end_at = asyncio.run(
+        send_all(url, origin, cookie, messages, window, settle=1.0 + n / 1000, n_clients=n, rate=rate)
+    )
     got, lat, last = 0, [], 0.0
     for _ in workers:
         c, latencies, last_seen = results.get(timeout=180 + messages)
@@ -245,7 +256,7 @@ def run_clients(url: str, n: int, deliveries: int, window: int, origin: str, coo
     }
 
 
-async def send_all(url, origin, cookie, messages, window, settle):
+async def send_all(url, origin, cookie, messages, window, settle, n_clients=1, rate=0.0):
     """The sender keeps `window` messages in flight: its own copy coming back frees a place."""
     (sender,) = await open_sockets(url, 1, origin, {"Cookie": cookie} if cookie else None)
     await asyncio.sleep(settle)  # let the presence updates of the joins go by
@@ -268,7 +279,12 @@ async def send_all(url, origin, cookie, messages, window, settle):
 
     task = asyncio.create_task(echoes())
     start_at = time.perf_counter()
-    for _ in range(messages):
+    interval = n_clients / rate if rate else 0.0
+    for i in range(messages):
+        if interval:  # paced: the i-th message leaves at start + i * interval
+            delay = start_at + i * interval - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
         await in_flight.acquire()
         await sender.send(json.dumps({"type": "chat.post", "body": repr(time.perf_counter())}))
     await asyncio.wait_for(task, 60 + messages)
@@ -304,6 +320,12 @@ def main() -> None:
     )
     parser.add_argument("--deliveries", type=int, default=40_000, help="messages x clients per run")
     parser.add_argument("--window", type=int, default=4, help="messages the sender keeps in flight")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0.0,
+        help="offered deliveries per second (0: as fast as the window allows)",
+    )
     parser.add_argument("--client-procs", type=int, default=2, help="processes holding the receiving clients")
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
     args = parser.parse_args()
@@ -367,6 +389,7 @@ def main() -> None:
                     f"http://127.0.0.1:{port}",
                     f"sessionid={session_key}",
                     args.client_procs,
+                    args.rate,
                 )
             except Exception as e:  # noqa: BLE001
                 result = {"clients": n, "error": repr(e)[:200]}

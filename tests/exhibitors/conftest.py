@@ -50,18 +50,18 @@ class Socket:
         self.booth_id, self.user, self.app = booth_id, user, app
         self.comm = None
 
-    async def connect(self):
+    async def connect(self, timeout: float = 2):
         from config.asgi import application
 
         headers = await sync_to_async(headers_for)(self.user)
         path = f"/ws/booths/{self.booth_id}/"
         self.comm = WebsocketCommunicator(self.app or application, path, headers=headers)
-        return await self.comm.connect()
+        return await self.comm.connect(timeout=timeout)
 
-    async def open(self) -> dict:
-        connected, _sub = await self.connect()
+    async def open(self, timeout: float = 2) -> dict:
+        connected, _sub = await self.connect(timeout)
         assert connected
-        return await self.recv()
+        return await self.recv(timeout)
 
     async def send(self, frame) -> None:
         await self.comm.send_to(text_data=frame if isinstance(frame, str) else json.dumps(frame))
@@ -85,5 +85,5 @@ class Socket:
                 return False
         return True
 
-    async def close(self) -> None:
-        await self.comm.disconnect()
+    async def close(self, timeout: float = 1) -> None:
+        await self.comm.disconnect(timeout=timeout)

@@ -1,0 +1,131 @@
+"""The redis-py client is configured on purpose (settings.REDIS_CLIENT_OPTIONS), and it holds.
+
+redis-py 8 changed two defaults that break channels_redis's core layer: a 5 s socket timeout, equal
+to the layer's blocking pop, so idle sockets die; and a connection pool capped at 100 that raises
+instead of waiting, so group_discard fails under load and dead members stay in groups. These tests
+run on the real Redis of this machine (REDIS_URL) with the options the application uses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+import uuid
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from channels_redis.core import RedisChannelLayer
+from channels_redis.utils import create_pool
+from django.conf import settings
+from redis import asyncio as aioredis
+
+from exhibitors import live, presence
+from exhibitors import protocol as p
+from tests.exhibitors.conftest import Socket
+
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (the real Redis)"),
+]
+
+IDLE_SECONDS = float(os.environ.get("TRADEFAIR_REDIS_IDLE_SECONDS", "61"))
+
+
+def host() -> dict:
+    return {"address": settings.REDIS_URL, **settings.REDIS_CLIENT_OPTIONS}
+
+
+def test_the_client_options_are_chosen_not_inherited():
+    options = settings.REDIS_CLIENT_OPTIONS
+    assert options["socket_timeout"] is None  # never shorter than channels_redis's 5 s blocking pop
+    assert options["max_connections"] >= 5000  # no pool cap that raises under a crowd
+    layer_host = settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]
+    assert layer_host == host()  # the channel layer uses exactly these options
+
+
+def test_no_idle_connection_is_dropped_over_a_minute():
+    async def scenario():
+        pool = create_pool(host())  # built the way channels_redis builds its pools
+        clients = [aioredis.Redis(connection_pool=pool) for _ in range(10)]
+        errors: list[BaseException] = []
+        ids_before = [await c.client_id() for c in clients]  # each client now holds one connection
+
+        async def blocking_pops(client):  # what the core layer's receive loop does all day
+            key = f"tradefair-test-idle:{uuid.uuid4().hex}"
+            deadline = time.monotonic() + IDLE_SECONDS
+            while time.monotonic() < deadline:
+                try:
+                    await client.bzpopmin(key, timeout=5)
+                except Exception as e:  # noqa: BLE001 - a dropped socket is what we count
+                    errors.append(e)
+
+        layer = RedisChannelLayer(hosts=[host()], prefix=f"test-idle-{uuid.uuid4().hex[:8]}")
+        channel = await layer.new_channel()
+        await layer.group_add("idle", channel)
+        waiting = asyncio.create_task(layer.receive(channel))  # a hub waiting for a quiet booth
+
+        # Half of the connections block in BZPOPMIN, the other half sit with nothing to do.
+        await asyncio.gather(*(blocking_pops(c) for c in clients[:5]), asyncio.sleep(IDLE_SECONDS))
+        pings = [await c.ping() for c in clients[5:]]
+        ids_after = [await c.client_id() for c in clients]
+        await layer.group_send("idle", {"type": "booth.frame", "text": "still here"})
+        message = await asyncio.wait_for(waiting, 5)
+        await layer.group_discard("idle", channel)
+        await layer.flush()
+        for c in clients:
+            await c.aclose()
+        await pool.disconnect()
+        return errors, pings, ids_before, ids_after, message
+
+    errors, pings, before, after, message = async_to_sync(scenario)()
+    assert errors == []
+    assert pings == [True] * 5
+    assert before == after  # the same connections, never silently replaced
+    assert message["text"] == "still here"
+
+
+def test_5000_concurrent_group_joins_and_leaves_leave_no_dead_member():
+    async def scenario():
+        layer = RedisChannelLayer(hosts=[host()], prefix=f"test-crowd-{uuid.uuid4().hex[:8]}")
+        channels = [await layer.new_channel() for _ in range(5000)]
+        # All at once: a pool that caps connections and raises would fail here.
+        await asyncio.gather(*(layer.group_add("crowd", c) for c in channels))
+        joined = await layer.connection(0).zcard(layer._group_key("crowd"))
+        await asyncio.gather(*(layer.group_discard("crowd", c) for c in channels))
+        left = await layer.connection(0).zcard(layer._group_key("crowd"))
+        await layer.flush()
+        return joined, left
+
+    joined, left = async_to_sync(scenario)()
+    assert (joined, left) == (5000, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_5000_booth_visitors_come_and_go_and_leave_no_dead_member_or_presence(small_fair):
+    booth = small_fair["booths"]["cosmetics"]
+
+    async def scenario():
+        layer = get_channel_layer()
+        group = p.booth_group(booth.pk)
+        hub_channels = set()
+        for _batch in range(10):  # 10 waves of 500 visitors, all connected at once, then all gone
+            socks = [Socket(booth.pk) for _ in range(500)]
+            await asyncio.gather(*(s.open(timeout=60) for s in socks))
+            hub_channels.add(live._hubs[booth.pk].channel)
+            assert presence.summary(await presence.backend().members(booth.pk))["count"] == 500
+            await asyncio.gather(*(s.close(timeout=60) for s in socks))
+        members = await presence.backend().members(booth.pk)
+        if isinstance(layer, RedisChannelLayer):
+            conn = layer.connection(layer.consistent_hash(group))
+            dead = [c for c in hub_channels if await conn.zscore(layer._group_key(group), c) is not None]
+        else:  # the PubSub layer keeps no group list: a dead member would be a subscription
+            dead = [c for c in hub_channels if c in getattr(layer, "channels", {})]
+        await live.shutdown()
+        return members, dead, booth.pk in live._hubs
+
+    members, dead, hub_left = async_to_sync(scenario)()
+    assert members == []
+    assert dead == []
+    assert not hub_left
