@@ -142,3 +142,17 @@ def test_bookmarks_of_booths_and_products_are_kept_once(small_fair):
     assert services.bookmark_remove(participant=buyer, product=product) == 1
     with pytest.raises(IntegrityError):
         Bookmark.objects.create(participant=buyer, booth=booth, product=product)
+
+
+def test_the_worker_job_marks_overdue_knocks_and_tells_the_booth(small_fair):
+    from django_q.models import Schedule
+
+    from exhibitors import jobs
+
+    booth, buyer = small_fair["booths"]["cosmetics"], small_fair["buyer"]
+    assert Schedule.objects.filter(name=jobs.SCHEDULE_NAME, func="exhibitors.jobs.knocks_expire").exists()
+    knock, _ = services.knock_create(booth=booth, viewer=viewer(buyer, booth))
+    assert jobs.knocks_expire() == 0
+    Knock.objects.filter(pk=knock.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    assert jobs.knocks_expire() == 1
+    assert Knock.objects.get(pk=knock.pk).status == "missed"

@@ -1,0 +1,33 @@
+"""Background work of the live booth, run by the django-q2 worker.
+
+``knocks_expire`` runs every minute (a Schedule created on migrate): knocks nobody answered in
+time are marked missed even when the process that took them died before its timer fired, and the
+buyer and staff still in the booth are told. The conditional update in
+``services.knock_expire_due`` marks each knock once, whichever process gets there first.
+"""
+
+from __future__ import annotations
+
+from asgiref.sync import async_to_sync
+from django_q.models import Schedule
+
+from exhibitors import protocol, selectors, services
+
+SCHEDULE_NAME = "exhibitors.knocks_expire"
+
+
+def ensure_schedules() -> None:
+    Schedule.objects.update_or_create(
+        name=SCHEDULE_NAME,
+        defaults={"func": "exhibitors.jobs.knocks_expire", "schedule_type": Schedule.MINUTES, "minutes": 1},
+    )
+
+
+def knocks_expire() -> int:
+    from exhibitors.live import broadcast
+
+    marked = services.knock_expire_due()
+    for knock in marked:
+        frame = selectors.knock_frame(protocol.KNOCK_MISSED, knock)
+        async_to_sync(broadcast)(knock.booth_id, frame, private_to=knock.buyer.user_id)
+    return len(marked)
