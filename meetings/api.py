@@ -20,7 +20,7 @@ Errors answer 4xx as {"code": "meeting.slot_taken", "message": "..."}.
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -77,6 +77,24 @@ class OutcomeIn(serializers.Serializer):
         required=False, allow_null=True, max_digits=14, decimal_places=2, min_value=0
     )
     follow_up_on = serializers.DateField(required=False, allow_null=True)
+
+
+class MeetingOut(serializers.Serializer):
+    """A meeting as the viewer sees it (meeting_json)."""
+
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    awaiting = serializers.CharField(allow_null=True, help_text="the side whose answer is awaited")
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    when = serializers.CharField(help_text="the viewer's local time with the other side's next to it")
+    buyer = serializers.CharField(help_text="the buyer's company")
+    booth = serializers.CharField(help_text="the exhibitor's company")
+    interpreter_status = serializers.CharField()
+    reason = serializers.CharField(allow_blank=True)
+    slot = serializers.IntegerField()
+    booth_id = serializers.IntegerField()
+    buyer_id = serializers.IntegerField()
 
 
 def _valid(serializer_class, data) -> dict:
@@ -151,6 +169,21 @@ class SlotViewSet(viewsets.ViewSet):
         return Response({"available": n})
 
 
+_MEETING_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="the meeting")
+
+
+@extend_schema_view(
+    list=extend_schema(responses=MeetingOut(many=True)),
+    retrieve=extend_schema(parameters=[_MEETING_ID], responses=MeetingOut),
+    create=extend_schema(request=RequestIn, responses={201: MeetingOut}),
+    accept=extend_schema(parameters=[_MEETING_ID], request=None, responses=MeetingOut),
+    decline=extend_schema(parameters=[_MEETING_ID], request=ReasonIn, responses=MeetingOut),
+    cancel=extend_schema(parameters=[_MEETING_ID], request=ReasonIn, responses=MeetingOut),
+    propose=extend_schema(parameters=[_MEETING_ID], request=MoveIn, responses=MeetingOut),
+    reschedule=extend_schema(parameters=[_MEETING_ID], request=MoveIn, responses=MeetingOut),
+    held=extend_schema(parameters=[_MEETING_ID], request=HeldIn, responses=MeetingOut),
+    outcome=extend_schema(parameters=[_MEETING_ID], request=OutcomeIn, responses=MeetingOut),
+)
 class MeetingViewSet(viewsets.ViewSet):
     permission_classes = [IsAuthenticated]
 
@@ -171,7 +204,6 @@ class MeetingViewSet(viewsets.ViewSet):
     def retrieve(self, request, pk=None):
         return self._answer(request, self._get(request, pk))
 
-    @extend_schema(request=RequestIn)
     def create(self, request):
         data = _valid(RequestIn, request.data)
         booth = get_object_or_404(Booth, pk=data["booth"])
@@ -195,7 +227,6 @@ class MeetingViewSet(viewsets.ViewSet):
             request, services.meeting_accept(actor=request.user, meeting=self._get(request, pk))
         )
 
-    @extend_schema(request=ReasonIn)
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
         data = _valid(ReasonIn, request.data)
@@ -204,7 +235,6 @@ class MeetingViewSet(viewsets.ViewSet):
         )
         return self._answer(request, meeting)
 
-    @extend_schema(request=ReasonIn)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         data = _valid(ReasonIn, request.data)
@@ -221,17 +251,14 @@ class MeetingViewSet(viewsets.ViewSet):
             request, service(actor=request.user, meeting=meeting, slot=slot, message=data.get("message", ""))
         )
 
-    @extend_schema(request=MoveIn)
     @action(detail=True, methods=["post"])
     def propose(self, request, pk=None):
         return self._move(request, pk, services.meeting_propose)
 
-    @extend_schema(request=MoveIn)
     @action(detail=True, methods=["post"])
     def reschedule(self, request, pk=None):
         return self._move(request, pk, services.meeting_reschedule)
 
-    @extend_schema(request=HeldIn)
     @action(detail=True, methods=["post"])
     def held(self, request, pk=None):
         data = _valid(HeldIn, request.data)
@@ -240,7 +267,6 @@ class MeetingViewSet(viewsets.ViewSet):
         )
         return self._answer(request, meeting)
 
-    @extend_schema(request=OutcomeIn)
     @action(detail=True, methods=["post"])
     def outcome(self, request, pk=None):
         data = _valid(OutcomeIn, request.data)
