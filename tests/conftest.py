@@ -9,6 +9,12 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Files a test stores (uploads, trained models) go to its own folder, never to the repository's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def small_fair(db):
     """One fair, two halls, three published booths (one draft), staff, a buyer, an organizer, an interpreter."""
