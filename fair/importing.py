@@ -378,38 +378,47 @@ def _insert_interactions_sqlite(fair_id, rows, buyer_ids, booth_ids, bar, existi
 
 def _insert_interactions_postgres(fair_id, rows, buyer_ids, booth_ids, bar, existing: int) -> None:
     table, quote = Interaction._meta.db_table, connection.ops.quote_name
-    # Deduplicated here, in the unique index's order, so that a fair whose buyers have no interactions
-    # yet can take them straight through COPY, without a staging table or ON CONFLICT.
-    values = sorted({(buyer_ids[r.buyer_id], booth_ids[r.exhibitor_id], r.kind, r.at) for r in rows})
+    # Deduplicated here, so that a fair whose buyers have no interactions yet can take them straight
+    # through COPY, without a staging table or ON CONFLICT. Times as their UTC text (one per instant),
+    # which is quicker to hash than an aware datetime.
+    times: dict[datetime, str] = {}
+    values = set()
+    add = values.add
+    for r in rows:
+        at = times.get(r.at)
+        if at is None:
+            at = times[r.at] = format_time(r.at)
+        add((buyer_ids[r.buyer_id], booth_ids[r.exhibitor_id], r.kind, at))
     fresh = not Interaction.objects.filter(buyer__fair_id=fair_id).exists()
     target = table if fresh else "tradefair_import_interaction"
-    times: dict[datetime, str] = {}
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # for building the indexes again
         cursor.execute("SET LOCAL work_mem = '64MB'")
         # A large load into a smaller table: drop the foreign keys and the secondary indexes, and add them
         # again afterwards, which checks each foreign key in one join instead of a trigger per row and
-        # builds each index by sorting instead of inserting into seven B-trees row by row. DDL is
-        # transactional in PostgreSQL: a failure restores them with the rest. The cost: the interaction
-        # table and the tables its foreign keys reference stay locked until the commit. The primary key
-        # and the unique constraint (which deduplicates) stay.
-        foreign_keys: list[tuple[str, str]] = []
+        # builds each index by sorting instead of inserting into seven B-trees row by row. The unique
+        # constraint goes too when the rows go straight in (they are deduplicated above; adding it
+        # again checks that). DDL is transactional in PostgreSQL: a failure restores everything. The
+        # cost: the interaction table and the tables its foreign keys reference stay locked until the
+        # commit.
+        constraints: list[tuple[str, str]] = []
         indexes: list[tuple[str, str]] = []
         if len(values) >= _POSTGRES_REBUILD_ROWS and existing < len(values):
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # DDL wants no pending foreign key checks
             cursor.execute(
                 "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                "WHERE conrelid = %s::regclass AND contype = 'f'",
-                [table],
+                "WHERE conrelid = %s::regclass AND (contype = 'f' OR contype = 'u' AND %s) "
+                "ORDER BY contype DESC",  # the unique constraint first, then the foreign keys
+                [table, fresh],
             )
-            foreign_keys = cursor.fetchall()
+            constraints = cursor.fetchall()
             cursor.execute(
                 "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
                 "WHERE indrelid = %s::regclass AND NOT indisunique",
                 [table],
             )
             indexes = cursor.fetchall()
-            for name, _definition in foreign_keys:
+            for name, _definition in constraints:
                 cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
             for name, _definition in indexes:
                 cursor.execute(f"DROP INDEX {name}")
@@ -422,29 +431,23 @@ def _insert_interactions_postgres(fair_id, rows, buyer_ids, booth_ids, bar, exis
         copy_sql = f"COPY {target} ({'fair_id, ' if fresh else ''}buyer_id, booth_id, kind, at) FROM STDIN"
         head = f"{fair_id}\t" if fresh else ""
         with raw.copy(copy_sql) as copy:
-            for chunk in _chunks(values, 50_000):
-                lines = []
-                append = lines.append
-                for buyer, booth, kind, at in chunk:
-                    text = times.get(at)
-                    if text is None:
-                        text = times[at] = format_time(at)
-                    append(f"{head}{buyer}\t{booth}\t{kind}\t{text}\n")
-                copy.write("".join(lines))
+            for chunk in _chunks(list(values), 50_000):
+                copy.write("".join([f"{head}{b}\t{e}\t{kind}\t{at}\n" for b, e, kind, at in chunk]))
                 bar.update(len(chunk))
         if not fresh:
             cursor.execute(
                 f"INSERT INTO {table} (fair_id, buyer_id, booth_id, kind, at) "  # noqa: S608 (our own table name)
                 f"SELECT %s, buyer_id, booth_id, kind, at FROM {target} "
+                "ORDER BY buyer_id, booth_id, kind, at "  # the unique index's order
                 "ON CONFLICT DO NOTHING",
                 [fair_id],
             )
             cursor.execute(f"DROP TABLE {target}")
+        for name, definition in constraints:
+            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
         for _name, definition in indexes:
             cursor.execute(definition)
-        for name, definition in foreign_keys:
-            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
-        if foreign_keys:
+        if constraints:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django declares its foreign keys
         cursor.execute(f"ANALYZE {table}")
 
