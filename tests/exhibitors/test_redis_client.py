@@ -17,7 +17,6 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from channels_redis.core import RedisChannelLayer
-from channels_redis.utils import create_pool
 from django.conf import settings
 from redis import asyncio as aioredis
 
@@ -47,10 +46,15 @@ def test_the_client_options_are_chosen_not_inherited():
 
 def test_no_idle_connection_is_dropped_over_a_minute():
     async def scenario():
-        pool = create_pool(host())  # built the way channels_redis builds its pools
-        clients = [aioredis.Redis(connection_pool=pool) for _ in range(10)]
+        # One connection per client, built with the application's options, so a silent reconnect
+        # would show as a new CLIENT ID.
+        options = settings.REDIS_CLIENT_OPTIONS
+        clients = [
+            aioredis.Redis.from_url(settings.REDIS_URL, single_connection_client=True, **options)
+            for _ in range(10)
+        ]
         errors: list[BaseException] = []
-        ids_before = [await c.client_id() for c in clients]  # each client now holds one connection
+        ids_before = [await c.client_id() for c in clients]
 
         async def blocking_pops(client):  # what the core layer's receive loop does all day
             key = f"tradefair-test-idle:{uuid.uuid4().hex}"
@@ -76,12 +80,12 @@ def test_no_idle_connection_is_dropped_over_a_minute():
         await layer.flush()
         for c in clients:
             await c.aclose()
-        await pool.disconnect()
         return errors, pings, ids_before, ids_after, message
 
     errors, pings, before, after, message = async_to_sync(scenario)()
     assert errors == []
     assert pings == [True] * 5
+    assert len(set(before)) == 10
     assert before == after  # the same connections, never silently replaced
     assert message["text"] == "still here"
 
@@ -103,18 +107,22 @@ def test_5000_concurrent_group_joins_and_leaves_leave_no_dead_member():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_5000_booth_visitors_come_and_go_and_leave_no_dead_member_or_presence(small_fair):
+def test_booth_visitors_come_and_go_and_leave_no_dead_member_or_presence(small_fair, live_settings):
+    """5,000 visitors through the real application, in waves of 250 (TRADEFAIR_BOOTH_CROWD to change)."""
+    live_settings.BOOTH_LIVE = {**live_settings.BOOTH_LIVE, "PRESENCE_DEBOUNCE": 0.5}
     booth = small_fair["booths"]["cosmetics"]
+    total = int(os.environ.get("TRADEFAIR_BOOTH_CROWD", "5000"))
+    wave = min(total, 250)
 
     async def scenario():
         layer = get_channel_layer()
         group = p.booth_group(booth.pk)
         hub_channels = set()
-        for _batch in range(10):  # 10 waves of 500 visitors, all connected at once, then all gone
-            socks = [Socket(booth.pk) for _ in range(500)]
+        for _batch in range(total // wave):  # waves of visitors, all connected at once, then all gone
+            socks = [Socket(booth.pk) for _ in range(wave)]
             await asyncio.gather(*(s.open(timeout=60) for s in socks))
             hub_channels.add(live._hubs[booth.pk].channel)
-            assert presence.summary(await presence.backend().members(booth.pk))["count"] == 500
+            assert presence.summary(await presence.backend().members(booth.pk))["count"] == wave
             await asyncio.gather(*(s.close(timeout=60) for s in socks))
         members = await presence.backend().members(booth.pk)
         if isinstance(layer, RedisChannelLayer):
