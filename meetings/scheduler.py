@@ -330,6 +330,9 @@ def schedule(problem: Problem, *, time_limit: float = 20.0, gap: float = 0.001) 
         status = f"{message}; {dropped} without an interpreter" if dropped else message
     # Fill-in: pairs not placed (or not chosen) where everyone is still free.
     filled = greedy(problem, start=placed)
+    plain = greedy(problem)
+    if plain.total_score > filled.total_score:  # never worse than the baseline
+        filled, status = plain, f"{status}; greedy kept (it scored more)"
     return Solution(
         filled.assignments, filled.total_score, time.perf_counter() - started, status, bound=bound.value
     )
