@@ -6,8 +6,14 @@ leaves the database as it was. Records are matched on the dataset ids
 (Booth.external_id, Participant.external_id), so importing the same folder
 again changes nothing and an edited row updates its record. Interactions are
 deduplicated by their unique constraint (buyer, booth, kind, at); on SQLite
-they go in through one prepared INSERT OR IGNORE, on PostgreSQL through COPY
-into a temporary table and INSERT ... ON CONFLICT DO NOTHING.
+they go in through one prepared INSERT OR IGNORE, on PostgreSQL through COPY:
+straight into the table when the fair's buyers have no interactions yet (the
+rows deduplicated in Python), else into a temporary table and then INSERT ...
+ON CONFLICT DO NOTHING. New companies, booths, participants and sourcing
+profiles go in through bulk_create, on PostgreSQL through COPY with their ids
+reserved from the sequences. A large load drops the interaction table's
+secondary indexes (on PostgreSQL its foreign keys too) and builds them again
+in the same transaction.
 
 `fair_export` writes the folder back; importing that folder into a new fair
 and exporting again gives the same bytes.
@@ -396,7 +402,7 @@ def _insert_interactions_postgres(fair_id, rows, buyer_ids, booth_ids, bar, exis
         cursor.execute("SET LOCAL work_mem = '64MB'")
         # A large load into a smaller table: drop the foreign keys and the secondary indexes, and add them
         # again afterwards, which checks each foreign key in one join instead of a trigger per row and
-        # builds each index by sorting instead of inserting into seven B-trees row by row. The unique
+        # builds each index by sorting instead of inserting into six B-trees row by row. The unique
         # constraint goes too when the rows go straight in (they are deduplicated above; adding it
         # again checks that). DDL is transactional in PostgreSQL: a failure restores everything. The
         # cost: the interaction table and the tables its foreign keys reference stay locked until the

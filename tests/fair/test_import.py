@@ -205,6 +205,18 @@ def test_large_load_path_keeps_the_indexes_and_constraints(world, monkeypatch):
     utc = datetime.fromisoformat(at).astimezone(UTC).isoformat()
     everything = [*lines, lines[1], f"{buyer},{exhibitor},{kind},{utc}\n"]  # the same event twice more
     before = constraints()
+    real = importing._import_interactions
+
+    def fails_after_writing(fair, *args):
+        real(fair, *args)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importing, "_import_interactions", fails_after_writing)
+    counts = table_counts()
+    with pytest.raises(RuntimeError):
+        fair_import(path=world, fair_slug="spring-expo")  # indexes dropped and added again, then rolled back
+    assert table_counts() == counts and constraints() == before
+    monkeypatch.setattr(importing, "_import_interactions", real)
     # First half of the file into a new fair (COPY straight into the table on PostgreSQL), then all of
     # it with duplicates (staged and deduplicated against what is there).
     path.write_text("".join(lines[: len(lines) // 2]), encoding="utf-8")
