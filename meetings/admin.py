@@ -5,7 +5,6 @@ from django.contrib import admin
 from meetings.models import (
     Availability,
     CalendarFeed,
-    InterestMark,
     Meeting,
     MeetingRules,
     Outcome,
@@ -94,14 +93,6 @@ class CalendarFeedAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
     search_fields = ["user__email"]
     exclude = ["token"]  # a secret: revoke it from the schedule page, never read it here
-
-
-@admin.register(InterestMark)
-class InterestMarkAdmin(admin.ModelAdmin):
-    list_display = ["buyer", "booth", "side", "created_at"]
-    list_filter = ["side", "fair"]
-    raw_id_fields = ["fair", "buyer", "booth"]
-    search_fields = ["booth__company__name", "buyer__user__email"]
 
 
 class RoundProposalInline(admin.TabularInline):

@@ -296,24 +296,6 @@ class CalendarFeed(models.Model):
         return f"calendar of {self.user_id}"
 
 
-class InterestMark(models.Model):
-    """'Interested' marked by one side on the other; a round schedules the pairs with interest."""
-
-    fair = models.ForeignKey("fair.Fair", on_delete=models.CASCADE, related_name="interest_marks")
-    buyer = models.ForeignKey("fair.Participant", on_delete=models.CASCADE, related_name="interest_marks")
-    booth = models.ForeignKey("exhibitors.Booth", on_delete=models.CASCADE, related_name="interest_marks")
-    side = models.CharField(max_length=10, choices=Meeting.Side.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["buyer", "booth", "side"], name="interest_mark_once"),
-        ]
-
-    def __str__(self):
-        return f"{self.buyer_id}-{self.booth_id} ({self.side})"
-
-
 class Round(models.Model):
     """An auto-matchmaking round: a proposed timetable the organizer reviews, edits and publishes."""
 

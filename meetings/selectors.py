@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from exhibitors.models import Booth
 from fair.models import Fair, Interaction, Participant
-from meetings.models import Availability, CalendarFeed, InterestMark, Meeting, Outcome, Seat, Slot
+from matching.models import Mark
+from meetings.models import Availability, CalendarFeed, Meeting, Outcome, Seat, Slot
 
 
 def slots_of(*, fair: Fair) -> QuerySet[Slot]:
@@ -106,6 +107,9 @@ def _when(meeting: Meeting, viewer, other_zone: str) -> str:
     return format_dual(meeting.slot.starts_at, viewer_zone=viewer.time_zone, other_zone=other_zone)
 
 
+MARK_BONUS = {Mark.Value.MUST_MEET: 2.0, Mark.Value.INTERESTED: 1.0}
+
+
 def round_problem(*, fair: Fair, scores: Mapping[tuple[int, int], float]):
     """Build the scheduler's input from the database.
 
@@ -119,15 +123,25 @@ def round_problem(*, fair: Fair, scores: Mapping[tuple[int, int], float]):
     slots = list(Slot.objects.filter(fair=fair, starts_at__gt=timezone.now()).order_by("starts_at"))
     slot_ids = {s.pk for s in slots}
     score: dict[tuple[int, int], float] = {k: float(v) for k, v in scores.items()}
-    for buyer_id, booth_id in InterestMark.objects.filter(fair=fair).values_list("buyer_id", "booth_id"):
-        score[(buyer_id, booth_id)] = score.get((buyer_id, booth_id), 0.0) + 1.0
+    no_thanks = set()
+    for buyer_id, booth_id, value in Mark.objects.filter(fair=fair).values_list(
+        "buyer_id", "booth_id", "value"
+    ):
+        if value == Mark.Value.NO_THANKS:
+            no_thanks.add((buyer_id, booth_id))
+        else:
+            bonus = MARK_BONUS[value]
+            score[(buyer_id, booth_id)] = score.get((buyer_id, booth_id), 0.0) + bonus
     for buyer_id, booth_id in (
         Interaction.objects.filter(fair=fair, kind=Interaction.Kind.MEETING_REQUEST)
         .values_list("buyer_id", "booth_id")
         .distinct()
     ):
         score[(buyer_id, booth_id)] = score.get((buyer_id, booth_id), 0.0) + 1.0
-    # Pairs that already meet (or met) are not scheduled again.
+    # A "no thanks" from either side removes the pair;
+    # pairs that already meet (or met) are not scheduled again.
+    for pair in no_thanks:
+        score.pop(pair, None)
     for pair in Meeting.objects.filter(
         fair=fair, status__in=Meeting.ACTIVE + (Meeting.Status.HELD,)
     ).values_list("buyer_id", "booth_id"):

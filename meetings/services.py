@@ -27,7 +27,6 @@ from meetings import ics, notify, protocol
 from meetings.models import (
     Availability,
     CalendarFeed,
-    InterestMark,
     Meeting,
     MeetingRules,
     Outcome,
@@ -611,21 +610,7 @@ def feed_revoke(*, user) -> CalendarFeed:
     return CalendarFeed.objects.create(user=user)
 
 
-# --- interest marks and auto-matchmaking rounds ---------------------------------------------
-
-
-@transaction.atomic
-def interest_mark(*, actor, buyer: Participant, booth: Booth) -> InterestMark:
-    if buyer.user_id == actor.pk:
-        side = BUYER
-    elif _is_staff(actor, booth):
-        side = EXHIBITOR
-    else:
-        raise PermissionDenied("meeting.denied", _("Mark interest for yourself or your booth."))
-    if booth.fair_id != buyer.fair_id:
-        raise DomainError("meeting.no_such_booth", _("That booth is not in this fair."))
-    mark, _created = InterestMark.objects.get_or_create(fair=buyer.fair, buyer=buyer, booth=booth, side=side)
-    return mark
+# --- auto-matchmaking rounds ---------------------------------------------
 
 
 @dataclass(frozen=True)

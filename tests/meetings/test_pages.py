@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fair.models import Interaction
+from matching.services import mark_set
 from meetings import services
 from meetings.models import Availability, CalendarFeed, Meeting, Outcome, Slot
 
@@ -194,9 +195,7 @@ def test_calendar_feed_is_made_and_revoked_on_the_schedule_page(client, booking)
 
 def test_organizer_overview_and_a_round(client, booking):
     meeting = _request(booking)
-    services.interest_mark(
-        actor=booking["buyer"].user, buyer=booking["buyer"], booth=booking["booths"]["snacks"]
-    )
+    mark_set(buyer=booking["buyer"], booth=booking["booths"]["snacks"], side="buyer", value="interested")
     services.availability_set(
         actor=booking["org"], fair=booking["fair"], slots=booking["slots"], booth=booking["booths"]["snacks"]
     )

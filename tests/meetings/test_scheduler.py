@@ -1,6 +1,7 @@
 import sys
 from pathlib import Path
 
+from matching.services import mark_set
 from meetings import scheduler, services
 from meetings.models import Meeting, Seat
 from meetings.scheduler import Pair, Problem
@@ -52,8 +53,8 @@ def test_round_from_interest_marks_then_published(booking, small_fair, django_ca
     org = booking["org"]
     buyers = [free_buyer(booking) for _ in range(3)]
     for b in buyers:
-        services.interest_mark(actor=b.user, buyer=b, booth=booking["booth"])
-    services.interest_mark(actor=booking["staff"].user, buyer=buyers[0], booth=booking["booth"])
+        mark_set(buyer=b, booth=booking["booth"], side="buyer", value="interested")
+    mark_set(buyer=buyers[0], booth=booking["booth"], side="exhibitor", value="interested")
     result = services.round_run(
         actor=org, fair=booking["fair"], scores={(buyers[2].pk, booking["booth"].pk): 0.5}
     )
@@ -68,3 +69,14 @@ def test_round_from_interest_marks_then_published(booking, small_fair, django_ca
     assert outcome == {"meetings": 2, "skipped": 0}
     assert Meeting.objects.filter(status="accepted").count() == 2 and Seat.objects.count() == 4
     assert {m.to[0] for m in mail.outbox} >= {buyers[0].user.email, buyers[2].user.email}
+
+
+def test_a_no_thanks_from_either_side_keeps_the_pair_out_of_a_round(booking):
+    keen, declined_by_booth, declined_by_buyer = (free_buyer(booking) for _ in range(3))
+    for b in (keen, declined_by_booth, declined_by_buyer):
+        mark_set(buyer=b, booth=booking["booth"], side="buyer", value="must_meet")
+    mark_set(buyer=declined_by_booth, booth=booking["booth"], side="exhibitor", value="no_thanks")
+    mark_set(buyer=declined_by_buyer, booth=booking["booth"], side="buyer", value="no_thanks")  # changed mind
+    result = services.round_run(actor=booking["org"], fair=booking["fair"], scores={})
+    proposals = {p.buyer_id: p.score for p in result.round.proposals.all()}
+    assert proposals == {keen.pk: 2.0}
