@@ -190,6 +190,7 @@ STATIC_URL = "/static/"
 NODE_MODULES = BASE_DIR / "frontend" / "node_modules"
 STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
 ]
 S3_BUCKET = env("S3_BUCKET", "")
 if S3_BUCKET:
