@@ -338,3 +338,86 @@ class RoundProposal(models.Model):
 
     def __str__(self):
         return f"{self.buyer_id}-{self.booth_id} at {self.slot_id}"
+
+
+# --- the outcome ledger: how a lead moves on after the meeting --------------------------------
+
+
+class FairCurrencyRate(models.Model):
+    """The organizer's conversion rate for one currency in one fair: how many USD one unit is worth."""
+
+    fair = models.ForeignKey("fair.Fair", on_delete=models.CASCADE, related_name="currency_rates")
+    currency = models.CharField(_("currency"), max_length=3, help_text=_("ISO 4217 code, e.g. KRW."))
+    usd_per_unit = models.DecimalField(
+        _("USD per unit"), max_digits=18, decimal_places=8, validators=[MinValueValidator(0)]
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["fair", "currency"]
+        verbose_name = _("currency rate")
+        verbose_name_plural = _("currency rates")
+        constraints = [
+            models.UniqueConstraint(fields=["fair", "currency"], name="currency_rate_once_per_fair"),
+            models.CheckConstraint(condition=Q(usd_per_unit__gt=0), name="currency_rate_positive"),
+        ]
+
+    def __str__(self):
+        return f"1 {self.currency} = {self.usd_per_unit} USD"
+
+
+class LeadUpdate(models.Model):
+    """One step of a lead after a meeting, recorded by the booth's staff: private to the exhibitor side."""
+
+    class Stage(models.TextChoices):
+        SAMPLE_SENT = "sample_sent", _("Sample sent")
+        QUOTATION = "quotation", _("Quotation")
+        ORDER = "order", _("Order")
+        CONTRACT = "contract", _("Contract")
+
+    DEAL_STAGES = (Stage.ORDER, Stage.CONTRACT)
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="lead_updates")
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices)
+    on = models.DateField(_("date"))
+    value = models.DecimalField(
+        _("value"), max_digits=16, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    value_usd = models.DecimalField(_("value (USD)"), max_digits=18, decimal_places=2, null=True, blank=True)
+    note = models.TextField(_("private note"), blank=True, max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "on", "created_at"]
+        verbose_name = _("lead update")
+        verbose_name_plural = _("lead updates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | (Q(value__gte=0) & ~Q(currency="")),
+                name="lead_update_value_has_currency",
+            ),
+        ]
+        indexes = [models.Index(fields=["stage"], name="lead_update_stage")]
+
+    def __str__(self):
+        return f"{self.meeting_id}: {self.stage} on {self.on}"
+
+
+class FollowUpNudge(models.Model):
+    """The claim that one overdue follow-up (an Outcome's follow_up_on) was nudged: never twice."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="nudges")
+    follow_up_on = models.DateField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["outcome", "follow_up_on"], name="follow_up_nudge_once"),
+        ]
+
+    def __str__(self):
+        return f"nudge {self.outcome_id} for {self.follow_up_on}"
