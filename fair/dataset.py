@@ -209,96 +209,157 @@ def _check(name: str, line: int, column: str, fn, *args):
         raise DatasetError(name, line, column, _message(e)) from None
 
 
-def _read_exhibitors(text: str, norm: _Normaliser, *, progress: bool) -> list[ExhibitorRow]:
+class _Collect:
+    """Preview mode (preview_folder): every error is recorded and reading goes on with the next cell.
+
+    A row with an error is left out of the result. read_folder does not use it: the import stops at
+    the first error with the plain functions above and pays nothing for this.
+    """
+
+    def __init__(self, errors: list[DatasetError]):
+        self.errors = errors
+        self.bad = False
+
+    def fail(self, error: DatasetError) -> None:
+        self.errors.append(error)
+        self.bad = True
+
+    def require(self, name: str, line: int, values: dict, columns) -> None:
+        for column in columns:
+            if not values[column]:
+                self.fail(DatasetError(name, line, column, "a value is required"))
+
+    def check(self, name: str, line: int, column: str, fn, *args):
+        try:
+            return _check(name, line, column, fn, *args)
+        except DatasetError as e:
+            self.fail(e)
+            return ()
+
+    def rows(self, rows):
+        """The rows of a file until one is unreadable (or its header is), which is recorded."""
+        try:
+            for item in rows:
+                self.bad = False
+                yield item
+        except DatasetError as e:
+            self.errors.append(e)
+
+
+def _tools(errors):
+    """(collector or None, check, require, row filter) for strict or preview reading."""
+    if errors is None:
+        return None, _check, _require, lambda rows: rows
+    collect = _Collect(errors)
+    return collect, collect.check, collect.require, collect.rows
+
+
+def _fail(collect, error: DatasetError) -> None:
+    if collect is None:
+        raise error
+    collect.fail(error)
+
+
+def _read_exhibitors(
+    text: str, norm: _Normaliser, *, progress: bool, errors: list[DatasetError] | None = None
+) -> list[ExhibitorRow]:
     rows: list[ExhibitorRow] = []
     seen: dict[str, int] = {}
     required = _FILE_COLUMNS[EXHIBITORS][0]
-    for line, v in _rows(EXHIBITORS, text, progress=progress):
+    collect, _check, _require, each = _tools(errors)
+    for line, v in each(_rows(EXHIBITORS, text, progress=progress)):
         _require(EXHIBITORS, line, v, required)
         ident = v["exhibitor_id"]
-        if ident in seen:
-            raise DatasetError(
-                EXHIBITORS, line, "exhibitor_id", f"{ident} is already used on line {seen[ident]}"
+        if ident in seen and ident:
+            _fail(
+                collect,
+                DatasetError(
+                    EXHIBITORS, line, "exhibitor_id", f"{ident} is already used on line {seen[ident]}"
+                ),
             )
-        seen[ident] = line
+        seen.setdefault(ident, line)
         hs_codes = _check(EXHIBITORS, line, "hs_codes", norm.many, "hs", v["hs_codes"], validate_hs_code)
-        if not hs_codes:
-            raise DatasetError(EXHIBITORS, line, "hs_codes", "a value is required")
-        rows.append(
-            ExhibitorRow(
-                exhibitor_id=ident,
-                company=v["company"],
-                country=_check(
-                    EXHIBITORS, line, "country", norm.one, "country", v["country"], normalise_country
-                ),
-                hs_codes=hs_codes,
-                target_markets=_check(
-                    EXHIBITORS,
-                    line,
-                    "target_markets",
-                    norm.many,
-                    "country",
-                    v.get("target_markets", ""),
-                    normalise_country,
-                ),
-                certifications=_check(
-                    EXHIBITORS,
-                    line,
-                    "certifications",
-                    norm.many,
-                    "cert",
-                    v.get("certifications", ""),
-                    normalise_certification,
-                ),
-                languages=_check(
-                    EXHIBITORS,
-                    line,
-                    "languages",
-                    norm.many,
-                    "lang",
-                    v.get("languages", ""),
-                    normalise_language,
-                ),
-                description=v.get("description", ""),
-            )
+        if not hs_codes and v["hs_codes"] and (collect is None or not collect.bad):
+            _fail(collect, DatasetError(EXHIBITORS, line, "hs_codes", "a value is required"))
+        row = ExhibitorRow(
+            exhibitor_id=ident,
+            company=v["company"],
+            country=_check(EXHIBITORS, line, "country", norm.one, "country", v["country"], normalise_country),
+            hs_codes=hs_codes,
+            target_markets=_check(
+                EXHIBITORS,
+                line,
+                "target_markets",
+                norm.many,
+                "country",
+                v.get("target_markets", ""),
+                normalise_country,
+            ),
+            certifications=_check(
+                EXHIBITORS,
+                line,
+                "certifications",
+                norm.many,
+                "cert",
+                v.get("certifications", ""),
+                normalise_certification,
+            ),
+            languages=_check(
+                EXHIBITORS,
+                line,
+                "languages",
+                norm.many,
+                "lang",
+                v.get("languages", ""),
+                normalise_language,
+            ),
+            description=v.get("description", ""),
         )
+        if collect is None or not collect.bad:
+            rows.append(row)
     return rows
 
 
-def _read_buyers(text: str, norm: _Normaliser, *, progress: bool) -> list[BuyerRow]:
+def _read_buyers(
+    text: str, norm: _Normaliser, *, progress: bool, errors: list[DatasetError] | None = None
+) -> list[BuyerRow]:
     rows: list[BuyerRow] = []
     seen: dict[str, int] = {}
     required = _FILE_COLUMNS[BUYERS][0]
-    for line, v in _rows(BUYERS, text, progress=progress):
+    collect, _check, _require, each = _tools(errors)
+    for line, v in each(_rows(BUYERS, text, progress=progress)):
         _require(BUYERS, line, v, required)
         ident = v["buyer_id"]
-        if ident in seen:
-            raise DatasetError(BUYERS, line, "buyer_id", f"{ident} is already used on line {seen[ident]}")
-        seen[ident] = line
-        hs_codes = _check(BUYERS, line, "hs_codes", norm.many, "hs", v["hs_codes"], validate_hs_code)
-        if not hs_codes:
-            raise DatasetError(BUYERS, line, "hs_codes", "a value is required")
-        rows.append(
-            BuyerRow(
-                buyer_id=ident,
-                company=v["company"],
-                country=_check(BUYERS, line, "country", norm.one, "country", v["country"], normalise_country),
-                hs_codes=hs_codes,
-                required_certifications=_check(
-                    BUYERS,
-                    line,
-                    "required_certifications",
-                    norm.many,
-                    "cert",
-                    v.get("required_certifications", ""),
-                    normalise_certification,
-                ),
-                languages=_check(
-                    BUYERS, line, "languages", norm.many, "lang", v.get("languages", ""), normalise_language
-                ),
-                description=v.get("description", ""),
+        if ident in seen and ident:
+            _fail(
+                collect,
+                DatasetError(BUYERS, line, "buyer_id", f"{ident} is already used on line {seen[ident]}"),
             )
+        seen.setdefault(ident, line)
+        hs_codes = _check(BUYERS, line, "hs_codes", norm.many, "hs", v["hs_codes"], validate_hs_code)
+        if not hs_codes and v["hs_codes"] and (collect is None or not collect.bad):
+            _fail(collect, DatasetError(BUYERS, line, "hs_codes", "a value is required"))
+        row = BuyerRow(
+            buyer_id=ident,
+            company=v["company"],
+            country=_check(BUYERS, line, "country", norm.one, "country", v["country"], normalise_country),
+            hs_codes=hs_codes,
+            required_certifications=_check(
+                BUYERS,
+                line,
+                "required_certifications",
+                norm.many,
+                "cert",
+                v.get("required_certifications", ""),
+                normalise_certification,
+            ),
+            languages=_check(
+                BUYERS, line, "languages", norm.many, "lang", v.get("languages", ""), normalise_language
+            ),
+            description=v.get("description", ""),
         )
+        if collect is None or not collect.bad:
+            rows.append(row)
     return rows
 
 
@@ -353,7 +414,12 @@ def _open_csv(name: str, text: str, *, fast: bool = False):
 
 
 def _read_interactions(
-    text: str, buyers: set[str], exhibitors: set[str], *, progress: bool
+    text: str,
+    buyers: set[str],
+    exhibitors: set[str],
+    *,
+    progress: bool,
+    errors: list[DatasetError] | None = None,
 ) -> list[InteractionRow]:
     """The hot loop of a large import: plain list indexing, set lookups and a cache of parsed times."""
     reader, header, index = _open_csv(INTERACTIONS, text, fast=True)
@@ -388,17 +454,23 @@ def _read_interactions(
                 buyer_id, exhibitor_id, kind, at_text = row[bi], row[ei], row[ki], row[ai]
             at = times.get(at_text)
             if at is None or buyer_id not in buyers or exhibitor_id not in exhibitors or kind not in kinds:
-                buyer_id, exhibitor_id, kind, at = _check_interaction(
-                    reader.line_num,
-                    buyer_id.strip(),
-                    exhibitor_id.strip(),
-                    kind.strip(),
-                    at_text,
-                    buyers,
-                    exhibitors,
-                    kinds,
-                    times,
-                )
+                try:
+                    buyer_id, exhibitor_id, kind, at = _check_interaction(
+                        reader.line_num,
+                        buyer_id.strip(),
+                        exhibitor_id.strip(),
+                        kind.strip(),
+                        at_text,
+                        buyers,
+                        exhibitors,
+                        kinds,
+                        times,
+                    )
+                except DatasetError as e:
+                    if errors is None:
+                        raise
+                    errors.append(e)  # the preview goes on: every bad line is listed
+                    continue
             append(new(cls, (buyer_id, exhibitor_id, kind, at)))
     except csv.Error as e:
         raise DatasetError(INTERACTIONS, reader.line_num, None, f"not a readable CSV row ({e})") from None
@@ -473,6 +545,46 @@ def read_folder(path: str | Path, *, include_test: bool = False, progress: bool 
         text = _read_text(folder, TEST, required=True)
         dataset.test = _read_test(text, buyer_ids, exhibitor_ids)
     return dataset
+
+
+def preview_folder(
+    path: str | Path, *, known_buyer_ids=frozenset(), known_exhibitor_ids=frozenset()
+) -> tuple[Dataset, list[DatasetError]]:
+    """Read a folder for a preview, collecting every error instead of stopping at the first.
+
+    Either profile file may be missing (an invitation may add only buyers), but not both.
+    Interactions may name the fair's existing dataset ids (``known_*``) as well as the files' ids.
+    Returns the valid rows and the errors, in file and line order; raises nothing for a bad file.
+    """
+    folder = Path(path)
+    errors: list[DatasetError] = []
+    texts: dict[str, str | None] = {}
+    for name in (EXHIBITORS, BUYERS, INTERACTIONS):
+        try:
+            texts[name] = _read_text(folder, name, required=False)
+        except DatasetError as e:
+            errors.append(e)
+            texts[name] = None
+    if texts[EXHIBITORS] is None and texts[BUYERS] is None and not errors:
+        errors.append(
+            DatasetError(f"{EXHIBITORS}, {BUYERS}", None, None, "give one of the two files, or both")
+        )
+    norm = _Normaliser()
+    dataset = Dataset()
+    if texts[EXHIBITORS] is not None:
+        dataset.exhibitors = _read_exhibitors(texts[EXHIBITORS], norm, progress=False, errors=errors)
+    if texts[BUYERS] is not None:
+        dataset.buyers = _read_buyers(texts[BUYERS], norm, progress=False, errors=errors)
+    if texts[INTERACTIONS] is not None:
+        buyer_ids = set(known_buyer_ids) | {b.buyer_id for b in dataset.buyers}
+        exhibitor_ids = set(known_exhibitor_ids) | {e.exhibitor_id for e in dataset.exhibitors}
+        try:
+            dataset.interactions = _read_interactions(
+                texts[INTERACTIONS], buyer_ids, exhibitor_ids, progress=False, errors=errors
+            )
+        except DatasetError as e:  # an unreadable header or row: the rest of the file is not read
+            errors.append(e)
+    return dataset, errors
 
 
 # --- writing ------------------------------------------------------------------

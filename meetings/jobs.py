@@ -27,12 +27,21 @@ log = logging.getLogger(__name__)
 
 WINDOWS = {Reminder.Kind.DAY: timedelta(hours=24), Reminder.Kind.SOON: timedelta(minutes=10)}
 SCHEDULE_NAME = "meetings.send_reminders"
+FOLLOW_UP_SCHEDULE_NAME = "meetings.nudge_follow_ups"
 
 
 def ensure_schedules() -> None:
     Schedule.objects.update_or_create(
         name=SCHEDULE_NAME,
         defaults={"func": "meetings.jobs.reminders_send", "schedule_type": Schedule.MINUTES, "minutes": 1},
+    )
+    Schedule.objects.update_or_create(
+        name=FOLLOW_UP_SCHEDULE_NAME,
+        defaults={
+            "func": "meetings.ledger.follow_ups_nudge",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 15,
+        },
     )
 
 

@@ -24,9 +24,55 @@ MEETING_INTERPRETER = "meeting.interpreter"
 MEETING_REMINDER = "meeting.reminder"
 MEETING_OUTCOME = "meeting.outcome"
 ROUND_PUBLISHED = "round.published"
+FOLLOW_UP_DUE = "lead.follow_up_due"  # the outcome ledger's nudge (meetings.ledger)
 
 # client -> server
 PING = "ping"
 
 # the handler name of the group message the consumer relays
 RELAY = "notify.relay"
+
+
+# --- the video room: ws/meetings/<id>/room/ (docs/video-protocol.md) ----------------------------
+
+
+def room_group(meeting_id: int) -> str:
+    """Every socket in one meeting's room, on any daphne process."""
+    return f"room.{int(meeting_id)}"
+
+
+# client -> server (PING as above)
+ROOM_OFFER = "offer"  # {"to": peer, "sdp": "..."}: relayed to that peer only, as {"from": peer, ...}
+ROOM_ANSWER = "answer"
+ROOM_ICE = "ice"  # {"to": peer, "candidate": {...} | null}
+ROOM_CHAT_POST = "chat.post"
+ROOM_MEDIA = "media"  # {"audio": bool, "video": bool, "screen": bool}: shown to the others
+
+# server -> client (PONG and ERROR as above)
+ROOM_WELCOME = "welcome"
+ROOM_PEER_JOINED = "peer.joined"
+ROOM_PEER_LEFT = "peer.left"
+ROOM_CHAT_MESSAGE = "chat.message"
+ROOM_HELD = "meeting.held"
+ROOM_CLOSED = "room.closed"
+
+ROOM_SIGNALS = (ROOM_OFFER, ROOM_ANSWER, ROOM_ICE)
+
+# channel-layer handler names (the consumer's methods room_event / room_signal)
+ROOM_LAYER_EVENT = "room.event"  # a frame for everyone in the room
+ROOM_LAYER_SIGNAL = "room.signal"  # a frame for one socket
+
+# close codes: the socket is accepted first, then closed, so the browser reads the reason
+ROOM_CLOSE_ANONYMOUS = 4401
+ROOM_CLOSE_DENIED = 4403  # not this meeting's buyer, booth staff, confirmed interpreter or organizer
+ROOM_CLOSE_NOT_FOUND = 4404
+ROOM_CLOSE_NOT_ACTIVE = 4409  # requested, declined or cancelled: there is no call
+ROOM_CLOSE_TOO_LATE = 4410  # the room has closed (also sent when it closes during the call)
+ROOM_CLOSE_TOO_EARLY = 4425  # the room is not open yet
+
+# limits
+ROOM_MAX_FRAME_CHARS = 65_536  # an SDP with several tracks is ~10 kB
+ROOM_MAX_SDP_CHARS = 60_000
+ROOM_MAX_CANDIDATE_CHARS = 1_000
+ROOM_MAX_CHAT_CHARS = 2_000
+ROOM_CHAT_BACKLOG = 50

@@ -253,3 +253,57 @@ def round_latest(*, fair: Fair):
     from meetings.models import Round
 
     return Round.objects.filter(fair=fair).first()
+
+
+# --- the outcome ledger ---------------------------------------------------------------------
+
+
+def ledger_totals(fair: Fair) -> dict:
+    """The outcome ledger's headline figures for one fair (the organizer's dashboard reads these).
+
+    ``deals``: buyer-booth pairs with an order or a contract; ``usd_by_stage``: the sum of value_usd
+    for each stage (every stage present, 0 when nothing was recorded); ``updates_by_stage``: how many
+    updates; ``deal_usd``: the order and contract values together. Amounts are Decimals in USD.
+    """
+    from decimal import Decimal
+
+    from django.db.models import Count, Sum
+
+    from meetings.models import LeadUpdate
+
+    rows = (
+        LeadUpdate.objects.filter(meeting__fair=fair)
+        .values("stage")
+        .annotate(n=Count("id"), usd=Sum("value_usd"))
+    )
+    usd = {stage: Decimal("0") for stage in LeadUpdate.Stage.values}
+    counts = dict.fromkeys(LeadUpdate.Stage.values, 0)
+    for row in rows:
+        usd[row["stage"]] = row["usd"] or Decimal("0")
+        counts[row["stage"]] = row["n"]
+    deals = (
+        LeadUpdate.objects.filter(meeting__fair=fair, stage__in=LeadUpdate.DEAL_STAGES)
+        .values("meeting__buyer_id", "meeting__booth_id")
+        .distinct()
+        .count()
+    )
+    return {
+        "deals": deals,
+        "usd_by_stage": usd,
+        "updates_by_stage": counts,
+        "deal_usd": sum((usd[s] for s in LeadUpdate.DEAL_STAGES), Decimal("0")),
+    }
+
+
+def lead_updates_of(*, meeting: Meeting):
+    """A meeting's ledger, oldest first: for the booth's staff only (the notes are private)."""
+    from meetings.models import LeadUpdate
+
+    updates = LeadUpdate.objects.filter(meeting=meeting).select_related("created_by")
+    return updates.order_by("on", "created_at")
+
+
+def currency_rates_of(*, fair: Fair):
+    from meetings.models import FairCurrencyRate
+
+    return FairCurrencyRate.objects.filter(fair=fair).order_by("currency")

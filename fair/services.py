@@ -1,0 +1,389 @@
+"""Writes of the fair app that people do through pages: running a fair and registering for one.
+
+Every function is sync, keyword-only and runs in one transaction; a bad value raises a DomainError
+with a dotted code and a translated message and leaves the database as it was. Decisions on
+registrations are e-mailed through the background worker (fair.jobs) once the transaction commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, time
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from exhibitors.models import Booth
+from fair import hs, vocab
+from fair.errors import DomainError, PermissionDenied
+from fair.models import Company, Fair, Hall, Participant, SourcingProfile
+from fair.permissions import Perm, forget_roles, has_perm
+
+Role, Status = Participant.Role, Participant.Status
+
+FAIR_FIELDS = (
+    "name",
+    "description",
+    "starts_on",
+    "ends_on",
+    "time_zone",
+    "languages",
+    "registration_open",
+    "slot_minutes",
+    "day_start",
+    "day_end",
+    "max_meetings_per_day",
+)
+_SLOT_FIELDS = {"starts_on", "ends_on", "time_zone", "slot_minutes", "day_start", "day_end"}
+
+
+def _messages(e: ValidationError) -> str:
+    if hasattr(e, "message_dict"):
+        return " ".join(f"{field}: {' '.join(msgs)}" for field, msgs in e.message_dict.items())
+    return " ".join(e.messages)
+
+
+def _require_organizer(actor, fair: Fair) -> None:
+    if not has_perm(actor, Perm.FAIR_ORGANIZE, fair):
+        raise PermissionDenied("fair.denied", _("Only the fair's organizers may do this."))
+
+
+def _validated(obj, *, code: str) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as e:
+        raise DomainError(code, _messages(e)) from None
+
+
+# --- the fair ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def fair_create(
+    *,
+    actor,
+    name: str,
+    starts_on: date,
+    ends_on: date,
+    time_zone: str,
+    slug: str = "",
+    languages: list[str] | None = None,
+    description: str = "",
+    registration_open: bool = False,
+) -> Fair:
+    """A new fair; whoever creates it is its first approved organizer."""
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDenied("fair.denied", _("Sign in to create a fair."))
+    slug = (slug or slugify(name))[:80]
+    if not slug:
+        raise DomainError("fair.bad_slug", _("Give the fair a name made of letters or digits."))
+    if Fair.objects.filter(slug=slug).exists():
+        raise DomainError(
+            "fair.slug_taken", _("Another fair already uses the address %(slug)s.") % {"slug": slug}
+        )
+    fair = Fair(
+        name=name,
+        slug=slug,
+        description=description,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        time_zone=time_zone,
+        languages=languages or [code for code, _n in settings.LANGUAGES],
+        registration_open=registration_open,
+    )
+    _validated(fair, code="fair.invalid")
+    if fair.ends_on < fair.starts_on:
+        raise DomainError("fair.bad_dates", _("The last day cannot come before the first day."))
+    fair.save()
+    Participant.objects.create(fair=fair, user=actor, role=Role.ORGANIZER, status=Status.APPROVED)
+    forget_roles(actor)
+    return fair
+
+
+@transaction.atomic
+def fair_update(*, actor, fair: Fair, breaks: list | None = None, **values) -> Fair:
+    """Change the fair's details and meeting rules (and the daily breaks, kept by meetings)."""
+    from meetings import services as meeting_services
+
+    _require_organizer(actor, fair)
+    unknown = set(values) - set(FAIR_FIELDS)
+    if unknown:
+        raise DomainError("fair.unknown_field", ", ".join(sorted(unknown)))
+    fair = Fair.objects.select_for_update().get(pk=fair.pk)
+    before = {f: getattr(fair, f) for f in _SLOT_FIELDS}
+    for field, value in values.items():
+        setattr(fair, field, value)
+    _validated(fair, code="fair.invalid")
+    if fair.ends_on < fair.starts_on:
+        raise DomainError("fair.bad_dates", _("The last day cannot come before the first day."))
+    if fair.day_end <= fair.day_start:
+        raise DomainError("fair.bad_window", _("Meetings must end after they start each day."))
+    fair.save()
+    rules_changed = False
+    if breaks is not None:
+        try:
+            rules = meeting_services.rules_get(fair=fair)
+            rules_changed = rules.breaks != breaks
+            meeting_services.rules_update(actor=actor, fair=fair, breaks=breaks)
+        except (ValueError, ValidationError) as e:
+            raise DomainError("fair.bad_breaks", str(e)) from None
+    moved = rules_changed or any(getattr(fair, f) != v for f, v in before.items())
+    if moved and fair.slots.exists():
+        meeting_services.slots_generate(fair=fair)
+    return fair
+
+
+def parse_breaks(text: str) -> list[list[str]]:
+    """'12:00-13:00, 15:00-15:15' → [["12:00", "13:00"], ["15:00", "15:15"]]; DomainError when unreadable."""
+    result = []
+    for part in (text or "").replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            start, end = (time.fromisoformat(x.strip()) for x in part.split("-"))
+        except ValueError:
+            raise DomainError(
+                "fair.bad_breaks", _("%(part)s is not a break like 12:00-13:00.") % {"part": part}
+            ) from None
+        if end <= start:
+            raise DomainError(
+                "fair.bad_breaks", _("The break %(part)s ends before it starts.") % {"part": part}
+            )
+        result.append([start.strftime("%H:%M"), end.strftime("%H:%M")])
+    return result
+
+
+# --- halls ----------------------------------------------------------------------------------------
+
+
+def hall_chapters_clean(values: Iterable[str] | str) -> list[str]:
+    """HS chapters (two digits each) from a list or a text like '33, 34'; DomainError naming the bad one."""
+    if isinstance(values, str):
+        values = values.replace(";", ",").replace(" ", ",").split(",")
+    chapters: dict[str, None] = {}
+    for value in values:
+        value = str(value).strip()
+        if not value:
+            continue
+        try:
+            code = hs.validate_hs_code(value)
+        except ValidationError as e:
+            raise DomainError("hall.bad_chapter", " ".join(e.messages)) from None
+        if len(code) != 2:
+            raise DomainError(
+                "hall.bad_chapter",
+                _("%(value)s is not an HS chapter: a hall takes two-digit chapters, e.g. 33.")
+                % {"value": value},
+            )
+        chapters.setdefault(code, None)
+    if not chapters:
+        raise DomainError("hall.no_chapters", _("Give the hall at least one HS chapter, e.g. 33."))
+    return sorted(chapters)
+
+
+@transaction.atomic
+def hall_save(
+    *, actor, fair: Fair, name: str, hs_chapters, hall: Hall | None = None, position: int | None = None
+) -> Hall:
+    _require_organizer(actor, fair)
+    if hall is not None and hall.fair_id != fair.pk:
+        raise DomainError("hall.not_in_fair", _("This hall belongs to another fair."))
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("hall.no_name", _("Give the hall a name."))
+    chapters = hall_chapters_clean(hs_chapters)
+    if hall is None:
+        base = slugify(name)[:70] or "hall"
+        slug, n = base, 1
+        while Hall.objects.filter(fair=fair, slug=slug).exists():
+            n += 1
+            slug = f"{base}-{n}"
+        hall = Hall(fair=fair, slug=slug, position=fair.halls.count() if position is None else position)
+    elif position is not None:
+        hall.position = position
+    hall.name, hall.hs_chapters = name, chapters
+    _validated(hall, code="hall.invalid")
+    hall.save()
+    return hall
+
+
+@transaction.atomic
+def hall_delete(*, actor, hall: Hall) -> None:
+    """Remove a hall; its booths stay in the fair, without a hall until the organizer places them."""
+    _require_organizer(actor, hall.fair)
+    hall.delete()
+
+
+# --- registrations --------------------------------------------------------------------------------
+
+
+def _decision_mail(participant: Participant) -> dict | None:
+    user = participant.user
+    if user is None or not user.email:
+        return None
+    fair = participant.fair
+    with translation.override(user.language):
+        role = participant.get_role_display()
+        link = settings.SITE_URL + reverse("fair_home", args=[fair.slug])
+        if participant.status == Status.APPROVED:
+            subject = _("You are registered for %(fair)s") % {"fair": fair.name}
+            lines = [
+                _("The organizers approved your registration as %(role)s.") % {"role": role},
+                "",
+                link,
+            ]
+        else:
+            subject = _("Your registration for %(fair)s") % {"fair": fair.name}
+            lines = [
+                _("The organizers could not approve your registration as %(role)s.") % {"role": role},
+                _("Reply to the organizers if you think this is a mistake."),
+            ]
+    return {"to": [user.email], "subject": str(subject), "body": "\n".join(str(x) for x in lines)}
+
+
+def _mail_on_commit(jobs: list[dict]) -> None:
+    def send():
+        from fair.jobs import send_email_later
+
+        for job in jobs:
+            send_email_later(**job)
+
+    if jobs:
+        transaction.on_commit(send)
+
+
+def _approve_side_effects(p: Participant) -> None:
+    """An approved exhibitor without a booth gets a draft booth for its company, to build."""
+    if p.role == Role.EXHIBITOR and p.booth_id is None and p.company_id:
+        booth, _created = Booth.objects.get_or_create(fair=p.fair, company=p.company)
+        p.booth = booth
+
+
+@transaction.atomic
+def participants_decide(*, actor, fair: Fair, participant_ids: Iterable[int], approve: bool) -> int:
+    """Approve or reject registrations of this fair, each e-mailed; returns how many changed."""
+    _require_organizer(actor, fair)
+    ids = {int(i) for i in participant_ids}
+    if not ids:
+        raise DomainError("registration.none_chosen", _("Choose at least one registration."))
+    rows = list(
+        Participant.objects.select_for_update()
+        .filter(fair=fair, pk__in=ids)
+        .exclude(role=Role.ORGANIZER, user=actor)
+        .select_related("user", "fair", "company")
+    )
+    if len(rows) != len(ids):
+        raise DomainError("registration.unknown", _("Some of the chosen registrations are not in this fair."))
+    new_status = Status.APPROVED if approve else Status.REJECTED
+    changed, jobs = 0, []
+    for p in rows:
+        if p.status == new_status:
+            continue
+        p.status = new_status
+        if approve:
+            _approve_side_effects(p)
+        p.save(update_fields=["status", "booth"])
+        changed += 1
+        job = _decision_mail(p)
+        if job:
+            jobs.append(job)
+    _mail_on_commit(jobs)
+    return changed
+
+
+def participant_decide(*, actor, participant: Participant, approve: bool) -> int:
+    return participants_decide(
+        actor=actor, fair=participant.fair, participant_ids=[participant.pk], approve=approve
+    )
+
+
+def _clean_list(values, normalise, *, code: str) -> list[str]:
+    if isinstance(values, str):
+        values = values.replace(",", ";").split(";")
+    try:
+        return vocab.normalise_list([v for v in values if str(v).strip()], normalise)
+    except ValidationError as e:
+        raise DomainError(code, " ".join(e.messages)) from None
+
+
+@transaction.atomic
+def registration_submit(
+    *,
+    user,
+    fair: Fair,
+    role: str,
+    company_name: str = "",
+    country: str = "",
+    hs_codes=(),
+    required_certifications=(),
+    languages=(),
+    description: str = "",
+) -> Participant:
+    """Register as a buyer or an exhibitor (pending until an organizer decides), or edit one's
+    sourcing profile. A buyer's profile can be edited any time, registration open or not."""
+    if user is None or not user.is_authenticated:
+        raise PermissionDenied("registration.denied", _("Sign in to register."))
+    if role not in (Role.BUYER, Role.EXHIBITOR):
+        raise DomainError("registration.bad_role", _("Register as a buyer or as an exhibitor."))
+    existing = Participant.objects.select_for_update().filter(fair=fair, user=user, role=role).first()
+    if existing is None and not fair.registration_open:
+        raise DomainError("registration.closed", _("Registration for this fair is closed."))
+    if existing is not None and existing.status == Status.REJECTED:
+        raise DomainError("registration.rejected", _("The organizers did not approve this registration."))
+    company_name = (company_name or "").strip()
+    if existing is None or existing.company_id is None:
+        if not company_name:
+            raise DomainError("registration.no_company", _("Name your company."))
+        if len(company_name) > 200:
+            raise DomainError("registration.no_company", _("A company name is at most 200 characters."))
+    country_code = ""
+    if existing is None or existing.company_id is None or country:
+        try:
+            country_code = vocab.normalise_country(country)
+        except ValidationError as e:
+            raise DomainError("registration.bad_country", " ".join(e.messages)) from None
+    profile_values = None
+    if role == Role.BUYER:
+        codes = _clean_list(hs_codes, hs.validate_hs_code, code="registration.bad_hs")
+        if not codes:
+            raise DomainError("registration.bad_hs", _("Give at least one HS code you source, e.g. 3304."))
+        profile_values = {
+            "hs_codes": codes,
+            "required_certifications": _clean_list(
+                required_certifications, vocab.normalise_certification, code="registration.bad_certification"
+            ),
+            "languages": _clean_list(languages, vocab.normalise_language, code="registration.bad_language"),
+            "description": (description or "").strip()[:5000],
+        }
+    if existing is None:
+        company = Company.objects.create(name=company_name, country=country_code)
+        try:
+            with transaction.atomic():
+                participant = Participant.objects.create(
+                    fair=fair, user=user, role=role, status=Status.PENDING, company=company
+                )
+        except IntegrityError:
+            raise DomainError("registration.exists", _("You are already registered in this role.")) from None
+    else:
+        participant = existing
+        company = participant.company
+        if company is None:
+            company = Company.objects.create(name=company_name, country=country_code)
+            participant.company = company
+            participant.save(update_fields=["company"])
+        elif company_name and (
+            company.name != company_name or (country_code and company.country != country_code)
+        ):
+            company.name = company_name
+            if country_code:
+                company.country = country_code
+            company.save()
+    if profile_values is not None:
+        SourcingProfile.objects.update_or_create(buyer=participant, defaults=profile_values)
+    return participant
