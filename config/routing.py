@@ -3,9 +3,13 @@
 from django.urls import path
 
 from exhibitors.consumers import BoothConsumer
+from fair.consumers import DashboardConsumer
 from meetings.consumers import NotificationConsumer
+from meetings.room_consumer import RoomConsumer
 
 websocket_urlpatterns: list = [
     path("ws/booths/<int:booth_id>/", BoothConsumer.as_asgi()),
     path("ws/notifications/", NotificationConsumer.as_asgi()),
+    path("ws/meetings/<int:meeting_id>/room/", RoomConsumer.as_asgi()),
+    path("ws/fairs/<slug:slug>/dashboard/", DashboardConsumer.as_asgi()),
 ]

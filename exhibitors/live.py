@@ -27,6 +27,7 @@ from exhibitors import protocol as p
 from exhibitors import selectors, services
 from exhibitors.presence import Member, backend, summary
 from fair.errors import DomainError
+from fair.signals import afair_changed
 
 log = logging.getLogger(__name__)
 
@@ -192,6 +193,7 @@ async def hub_join(consumer, member: Member) -> BoothHub:
     hub.sockets[member.conn_id] = consumer
     await backend().enter(booth_id, member)
     hub.presence_changed()
+    await afair_changed(consumer.booth.fair_id)  # the organizers' dashboard counts people online
     return hub
 
 
@@ -201,6 +203,7 @@ async def hub_leave(consumer) -> None:
         return
     hub.sockets.pop(consumer.conn_id, None)
     await backend().leave(hub.booth_id, consumer.conn_id)
+    await afair_changed(consumer.booth.fair_id)
     async with _lock():
         if not hub.sockets and _hubs.get(hub.booth_id) is hub:
             del _hubs[hub.booth_id]

@@ -78,6 +78,14 @@ class MemoryPresence:
             del members[conn_id]
         return [m for _seen, m in members.values()]
 
+    async def members_many(self, booth_ids) -> dict[int, list[Member]]:
+        """The members of many booths at once (the organizer's dashboard): booth id -> members, if any."""
+        found = {}
+        for booth_id in [b for b in booth_ids if self.booths.get(b)]:
+            if members := await self.members(booth_id):
+                found[booth_id] = members
+        return found
+
 
 # Drop members not seen since ARGV[1] from the sorted set and the hash, then return the hash.
 _PRUNE = """
@@ -147,6 +155,23 @@ class RedisPresence:
         seen, who = self.keys(booth_id)
         flat = await self.client().eval(_PRUNE, 2, seen, who, time.time() - presence_ttl())
         return [Member.decode(k.decode(), v) for k, v in zip(flat[::2], flat[1::2], strict=True)]
+
+    async def members_many(self, booth_ids) -> dict[int, list[Member]]:
+        """The members of many booths in one round trip (a pipeline of the same pruning script)."""
+        booth_ids = list(booth_ids)
+        if not booth_ids:
+            return {}
+        client, cutoff = self.client(), time.time() - presence_ttl()
+        sha = await client.script_load(_PRUNE)
+        async with client.pipeline(transaction=False) as pipe:
+            for booth_id in booth_ids:
+                pipe.evalsha(sha, 2, *self.keys(booth_id), cutoff)
+            replies = await pipe.execute()
+        return {
+            booth_id: [Member.decode(k.decode(), v) for k, v in zip(flat[::2], flat[1::2], strict=True)]
+            for booth_id, flat in zip(booth_ids, replies, strict=True)
+            if flat
+        }
 
 
 def redis_client_options() -> dict:

@@ -16,3 +16,7 @@ class FairConfig(AppConfig):
     def ready(self):
         # The recurring jobs exist wherever the database does: created on every migrate, idempotent.
         post_migrate.connect(_ensure_schedules, sender=self)
+        # The live dashboard hears of every change it counts (fair/signals.py).
+        from fair import signals
+
+        signals.connect()

@@ -1,0 +1,96 @@
+"""ws/fairs/<slug>/dashboard/: the organizer's live dashboard. Thin: check, subscribe, send snapshots.
+
+Announcements (fair.changed) are gathered: the first one schedules a snapshot no sooner than
+min_interval() after the previous one, later ones ride along. Without announcements a snapshot
+still goes out every refresh_every() seconds, so visitors of a dead process fade out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from fair import protocol as p
+from fair import stats
+from fair.models import Fair
+from fair.permissions import Perm, has_perm
+
+
+@database_sync_to_async
+def _fair_for(slug: str, user) -> tuple[Fair | None, bool]:
+    fair = Fair.objects.filter(slug=slug).first()
+    return fair, fair is not None and has_perm(user, Perm.FAIR_ORGANIZE, fair)
+
+
+class DashboardConsumer(AsyncWebsocketConsumer):
+    fair: Fair | None = None
+    pending: asyncio.Task | None = None
+    ticker: asyncio.Task | None = None
+    last_sent = 0.0
+
+    async def connect(self):
+        self.fair, allowed = await _fair_for(
+            self.scope["url_route"]["kwargs"]["slug"], self.scope.get("user")
+        )
+        await self.accept()  # accept first, so the browser sees why we close
+        if self.fair is None:
+            return await self.close(code=p.CLOSE_NOT_FOUND)
+        if not allowed:
+            return await self.close(code=p.CLOSE_DENIED)
+        await self.channel_layer.group_add(p.dashboard_group(self.fair.pk), self.channel_name)
+        await self.send_snapshot()
+        self.ticker = asyncio.create_task(self._tick())
+        return None
+
+    async def disconnect(self, code):
+        for task in (self.pending, self.ticker):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        if self.fair is not None:
+            await self.channel_layer.group_discard(p.dashboard_group(self.fair.pk), self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        try:
+            content = json.loads(text_data or "")
+            kind = content.get("type") if isinstance(content, dict) else None
+        except ValueError:
+            kind = None
+        if kind == p.PING:
+            await self.send(text_data=json.dumps({"type": p.PONG}))
+        elif kind == p.REFRESH:
+            self.schedule()
+        else:
+            error = {"type": p.ERROR, "code": "protocol.unknown_type", "message": "Send ping or refresh."}
+            await self.send(text_data=json.dumps(error))
+
+    async def fair_changed(self, event):  # the channel-layer announcement (p.FAIR_CHANGED)
+        self.schedule()
+
+    def schedule(self) -> None:
+        """One snapshot for any number of announcements, no sooner than min_interval() after the last."""
+        if self.pending is None or self.pending.done():
+            delay = max(0.0, self.last_sent + p.min_interval() - time.monotonic())
+            self.pending = asyncio.create_task(self._send_later(delay))
+
+    async def _send_later(self, delay: float) -> None:
+        await asyncio.sleep(delay)
+        self.pending = None  # announcements from now on need a later snapshot
+        await self.send_snapshot()
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(p.refresh_every())
+            if time.monotonic() - self.last_sent >= p.refresh_every() / 2:
+                self.schedule()
+
+    async def send_snapshot(self) -> None:
+        self.last_sent = time.monotonic()
+        snapshot = await stats.snapshot(self.fair)
+        await self.send(text_data=json.dumps({"type": p.SNAPSHOT, "snapshot": snapshot}, ensure_ascii=False))

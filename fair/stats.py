@@ -1,0 +1,328 @@
+"""The organizer's statistics: each a function of the fair, each a few aggregate queries.
+
+The live dashboard (fair/consumers.py), its page, the exports and the printable report all read
+these functions and nothing else. Counting happens in the database (GROUP BY, COUNT ... FILTER,
+EXISTS); Python only walks the aggregated rows (one per hour, booth, country or chapter).
+
+People online come from the booth presence (exhibitors/presence.py), the same sets every
+booth page shows, so the dashboard agrees with the booths and forgets the visitors of a dead
+process within the presence time-to-live.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
+from django.db.models.functions import TruncHour
+
+from exhibitors.models import Booth, ChatMessage
+from exhibitors.presence import backend
+from fair.models import Fair, Interaction, Participant
+from meetings.models import Meeting, Outcome
+
+TOP_BOOTHS = 10
+LISTED = 50  # rows shown of the longer lists (unvisited booths, chats waiting); exports have them all
+
+S = Meeting.Status
+
+
+def _person(member) -> tuple:
+    return ("u", member.user_id) if member.user_id else ("c", member.conn_id)
+
+
+# --- people online now -----------------------------------------------------------------------
+
+
+def _booth_places(fair: Fair) -> dict[int, tuple[int | None, str]]:
+    """booth id -> (hall id, hall name) of every booth of the fair: one query."""
+    return {
+        b: (h, name or "")
+        for b, h, name in Booth.objects.filter(fair=fair).values_list("pk", "hall_id", "hall__name")
+    }
+
+
+def _countries(fair: Fair, user_ids: set[int]) -> dict[int, str]:
+    """user id -> the country of the company they take part for (a buyer's first): one query."""
+    rows = (
+        Participant.objects.filter(fair=fair, user_id__in=user_ids, company__isnull=False)
+        .order_by("user_id", "role")  # "buyer" sorts before "exhibitor"
+        .values_list("user_id", "company__country")
+    )
+    found: dict[int, str] = {}
+    for user_id, country in rows:
+        found.setdefault(user_id, country)
+    return found
+
+
+async def online_now(fair: Fair, *, places: dict | None = None) -> dict:
+    """Distinct people in the fair's booths now: in total, by role, hall, country, and per booth."""
+    from asgiref.sync import sync_to_async
+
+    if places is None:
+        places = await sync_to_async(_booth_places)(fair)
+    present = await backend().members_many(places)
+    everyone, by_role, by_hall, by_booth = {}, defaultdict(set), defaultdict(set), {}
+    for booth_id, members in present.items():
+        _hall_id, hall_name = places[booth_id]
+        people = {_person(m) for m in members}
+        by_booth[booth_id] = len(people)
+        by_hall[hall_name].update(people)
+        for m in members:
+            everyone.setdefault(_person(m), m)
+            by_role[m.role].add(_person(m))
+    user_ids = {key[1] for key in everyone if key[0] == "u"}
+    countries = await sync_to_async(_countries)(fair, user_ids) if user_ids else {}
+    by_country = Counter(countries.get(key[1], "") if key[0] == "u" else "" for key in everyone)
+    return {
+        "total": len(everyone),
+        "by_role": _sorted_counts({role: len(people) for role, people in by_role.items()}),
+        "by_hall": _sorted_counts({hall: len(people) for hall, people in by_hall.items()}),
+        "by_country": _sorted_counts(dict(by_country)),
+        "by_booth": by_booth,
+    }
+
+
+def _sorted_counts(counts: dict) -> list[list]:
+    return [[k, v] for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))]
+
+
+# --- booths ----------------------------------------------------------------------------------
+
+
+def visits_per_hour(fair: Fair, *, now: datetime | None = None) -> list[list]:
+    """[hour start (UTC, ISO), visits] for each of the last 24 hours, the empty hours too."""
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    last = now.replace(minute=0, second=0, microsecond=0)
+    first = last - timedelta(hours=23)
+    rows = (
+        Interaction.objects.filter(fair=fair, kind=Interaction.Kind.BOOTH_VISIT, at__gte=first, at__lte=now)
+        .annotate(hour=TruncHour("at", tzinfo=UTC))
+        .values("hour")
+        .annotate(n=Count("id"))
+        .values_list("hour", "n")
+    )
+    counts = {hour.astimezone(UTC): n for hour, n in rows}
+    return [
+        [(first + timedelta(hours=i)).isoformat(), counts.get(first + timedelta(hours=i), 0)]
+        for i in range(24)
+    ]
+
+
+def busiest_booths(fair: Fair, *, limit: int | None = TOP_BOOTHS) -> list[dict]:
+    """The booths with the most visits: booth, company, hall, visits and distinct visitors."""
+    rows = (
+        Interaction.objects.filter(fair=fair, kind=Interaction.Kind.BOOTH_VISIT)
+        .values("booth_id")
+        .annotate(visits=Count("id"))
+        .order_by("-visits", "booth_id")
+    )
+    rows = list(rows[:limit] if limit else rows)
+    names = dict(
+        Booth.objects.filter(pk__in=[r["booth_id"] for r in rows]).values_list("pk", "company__name")
+    )
+    return [
+        {"booth": r["booth_id"], "name": names.get(r["booth_id"], ""), "visits": r["visits"]} for r in rows
+    ]
+
+
+def unvisited_booths(fair: Fair, *, limit: int | None = LISTED) -> dict:
+    """Published booths nobody has visited: how many, and their names (up to ``limit``)."""
+    qs = (
+        Booth.objects.filter(fair=fair, status=Booth.Status.PUBLISHED)
+        .exclude(Exists(Interaction.objects.filter(booth=OuterRef("pk"), kind=Interaction.Kind.BOOTH_VISIT)))
+        .order_by("company__name", "pk")
+        .values_list("pk", "company__name", "hall__name")
+    )
+    listed = list(qs[:limit] if limit else qs)
+    count = len(listed) if limit is None or len(listed) < limit else qs.count()
+    return {
+        "count": count,
+        "booths": [{"booth": pk, "name": name, "hall": hall or ""} for pk, name, hall in listed],
+    }
+
+
+def chats_waiting(fair: Fair, *, limit: int | None = LISTED) -> dict:
+    """Chat threads whose last visitor message has no staff reply after it (oldest wait first)."""
+    qs = (
+        ChatMessage.objects.filter(booth__fair=fair, hidden=False)
+        .values("booth_id", "knock_id")
+        .annotate(
+            last_visitor=Max("id", filter=Q(author_is_staff=False)),
+            last_staff=Max("id", filter=Q(author_is_staff=True)),
+            since=Max("created_at", filter=Q(author_is_staff=False)),
+        )
+        .filter(
+            Q(last_visitor__isnull=False) & (Q(last_staff__isnull=True) | Q(last_staff__lt=F("last_visitor")))
+        )
+        .order_by("since")
+    )
+    rows = list(qs[:limit] if limit else qs)
+    count = len(rows) if limit is None or len(rows) < limit else qs.count()
+    names = dict(
+        Booth.objects.filter(pk__in={r["booth_id"] for r in rows}).values_list("pk", "company__name")
+    )
+    return {
+        "count": count,
+        "threads": [
+            {
+                "booth": r["booth_id"],
+                "name": names.get(r["booth_id"], ""),
+                "private": r["knock_id"] is not None,
+                "since": r["since"].astimezone(UTC).isoformat(),
+            }
+            for r in rows
+        ],
+    }
+
+
+# --- meetings --------------------------------------------------------------------------------
+
+
+def _deal_meetings(fair: Fair):
+    return Outcome.objects.filter(meeting__fair=fair, deal_size_usd__gt=0)
+
+
+def meeting_funnel(fair: Fair) -> dict:
+    """Requested (every meeting ever asked for), accepted (at some point), held, no-show, deal reported."""
+    return Meeting.objects.filter(fair=fair).aggregate(
+        requested=Count("id"),
+        accepted=Count("id", filter=Q(status__in=[S.ACCEPTED, S.HELD, S.NO_SHOW])),
+        held=Count("id", filter=Q(status=S.HELD)),
+        no_show=Count("id", filter=Q(status=S.NO_SHOW)),
+        deal=Count("id", filter=Q(Exists(_deal_meetings(fair).filter(meeting=OuterRef("pk"))))),
+    )
+
+
+def meetings_by_country(fair: Fair) -> list[dict]:
+    """Per buyer country: meetings asked for, agreed (accepted, held or no-show) and held."""
+    rows = (
+        Meeting.objects.filter(fair=fair)
+        .values("buyer__company__country")
+        .annotate(
+            requested=Count("id"),
+            agreed=Count("id", filter=Q(status__in=[S.ACCEPTED, S.HELD, S.NO_SHOW])),
+            held=Count("id", filter=Q(status=S.HELD)),
+        )
+        .order_by("-requested", "buyer__company__country")
+    )
+    return [
+        {
+            "country": r["buyer__company__country"] or "",
+            "requested": r["requested"],
+            "agreed": r["agreed"],
+            "held": r["held"],
+        }
+        for r in rows
+    ]
+
+
+def meetings_by_chapter(fair: Fair) -> list[dict]:
+    """Per HS chapter of the booth met: meetings asked for and held (a meeting counts once per chapter)."""
+    per_booth = (
+        Meeting.objects.filter(fair=fair)
+        .values("booth_id", "booth__hs_codes")
+        .annotate(requested=Count("id"), held=Count("id", filter=Q(status=S.HELD)))
+    )
+    requested, held = Counter(), Counter()
+    for row in per_booth:  # one row per booth met, not per meeting
+        for chapter in {str(code)[:2] for code in row["booth__hs_codes"] or []}:
+            requested[chapter] += row["requested"]
+            held[chapter] += row["held"]
+    return [
+        {"chapter": c, "requested": requested[c], "held": held[c]}
+        for c in sorted(requested, key=lambda c: (-requested[c], c))
+    ]
+
+
+def interpreter_load(fair: Fair) -> list[dict]:
+    """Every approved interpreter: meetings assigned (proposed or confirmed), and those held."""
+    assigned = Q(meetings_as_interpreter__status__in=[S.REQUESTED, S.PROPOSED, S.ACCEPTED, S.HELD, S.NO_SHOW])
+    rows = (
+        Participant.objects.filter(
+            fair=fair, role=Participant.Role.INTERPRETER, status=Participant.Status.APPROVED
+        )
+        .annotate(
+            meetings=Count("meetings_as_interpreter", filter=assigned),
+            held=Count("meetings_as_interpreter", filter=Q(meetings_as_interpreter__status=S.HELD)),
+        )
+        .values(
+            "pk", "user__first_name", "user__last_name", "user__email", "company__name", "meetings", "held"
+        )
+        .order_by("-meetings", "pk")
+    )
+    return [
+        {
+            "interpreter": r["pk"],
+            "name": " ".join(x for x in (r["user__first_name"], r["user__last_name"]) if x)
+            or r["user__email"]
+            or r["company__name"]
+            or str(r["pk"]),
+            "meetings": r["meetings"],
+            "held": r["held"],
+        }
+        for r in rows
+    ]
+
+
+def deal_value(fair: Fair) -> dict:
+    """The expected deal value reported so far (USD): per meeting the larger of the two sides' figures."""
+    per_meeting = (
+        _deal_meetings(fair).values("meeting_id").annotate(v=Max("deal_size_usd")).values_list("v", flat=True)
+    )
+    values = list(per_meeting)
+    deals = Interaction.objects.filter(fair=fair, kind=Interaction.Kind.DEAL).count()
+    return {"usd": str(sum(values, Decimal(0)).quantize(Decimal("0.01"))), "meetings": len(values), "deal_interactions": deals}
+
+
+def outcome_totals(fair: Fair) -> dict:
+    """Interest the buyers stated after held meetings."""
+    return Outcome.objects.filter(meeting__fair=fair, side=Meeting.Side.BUYER).aggregate(
+        rated=Count("id", filter=Q(rating__isnull=False)),
+        high_interest=Count("id", filter=Q(interest_level=Outcome.Interest.HIGH)),
+        deal_usd=Sum("deal_size_usd"),
+    )
+
+
+# --- everything at once ----------------------------------------------------------------------
+
+
+def snapshot_tables(fair: Fair, *, now: datetime | None = None) -> dict:
+    """Every statistic read from the database (the dashboard adds the people online)."""
+    return {
+        "visits_per_hour": visits_per_hour(fair, now=now),
+        "busiest_booths": busiest_booths(fair),
+        "unvisited_booths": unvisited_booths(fair),
+        "chats_waiting": chats_waiting(fair),
+        "funnel": meeting_funnel(fair),
+        "meetings_by_country": meetings_by_country(fair),
+        "meetings_by_chapter": meetings_by_chapter(fair),
+        "interpreter_load": interpreter_load(fair),
+        "deal_value": deal_value(fair),
+    }
+
+
+async def snapshot(fair: Fair, *, now: datetime | None = None) -> dict:
+    """The dashboard's whole picture: JSON-ready, times in UTC."""
+    from asgiref.sync import sync_to_async
+
+    def read():
+        return _booth_places(fair), snapshot_tables(fair, now=now)
+
+    places, tables = await sync_to_async(read)()
+    online = await online_now(fair, places=places)
+    booth_names = {b["booth"]: b["name"] for b in tables["busiest_booths"]}
+    missing = [b for b in online["by_booth"] if b not in booth_names]
+    if missing:
+        booth_names.update(await sync_to_async(_booth_names)(missing))
+    online["booths"] = [
+        {"booth": b, "name": booth_names.get(b, ""), "online": n}
+        for b, n in sorted(online.pop("by_booth").items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_BOOTHS]
+    ]
+    return {"at": (now or datetime.now(UTC)).astimezone(UTC).isoformat(), "online": online, **tables}
+
+
+def _booth_names(ids) -> dict[int, str]:
+    return dict(Booth.objects.filter(pk__in=ids).values_list("pk", "company__name"))

@@ -1,0 +1,157 @@
+"""Every dashboard statistic against a fair whose numbers were worked out by hand (tests/fair/dashboard_world.py)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import timedelta
+
+import pytest
+from asgiref.sync import async_to_sync
+
+from exhibitors import presence
+from exhibitors.presence import Member
+from fair import stats
+from tests.fair.dashboard_world import NOW, build
+
+
+@pytest.fixture
+def world(db):
+    return build()
+
+
+@pytest.fixture
+def own_presence(settings):
+    settings.CHANNELS_PREFIX = f"test-{uuid.uuid4().hex[:8]}"
+    presence._backend = None
+    yield
+    presence._backend = None
+
+
+def test_visits_per_hour_covers_the_last_24_hours_with_empty_hours(world):
+    hours = stats.visits_per_hour(world["fair"], now=NOW)
+    assert len(hours) == 24
+    assert hours[0] == [(NOW.replace(minute=0) - timedelta(hours=23)).isoformat(), 1]  # C, 23 h 05 ago
+    assert hours[-1] == [NOW.replace(minute=0).isoformat(), 3]  # two at A, one at B in this hour
+    assert hours[-2][1] == 2 and hours[-3][1] == 2 and hours[-4][1] == 0
+    assert sum(n for _h, n in hours) == 8  # the ninth visit was 30 hours ago
+
+
+def test_busiest_and_unvisited_booths(world):
+    busiest = stats.busiest_booths(world["fair"])
+    assert [(b["name"], b["visits"]) for b in busiest] == [("A Glow", 5), ("B Snacks", 3), ("C Mixed", 1)]
+    quiet = stats.unvisited_booths(world["fair"])
+    assert quiet["count"] == 2  # D (only a product view) and E; the draft F is not open to visitors
+    assert [b["name"] for b in quiet["booths"]] == ["D Quiet", "E Lonely"]
+    assert stats.unvisited_booths(world["fair"], limit=1)["count"] == 2
+
+
+def test_chats_waiting_for_an_answer(world):
+    waiting = stats.chats_waiting(world["fair"])
+    assert waiting["count"] == 3
+    assert [(t["name"], t["private"]) for t in waiting["threads"]] == [
+        ("C Mixed", False),  # waiting since 50 minutes: first
+        ("B Snacks", False),  # answered once, asked again 20 minutes ago
+        ("A Glow", True),  # the private thread of a knock; A's public chat is answered
+    ]
+    assert waiting["threads"][0]["since"] == (NOW - timedelta(minutes=50)).isoformat()
+
+
+def test_meeting_funnel(world):
+    assert stats.meeting_funnel(world["fair"]) == {
+        "requested": 18,
+        "accepted": 12,
+        "held": 7,
+        "no_show": 2,
+        "deal": 2,
+    }
+
+
+def test_meetings_by_buyer_country(world):
+    assert stats.meetings_by_country(world["fair"]) == [
+        {"country": "JP", "requested": 9, "agreed": 6, "held": 4},
+        {"country": "US", "requested": 6, "agreed": 4, "held": 2},
+        {"country": "VN", "requested": 3, "agreed": 2, "held": 1},
+    ]
+
+
+def test_meetings_by_hs_chapter_count_a_meeting_once_per_chapter(world):
+    assert stats.meetings_by_chapter(world["fair"]) == [
+        {"chapter": "33", "requested": 12, "held": 5},
+        {"chapter": "19", "requested": 6, "held": 2},
+        {"chapter": "21", "requested": 6, "held": 2},
+    ]
+
+
+def test_interpreter_load_leaves_out_declined_meetings_and_lists_idle_interpreters(world):
+    assert [(r["name"], r["meetings"], r["held"]) for r in stats.interpreter_load(world["fair"])] == [
+        ("Yuki One", 3, 2),
+        ("Lan Two", 1, 0),
+        ("Zed Idle", 0, 0),
+    ]
+
+
+def test_deal_value_counts_each_meeting_once(world):
+    assert stats.deal_value(world["fair"]) == {"usd": "17000.00", "meetings": 2, "deal_interactions": 0}
+
+
+def test_statistics_do_not_leak_between_fairs(world):
+    other = build.__globals__["factories"].fair(slug="other-expo")
+    assert stats.meeting_funnel(other)["requested"] == 0
+    assert stats.busiest_booths(other) == []
+    assert stats.chats_waiting(other)["count"] == 0
+
+
+def test_people_online_by_role_hall_and_country_from_presence(world, own_presence):
+    b = world["booths"]
+    jp0, us0, staff_a = world["jp"][0], world["us"][0], world["staff_a"]
+
+    async def scenario():
+        store = presence.backend()
+        try:
+            await store.enter(b["a"].pk, Member("a1", jp0.user_id, "buyer", "Aiko"))
+            await store.enter(b["a"].pk, Member("a2", jp0.user_id, "buyer", "Aiko"))  # a second tab
+            await store.enter(b["a"].pk, Member("a3", staff_a.user_id, "staff", "Min"))
+            await store.enter(b["a"].pk, Member("a4", None, "anonymous", ""))
+            await store.enter(
+                b["b"].pk, Member("b1", jp0.user_id, "buyer", "Aiko")
+            )  # the same buyer, elsewhere
+            await store.enter(b["b"].pk, Member("b2", us0.user_id, "buyer", "Sam"))
+            # A member of a process that died two minutes ago.
+            await store.enter(b["c"].pk, Member("c1", 999, "buyer", "Ghost"), now=time.time() - 120)
+            return await stats.online_now(world["fair"])
+        finally:
+            await store.aclose()
+
+    online = async_to_sync(scenario)()
+    assert online["total"] == 4
+    assert online["by_role"] == [["buyer", 2], ["anonymous", 1], ["staff", 1]]
+    assert online["by_hall"] == [["Beauty", 3], ["Food", 2]]
+    assert online["by_country"] == [["", 1], ["JP", 1], ["KR", 1], ["US", 1]]
+    assert online["by_booth"] == {b["a"].pk: 3, b["b"].pk: 2}
+
+
+def test_snapshot_has_every_table_in_a_bounded_number_of_queries(
+    world, own_presence, django_assert_max_num_queries
+):
+    async def scenario():
+        try:
+            return await stats.snapshot(world["fair"], now=NOW)
+        finally:
+            await presence.backend().aclose()
+
+    with django_assert_max_num_queries(14):
+        snap = async_to_sync(scenario)()
+    assert snap["funnel"]["held"] == 7 and snap["online"]["total"] == 0
+    assert set(snap) >= {
+        "online",
+        "visits_per_hour",
+        "busiest_booths",
+        "unvisited_booths",
+        "chats_waiting",
+        "funnel",
+        "meetings_by_country",
+        "meetings_by_chapter",
+        "interpreter_load",
+        "deal_value",
+    }
