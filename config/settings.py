@@ -322,3 +322,17 @@ LOGGING = {
 
 # The fair dataset: how many rows the import writes per batch.
 IMPORT_BATCH_SIZE = int(env("IMPORT_BATCH_SIZE", "5000"))
+
+# --- the video consultation room (meetings/room.py, docs/video-protocol.md) -------------------
+# The room opens this long before a meeting's slot and closes this long after it; both sides
+# together for ROOM_MIN_HELD_SECONDS mark the meeting held. Tests shorten them through the environment.
+ROOM_OPENS_BEFORE_SECONDS = float(env("ROOM_OPENS_BEFORE_SECONDS", "600"))
+ROOM_CLOSES_AFTER_SECONDS = float(env("ROOM_CLOSES_AFTER_SECONDS", "900"))
+ROOM_MIN_HELD_SECONDS = float(env("ROOM_MIN_HELD_SECONDS", "300"))
+# ICE servers. None by default: on one network the browsers' own host candidates suffice and no
+# request leaves for a public STUN server. TURN (coturn with use-auth-secret) gets time-limited
+# credentials computed from TURN_SECRET, the way coturn's REST API expects.
+STUN_URLS = env_list("STUN_URLS")
+TURN_URLS = env_list("TURN_URLS")
+TURN_SECRET = env("TURN_SECRET", "")
+TURN_CREDENTIAL_TTL_SECONDS = int(env("TURN_CREDENTIAL_TTL_SECONDS", "3600"))

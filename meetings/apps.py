@@ -5,8 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 def _ensure_schedules(sender, **kwargs):
     from meetings.jobs import ensure_schedules
+    from meetings.room_jobs import ensure_schedules as ensure_room_schedules
 
     ensure_schedules()
+    ensure_room_schedules()  # video rooms whose time is over are closed every minute
 
 
 class MeetingsConfig(AppConfig):

@@ -421,3 +421,7 @@ class FollowUpNudge(models.Model):
 
     def __str__(self):
         return f"nudge {self.outcome_id} for {self.follow_up_on}"
+
+
+# The video room's records live in their own module (meetings/room_models.py).
+from meetings.room_models import RoomMessage, RoomReport, RoomVisit  # noqa: E402, F401

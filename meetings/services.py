@@ -516,10 +516,15 @@ def _staff_of(actor, booth: Booth) -> Participant | None:
 
 
 @transaction.atomic
-def meeting_mark_held(*, actor, meeting: Meeting, held: bool) -> Meeting:
-    """Record by hand that the meeting took place (or that someone did not show up)."""
+def meeting_mark_held(*, actor, meeting: Meeting, held: bool, by_room: bool = False) -> Meeting:
+    """Record that the meeting took place (or that someone did not show up).
+
+    By hand (``actor`` one of its sides or an organizer), or by the video room (``by_room=True``,
+    no actor: meetings/room.py, after both sides were in the call together, or when it closed).
+    """
     meeting = _locked(meeting)
-    side_of(actor, meeting)
+    if not by_room:
+        side_of(actor, meeting)
     if meeting.status not in (Meeting.Status.ACCEPTED, Meeting.Status.HELD, Meeting.Status.NO_SHOW):
         raise DomainError("meeting.not_accepted", _("Only an accepted meeting can be held."))
     if meeting.slot.starts_at > timezone.now():
