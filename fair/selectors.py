@@ -182,3 +182,31 @@ def user_dashboard(*, user: User) -> Dashboard:
         taken = {p.fair_id for p in participations}
         dash.open_fairs = [f for f in fair_list_open_for_registration() if f.pk not in taken]
     return dash
+
+
+# --- the organizer's console ----------------------------------------------------------------------
+
+
+def registrations_of(*, fair: Fair, role: str = "", status: str = "") -> QuerySet[Participant]:
+    """The fair's participants for the registrations page, newest first, filtered by role and status."""
+    rows = Participant.objects.filter(fair=fair).select_related("user", "company", "booth", "sourcing")
+    if role in Role.values:
+        rows = rows.filter(role=role)
+    if status in Status.values:
+        rows = rows.filter(status=status)
+    return rows.order_by("-created_at", "-pk")
+
+
+def registration_counts(*, fair: Fair) -> dict[str, int]:
+    """How many participants are pending, approved and rejected."""
+    counts = dict.fromkeys(Status.values, 0)
+    for row in Participant.objects.filter(fair=fair).values("status").annotate(n=Count("id")):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def registration_of(*, fair: Fair, user: User, role: str) -> Participant | None:
+    if not user.is_authenticated:
+        return None
+    rows = Participant.objects.filter(fair=fair, user=user, role=role)
+    return rows.select_related("company", "sourcing").first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend import booth_views, matching_views, meeting_views, views
+from frontend import booth_views, matching_views, meeting_views, organizer_views, views
 
 _BOOTH = "fairs/<slug:fair_slug>/booths/<int:booth_id>/"
 
@@ -29,6 +29,19 @@ urlpatterns = [
     ),
     path("fairs/<slug:fair_slug>/meetings/", meeting_views.organizer_overview, name="meeting_overview"),
     path("fairs/<slug:fair_slug>/meetings/round/", meeting_views.organizer_round, name="meeting_round"),
+    # The organizer's console, self-registration and the outcome ledger: frontend/organizer_views.py
+    path("organize/new/", organizer_views.fair_create, name="fair_create"),
+    path("fairs/<slug:fair_slug>/organize/", organizer_views.console, name="organizer_console"),
+    path("fairs/<slug:fair_slug>/organize/fair/", organizer_views.fair_edit, name="organizer_fair_edit"),
+    path("fairs/<slug:fair_slug>/organize/halls/", organizer_views.halls, name="organizer_halls"),
+    path("fairs/<slug:fair_slug>/organize/registrations/", organizer_views.registrations,
+         name="organizer_registrations"),
+    path("fairs/<slug:fair_slug>/organize/invite/", organizer_views.invite, name="organizer_invite"),
+    path("fairs/<slug:fair_slug>/organize/invite/<str:token>/", organizer_views.invite_preview,
+         name="organizer_invite_preview"),
+    path("fairs/<slug:fair_slug>/organize/rates/", organizer_views.rates, name="organizer_rates"),
+    path("fairs/<slug:fair_slug>/register/", organizer_views.register, name="fair_register"),
+    path("leads/<int:meeting_id>/", organizer_views.meeting_ledger, name="meeting_ledger"),
     # Recommended for you (buyers) and recommended buyers and markets (booth staff): frontend/matching_views.py
     path("recommended/", matching_views.recommended_index, name="recommended_index"),
     path("fairs/<slug:fair_slug>/recommended/", matching_views.recommended_booths, name="recommended_booths"),

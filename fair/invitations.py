@@ -1,0 +1,159 @@
+"""Inviting exhibitors and buyers from CSV files in the fair dataset format: upload, preview, confirm.
+
+1. ``invitation_upload`` keeps the uploaded files (exhibitors.csv and/or buyers.csv, optionally
+   interactions.csv) in the media storage under a random token, so the preview and the confirmation
+   may be served by different processes;
+2. ``invitation_preview`` reads them with ``fair.dataset.preview_folder``: every error with its file,
+   line and column, and what would be created or updated; nothing is written;
+3. ``invitation_confirm`` previews again and, only when there is no error, writes everything with
+   ``fair.importing.fair_import_dataset`` in one transaction (all or nothing), then forgets the files.
+
+The dataset format has no e-mail column: invited exhibitors and buyers are records of their companies,
+approved, without user accounts. Their people register themselves and the organizer links them.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+
+from exhibitors.models import Booth
+from fair.dataset import BUYERS, EXHIBITORS, INTERACTIONS, Dataset, DatasetError, preview_folder
+from fair.errors import DomainError, PermissionDenied
+from fair.importing import ImportReport, fair_import_dataset
+from fair.models import Fair, Participant
+from fair.permissions import Perm, has_perm
+
+FILES = (EXHIBITORS, BUYERS, INTERACTIONS)
+MAX_BYTES = 50 * 1024 * 1024
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+@dataclass
+class Preview:
+    token: str
+    files: list[str]
+    dataset: Dataset
+    errors: list[DatasetError]
+    exhibitors_new: int = 0
+    exhibitors_updated: int = 0
+    buyers_new: int = 0
+    buyers_updated: int = 0
+    new_names: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def interactions(self) -> int:
+        return len(self.dataset.interactions)
+
+
+def _require_organizer(actor, fair: Fair) -> None:
+    if not has_perm(actor, Perm.FAIR_ORGANIZE, fair):
+        raise PermissionDenied("invitation.denied", _("Only the fair's organizers may invite."))
+
+
+def _folder(fair: Fair, token: str) -> str:
+    if not _TOKEN.match(token or ""):
+        raise DomainError("invitation.unknown", _("This upload has expired; upload the files again."))
+    return f"invitations/{fair.pk}/{token}"
+
+
+def invitation_upload(*, actor, fair: Fair, files: dict) -> str:
+    """Keep the uploaded files (name -> file-like object) for a preview; returns the upload's token."""
+    _require_organizer(actor, fair)
+    chosen = {name: f for name, f in files.items() if f is not None}
+    unknown = set(chosen) - set(FILES)
+    if unknown:
+        raise DomainError("invitation.bad_file", ", ".join(sorted(unknown)))
+    if EXHIBITORS not in chosen and BUYERS not in chosen:
+        raise DomainError("invitation.no_file", _("Upload exhibitors.csv, buyers.csv or both."))
+    for name, f in chosen.items():
+        if getattr(f, "size", 0) > MAX_BYTES:
+            raise DomainError(
+                "invitation.too_large",
+                _("%(name)s is larger than 50 MB; import it with the command.") % {"name": name},
+            )
+    token = secrets.token_hex(16)
+    folder = _folder(fair, token)
+    for name, f in chosen.items():
+        default_storage.save(f"{folder}/{name}", ContentFile(f.read()))
+    return token
+
+
+def _copy_to(fair: Fair, token: str, target: Path) -> list[str]:
+    folder = _folder(fair, token)
+    present = []
+    for name in FILES:
+        key = f"{folder}/{name}"
+        if default_storage.exists(key):
+            with default_storage.open(key, "rb") as src:
+                (target / name).write_bytes(src.read())
+            present.append(name)
+    if not present:
+        raise DomainError("invitation.unknown", _("This upload has expired; upload the files again."))
+    return present
+
+
+def _known_ids(fair: Fair) -> tuple[set[str], set[str]]:
+    buyers = set(
+        Participant.objects.filter(fair=fair, role=Participant.Role.BUYER)
+        .exclude(external_id="")
+        .values_list("external_id", flat=True)
+    )
+    booths = set(
+        Booth.objects.filter(fair=fair).exclude(external_id="").values_list("external_id", flat=True)
+    )
+    return buyers, booths
+
+
+def _preview(fair: Fair, token: str) -> Preview:
+    with tempfile.TemporaryDirectory(prefix="invitation-") as tmp:
+        present = _copy_to(fair, token, Path(tmp))
+        known_buyers, known_booths = _known_ids(fair)
+        dataset, errors = preview_folder(tmp, known_buyer_ids=known_buyers, known_exhibitor_ids=known_booths)
+    preview = Preview(token=token, files=present, dataset=dataset, errors=errors)
+    preview.exhibitors_updated = sum(1 for e in dataset.exhibitors if e.exhibitor_id in known_booths)
+    preview.exhibitors_new = len(dataset.exhibitors) - preview.exhibitors_updated
+    preview.buyers_updated = sum(1 for b in dataset.buyers if b.buyer_id in known_buyers)
+    preview.buyers_new = len(dataset.buyers) - preview.buyers_updated
+    return preview
+
+
+def invitation_preview(*, actor, fair: Fair, token: str) -> Preview:
+    """What the upload would create and update, and every error in it; writes nothing."""
+    _require_organizer(actor, fair)
+    return _preview(fair, token)
+
+
+def invitation_discard(*, actor, fair: Fair, token: str) -> None:
+    _require_organizer(actor, fair)
+    folder = _folder(fair, token)
+    for name in FILES:
+        key = f"{folder}/{name}"
+        if default_storage.exists(key):
+            default_storage.delete(key)
+
+
+def invitation_confirm(*, actor, fair: Fair, token: str) -> ImportReport:
+    """Import the previewed upload into the fair, all or nothing; refuses an upload with errors."""
+    _require_organizer(actor, fair)
+    preview = _preview(fair, token)
+    if not preview.ok:
+        raise DomainError(
+            "invitation.invalid",
+            _("The files have %(n)s errors; fix them and upload again. Nothing was imported.")
+            % {"n": len(preview.errors)},
+        )
+    report = fair_import_dataset(dataset=preview.dataset, fair_slug=fair.slug)
+    invitation_discard(actor=actor, fair=fair, token=token)
+    return report

@@ -1,0 +1,346 @@
+"""The organizer's console (create and edit a fair, halls, registrations, invitations, currency rates),
+the self-registration page, and the outcome ledger of a meeting.
+
+Thin: parse the request, check the permission (organizer pages: ``Perm.FAIR_ORGANIZE`` through
+``permission_required``; anonymous users go to the login page, others get 403, an unknown fair 404),
+call one service, render. Interpreters are assigned on the meetings overview (meeting_overview).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fair import invitations
+from fair import selectors as fair_selectors
+from fair import services as fair_services
+from fair.errors import DomainError
+from fair.models import Fair, Hall, Participant
+from fair.permissions import Perm, has_perm, permission_required
+from frontend.organizer_forms import (
+    FairEditForm,
+    FairForm,
+    HallForm,
+    InvitationForm,
+    LeadUpdateForm,
+    RateForm,
+    RegistrationForm,
+)
+from meetings import ledger
+from meetings import selectors as meeting_selectors
+from meetings import services as meeting_services
+from meetings.models import Meeting
+
+PREVIEW_ERRORS_SHOWN = 500
+
+
+def _fair(slug: str) -> Fair:
+    fair = fair_selectors.fair_get(slug=slug)
+    if fair is None:
+        raise Http404(_("No fair has this address."))
+    return fair
+
+
+def _fair_of(request, fair_slug: str, **kwargs) -> Fair:
+    return _fair(fair_slug)
+
+
+organizer_only = permission_required(Perm.FAIR_ORGANIZE, _fair_of)
+
+
+# --- the fair ------------------------------------------------------------------------------------
+
+
+@login_required
+def fair_create(request):
+    form = FairForm(request.POST or None, initial={"time_zone": request.user.time_zone, "languages": ["en"]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            fair = fair_services.fair_create(actor=request.user, **form.cleaned_data)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("The fair is created. You are its organizer."))
+            return redirect("organizer_console", fair.slug)
+    status = 400 if form.errors else 200
+    return render(request, "organizer/fair_form.html", {"form": form, "fair": None}, status=status)
+
+
+@organizer_only
+def console(request, fair_slug: str):
+    fair = _fair(fair_slug)
+    context = {
+        "fair": fair,
+        "counts": fair_selectors.registration_counts(fair=fair),
+        "halls": fair.halls.count(),
+        "needing_interpreter": meeting_selectors.meetings_needing_interpreter(fair=fair).count(),
+        "ledger": meeting_selectors.ledger_totals(fair),
+    }
+    return render(request, "organizer/console.html", context)
+
+
+@organizer_only
+def fair_edit(request, fair_slug: str):
+    fair = _fair(fair_slug)
+    breaks = meeting_services.rules_get(fair=fair).breaks
+    form = FairEditForm(request.POST or None, initial=FairEditForm.initial_for(fair, breaks))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            data["breaks"] = fair_services.parse_breaks(data.pop("breaks"))
+            fair_services.fair_update(actor=request.user, fair=fair, **data)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("The fair is saved."))
+            return redirect("organizer_console", fair.slug)
+    status = 400 if form.errors else 200
+    return render(request, "organizer/fair_form.html", {"form": form, "fair": fair}, status=status)
+
+
+# --- halls ----------------------------------------------------------------------------------------
+
+
+@organizer_only
+def halls(request, fair_slug: str):
+    fair = _fair(fair_slug)
+    form = HallForm()
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "add")
+        hall = None
+        if action in ("save", "delete"):
+            hall = Hall.objects.filter(fair=fair, pk=_int(request.POST.get("hall"))).first()
+            if hall is None:
+                raise Http404(_("This fair has no such hall."))
+        try:
+            if action == "delete":
+                fair_services.hall_delete(actor=request.user, hall=hall)
+                messages.success(request, _("The hall is removed; its booths wait for a new hall."))
+                return redirect("organizer_halls", fair.slug)
+            form = HallForm(request.POST)
+            if form.is_valid():
+                fair_services.hall_save(actor=request.user, fair=fair, hall=hall, **form.cleaned_data)
+                messages.success(request, _("The hall is saved."))
+                return redirect("organizer_halls", fair.slug)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        status = 400
+    rows = [(h, ", ".join(h.hs_chapters)) for h in fair.halls.order_by("position", "name")]
+    return render(request, "organizer/halls.html", {"fair": fair, "form": form, "rows": rows}, status=status)
+
+
+# --- registrations ----------------------------------------------------------------------------------
+
+
+@organizer_only
+def registrations(request, fair_slug: str):
+    fair = _fair(fair_slug)
+    if request.method == "POST":
+        one = request.POST.get("one", "")
+        decision = request.POST.get("decision", "")
+        if one:  # a row's own button: "approve:12" or "reject:12"
+            decision, _sep, pid = one.partition(":")
+            ids = [_int(pid)]
+        else:
+            ids = [_int(i) for i in request.POST.getlist("ids")]
+        try:
+            if decision not in ("approve", "reject"):
+                raise DomainError("registration.bad_decision", _("Choose approve or reject."))
+            n = fair_services.participants_decide(
+                actor=request.user,
+                fair=fair,
+                participant_ids=[i for i in ids if i],
+                approve=decision == "approve",
+            )
+        except DomainError as e:
+            messages.error(request, e.message)
+        else:
+            text = _("%(n)s approved; each was told by e-mail.") if decision == "approve" else None
+            text = text or _("%(n)s rejected; each was told by e-mail.")
+            messages.success(request, text % {"n": n})
+        return redirect(request.get_full_path())
+    role = request.GET.get("role", "")
+    status = request.GET.get("status", "pending")
+    rows = fair_selectors.registrations_of(fair=fair, role=role, status=status)
+    context = {
+        "fair": fair,
+        "rows": rows[:500],
+        "role": role,
+        "status": status,
+        "roles": Participant.Role.choices,
+        "statuses": Participant.Status.choices,
+        "counts": fair_selectors.registration_counts(fair=fair),
+    }
+    return render(request, "organizer/registrations.html", context)
+
+
+@login_required
+def register(request, fair_slug: str):
+    """Register as a buyer or an exhibitor; for a buyer also the page to edit the sourcing profile."""
+    fair = _fair(fair_slug)
+    role = request.POST.get("role") or request.GET.get("role") or "buyer"
+    if role not in ("buyer", "exhibitor"):
+        role = "buyer"
+    mine = fair_selectors.registration_of(fair=fair, user=request.user, role=role)
+    initial = {"role": role}
+    if mine is not None and mine.company_id:
+        initial.update(company_name=mine.company.name, country=mine.company.country.code)
+    sourcing = getattr(mine, "sourcing", None) if mine else None
+    if sourcing is not None:
+        initial.update(
+            hs_codes=", ".join(sourcing.hs_codes),
+            required_certifications=", ".join(sourcing.required_certifications),
+            languages=", ".join(sourcing.languages),
+            description=sourcing.description,
+        )
+    form = RegistrationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            fair_services.registration_submit(user=request.user, fair=fair, **form.cleaned_data)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            if mine is None:
+                messages.success(request, _("Thank you. The organizers will review your registration."))
+            else:
+                messages.success(request, _("Your details are saved."))
+            return redirect(reverse("fair_register", args=[fair.slug]) + f"?role={role}")
+    context = {
+        "fair": fair,
+        "form": form,
+        "mine": mine,
+        "closed": not fair.registration_open and mine is None,
+    }
+    status = 400 if form.errors else (403 if context["closed"] and request.method == "POST" else 200)
+    return render(request, "organizer/register.html", context, status=status)
+
+
+# --- invitations ------------------------------------------------------------------------------------
+
+
+@organizer_only
+def invite(request, fair_slug: str):
+    fair = _fair(fair_slug)
+    form = InvitationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        files = {
+            "exhibitors.csv": form.cleaned_data["exhibitors"],
+            "buyers.csv": form.cleaned_data["buyers"],
+            "interactions.csv": form.cleaned_data["interactions"],
+        }
+        try:
+            token = invitations.invitation_upload(actor=request.user, fair=fair, files=files)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            return redirect("organizer_invite_preview", fair.slug, token)
+    status = 400 if form.errors else 200
+    return render(request, "organizer/invite.html", {"fair": fair, "form": form}, status=status)
+
+
+@organizer_only
+def invite_preview(request, fair_slug: str, token: str):
+    fair = _fair(fair_slug)
+    try:
+        if request.method == "POST":
+            if request.POST.get("action") == "discard":
+                invitations.invitation_discard(actor=request.user, fair=fair, token=token)
+                messages.success(request, _("The upload is discarded. Nothing was imported."))
+                return redirect("organizer_invite", fair.slug)
+            report = invitations.invitation_confirm(actor=request.user, fair=fair, token=token)
+            messages.success(
+                request,
+                _(
+                    "Imported: %(e)s exhibitors and %(b)s buyers created, %(u)s updated, "
+                    "%(i)s interactions added."
+                )
+                % {
+                    "e": report.exhibitors.created,
+                    "b": report.buyers.created,
+                    "u": report.exhibitors.updated + report.buyers.updated,
+                    "i": report.interactions.created,
+                },
+            )
+            return redirect("organizer_console", fair.slug)
+        preview = invitations.invitation_preview(actor=request.user, fair=fair, token=token)
+    except DomainError as e:
+        messages.error(request, e.message)
+        if e.code == "invitation.unknown":
+            return redirect("organizer_invite", fair.slug)
+        preview = invitations.invitation_preview(actor=request.user, fair=fair, token=token)
+    context = {
+        "fair": fair,
+        "preview": preview,
+        "errors": preview.errors[:PREVIEW_ERRORS_SHOWN],
+        "more_errors": max(0, len(preview.errors) - PREVIEW_ERRORS_SHOWN),
+        "sample": preview.dataset.exhibitors[:20],
+        "sample_buyers": preview.dataset.buyers[:20],
+    }
+    return render(request, "organizer/invite_preview.html", context, status=200 if preview.ok else 422)
+
+
+# --- currency rates and the ledger ------------------------------------------------------------------
+
+
+@organizer_only
+def rates(request, fair_slug: str):
+    fair = _fair(fair_slug)
+    form = RateForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "delete":
+                ledger.rate_delete(actor=request.user, fair=fair, currency=request.POST.get("currency", ""))
+                messages.success(request, _("The rate is removed."))
+                return redirect("organizer_rates", fair.slug)
+            if form.is_valid():
+                ledger.rate_set(actor=request.user, fair=fair, **form.cleaned_data)
+                messages.success(request, _("The rate is saved."))
+                return redirect("organizer_rates", fair.slug)
+        except DomainError as e:
+            form.add_error(None, e.message)
+        status = 400
+    context = {"fair": fair, "form": form, "rates": meeting_selectors.currency_rates_of(fair=fair)}
+    return render(request, "organizer/rates.html", context, status=status)
+
+
+@login_required
+def meeting_ledger(request, meeting_id: int):
+    """The booth's private ledger of one meeting: only its staff (the buyer never sees it)."""
+    meeting = (
+        Meeting.objects.select_related("fair", "booth__company", "buyer__company", "slot")
+        .filter(pk=meeting_id)
+        .first()
+    )
+    if meeting is None or not has_perm(request.user, Perm.BOOTH_STAFF, meeting.booth):
+        raise Http404(_("No meeting has this address."))
+    form = LeadUpdateForm(request.POST or None, initial={"on": timezone.localdate(), "stage": "sample_sent"})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                ledger.lead_update_add(actor=request.user, meeting=meeting, **form.cleaned_data)
+            except DomainError as e:
+                form.add_error(None, e.message)
+            else:
+                messages.success(request, _("The lead is updated."))
+                return redirect("meeting_ledger", meeting.pk)
+        status = 400
+    context = {
+        "meeting": meeting,
+        "fair": meeting.fair,
+        "form": form,
+        "updates": meeting_selectors.lead_updates_of(meeting=meeting),
+        "rates": meeting_selectors.currency_rates_of(fair=meeting.fair),
+    }
+    return render(request, "organizer/ledger.html", context, status=status)
+
+
+def _int(value) -> int:
+    return int(value) if str(value or "").isdigit() else 0
