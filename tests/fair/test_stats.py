@@ -1,4 +1,4 @@
-"""Every dashboard statistic against a fair whose numbers were worked out by hand (tests/fair/dashboard_world.py)."""
+"""Every dashboard statistic against a fair whose numbers were worked out by hand (dashboard_world.py)."""
 
 from __future__ import annotations
 
