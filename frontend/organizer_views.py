@@ -306,7 +306,10 @@ def rates(request, fair_slug: str):
         except DomainError as e:
             form.add_error(None, e.message)
         status = 400
-    context = {"fair": fair, "form": form, "rates": meeting_selectors.currency_rates_of(fair=fair)}
+    rows = [
+        (r, format(r.usd_per_unit.normalize(), "f")) for r in meeting_selectors.currency_rates_of(fair=fair)
+    ]
+    context = {"fair": fair, "form": form, "rates": rows}
     return render(request, "organizer/rates.html", context, status=status)
 
 
