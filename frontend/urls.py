@@ -1,6 +1,6 @@
 from django.urls import path
 
-from frontend import booth_views, matching_views, meeting_views, organizer_views, views
+from frontend import booth_views, dashboard_views, matching_views, meeting_views, organizer_views, views
 
 _BOOTH = "fairs/<slug:fair_slug>/booths/<int:booth_id>/"
 
@@ -50,6 +50,13 @@ urlpatterns = [
     path(f"{_BOOTH}recommended/", matching_views.recommended_buyers, name="recommended_buyers"),
     path(f"{_BOOTH}recommended/<int:buyer_id>/mark/", matching_views.recommended_buyer_mark,
          name="recommended_buyer_mark"),
+    # The organizer's live dashboard, exports and report; a booth's own report: frontend/dashboard_views.py
+    path("fairs/<slug:fair_slug>/dashboard/", dashboard_views.dashboard, name="fair_dashboard"),
+    path("fairs/<slug:fair_slug>/dashboard/export.xlsx", dashboard_views.export_xlsx, name="dashboard_xlsx"),
+    path("fairs/<slug:fair_slug>/dashboard/export/<slug:table>.csv", dashboard_views.export_csv,
+         name="dashboard_csv"),
+    path("fairs/<slug:fair_slug>/report/", dashboard_views.fair_report, name="fair_report"),
+    path(f"{_BOOTH}report/<slug:fmt>/", dashboard_views.booth_report, name="booth_report"),
     path(f"{_BOOTH}bookmark/", booth_views.bookmark_toggle, name="bookmark_toggle"),
     path(f"{_BOOTH}products/<int:product_id>/", booth_views.product_detail, name="product_detail"),
     path(f"{_BOOTH}edit/", booth_views.booth_builder, name="booth_builder"),

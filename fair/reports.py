@@ -1,0 +1,235 @@
+"""The tables behind the dashboard, and one booth's own figures, as CSV and Excel (openpyxl).
+
+Each table is a title, a header row and rows, read from fair/stats.py (whole lists, not the
+dashboard's top N) or, for one booth, from a few aggregate queries. Numbers stay numbers in
+Excel; times are UTC, written as ISO 8601 in CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from asgiref.sync import async_to_sync
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from exhibitors.models import Booth, ChatMessage
+from fair import stats
+from fair.models import Fair, Interaction
+from meetings.models import Meeting, Outcome
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    headers: list
+    rows: list[list]
+
+
+def fair_tables(fair: Fair, *, now: datetime | None = None) -> list[Table]:
+    """Every table of the dashboard, complete."""
+    online = async_to_sync(stats.online_now)(fair)
+    funnel = stats.meeting_funnel(fair)
+    deal = stats.deal_value(fair)
+    return [
+        Table("online_by_role", _("People online by role"), [_("Role"), _("People")], online["by_role"]),
+        Table("online_by_hall", _("People online by hall"), [_("Hall"), _("People")], online["by_hall"]),
+        Table(
+            "online_by_country",
+            _("People online by country"),
+            [_("Country"), _("People")],
+            online["by_country"],
+        ),
+        Table(
+            "visits_per_hour",
+            _("Booth visits per hour (UTC)"),
+            [_("Hour"), _("Visits")],
+            stats.visits_per_hour(fair, now=now),
+        ),
+        Table(
+            "busiest_booths",
+            _("Booth visits"),
+            [_("Booth"), _("Exhibitor"), _("Visits")],
+            [[b["booth"], b["name"], b["visits"]] for b in stats.busiest_booths(fair, limit=None)],
+        ),
+        Table(
+            "unvisited_booths",
+            _("Booths nobody visited"),
+            [_("Booth"), _("Exhibitor"), _("Hall")],
+            [[b["booth"], b["name"], b["hall"]] for b in stats.unvisited_booths(fair, limit=None)["booths"]],
+        ),
+        Table(
+            "chats_waiting",
+            _("Chats waiting for an answer"),
+            [_("Booth"), _("Exhibitor"), _("Private"), _("Waiting since (UTC)")],
+            [
+                [t["booth"], t["name"], t["private"], t["since"]]
+                for t in stats.chats_waiting(fair, limit=None)["threads"]
+            ],
+        ),
+        Table(
+            "meeting_funnel",
+            _("Meetings"),
+            [_("Stage"), _("Meetings")],
+            [
+                [_("Requested"), funnel["requested"]],
+                [_("Accepted"), funnel["accepted"]],
+                [_("Held"), funnel["held"]],
+                [_("No-show"), funnel["no_show"]],
+                [_("Deal reported"), funnel["deal"]],
+            ],
+        ),
+        Table(
+            "meetings_by_country",
+            _("Meetings by buyer country"),
+            [_("Country"), _("Requested"), _("Agreed"), _("Held")],
+            [[r["country"], r["requested"], r["agreed"], r["held"]] for r in stats.meetings_by_country(fair)],
+        ),
+        Table(
+            "meetings_by_chapter",
+            _("Meetings by HS chapter"),
+            [_("HS chapter"), _("Requested"), _("Held")],
+            [[r["chapter"], r["requested"], r["held"]] for r in stats.meetings_by_chapter(fair)],
+        ),
+        Table(
+            "interpreter_load",
+            _("Interpreter load"),
+            [_("Interpreter"), _("Meetings"), _("Held")],
+            [[r["name"], r["meetings"], r["held"]] for r in stats.interpreter_load(fair)],
+        ),
+        Table(
+            "deal_value",
+            _("Expected deal value"),
+            [_("Meetings with a deal"), _("USD")],
+            [[deal["meetings"], Decimal(deal["usd"])]],
+        ),
+    ]
+
+
+def booth_tables(booth: Booth) -> list[Table]:
+    """One booth's own report for its staff: visits, chats, meetings and its own outcomes."""
+    visits = (
+        Interaction.objects.filter(booth=booth, kind=Interaction.Kind.BOOTH_VISIT)
+        .annotate(day=TruncDate("at", tzinfo=UTC))
+        .values("day")
+        .annotate(visits=Count("id"), visitors=Count("buyer_id", distinct=True))
+        .order_by("day")
+        .values_list("day", "visits", "visitors")
+    )
+    by_country = (
+        Interaction.objects.filter(booth=booth, kind=Interaction.Kind.BOOTH_VISIT)
+        .values("buyer__company__country")
+        .annotate(visits=Count("id"))
+        .order_by("-visits", "buyer__company__country")
+        .values_list("buyer__company__country", "visits")
+    )
+    chats = ChatMessage.objects.filter(booth=booth, hidden=False).aggregate(
+        visitors=Count("id", filter=Q(author_is_staff=False)),
+        staff=Count("id", filter=Q(author_is_staff=True)),
+        private=Count("id", filter=Q(knock__isnull=False)),
+    )
+    outcomes = {
+        o.meeting_id: o for o in Outcome.objects.filter(meeting__booth=booth, side=Meeting.Side.EXHIBITOR)
+    }
+    meetings = (
+        Meeting.objects.filter(booth=booth)
+        .select_related("slot", "buyer__company", "buyer__user")
+        .order_by("slot__starts_at", "pk")
+    )
+    meeting_rows = []
+    for m in meetings:  # one booth's meetings: a handful of rows
+        o = outcomes.get(m.pk)
+        meeting_rows.append(
+            [
+                m.slot.starts_at.astimezone(UTC).isoformat(),
+                str(m.buyer.company or m.buyer.user),
+                m.buyer.company.country.code if m.buyer.company else "",
+                m.get_status_display(),
+                o.rating if o else None,
+                o.deal_size_usd if o else None,
+                o.follow_up_on.isoformat() if o and o.follow_up_on else "",
+            ]
+        )
+    return [
+        Table(
+            "visits",
+            _("Booth visits per day (UTC)"),
+            [_("Day"), _("Visits"), _("Visitors")],
+            [[d.isoformat(), v, n] for d, v, n in visits],
+        ),
+        Table(
+            "visitors_by_country",
+            _("Visits by buyer country"),
+            [_("Country"), _("Visits")],
+            [[c or "", n] for c, n in by_country],
+        ),
+        Table(
+            "chats",
+            _("Chat messages"),
+            [_("From visitors"), _("From your staff"), _("In private threads")],
+            [[chats["visitors"], chats["staff"], chats["private"]]],
+        ),
+        Table(
+            "meetings",
+            _("Meetings and outcomes"),
+            [
+                _("Starts (UTC)"),
+                _("Buyer"),
+                _("Country"),
+                _("Status"),
+                _("Your rating"),
+                _("Expected deal size (USD)"),
+                _("Follow-up date"),
+            ],
+            meeting_rows,
+        ),
+    ]
+
+
+def _cell(value):
+    if isinstance(value, Promise):  # a translated label
+        value = str(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value  # a name a spreadsheet would run as a formula stays text
+    return "" if value is None else value
+
+
+def to_csv(table: Table) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([str(h) for h in table.headers])
+    writer.writerows([[_cell(v) for v in row] for row in table.rows])
+    return out.getvalue()
+
+
+def to_xlsx(tables: list[Table], *, title: str) -> bytes:
+    """One sheet per table, header row in bold and frozen."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    book.properties.title = title
+    for table in tables:
+        sheet = book.create_sheet(table.key[:31])
+        sheet.append([str(h) for h in table.headers])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        for row in table.rows:
+            sheet.append([float(v) if isinstance(v, Decimal) else _cell(v) for v in row])
+        for column, header in zip(sheet.columns, table.headers, strict=False):
+            width = max([len(str(header))] + [len(str(c.value or "")) for c in column[:200]])
+            sheet.column_dimensions[column[0].column_letter].width = min(60, width + 2)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,134 @@
+"""The organizer's live dashboard, its exports and printable report; one booth's own report.
+
+Thin: check the permission, read fair/stats.py or fair/reports.py, render. The page carries the
+first snapshot; frontend/static/frontend/js/dashboard.js keeps it fresh over ws/fairs/<slug>/dashboard/.
+"""
+
+from __future__ import annotations
+
+from asgiref.sync import async_to_sync
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from exhibitors.models import Booth
+from fair import reports, stats
+from fair.models import Fair
+from fair.permissions import Perm, permission_required
+
+
+def _labels() -> dict:
+    """Words the page's script needs, in the viewer's language."""
+    return {
+        "roles": {
+            "buyer": _("Buyers"),
+            "staff": _("Exhibitor staff"),
+            "organizer": _("Organizers"),
+            "anonymous": _("Guests"),
+            "participant": _("Participants"),
+            "user": _("Signed-in visitors"),
+        },
+        "visits": _("Visits"),
+        "requested": _("Requested"),
+        "accepted": _("Accepted"),
+        "held": _("Held"),
+        "no_show": _("No-show"),
+        "deal": _("Deal reported"),
+        "nobody": _("Nobody"),
+        "none": _("None"),
+    }
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _fair(request, fair_slug, **kwargs):
+    return get_object_or_404(Fair, slug=fair_slug)
+
+
+def _booth(request, fair_slug, booth_id, **kwargs):
+    return get_object_or_404(Booth, pk=booth_id, fair__slug=fair_slug)
+
+
+def _download(content, *, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@permission_required(Perm.FAIR_ORGANIZE, _fair)
+def dashboard(request, fair_slug):
+    fair = _fair(request, fair_slug)
+    snapshot = async_to_sync(stats.snapshot)(fair)
+    return render(
+        request,
+        "frontend/dashboard/dashboard.html",
+        {"fair": fair, "snapshot": snapshot, "exports": EXPORTS, "labels": _labels()},
+    )
+
+
+@permission_required(Perm.FAIR_ORGANIZE, _fair)
+def fair_report(request, fair_slug):
+    """One printable page: the headline figures and the charts (print stylesheet)."""
+    fair = _fair(request, fair_slug)
+    return render(
+        request,
+        "frontend/dashboard/report.html",
+        {"fair": fair, "snapshot": async_to_sync(stats.snapshot)(fair), "labels": _labels()},
+    )
+
+
+EXPORTS = (
+    "online_by_role",
+    "online_by_hall",
+    "online_by_country",
+    "visits_per_hour",
+    "busiest_booths",
+    "unvisited_booths",
+    "chats_waiting",
+    "meeting_funnel",
+    "meetings_by_country",
+    "meetings_by_chapter",
+    "interpreter_load",
+    "deal_value",
+)
+
+
+@permission_required(Perm.FAIR_ORGANIZE, _fair)
+def export_xlsx(request, fair_slug):
+    fair = _fair(request, fair_slug)
+    content = reports.to_xlsx(reports.fair_tables(fair), title=fair.name)
+    return _download(content, filename=f"{fair.slug}-dashboard.xlsx", content_type=XLSX)
+
+
+@permission_required(Perm.FAIR_ORGANIZE, _fair)
+def export_csv(request, fair_slug, table):
+    fair = _fair(request, fair_slug)
+    if table not in EXPORTS:
+        raise Http404(table)
+    found = next(t for t in reports.fair_tables(fair) if t.key == table)
+    return _download(
+        reports.to_csv(found), filename=f"{fair.slug}-{table}.csv", content_type="text/csv; charset=utf-8"
+    )
+
+
+@permission_required(Perm.BOOTH_EDIT, _booth)
+def booth_report(request, fair_slug, booth_id, fmt):
+    """The booth's own figures: its staff (and the fair's organizers) only."""
+    booth = _booth(request, fair_slug, booth_id)
+    tables = reports.booth_tables(booth)
+    name = slugify(booth.company.name) or str(booth.pk)
+    if fmt == "xlsx":
+        return _download(
+            reports.to_xlsx(tables, title=booth.company.name),
+            filename=f"{name}-report.xlsx",
+            content_type=XLSX,
+        )
+    table = next((t for t in tables if t.key == fmt), None)
+    if table is None:
+        raise Http404(fmt)
+    return _download(
+        reports.to_csv(table), filename=f"{name}-{fmt}.csv", content_type="text/csv; charset=utf-8"
+    )
