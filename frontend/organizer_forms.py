@@ -54,7 +54,7 @@ class FairEditForm(FairForm):
 class HallForm(forms.Form):
     name = forms.CharField(label=_("Hall name"), max_length=120)
     hs_chapters = forms.CharField(
-        label=_("HS chapters"), max_length=400, help_text=_("Two-digit chapters, e.g. 33, 34")
+        label=_("HS chapters of the hall"), max_length=400, help_text=_("Two-digit chapters, e.g. 33, 34")
     )
 
 
