@@ -68,3 +68,17 @@ def welcome(*, visit: RoomVisit, meeting: Meeting) -> tuple[dict, dict[str, str]
         "chat": chat_backlog(meeting=meeting),
     }
     return frame, channels
+
+
+def room_page(*, meeting: Meeting, user) -> dict:
+    """What the room page shows before the socket opens: who, when, and the role the user has there."""
+    from meetings.selectors import meeting_for
+
+    return {
+        "meeting": meeting,
+        "when": meeting_for(meeting=meeting, viewer=user)["when"],
+        "role": room.room_role(user=user, meeting=meeting),
+        "opens_at": room.room_opens_at(meeting),
+        "closes_at": room.room_closes_at(meeting),
+        "buyer_name": str(meeting.buyer.company or display_name(meeting.buyer.user)),
+    }

@@ -1,12 +1,12 @@
-"""Thin views: the private calendar feed and the meeting's page (the video room lands with its own issue)."""
+"""Thin views: the private calendar feed and the meeting's video room page (what e-mails and ICS link to)."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
 
 from fair.permissions import Perm, permission_required
-from meetings import ics, selectors
+from meetings import ics, room_selectors, selectors
 from meetings.models import Meeting
 
 
@@ -24,5 +24,9 @@ def calendar_feed(request, token: str):
 
 @permission_required(Perm.MEETING_JOIN, lambda request, meeting_id: get_object_or_404(Meeting, pk=meeting_id))
 def room(request, meeting_id: int):
+    """The video room page (templates/meetings/room.html, js/room.js); it joins ws/meetings/<id>/room/."""
     meeting = selectors.meeting_get(meeting_id=meeting_id)
-    return JsonResponse(selectors.meeting_for(meeting=meeting, viewer=request.user))
+    context = room_selectors.room_page(meeting=meeting, user=request.user)
+    response = render(request, "meetings/room.html", context)
+    response["Permissions-Policy"] = "camera=(self), microphone=(self), display-capture=(self)"
+    return response
