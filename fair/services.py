@@ -273,7 +273,7 @@ def participants_decide(*, actor, fair: Fair, participant_ids: Iterable[int], ap
     if not ids:
         raise DomainError("registration.none_chosen", _("Choose at least one registration."))
     rows = list(
-        Participant.objects.select_for_update()
+        Participant.objects.select_for_update(of=("self",))
         .filter(fair=fair, pk__in=ids)
         .exclude(role=Role.ORGANIZER, user=actor)
         .select_related("user", "fair", "company")
