@@ -443,3 +443,44 @@ def test_together_time_counts_from_the_start_and_across_reconnects(small_fair, s
     assert room.attendance_check(meeting=m) is True
     m.refresh_from_db()
     assert m.status == Meeting.Status.HELD
+
+
+# --- the page --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading"),
+    [
+        ("en", "Video call: Seoul Glow Co."),
+        ("ko", "화상 상담: Seoul Glow Co."),
+        ("ja", "ビデオ商談：Seoul Glow Co."),
+        ("zh-hans", "视频洽谈：Seoul Glow Co."),
+        ("vi", "Cuộc gọi video: Seoul Glow Co."),
+        ("id", "Panggilan video: Seoul Glow Co."),
+    ],
+)
+def test_the_room_page_speaks_the_viewer_language(small_fair, lang, heading):
+    from tests.i18n_support import ensure_compiled_messages
+
+    ensure_compiled_messages()
+    m = make_meeting(small_fair)
+    user = small_fair["buyer"].user
+    user.language = lang
+    user.save()
+    client = Client()
+    client.force_login(user)
+    body = client.get(f"/meetings/{m.pk}/", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    assert heading in body
+    assert f'data-ws="/ws/meetings/{m.pk}/room/"' in body and 'data-role="buyer"' in body
+    assert "frontend/js/room.js" in body
+
+
+def test_the_room_page_is_for_the_meeting_only(small_fair):
+    m = make_meeting(small_fair)
+    assert Client().get(f"/meetings/{m.pk}/").status_code == 302  # to the sign-in page
+    stranger = Client()
+    stranger.force_login(factories.buyer(small_fair["fair"]).user)
+    assert stranger.get(f"/meetings/{m.pk}/").status_code == 403
+    staff = Client()
+    staff.force_login(small_fair["staff"].user)
+    assert 'data-role="exhibitor"' in staff.get(f"/meetings/{m.pk}/").content.decode()
