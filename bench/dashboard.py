@@ -1,0 +1,234 @@
+"""Benchmark: build the organizer dashboard's snapshot on a big fair on PostgreSQL (issue 7).
+
+    .venv/bin/python bench/dashboard.py [--world /tmp/bigfair] [--runs 20]
+        [--postgres postgres://postgres@127.0.0.1:5432/postgres] [--redis redis://127.0.0.1:6379/0]
+
+Creates its own database (tradefair_bench_dash), imports the dataset folder (5,000 exhibitors,
+50,000 buyers, 1,000,000 interactions; generated into --world when missing), adds 20,000
+meetings with outcomes, 50,000 chat lines and 2,000 people online in 500 booths (in Redis when
+--redis or REDIS_URL is given, else in this process), then times fair.stats.snapshot() with
+"now" at the fair's last interaction: p50/p95 over --runs runs, the number of queries, each
+statistic on its own, and a trivial SELECT 1 in the same run as the baseline. Drops the database.
+The goal: p95 under 300 ms. Not part of the test run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DB_NAME = "tradefair_bench_dash"
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
+
+
+def timed(fn, runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def admin(url: str, sql: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def populate(fair, rng_seed: int = 7) -> None:
+    """Meetings with outcomes and chat lines, in bulk (the import has none)."""
+    import random
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from exhibitors.models import Booth, ChatMessage
+    from fair.models import Participant
+    from meetings import services as meeting_services
+    from meetings.models import Meeting, Outcome
+
+    rng = random.Random(rng_seed)
+    slots = meeting_services.slots_generate(fair=fair)
+    booths = list(Booth.objects.filter(fair=fair).values_list("pk", flat=True))
+    buyers = list(Participant.objects.filter(fair=fair, role="buyer").values_list("pk", flat=True)[:20000])
+    statuses = (
+        ["requested"] * 4 + ["accepted"] * 3 + ["held"] * 7 + ["no_show"] * 2 + ["declined", "cancelled"]
+    )
+    meetings = [
+        Meeting(
+            fair=fair,
+            buyer_id=rng.choice(buyers),
+            booth_id=rng.choice(booths),
+            slot=rng.choice(slots),
+            status=rng.choice(statuses),
+        )
+        for _ in range(20000)
+    ]
+    Meeting.objects.bulk_create(meetings, batch_size=5000)
+    held = [m for m in meetings if m.status == "held"]
+    Outcome.objects.bulk_create(
+        [
+            Outcome(
+                meeting=m,
+                side="buyer",
+                rating=rng.randint(1, 5),
+                deal_size_usd=Decimal(rng.choice([0, 0, 5000, 20000, 120000])),
+            )
+            for m in held
+        ],
+        batch_size=5000,
+    )
+    last = slots[-1].ends_at
+    ChatMessage.objects.bulk_create(
+        [
+            ChatMessage(
+                booth_id=rng.choice(booths),
+                author_name="x",
+                author_is_staff=rng.random() < 0.4,
+                body="hello",
+                created_at=last - timedelta(minutes=rng.randint(0, 3000)),
+            )
+            for _ in range(50000)
+        ],
+        batch_size=5000,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--world", default="/tmp/bigfair")  # noqa: S108 - the shared bench world
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument(
+        "--postgres", default=os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/postgres"
+    )
+    parser.add_argument("--redis", default=os.environ.get("REDIS_URL", ""))
+    args = parser.parse_args()
+
+    url = urlunsplit(urlsplit(args.postgres)._replace(path=f"/{DB_NAME}"))
+    admin(args.postgres, f"DROP DATABASE IF EXISTS {DB_NAME}")
+    admin(args.postgres, f"CREATE DATABASE {DB_NAME}")
+    os.environ["DATABASE_URL"] = url
+    os.environ["REDIS_URL"] = args.redis
+    os.environ["CHANNELS_PREFIX"] = f"bench-dash-{uuid.uuid4().hex[:6]}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    try:
+        run(args)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        admin(args.postgres, f"DROP DATABASE IF EXISTS {DB_NAME}")
+
+
+def run(args) -> None:
+    import django
+
+    django.setup()
+    from asgiref.sync import async_to_sync
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Max
+    from django.test.utils import CaptureQueriesContext
+
+    from exhibitors import presence
+    from exhibitors.models import Booth
+    from fair import stats
+    from fair.importing import fair_import
+    from fair.models import Interaction, Participant
+
+    world = Path(args.world)
+    if not (world / "interactions.csv").exists():
+        from fair.generator import generate_fair
+
+        print(f"generating the world into {world} ...", flush=True)
+        generate_fair(world, exhibitors=5000, buyers=50000, interactions=1_000_000, seed=1)
+    call_command("migrate", verbosity=0, interactive=False)
+    started = time.perf_counter()
+    report = fair_import(path=world, fair_slug="bench-fair")
+    print(f"import: {time.perf_counter() - started:.1f} s", flush=True)
+    from fair.models import Fair
+
+    fair = Fair.objects.get(slug="bench-fair")
+    populate(fair)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    counts = {
+        "booths": Booth.objects.filter(fair=fair).count(),
+        "buyers": Participant.objects.filter(fair=fair, role="buyer").count(),
+        "interactions": Interaction.objects.filter(fair=fair).count(),
+    }
+    del report
+    now = Interaction.objects.filter(fair=fair).aggregate(m=Max("at"))["m"]
+    booth_ids = list(Booth.objects.filter(fair=fair).values_list("pk", flat=True)[:500])
+    buyer_users = [None] * 2000
+
+    async def go_online():
+        from exhibitors.presence import Member
+
+        store = presence.backend()
+        for i, _user in enumerate(buyer_users):
+            await store.enter(booth_ids[i % len(booth_ids)], Member(f"c{i}", None, "anonymous", ""))
+
+    async_to_sync(go_online)()
+    print(
+        f"world: {counts}, meetings 20000, chat lines 50000, online 2000 in 500 booths, "
+        f"presence {'Redis' if args.redis else 'in process'}; now = {now.isoformat()}",
+        flush=True,
+    )
+
+    def select_1():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+
+    def snapshot():
+        return async_to_sync(stats.snapshot)(fair, now=now)
+
+    snapshot()  # warm
+    with CaptureQueriesContext(connection) as ctx:
+        snap = snapshot()
+    baseline = timed(select_1, args.runs)
+    runs = timed(snapshot, args.runs)
+    print(f"SELECT 1:  p50 {pct(baseline, 50):7.2f} ms  p95 {pct(baseline, 95):7.2f} ms")
+    print(
+        f"snapshot:  p50 {pct(runs, 50):7.2f} ms  p95 {pct(runs, 95):7.2f} ms  "
+        f"({len(ctx.captured_queries)} queries, goal p95 < 300 ms)"
+    )
+    print(
+        f"  online {snap['online']['total']}, funnel {snap['funnel']}, deal {snap['deal_value']['usd']} USD"
+    )
+    parts = {
+        "online_now (presence)": lambda: async_to_sync(stats.online_now)(fair),
+        "visits_per_hour": lambda: stats.visits_per_hour(fair, now=now),
+        "busiest_booths": lambda: stats.busiest_booths(fair),
+        "unvisited_booths": lambda: stats.unvisited_booths(fair),
+        "chats_waiting": lambda: stats.chats_waiting(fair),
+        "meeting_funnel": lambda: stats.meeting_funnel(fair),
+        "meetings_by_country": lambda: stats.meetings_by_country(fair),
+        "meetings_by_chapter": lambda: stats.meetings_by_chapter(fair),
+        "interpreter_load": lambda: stats.interpreter_load(fair),
+        "deal_value": lambda: stats.deal_value(fair),
+    }
+    for name, fn in parts.items():
+        t = timed(fn, max(5, args.runs // 2))
+        print(f"  {name:24s} p50 {pct(t, 50):7.2f} ms  p95 {pct(t, 95):7.2f} ms")
+    print(f"statistics mean {statistics.mean(runs):.1f} ms")
+    async_to_sync(presence.backend().aclose)()
+
+
+if __name__ == "__main__":
+    main()
