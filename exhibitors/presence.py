@@ -99,6 +99,28 @@ return redis.call('HGETALL', KEYS[2])
 """
 
 
+# The same for many booths (KEYS: seen, who, seen, who...): [position (1-based), HGETALL, ...] if not empty.
+_PRUNE_MANY = """
+local found = {}
+for b = 1, #KEYS, 2 do
+  if redis.call('EXISTS', KEYS[b]) == 1 then
+    local stale = redis.call('ZRANGEBYSCORE', KEYS[b], '-inf', ARGV[1])
+    for i = 1, #stale, 500 do
+      local chunk = {unpack(stale, i, math.min(i + 499, #stale))}
+      redis.call('ZREM', KEYS[b], unpack(chunk))
+      redis.call('HDEL', KEYS[b + 1], unpack(chunk))
+    end
+    local who = redis.call('HGETALL', KEYS[b + 1])
+    if #who > 0 then
+      found[#found + 1] = (b + 1) / 2
+      found[#found + 1] = who
+    end
+  end
+end
+return found
+"""
+
+
 class RedisPresence:
     """Several processes: one sorted set and one hash per booth in Redis."""
 
@@ -157,20 +179,17 @@ class RedisPresence:
         return [Member.decode(k.decode(), v) for k, v in zip(flat[::2], flat[1::2], strict=True)]
 
     async def members_many(self, booth_ids) -> dict[int, list[Member]]:
-        """The members of many booths in one round trip (a pipeline of the same pruning script)."""
+        """The members of many booths in one call: one script prunes them all, returns the non-empty ones."""
         booth_ids = list(booth_ids)
         if not booth_ids:
             return {}
-        client, cutoff = self.client(), time.time() - presence_ttl()
-        sha = await client.script_load(_PRUNE)
-        async with client.pipeline(transaction=False) as pipe:
-            for booth_id in booth_ids:
-                pipe.evalsha(sha, 2, *self.keys(booth_id), cutoff)
-            replies = await pipe.execute()
+        keys = [key for booth_id in booth_ids for key in self.keys(booth_id)]
+        reply = await self.client().eval(_PRUNE_MANY, len(keys), *keys, time.time() - presence_ttl())
         return {
-            booth_id: [Member.decode(k.decode(), v) for k, v in zip(flat[::2], flat[1::2], strict=True)]
-            for booth_id, flat in zip(booth_ids, replies, strict=True)
-            if flat
+            booth_ids[int(index) - 1]: [
+                Member.decode(k.decode(), v) for k, v in zip(flat[::2], flat[1::2], strict=True)
+            ]
+            for index, flat in zip(reply[::2], reply[1::2], strict=True)
         }
 
 
