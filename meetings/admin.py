@@ -116,3 +116,6 @@ class RoundProposalAdmin(admin.ModelAdmin):
     list_filter = ["round__status"]
     raw_id_fields = ["round", "buyer", "booth", "slot", "interpreter", "meeting"]
     search_fields = ["booth__company__name", "buyer__user__email"]
+
+
+from meetings import room_admin  # noqa: E402, F401  (the video room's records)

@@ -1,0 +1,36 @@
+"""The admin of the video room's records (imported by meetings/admin.py)."""
+
+from django.contrib import admin
+
+from meetings.room_models import RoomMessage, RoomReport, RoomVisit
+
+
+@admin.register(RoomVisit)
+class RoomVisitAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "user", "role", "joined_at", "left_at"]
+    list_filter = ["role"]
+    search_fields = ["meeting__booth__company__name", "user__email"]
+    raw_id_fields = ["meeting", "user"]
+    date_hierarchy = "joined_at"
+
+
+@admin.register(RoomMessage)
+class RoomMessageAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "author_name", "role", "created_at", "body"]
+    search_fields = ["meeting__booth__company__name", "author_name", "body"]
+    raw_id_fields = ["meeting", "author"]
+
+
+@admin.register(RoomReport)
+class RoomReportAdmin(admin.ModelAdmin):
+    list_display = [
+        "meeting",
+        "together_seconds",
+        "buyer_seconds",
+        "exhibitor_seconds",
+        "no_show",
+        "closed_at",
+    ]
+    list_filter = ["no_show"]
+    search_fields = ["meeting__booth__company__name"]
+    raw_id_fields = ["meeting"]
