@@ -99,6 +99,14 @@ async def hold_clients(url: str, origin: str, n: int, concurrency: int, hold: fl
     await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
 
 
+async def warm_up(url: str, origin: str) -> None:
+    from websockets.asyncio.client import connect
+
+    for _ in range(3):
+        async with connect(url, origin=origin, ping_interval=None) as ws:
+            await ws.recv()
+
+
 def client_process(*args) -> None:
     wb.raise_file_limit()
     asyncio.run(hold_clients(*args))
@@ -108,6 +116,7 @@ def run(url: str, origin: str, n: int, procs: int, concurrency: int, hold: float
     ctx = multiprocessing.get_context("spawn")
     opened, held = ctx.Queue(), ctx.Queue()
     shares = [n // procs + (1 if i < n % procs else 0) for i in range(procs)]
+    asyncio.run(warm_up(url, origin))  # imports, the database connection: not per-connection costs
     time.sleep(1.0)
     before = rss_kib(server_pid)
     workers = [

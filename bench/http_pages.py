@@ -1,0 +1,223 @@
+"""Public pages under load: a hall page and a booth page beside a trivial Django view, one server.
+
+    .venv/bin/python bench/http_pages.py                      # PostgreSQL at 127.0.0.1, wrk if installed
+    .venv/bin/python bench/http_pages.py --duration 5 --connections 16 --client python
+
+One daphne process serves config.asgi (DEBUG off, static files collected, PostgreSQL from
+--database-url, created and filled on first use: a fair, a hall of 24 published booths with three
+products each). The same server also answers two bench-only views, added by a URL module written
+in the bench's temporary folder (nothing in config/urls.py):
+
+- /bench/trivial-sync: `def view(request): return HttpResponse("ok")`, the issue's baseline;
+- /bench/trivial-async: the same as an `async def` view.
+
+Every request goes through the project's whole middleware stack. The client is wrk (Debian's
+package, keep-alive, --connections in flight) or, without it, a small asyncio keep-alive client
+in this file. Rounds alternate the URLs so that a noisy neighbour hits all of them alike; the
+printed rate is the median over the rounds, p99 the highest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import ws_booth as wb  # noqa: E402  (server start/stop helpers)
+
+BENCH_URLS = """
+from django.http import HttpResponse
+from django.urls import path
+
+from config.urls import urlpatterns as _project
+
+
+def trivial_sync(request):
+    return HttpResponse("ok")
+
+
+async def trivial_async(request):
+    return HttpResponse("ok")
+
+
+urlpatterns = [
+    path("bench/trivial-sync", trivial_sync),
+    path("bench/trivial-async", trivial_async),
+    *_project,
+]
+"""
+
+BENCH_SETTINGS = """
+from config.settings import *  # noqa: F401,F403
+
+ROOT_URLCONF = "bench_urls"
+LOGGING["root"]["level"] = "WARNING"
+"""
+
+SETUP = """
+from exhibitors.models import Booth
+from fair.models import Fair
+from tests import factories
+f = Fair.objects.filter(slug="bench-expo").first()
+if f is None:
+    f = factories.fair(slug="bench-expo")
+    hall = factories.hall(f, name="Beauty & Cosmetics", slug="beauty")
+    for i in range(24):
+        b = factories.booth(f, hall=hall, company_obj=factories.company(name=f"Maker {i:02d}"))
+        for k in range(3):
+            factories.product(b, name=f"Product {i}-{k}")
+booth = Booth.objects.filter(fair=f, status="published").order_by("id").first()
+print("BENCH", f.slug, booth.hall.slug, booth.pk)
+"""
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def parse_wrk(out: str) -> tuple[float, float]:
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    value, unit = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
+    return rate, float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def load_wrk(url: str, duration: float, connections: int) -> tuple[float, float, int]:
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{duration:g}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return (*parse_wrk(out), int(errors.group(1)) if errors else 0)
+
+
+async def _python_load(url: str, duration: float, connections: int) -> tuple[float, float, int]:
+    host, port_path = url.split("//", 1)[1].split(":", 1)
+    port, path = port_path.split("/", 1)
+    request = f"GET /{path} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode()
+    latencies: list[float] = []
+    bad = 0
+    stop_at = time.perf_counter() + duration
+
+    async def one_connection():
+        nonlocal bad
+        reader, writer = await asyncio.open_connection(host, int(port))
+        while time.perf_counter() < stop_at:
+            started = time.perf_counter()
+            writer.write(request)
+            status = await reader.readline()
+            length = 0
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            await reader.readexactly(length)
+            latencies.append(time.perf_counter() - started)
+            bad += not status.startswith(b"HTTP/1.1 200")
+        writer.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one_connection() for _ in range(connections)))
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return len(latencies) / elapsed, statistics.quantiles(latencies, n=100)[98] * 1000, bad
+
+
+def load_python(url: str, duration: float, connections: int) -> tuple[float, float, int]:
+    return asyncio.run(_python_load(url, duration, connections))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tf_bench_http"),
+    )
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per URL per round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
+    args = parser.parse_args()
+    client = args.client if args.client != "auto" else ("wrk" if shutil.which("wrk") else "python")
+    load = load_wrk if client == "wrk" else load_python
+
+    tmp = Path(tempfile.mkdtemp(prefix="http-pages-bench-"))
+    (tmp / "bench_urls.py").write_text(textwrap.dedent(BENCH_URLS))
+    (tmp / "bench_settings.py").write_text(textwrap.dedent(BENCH_SETTINGS))
+    ensure_database(args.database_url)
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env.update(
+        DATABASE_URL=args.database_url,
+        DATABASE_CONN_MAX_AGE="60",
+        DJANGO_SETTINGS_MODULE="bench_settings",
+        PYTHONPATH=f"{tmp}:{wb.ROOT}",
+        TRADEFAIR_VAR_DIR=str(tmp),
+        STATIC_ROOT=str(tmp / "static"),
+        DEBUG="0",
+        LOG_LEVEL="WARNING",
+    )
+    manage = [wb.PYTHON, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=wb.ROOT, check=True)
+    subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, cwd=wb.ROOT, check=True)
+    out = subprocess.run(
+        [*manage, "shell", "-c", SETUP], env=env, cwd=wb.ROOT, check=True, capture_output=True, text=True
+    ).stdout
+    fair_slug, hall_slug, booth_id = next(ln for ln in out.splitlines() if ln.startswith("BENCH")).split()[1:]
+
+    port = wb.free_port()
+    base = f"http://127.0.0.1:{port}"
+    pages = {
+        "trivial sync view": "/bench/trivial-sync",
+        "trivial async view": "/bench/trivial-async",
+        "hall page": f"/fairs/{fair_slug}/halls/{hall_slug}/",
+        "booth page": f"/fairs/{fair_slug}/booths/{booth_id}/",
+    }
+    proc = wb.start([wb.DAPHNE, "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"], env, tmp)
+    results: dict[str, list[tuple[float, float, int]]] = {name: [] for name in pages}
+    try:
+        asyncio.run(wb.wait_port(port))
+        for path in pages.values():  # warm up: imports, templates, connections
+            load(base + path, 2, 4)
+        for _ in range(args.rounds):
+            for name, path in pages.items():
+                results[name].append(load(base + path, args.duration, args.connections))
+                print(name, results[name][-1], file=sys.stderr, flush=True)
+    finally:
+        err = wb.stop(proc)
+        if err.strip():
+            print(err, file=sys.stderr)
+
+    print(
+        f"\n{client}, {args.connections} connections, {args.rounds} rounds x {args.duration:g} s per URL, "
+        f"one daphne process, PostgreSQL"
+    )
+    print(f"{'page':<20} {'req/s':>8} {'p99 ms':>8} {'non-2xx':>8} {'vs sync':>8} {'vs async':>8}")
+    rate = {name: statistics.median(r[0] for r in rows) for name, rows in results.items()}
+    for name, rows in results.items():
+        p99 = max(r[1] for r in rows)
+        bad = sum(r[2] for r in rows)
+        print(
+            f"{name:<20} {rate[name]:>8.0f} {p99:>8.1f} {bad:>8} "
+            f"{rate[name] / rate['trivial sync view']:>8.2f} {rate[name] / rate['trivial async view']:>8.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
