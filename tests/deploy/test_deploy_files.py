@@ -109,6 +109,10 @@ def test_k8s_manifests():
     web = kinds[("Deployment", "tradefair-web")]["spec"]["template"]["spec"]["containers"][0]
     assert web["readinessProbe"]["httpGet"]["path"] == "/healthz"
     assert web["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    config = next(d for d in docs if d["kind"] == "ConfigMap")["data"]
+    for probe in ("readinessProbe", "livenessProbe"):
+        (host,) = [h["value"] for h in web[probe]["httpGet"]["httpHeaders"] if h["name"] == "Host"]
+        assert host in config["ALLOWED_HOSTS"].split(","), "the probe's Host must be allowed, or it gets 400"
     assert ("Service", "tradefair-web") in kinds
     assert (
         kinds[("HorizontalPodAutoscaler", "tradefair-web")]["spec"]["scaleTargetRef"]["name"]
