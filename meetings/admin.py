@@ -5,6 +5,9 @@ from django.contrib import admin
 from meetings.models import (
     Availability,
     CalendarFeed,
+    FairCurrencyRate,
+    FollowUpNudge,
+    LeadUpdate,
     Meeting,
     MeetingRules,
     Outcome,
@@ -116,6 +119,29 @@ class RoundProposalAdmin(admin.ModelAdmin):
     list_filter = ["round__status"]
     raw_id_fields = ["round", "buyer", "booth", "slot", "interpreter", "meeting"]
     search_fields = ["booth__company__name", "buyer__user__email"]
+
+
+
+@admin.register(FairCurrencyRate)
+class FairCurrencyRateAdmin(admin.ModelAdmin):
+    list_display = ["fair", "currency", "usd_per_unit", "updated_at"]
+    list_filter = ["fair"]
+    search_fields = ["currency"]
+
+
+@admin.register(LeadUpdate)
+class LeadUpdateAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "stage", "on", "value", "currency", "value_usd", "created_by"]
+    list_filter = ["stage", "meeting__fair"]
+    raw_id_fields = ["meeting", "created_by"]
+    search_fields = ["meeting__booth__company__name"]
+    date_hierarchy = "on"
+
+
+@admin.register(FollowUpNudge)
+class FollowUpNudgeAdmin(admin.ModelAdmin):
+    list_display = ["outcome", "follow_up_on", "sent_at"]
+    raw_id_fields = ["outcome"]
 
 
 from meetings import room_admin  # noqa: E402, F401  (the video room's records)
