@@ -10,6 +10,21 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    """A new channel layer for every test.
+
+    Each async test runs in its own event loop, and channels_redis keeps asyncio locks
+    that belong to the loop that first used them: a layer shared across tests fails with
+    "bound to a different event loop". Its connections close with their loop.
+    """
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Files a test stores (uploads, trained models) go to its own folder, never to the repository's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
