@@ -7,8 +7,9 @@ seen for ``presence_ttl()`` seconds are dropped on the next read, so the visitor
 process that died disappear within ttl + heartbeat (45 + 15 = 60 s by default).
 
 With REDIS_URL: a sorted set per booth (member -> last seen) and a hash (member ->
-description), pruned atomically by a Lua script. Without it (the embedded default, one
-process, in-memory channel layer): a dictionary in this process.
+description), pruned atomically by a Lua script, and one set of the booths that may have
+members (``occupied``) so the organizer's dashboard reads those booths only. Without it (the
+embedded default, one process, in-memory channel layer): a dictionary in this process.
 """
 
 from __future__ import annotations
@@ -86,6 +87,10 @@ class MemoryPresence:
                 found[booth_id] = members
         return found
 
+    async def members_occupied(self) -> dict[int, list[Member]]:
+        """The members of every booth that has any (of every fair): booth id -> members."""
+        return await self.members_many(list(self.booths))
+
 
 # Drop members not seen since ARGV[1] from the sorted set and the hash, then return the hash.
 _PRUNE = """
@@ -121,6 +126,29 @@ return found
 """
 
 
+# The same for the booths listed in the occupied set (KEYS[1]; KEYS: set, seen, who, seen, who...; ARGV[2...]:
+# the booth ids), taking a booth out of the set when nobody is left: atomic with enter(), which adds it back.
+_PRUNE_OCCUPIED = """
+local found = {}
+for b = 2, #KEYS, 2 do
+  local stale = redis.call('ZRANGEBYSCORE', KEYS[b], '-inf', ARGV[1])
+  for i = 1, #stale, 500 do
+    local chunk = {unpack(stale, i, math.min(i + 499, #stale))}
+    redis.call('ZREM', KEYS[b], unpack(chunk))
+    redis.call('HDEL', KEYS[b + 1], unpack(chunk))
+  end
+  local who = redis.call('HGETALL', KEYS[b + 1])
+  if #who > 0 then
+    found[#found + 1] = b / 2
+    found[#found + 1] = who
+  else
+    redis.call('SREM', KEYS[1], ARGV[b / 2 + 1])
+  end
+end
+return found
+"""
+
+
 class RedisPresence:
     """Several processes: one sorted set and one hash per booth in Redis."""
 
@@ -148,6 +176,10 @@ class RedisPresence:
         base = f"{self.prefix}:presence:{int(booth_id)}"
         return base, base + ":who"
 
+    @property
+    def occupied_key(self) -> str:
+        return f"{self.prefix}:presence:occupied"
+
     async def enter(self, booth_id: int, member: Member, *, now: float | None = None) -> None:
         seen, who = self.keys(booth_id)
         async with self.client().pipeline(transaction=True) as pipe:
@@ -155,6 +187,7 @@ class RedisPresence:
             pipe.hset(who, member.conn_id, member.encode())
             pipe.expire(seen, 86400)
             pipe.expire(who, 86400)
+            pipe.sadd(self.occupied_key, int(booth_id))
             await pipe.execute()
 
     update = enter
@@ -171,7 +204,10 @@ class RedisPresence:
             seen, _who = self.keys(booth_id)
             now = time.time()
             # XX: only refresh members that are still there (a pruned member stays gone).
-            await self.client().zadd(seen, dict.fromkeys(conn_ids, now), xx=True)
+            async with self.client().pipeline(transaction=True) as pipe:
+                pipe.zadd(seen, dict.fromkeys(conn_ids, now), xx=True)
+                pipe.sadd(self.occupied_key, int(booth_id))  # members entered before the set existed
+                await pipe.execute()
 
     async def members(self, booth_id: int) -> list[Member]:
         seen, who = self.keys(booth_id)
@@ -185,6 +221,24 @@ class RedisPresence:
             return {}
         keys = [key for booth_id in booth_ids for key in self.keys(booth_id)]
         reply = await self.client().eval(_PRUNE_MANY, len(keys), *keys, time.time() - presence_ttl())
+        return {
+            booth_ids[int(index) - 1]: [
+                Member.decode(k.decode(), v) for k, v in zip(flat[::2], flat[1::2], strict=True)
+            ]
+            for index, flat in zip(reply[::2], reply[1::2], strict=True)
+        }
+
+    async def members_occupied(self) -> dict[int, list[Member]]:
+        """The members of every booth in the occupied set (of every fair): booth id -> members.
+
+        Two calls: the set, then one script that prunes those booths and drops the empty ones from it.
+        """
+        client = self.client()
+        booth_ids = sorted(int(b) for b in await client.smembers(self.occupied_key))
+        if not booth_ids:
+            return {}
+        keys = [self.occupied_key, *(key for booth_id in booth_ids for key in self.keys(booth_id))]
+        reply = await client.eval(_PRUNE_OCCUPIED, len(keys), *keys, time.time() - presence_ttl(), *booth_ids)
         return {
             booth_ids[int(index) - 1]: [
                 Member.decode(k.decode(), v) for k, v in zip(flat[::2], flat[1::2], strict=True)

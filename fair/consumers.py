@@ -3,6 +3,8 @@
 Announcements (fair.changed) are gathered: the first one schedules a snapshot no sooner than
 min_interval() after the previous one, later ones ride along. Without announcements a snapshot
 still goes out every refresh_every() seconds, so visitors of a dead process fade out.
+The database part of a snapshot is shared with the fair's other dashboards when it was read after
+the last announcement this one heard (stats.snapshot's fresh_after).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ class DashboardConsumer(AsyncWebsocketConsumer):
     pending: asyncio.Task | None = None
     ticker: asyncio.Task | None = None
     last_sent = 0.0
+    changed_at = 0.0  # time.time() of the last announcement or refresh request
 
     async def connect(self):
         self.fair, allowed = await _fair_for(
@@ -43,6 +46,7 @@ class DashboardConsumer(AsyncWebsocketConsumer):
         if not allowed:
             return await self.close(code=p.CLOSE_DENIED)
         await self.channel_layer.group_add(p.dashboard_group(self.fair.pk), self.channel_name)
+        self.changed_at = time.time()  # the first snapshot is read after the socket opened
         await self.send_snapshot()
         self.ticker = asyncio.create_task(self._tick())
         return None
@@ -65,12 +69,14 @@ class DashboardConsumer(AsyncWebsocketConsumer):
         if kind == p.PING:
             await self.send(text_data=json.dumps({"type": p.PONG}))
         elif kind == p.REFRESH:
+            self.changed_at = time.time()
             self.schedule()
         else:
             error = {"type": p.ERROR, "code": "protocol.unknown_type", "message": "Send ping or refresh."}
             await self.send(text_data=json.dumps(error))
 
     async def fair_changed(self, event):  # the channel-layer announcement (p.FAIR_CHANGED)
+        self.changed_at = time.time()
         self.schedule()
 
     def schedule(self) -> None:
@@ -92,5 +98,5 @@ class DashboardConsumer(AsyncWebsocketConsumer):
 
     async def send_snapshot(self) -> None:
         self.last_sent = time.monotonic()
-        snapshot = await stats.snapshot(self.fair)
+        snapshot = await stats.snapshot(self.fair, fresh_after=self.changed_at)
         await self.send(text_data=json.dumps({"type": p.SNAPSHOT, "snapshot": snapshot}, ensure_ascii=False))

@@ -6,17 +6,27 @@ EXISTS); Python only walks the aggregated rows (one per hour, booth, country or 
 
 People online come from the booth presence (exhibitors/presence.py), the same sets every
 booth page shows, so the dashboard agrees with the booths and forgets the visitors of a dead
-process within the presence time-to-live.
+process within the presence time-to-live. Only booths that have people are read (the presence's
+occupied set), then matched to this fair's booths in one query.
+
+Query shapes are chosen for PostgreSQL on a big fair (bench/dashboard.py, docs/dashboard.md):
+COUNT(*) so visits are counted from the (fair, kind, booth) and (fair, kind, at) indexes alone,
+no GROUP BY on wide or joined columns, IN (subquery) rather than a correlated EXISTS per row.
+The live dashboard shares the database part among all dashboards of a fair for a second
+(``snapshot(..., fresh_after=...)``).
 """
 
 from __future__ import annotations
 
+import re
+import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum
-from django.db.models.functions import TruncHour
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum, TextField, Window
+from django.db.models.functions import Cast, TruncHour
 
 from exhibitors.models import Booth, ChatMessage
 from exhibitors.presence import backend
@@ -27,6 +37,7 @@ TOP_BOOTHS = 10
 LISTED = 50  # rows shown of the longer lists (unvisited booths, chats waiting); exports have them all
 
 S = Meeting.Status
+_CHAPTER = re.compile(r'[\[,]\s*"?(\d\d)')  # the first two digits of each code in a JSON list
 
 
 def _person(member) -> tuple:
@@ -36,12 +47,12 @@ def _person(member) -> tuple:
 # --- people online now -----------------------------------------------------------------------
 
 
-def _booth_places(fair: Fair) -> dict[int, tuple[int | None, str]]:
-    """booth id -> (hall id, hall name) of every booth of the fair: one query."""
-    return {
-        b: (h, name or "")
-        for b, h, name in Booth.objects.filter(fair=fair).values_list("pk", "hall_id", "hall__name")
-    }
+def _booth_places(fair: Fair, booth_ids) -> dict[int, tuple[str, str]]:
+    """booth id -> (hall name, company name) of those of ``booth_ids`` that are this fair's: one query."""
+    rows = Booth.objects.filter(fair=fair, pk__in=list(booth_ids)).values_list(
+        "pk", "hall__name", "company__name"
+    )
+    return {b: (hall or "", name or "") for b, hall, name in rows.order_by()}
 
 
 def _countries(fair: Fair, user_ids: set[int]) -> dict[int, str]:
@@ -57,16 +68,16 @@ def _countries(fair: Fair, user_ids: set[int]) -> dict[int, str]:
     return found
 
 
-async def online_now(fair: Fair, *, places: dict | None = None) -> dict:
+async def online_now(fair: Fair) -> dict:
     """Distinct people in the fair's booths now: in total, by role, hall, country, and per booth."""
     from asgiref.sync import sync_to_async
 
-    if places is None:
-        places = await sync_to_async(_booth_places)(fair)
-    present = await backend().members_many(places)
+    present = await backend().members_occupied()  # every fair's booths with people in them
+    places = await sync_to_async(_booth_places)(fair, present) if present else {}
+    present = {b: members for b, members in present.items() if b in places}
     everyone, by_role, by_hall, by_booth = {}, defaultdict(set), defaultdict(set), {}
     for booth_id, members in present.items():
-        _hall_id, hall_name = places[booth_id]
+        hall_name, _name = places[booth_id]
         people = {_person(m) for m in members}
         by_booth[booth_id] = len(people)
         by_hall[hall_name].update(people)
@@ -82,6 +93,7 @@ async def online_now(fair: Fair, *, places: dict | None = None) -> dict:
         "by_hall": _sorted_counts({hall: len(people) for hall, people in by_hall.items()}),
         "by_country": _sorted_counts(dict(by_country)),
         "by_booth": by_booth,
+        "names": {b: places[b][1] for b in by_booth},
     }
 
 
@@ -101,7 +113,7 @@ def visits_per_hour(fair: Fair, *, now: datetime | None = None) -> list[list]:
         Interaction.objects.filter(fair=fair, kind=Interaction.Kind.BOOTH_VISIT, at__gte=first, at__lte=now)
         .annotate(hour=TruncHour("at", tzinfo=UTC))
         .values("hour")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))  # not COUNT(id): the (fair, kind, at) index alone answers
         .values_list("hour", "n")
     )
     counts = {hour.astimezone(UTC): n for hour, n in rows}
@@ -116,7 +128,7 @@ def busiest_booths(fair: Fair, *, limit: int | None = TOP_BOOTHS) -> list[dict]:
     rows = (
         Interaction.objects.filter(fair=fair, kind=Interaction.Kind.BOOTH_VISIT)
         .values("booth_id")
-        .annotate(visits=Count("id"))
+        .annotate(visits=Count("*"))  # an index-only scan of (fair, kind, booth)
         .order_by("-visits", "booth_id")
     )
     rows = list(rows[:limit] if limit else rows)
@@ -157,10 +169,12 @@ def chats_waiting(fair: Fair, *, limit: int | None = LISTED) -> dict:
         .filter(
             Q(last_visitor__isnull=False) & (Q(last_staff__isnull=True) | Q(last_staff__lt=F("last_visitor")))
         )
-        .order_by("since")
+        .annotate(total=Window(Count("booth_id")))  # every waiting thread, counted before the LIMIT
+        .order_by("since", "booth_id", "knock_id")
+        .values("booth_id", "knock_id", "since", "total")
     )
     rows = list(qs[:limit] if limit else qs)
-    count = len(rows) if limit is None or len(rows) < limit else qs.count()
+    count = rows[0]["total"] if rows else 0
     names = dict(
         Booth.objects.filter(pk__in={r["booth_id"] for r in rows}).values_list("pk", "company__name")
     )
@@ -192,7 +206,8 @@ def meeting_funnel(fair: Fair) -> dict:
         accepted=Count("id", filter=Q(status__in=[S.ACCEPTED, S.HELD, S.NO_SHOW])),
         held=Count("id", filter=Q(status=S.HELD)),
         no_show=Count("id", filter=Q(status=S.NO_SHOW)),
-        deal=Count("id", filter=Q(Exists(_deal_meetings(fair).filter(meeting=OuterRef("pk"))))),
+        # IN (subquery): hashed once, not an EXISTS per meeting.
+        deal=Count("id", filter=Q(pk__in=_deal_meetings(fair).values("meeting_id"))),
     )
 
 
@@ -223,14 +238,23 @@ def meetings_by_chapter(fair: Fair) -> list[dict]:
     """Per HS chapter of the booth met: meetings asked for and held (a meeting counts once per chapter)."""
     per_booth = (
         Meeting.objects.filter(fair=fair)
-        .values("booth_id", "booth__hs_codes")
+        .values("booth_id")
         .annotate(requested=Count("id"), held=Count("id", filter=Q(status=S.HELD)))
+        .order_by()
+        .values_list("booth_id", "requested", "held")
     )
+    # Apart, and as text: grouping by the JSON column too, or decoding it row by row, costs more.
+    chapters = {
+        pk: set(_CHAPTER.findall(codes or ""))
+        for pk, codes in Booth.objects.filter(fair=fair)
+        .values_list("pk", Cast("hs_codes", TextField()))
+        .order_by()
+    }
     requested, held = Counter(), Counter()
-    for row in per_booth:  # one row per booth met, not per meeting
-        for chapter in {str(code)[:2] for code in row["booth__hs_codes"] or []}:
-            requested[chapter] += row["requested"]
-            held[chapter] += row["held"]
+    for booth_id, n_requested, n_held in per_booth:  # one row per booth met, not per meeting
+        for chapter in chapters.get(booth_id, ()):
+            requested[chapter] += n_requested
+            held[chapter] += n_held
     return [
         {"chapter": c, "requested": requested[c], "held": held[c]}
         for c in sorted(requested, key=lambda c: (-requested[c], c))
@@ -274,7 +298,11 @@ def deal_value(fair: Fair) -> dict:
     )
     values = list(per_meeting)
     deals = Interaction.objects.filter(fair=fair, kind=Interaction.Kind.DEAL).count()
-    return {"usd": str(sum(values, Decimal(0)).quantize(Decimal("0.01"))), "meetings": len(values), "deal_interactions": deals}
+    return {
+        "usd": str(sum(values, Decimal(0)).quantize(Decimal("0.01"))),
+        "meetings": len(values),
+        "deal_interactions": deals,
+    }
 
 
 def outcome_totals(fair: Fair) -> dict:
@@ -304,25 +332,39 @@ def snapshot_tables(fair: Fair, *, now: datetime | None = None) -> dict:
     }
 
 
-async def snapshot(fair: Fair, *, now: datetime | None = None) -> dict:
-    """The dashboard's whole picture: JSON-ready, times in UTC."""
+SHARED_SECONDS = 1
+
+
+def shared_tables(fair: Fair, *, fresh_after: float, now: datetime | None = None) -> dict:
+    """snapshot_tables() as computed by any dashboard of this fair (any process, through the cache)
+    if that computation started after ``fresh_after`` (a time.time()) and at most SHARED_SECONDS ago."""
+    key = f"fair:dashboard:tables:{fair.pk}"
+    shared = cache.get(key)
+    if shared is not None and shared["started"] >= fresh_after:
+        return shared["tables"]
+    started = time.time()
+    tables = snapshot_tables(fair, now=now)
+    cache.set(key, {"started": started, "tables": tables}, timeout=SHARED_SECONDS)
+    return tables
+
+
+async def snapshot(fair: Fair, *, now: datetime | None = None, fresh_after: float | None = None) -> dict:
+    """The dashboard's whole picture: JSON-ready, times in UTC.
+
+    ``fresh_after`` (the live dashboard: when it last heard of a change) lets it take the database
+    part from another dashboard of the fair that started reading after that; people online are
+    always read afresh. Without it (pages, reports, tests) everything is read now.
+    """
     from asgiref.sync import sync_to_async
 
-    def read():
-        return _booth_places(fair), snapshot_tables(fair, now=now)
-
-    places, tables = await sync_to_async(read)()
-    online = await online_now(fair, places=places)
-    booth_names = {b["booth"]: b["name"] for b in tables["busiest_booths"]}
-    missing = [b for b in online["by_booth"] if b not in booth_names]
-    if missing:
-        booth_names.update(await sync_to_async(_booth_names)(missing))
+    if fresh_after is not None:
+        tables = await sync_to_async(shared_tables)(fair, fresh_after=fresh_after, now=now)
+    else:
+        tables = await sync_to_async(snapshot_tables)(fair, now=now)
+    online = await online_now(fair)
+    names = online.pop("names")
     online["booths"] = [
-        {"booth": b, "name": booth_names.get(b, ""), "online": n}
+        {"booth": b, "name": names.get(b, ""), "online": n}
         for b, n in sorted(online.pop("by_booth").items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_BOOTHS]
     ]
     return {"at": (now or datetime.now(UTC)).astimezone(UTC).isoformat(), "online": online, **tables}
-
-
-def _booth_names(ids) -> dict[int, str]:
-    return dict(Booth.objects.filter(pk__in=ids).values_list("pk", "company__name"))

@@ -155,3 +155,59 @@ def test_snapshot_has_every_table_in_a_bounded_number_of_queries(
         "interpreter_load",
         "deal_value",
     }
+
+
+def test_people_online_forget_a_booth_everyone_left(world, own_presence):
+    b = world["booths"]
+
+    async def scenario():
+        store = presence.backend()
+        try:
+            await store.enter(b["a"].pk, Member("a1", None, "anonymous", ""))
+            await store.enter(b["b"].pk, Member("b1", None, "anonymous", ""))
+            await store.leave(b["a"].pk, "a1")
+            online = await stats.online_now(world["fair"])
+            occupied = await store.members_occupied()
+            if isinstance(store, presence.RedisPresence):  # the empty booth left the occupied set
+                kept = await store.client().smembers(store.occupied_key)
+                assert {int(x) for x in kept} == {b["b"].pk}
+            return online, occupied
+        finally:
+            await store.aclose()
+
+    online, occupied = async_to_sync(scenario)()
+    assert online["total"] == 1 and online["by_booth"] == {b["b"].pk: 1}
+    assert set(occupied) == {b["b"].pk}
+
+
+def test_people_online_of_another_fair_are_not_counted(world, own_presence):
+    other = build.__globals__["factories"].booth(build.__globals__["factories"].fair(slug="elsewhere"))
+
+    async def scenario():
+        store = presence.backend()
+        try:
+            await store.enter(other.pk, Member("x1", None, "anonymous", ""))
+            return await stats.online_now(world["fair"])
+        finally:
+            await store.aclose()
+
+    assert async_to_sync(scenario)()["total"] == 0
+
+
+def test_dashboards_share_the_tables_only_when_read_after_the_last_change(world):
+    from django.core.cache import cache
+
+    from fair.models import Interaction
+
+    fair, a = world["fair"], world["booths"]["a"]
+    cache.delete(f"fair:dashboard:tables:{fair.pk}")
+    heard = time.time()
+    first = stats.shared_tables(fair, fresh_after=heard, now=NOW)
+    visit, buyer = Interaction.Kind.BOOTH_VISIT, world["vn"]
+    Interaction.objects.create(fair=fair, buyer=buyer, booth=a, kind=visit, at=NOW - timedelta(minutes=2))
+    # Another dashboard that heard of nothing newer takes what the first one read.
+    assert stats.shared_tables(fair, fresh_after=heard, now=NOW) == first
+    # One that heard of the visit reads again, and shares that from now on.
+    fresh = stats.shared_tables(fair, fresh_after=time.time(), now=NOW)
+    assert fresh["busiest_booths"][0]["visits"] == 6 and first["busiest_booths"][0]["visits"] == 5
+    cache.delete(f"fair:dashboard:tables:{fair.pk}")
