@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from exhibitors.models import Booth, ChatMessage
 from fair import stats
 from fair.models import Fair, Interaction
-from meetings.models import Meeting, Outcome
+from meetings.models import LeadUpdate, Meeting, Outcome
 
 
 @dataclass
@@ -38,6 +38,7 @@ def fair_tables(fair: Fair, *, now: datetime | None = None) -> list[Table]:
     online = async_to_sync(stats.online_now)(fair)
     funnel = stats.meeting_funnel(fair)
     deal = stats.deal_value(fair)
+    ledger = stats.ledger(fair)
     return [
         Table("online_by_role", _("People online by role"), [_("Role"), _("People")], online["by_role"]),
         Table("online_by_hall", _("People online by hall"), [_("Hall"), _("People")], online["by_hall"]),
@@ -105,8 +106,23 @@ def fair_tables(fair: Fair, *, now: datetime | None = None) -> list[Table]:
             [[r["name"], r["meetings"], r["held"]] for r in stats.interpreter_load(fair)],
         ),
         Table(
+            "ledger",
+            _("Lead ledger"),
+            [_("Stage"), _("Updates"), _("USD")],
+            [
+                [LeadUpdate.Stage(stage).label, ledger["updates_by_stage"][stage], Decimal(usd)]
+                for stage, usd in ledger["usd_by_stage"].items()
+            ],
+        ),
+        Table(
+            "deals",
+            _("Deals (orders and contracts)"),
+            [_("Deals (orders and contracts)"), _("Orders and contracts (USD)")],
+            [[ledger["deals"], Decimal(ledger["deal_usd"])]],
+        ),
+        Table(
             "deal_value",
-            _("Expected deal value"),
+            _("Expected deal size (USD)"),
             [_("Meetings with a deal"), _("USD")],
             [[deal["meetings"], Decimal(deal["usd"])]],
         ),

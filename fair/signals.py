@@ -39,7 +39,7 @@ def fair_changed(fair_id: int | None) -> None:
 def _fair_id_of(instance) -> int | None:
     if getattr(instance, "fair_id", None):
         return instance.fair_id
-    for name in ("booth", "meeting"):  # ChatMessage, Knock: via their booth; Outcome: via its meeting
+    for name in ("booth", "meeting"):  # ChatMessage, Knock: their booth; Outcome, LeadUpdate: their meeting
         related_id = getattr(instance, f"{name}_id", None)
         if related_id:
             cached = instance._state.fields_cache.get(name)
@@ -60,6 +60,7 @@ WATCHED = (
     "fair.Interaction",
     "meetings.Meeting",
     "meetings.Outcome",
+    "meetings.LeadUpdate",  # the ledger's deals and values (headline figures)
     "exhibitors.ChatMessage",
     "exhibitors.Knock",
 )

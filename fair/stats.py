@@ -292,7 +292,8 @@ def interpreter_load(fair: Fair) -> list[dict]:
 
 
 def deal_value(fair: Fair) -> dict:
-    """The expected deal value reported so far (USD): per meeting the larger of the two sides' figures."""
+    """The expected deal size stated after meetings (Outcome.deal_size_usd, USD): per meeting the larger of
+    the two sides' figures. An estimate, shown apart from the ledger's orders and contracts (``ledger``)."""
     per_meeting = (
         _deal_meetings(fair).values("meeting_id").annotate(v=Max("deal_size_usd")).values_list("v", flat=True)
     )
@@ -302,6 +303,21 @@ def deal_value(fair: Fair) -> dict:
         "usd": str(sum(values, Decimal(0)).quantize(Decimal("0.01"))),
         "meetings": len(values),
         "deal_interactions": deals,
+    }
+
+
+def ledger(fair: Fair) -> dict:
+    """The headline deal figures, from the outcome ledger: buyer-booth pairs with an order or a contract,
+    their value in USD at the fair's rates, and the USD recorded at each stage (JSON-ready strings)."""
+    from meetings.selectors import ledger_totals
+
+    totals = ledger_totals(fair)
+    cent = Decimal("0.01")
+    return {
+        "deals": totals["deals"],
+        "deal_usd": str(totals["deal_usd"].quantize(cent)),
+        "usd_by_stage": {stage: str(usd.quantize(cent)) for stage, usd in totals["usd_by_stage"].items()},
+        "updates_by_stage": totals["updates_by_stage"],
     }
 
 
@@ -329,6 +345,7 @@ def snapshot_tables(fair: Fair, *, now: datetime | None = None) -> dict:
         "meetings_by_chapter": meetings_by_chapter(fair),
         "interpreter_load": interpreter_load(fair),
         "deal_value": deal_value(fair),
+        "ledger": ledger(fair),
     }
 
 

@@ -92,6 +92,8 @@ EXPORTS = (
     "meetings_by_country",
     "meetings_by_chapter",
     "interpreter_load",
+    "ledger",
+    "deals",
     "deal_value",
 )
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from exhibitors.models import ChatMessage, Knock
 from fair.models import Interaction
+from meetings import ledger
 from meetings.models import Meeting, Outcome, Slot
 from tests import factories
 
@@ -85,6 +86,23 @@ def build() -> dict:
     Outcome.objects.create(meeting=meetings[0], side="exhibitor", deal_size_usd=Decimal("12000"))
     Outcome.objects.create(meeting=meetings[4], side="buyer", deal_size_usd=Decimal("5000"), rating=4)
     Outcome.objects.create(meeting=meetings[2], side="buyer", deal_size_usd=Decimal("0"), rating=2)
+
+    # The outcome ledger: a contract in KRW at the organizer's rate (20,000,000 x 0.00075 = 15,000 USD),
+    # a contract and an order in USD, and a quotation (not a deal). Deals: 3, orders and contracts 25,500 USD.
+    ledger.rate_set(actor=organizer.user, fair=f, currency="KRW", usd_per_unit="0.00075")
+    day = NOW.date()
+    ledger.lead_update_add(
+        actor=staff_a.user, meeting=meetings[0], stage="contract", on=day, value="20000000", currency="KRW"
+    )
+    ledger.lead_update_add(
+        actor=staff_b.user, meeting=meetings[5], stage="contract", on=day, value="8000", currency="USD"
+    )
+    ledger.lead_update_add(
+        actor=staff_a.user, meeting=meetings[3], stage="order", on=day, value="2500", currency="USD"
+    )
+    ledger.lead_update_add(
+        actor=staff_b.user, meeting=meetings[2], stage="quotation", on=day, value="1000", currency="USD"
+    )
 
     def say(booth, who, staff, minutes_ago, knock=None, hidden=False):
         return ChatMessage.objects.create(

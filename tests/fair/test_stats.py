@@ -91,8 +91,24 @@ def test_interpreter_load_leaves_out_declined_meetings_and_lists_idle_interprete
     ]
 
 
-def test_deal_value_counts_each_meeting_once(world):
-    assert stats.deal_value(world["fair"]) == {"usd": "17000.00", "meetings": 2, "deal_interactions": 0}
+def test_expected_deal_size_counts_each_meeting_once(world):
+    # 12,000 (the larger side of the first meeting) + 5,000; the ledger's 3 deals are not estimates.
+    assert stats.deal_value(world["fair"]) == {"usd": "17000.00", "meetings": 2, "deal_interactions": 3}
+
+
+def test_headline_deals_come_from_the_outcome_ledger(world):
+    figures = stats.ledger(world["fair"])
+    assert figures["deals"] == 3  # two contracts and an order; the quotation is not a deal
+    assert figures["deal_usd"] == "25500.00"  # 20,000,000 KRW at 0.00075 + 8,000 + 2,500
+    assert figures["usd_by_stage"] == {
+        "sample_sent": "0.00",
+        "quotation": "1000.00",
+        "order": "2500.00",
+        "contract": "23000.00",
+    }
+    assert figures["updates_by_stage"] == {"sample_sent": 0, "quotation": 1, "order": 1, "contract": 2}
+    other = build.__globals__["factories"].fair(slug="no-deals-expo")
+    assert stats.ledger(other)["deals"] == 0 and stats.ledger(other)["deal_usd"] == "0.00"
 
 
 def test_statistics_do_not_leak_between_fairs(world):
@@ -140,9 +156,11 @@ def test_snapshot_has_every_table_in_a_bounded_number_of_queries(
         finally:
             await presence.backend().aclose()
 
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):  # nobody online: presence needs no query
         snap = async_to_sync(scenario)()
     assert snap["funnel"]["held"] == 7 and snap["online"]["total"] == 0
+    assert snap["ledger"]["deals"] == 3 and snap["ledger"]["deal_usd"] == "25500.00"
+    assert snap["deal_value"]["usd"] == "17000.00"
     assert set(snap) >= {
         "online",
         "visits_per_hour",
@@ -154,6 +172,7 @@ def test_snapshot_has_every_table_in_a_bounded_number_of_queries(
         "meetings_by_chapter",
         "interpreter_load",
         "deal_value",
+        "ledger",
     }
 
 

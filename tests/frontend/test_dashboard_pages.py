@@ -88,6 +88,8 @@ def test_excel_export_has_every_table_with_numbers(world):
         "visits_per_hour",
         "online_by_country",
         "deal_value",
+        "ledger",
+        "deals",
     } <= set(book.sheetnames)
     funnel = [tuple(r) for r in book["meeting_funnel"].iter_rows(values_only=True)]
     assert funnel[1:] == [
@@ -98,6 +100,13 @@ def test_excel_export_has_every_table_with_numbers(world):
         ("Deal reported", 2),
     ]
     assert list(book["deal_value"].iter_rows(values_only=True))[1] == (2, 17000)
+    assert list(book["deals"].iter_rows(values_only=True))[1] == (3, 25500)
+    assert [r[1:] for r in book["ledger"].iter_rows(min_row=2, values_only=True)] == [
+        (0, 0),
+        (1, 1000),
+        (1, 2500),
+        (2, 23000),
+    ]
     assert [r[1:] for r in book["busiest_booths"].iter_rows(min_row=2, values_only=True)] == [
         ("A Glow", 5),
         ("B Snacks", 3),
@@ -110,6 +119,9 @@ def test_the_printable_report_has_the_headline_figures_and_a_print_stylesheet(wo
     html = response.content.decode()
     assert response.status_code == 200 and 'data-stat="funnel.held">7<' in html
     assert 'data-stat="deal_value.usd" data-format="money">17000.00<' in html
+    assert 'data-stat="ledger.deals">3<' in html
+    assert 'data-stat="ledger.deal_usd" data-format="money">25500.00<' in html
+    assert "Expected deal size (USD)" in html and "Orders and contracts (USD)" in html
     assert "frontend/css/dashboard.css" in html and "chart-funnel" in html
     css = (Path(settings.BASE_DIR) / "frontend/static/frontend/css/dashboard.css").read_text()
     assert "@media print" in css and "@page" in css
