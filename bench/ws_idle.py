@@ -13,6 +13,8 @@ open N websockets to one booth (anonymous visitors, as most of a fair's audience
 - conn/s: N divided by the time from the first connect to the last socket ready (its first frame);
 - handshake p50/p99: connect() to the 101 answer; ready p99: to the first frame (the snapshot).
 
+BENCH_PROFILE_DIR=/some/dir writes a cProfile of each daphne run there (its RSS then means little).
+
 Targets: bare (a bare `websockets` server sending one small frame per connection: the baseline),
 booth-memory and booth-redis (daphne serving config.asgi's ws/booths/<id>/ on the in-memory and on
 the Redis channel layer). Server and client processes raise their file-descriptor limit.

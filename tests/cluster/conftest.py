@@ -37,6 +37,8 @@ BOOTH_LIVE = {
     "PRESENCE_TTL": 3.0,
     "PRESENCE_DEBOUNCE": 0.1,
 }
+# The worker takes only this cluster's jobs, not those of another run on the same Redis.
+Q_CLUSTER = {**Q_CLUSTER, "name": os.environ["CHANNELS_PREFIX"]}
 """
 
 
@@ -101,7 +103,7 @@ def cluster(django_db_setup, django_db_blocker, tmp_path_factory):
             d = Daphne(db=db, log_path=workdir / f"daphne{i}.log", extra_env=daphne_env)
             started.append(d)
             daphnes.append(d)
-        worker = Worker(db=db, log_path=workdir / "worker.log", extra_env=extra)
+        worker = Worker(db=db, log_path=workdir / "worker.log", extra_env=daphne_env)
         started.append(worker)
         for d in daphnes:
             d.wait_ready()

@@ -145,7 +145,8 @@ class Worker:
 
     def __init__(self, *, db: dict, log_path: Path, extra_env: dict):
         env = os.environ.copy()
-        env.update(DATABASE_URL=database_url(db), DJANGO_SETTINGS_MODULE="config.settings", **extra_env)
+        env.update({"DATABASE_URL": database_url(db), "DJANGO_SETTINGS_MODULE": "config.settings"})
+        env.update(extra_env)
         env.pop("SQLITE_TEST_NAME", None)
         self.log_path = log_path
         self._log = log_path.open("wb")
