@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from asgiref.sync import async_to_sync
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils.functional import Promise
@@ -35,7 +34,7 @@ class Table:
 
 def fair_tables(fair: Fair, *, now: datetime | None = None) -> list[Table]:
     """Every table of the dashboard, complete."""
-    online = async_to_sync(stats.online_now)(fair)
+    online = stats.run_sync(stats.online_now, fair)
     funnel = stats.meeting_funnel(fair)
     deal = stats.deal_value(fair)
     ledger = stats.ledger(fair)

@@ -385,3 +385,25 @@ async def snapshot(fair: Fair, *, now: datetime | None = None, fresh_after: floa
         for b, n in sorted(online.pop("by_booth").items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_BOOTHS]
     ]
     return {"at": (now or datetime.now(UTC)).astimezone(UTC).isoformat(), "online": online, **tables}
+
+
+def run_sync(statistic, *args, **kwargs):
+    """An async statistic (snapshot, online_now) from sync code: pages, exports, reports.
+
+    async_to_sync runs it in a loop of its own outside the ASGI server; the presence client opened
+    for that loop is closed afterwards (one already there, the server's, is left alone).
+    """
+    from asgiref.sync import async_to_sync
+
+    async def run():
+        import asyncio
+
+        store = backend()
+        had_client = asyncio.get_running_loop() in getattr(store, "_clients", {})
+        try:
+            return await statistic(*args, **kwargs)
+        finally:
+            if not had_client:
+                await store.aclose()
+
+    return async_to_sync(run)()

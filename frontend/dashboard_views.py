@@ -6,7 +6,6 @@ first snapshot; frontend/static/frontend/js/dashboard.js keeps it fresh over ws/
 
 from __future__ import annotations
 
-from asgiref.sync import async_to_sync
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
@@ -61,7 +60,7 @@ def _download(content, *, filename: str, content_type: str) -> HttpResponse:
 @permission_required(Perm.FAIR_ORGANIZE, _fair)
 def dashboard(request, fair_slug):
     fair = _fair(request, fair_slug)
-    snapshot = async_to_sync(stats.snapshot)(fair)
+    snapshot = stats.run_sync(stats.snapshot, fair)
     return render(
         request,
         "frontend/dashboard/dashboard.html",
@@ -76,7 +75,7 @@ def fair_report(request, fair_slug):
     return render(
         request,
         "frontend/dashboard/report.html",
-        {"fair": fair, "snapshot": async_to_sync(stats.snapshot)(fair), "labels": _labels()},
+        {"fair": fair, "snapshot": stats.run_sync(stats.snapshot, fair), "labels": _labels()},
     )
 
 

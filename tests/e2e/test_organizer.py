@@ -8,6 +8,7 @@ Then an exhibitor records a contract in the lead ledger of a held meeting.
 
 from __future__ import annotations
 
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -61,6 +62,8 @@ def test_an_organizer_approves_in_bulk_and_sees_every_error_of_a_csv_invitation(
     pending = factories.buyer(small_fair["fair"], country="VN", status=Participant.Status.PENDING)
     pending.company.name = "Saigon Beauty Import"
     pending.company.save()
+    pending.user.email = f"saigon-{uuid.uuid4().hex[:10]}@example.test"  # its own, whatever the queue holds
+    pending.user.save(update_fields=["email"])
     organizer = visit(name="organizer-console")
     sign_in(organizer, small_fair["organizer"].user)
     page = organizer.page
