@@ -243,6 +243,7 @@ def run(args) -> None:
         "meetings_by_chapter": lambda: stats.meetings_by_chapter(fair),
         "interpreter_load": lambda: stats.interpreter_load(fair),
         "deal_value": lambda: stats.deal_value(fair),
+        "ledger": lambda: stats.ledger(fair),
     }
     for name, fn in parts.items():
         t = timed(fn, max(5, args.runs // 2))
