@@ -161,6 +161,8 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Several deployments (or test runs) may share one Redis: each keeps its cache keys apart.
+CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", "")
 
 # --- background jobs (django-q2) ---------------------------------------------
 # On the database by default; on Redis when REDIS_URL is set. A failing job is

@@ -1,6 +1,23 @@
+import os
+import uuid
+
 import pytest
 
 from tests import factories
+
+RUN_ID = f"test-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _servers_use_this_runs_cache_keys():
+    """Servers a test starts (daphne, workers) inherit the environment: their cache keys are this run's."""
+    os.environ["CACHE_KEY_PREFIX"] = RUN_ID
+
+
+@pytest.fixture(autouse=True)
+def _cache_keys_of_this_run(settings):
+    """Redis outlives a test run and the test database reuses ids: a run never reads another run's keys."""
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": RUN_ID}}
 
 
 @pytest.fixture(autouse=True)
@@ -26,21 +43,29 @@ def _fresh_channel_layer():
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
-    """Files a test stores (uploads, trained models) go to its own folder, never to the repository's media/."""
+    """Files a test stores (uploads, trained models) go to its own folder, never to the repo's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
 def small_fair(db):
-    """One fair, two halls, three published booths (one draft), staff, a buyer, an organizer, an interpreter."""
+    """A fair: two halls, three booths (one draft), staff, a buyer, an organizer, an interpreter."""
     f = factories.fair(slug="demo-expo")
     beauty = factories.hall(f, name="Beauty & Cosmetics", chapters=("33", "34"), slug="beauty")
     food = factories.hall(f, name="Food & Beverage", chapters=("19", "20", "21"), slug="food")
-    cosmetics = factories.booth(f, hall=beauty, company_obj=factories.company(name="Seoul Glow Co."),
-                                hs_codes=("3304",), target_markets=["JP", "US"])
-    snacks = factories.booth(f, hall=food, company_obj=factories.company(name="Busan Snacks"), hs_codes=("1905",))
-    draft = factories.booth(f, hall=beauty, company_obj=factories.company(name="Hidden Draft Ltd"),
-                            status="draft")
+    cosmetics = factories.booth(
+        f,
+        hall=beauty,
+        company_obj=factories.company(name="Seoul Glow Co."),
+        hs_codes=("3304",),
+        target_markets=["JP", "US"],
+    )
+    snacks = factories.booth(
+        f, hall=food, company_obj=factories.company(name="Busan Snacks"), hs_codes=("1905",)
+    )
+    draft = factories.booth(
+        f, hall=beauty, company_obj=factories.company(name="Hidden Draft Ltd"), status="draft"
+    )
     factories.product(cosmetics, name="Snail repair cream", hs_code="330499")
     factories.product(snacks, name="Seaweed chips", hs_code="190590")
     return {
