@@ -319,7 +319,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.channels.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.channels.server": {"level": "WARNING"},
+        # The worker logs every scheduled run at INFO; keep the console of `make run` readable.
+        "django-q": {"level": env("JOB_LOG_LEVEL", "WARNING")},
+    },
 }
 
 # The fair dataset: how many rows the import writes per batch.
