@@ -7,7 +7,8 @@ For each size N and target the server starts afresh as a subprocess on 127.0.0.1
 open N websockets to one booth (anonymous visitors, as most of a fair's audience), hold them for
 --hold seconds without a frame, then count how many are still open. Printed per run:
 
-- open: sockets still open after the hold (of N);
+- open: sockets still open after the hold (of N); failed: no 101 within 60 s or no snapshot within
+  60 s after it;
 - KiB/conn: the server's resident memory (VmRSS in /proc) after the sockets opened, minus before,
   divided by N; the highest of the readings after opening and after the hold;
 - conn/s: N divided by the time from the first connect to the last socket ready (its first frame);
@@ -39,6 +40,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import ws_booth as wb  # noqa: E402  (the live booth bench: its server set-up is reused as it is)
+
+SNAPSHOT_TIMEOUT = 60.0  # seconds from the 101 answer to the first frame
 
 BARE_IDLE_SERVER = """
 import asyncio, json, sys
@@ -78,8 +81,9 @@ async def hold_clients(url: str, origin: str, n: int, concurrency: int, hold: fl
             try:
                 ws = await connect(url, origin=origin, ping_interval=None, max_queue=None, open_timeout=60)
                 handshakes.append(time.perf_counter() - started)
-                while json.loads(await ws.recv())["type"] != "snapshot":
-                    pass
+                async with asyncio.timeout(SNAPSHOT_TIMEOUT):  # a snapshot that never comes is a failure
+                    while json.loads(await ws.recv())["type"] != "snapshot":
+                        pass
             except Exception:  # noqa: BLE001  (counted, not fatal: the figure is how many stay open)
                 failures += 1
                 return None
@@ -130,7 +134,7 @@ def run(url: str, origin: str, n: int, procs: int, concurrency: int, hold: float
     ]
     for w in workers:
         w.start()
-    parts = [opened.get(timeout=600) for _ in workers]
+    parts = [opened.get(timeout=300 + n / 10) for _ in workers]
     time.sleep(1.0)
     after_open = rss_kib(server_pid)
     still_open = sum(held.get(timeout=hold + 300) for _ in workers)
@@ -236,16 +240,17 @@ def main() -> None:
         f" x {args.concurrency} handshakes in flight",
     )
     print(
-        f"{'N':>6} {'target':<13} {'open':>6} {'KiB/conn':>8} {'conn/s':>7} {'hs p50':>7} {'hs p99':>7} "
-        f"{'ready p99':>9}"
+        f"{'N':>6} {'target':<13} {'open':>6} {'failed':>6} {'KiB/conn':>8} {'conn/s':>7} "
+        f"{'hs p50':>7} {'hs p99':>7} {'ready p99':>9}"
     )
     for r in rows:
         if "error" in r:
             print(f"{r['n']:>6} {r['target']:<13} error: {r['error']}")
             continue
         print(
-            f"{r['n']:>6} {r['target']:<13} {r['open']:>6} {r['kib_per_conn']:>8.1f} {r['conn_per_s']:>7.0f} "
-            f"{r['handshake_p50_ms']:>7.1f} {r['handshake_p99_ms']:>7.1f} {r['ready_p99_ms']:>9.1f}"
+            f"{r['n']:>6} {r['target']:<13} {r['open']:>6} {r['failed']:>6} {r['kib_per_conn']:>8.1f} "
+            f"{r['conn_per_s']:>7.0f} {r['handshake_p50_ms']:>7.1f} {r['handshake_p99_ms']:>7.1f} "
+            f"{r['ready_p99_ms']:>9.1f}"
         )
 
 
