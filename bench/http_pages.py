@@ -100,13 +100,15 @@ def parse_wrk(out: str) -> tuple[float, float]:
 
 def load_wrk(url: str, duration: float, connections: int) -> tuple[float, float, int]:
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{duration:g}s", "--latency", url],
+        ["wrk", "-t1", f"-c{connections}", f"-d{duration:g}s", "--timeout", "30s", "--latency", url],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return (*parse_wrk(out), int(errors.group(1)) if errors else 0)
+    timeouts = re.search(r"timeout (\d+)", out)  # wrk: "Socket errors: connect 0, read 0, write 0, timeout N"
+    bad = (int(errors.group(1)) if errors else 0) + (int(timeouts.group(1)) if timeouts else 0)
+    return (*parse_wrk(out), bad)
 
 
 async def _python_load(url: str, duration: float, connections: int) -> tuple[float, float, int]:
@@ -208,7 +210,7 @@ def main() -> None:
         f"\n{client}, {args.connections} connections, {args.rounds} rounds x {args.duration:g} s per URL, "
         f"one daphne process, PostgreSQL"
     )
-    print(f"{'page':<20} {'req/s':>8} {'p99 ms':>8} {'non-2xx':>8} {'vs sync':>8} {'vs async':>8}")
+    print(f"{'page':<20} {'req/s':>8} {'p99 ms':>8} {'failed':>8} {'vs sync':>8} {'vs async':>8}")
     rate = {name: statistics.median(r[0] for r in rows) for name, rows in results.items()}
     for name, rows in results.items():
         p99 = max(r[1] for r in rows)
