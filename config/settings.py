@@ -177,6 +177,8 @@ Q_CLUSTER = {
     "save_limit": 500,
     "catch_up": False,
     "label": _("Background jobs"),
+    # The worker logs every scheduled run at INFO; keep the console of `make run` readable.
+    "log_level": env("JOB_LOG_LEVEL", "WARNING"),
 }
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
@@ -321,7 +323,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.channels.server": {"level": "WARNING"},
-        # The worker logs every scheduled run at INFO; keep the console of `make run` readable.
         "django-q": {"level": env("JOB_LOG_LEVEL", "WARNING")},
     },
 }
