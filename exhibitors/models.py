@@ -45,7 +45,10 @@ class Booth(models.Model):
     )
     hs_codes = models.JSONField(_("HS codes"), default=list, validators=[validate_hs_codes])
     target_markets = models.JSONField(
-        _("target markets"), default=list, blank=True, validators=[validate_countries],
+        _("target markets"),
+        default=list,
+        blank=True,
+        validators=[validate_countries],
         help_text=_("Countries the exhibitor wants to sell to; empty means any."),
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
@@ -92,10 +95,20 @@ class Product(models.Model):
     moq = models.PositiveIntegerField(_("minimum order quantity"), null=True, blank=True)
     moq_unit = models.CharField(_("MOQ unit"), max_length=20, blank=True, default="pcs")
     price_min = models.DecimalField(
-        _("lowest price"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+        _("lowest price"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     price_max = models.DecimalField(
-        _("highest price"), max_digits=12, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+        _("highest price"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     currency = models.CharField(_("currency"), max_length=3, default="USD", validators=[validate_currency])
     incoterm = models.CharField(_("Incoterm"), max_length=3, blank=True, choices=INCOTERM_CHOICES)
@@ -107,7 +120,9 @@ class Product(models.Model):
         verbose_name_plural = _("products")
         constraints = [
             models.CheckConstraint(
-                condition=Q(price_min__isnull=True) | Q(price_max__isnull=True) | Q(price_max__gte=models.F("price_min")),
+                condition=Q(price_min__isnull=True)
+                | Q(price_max__isnull=True)
+                | Q(price_max__gte=models.F("price_min")),
                 name="product_price_range_ordered",
             ),
         ]
@@ -206,7 +221,11 @@ class ChatMessage(models.Model):
 
     booth = models.ForeignKey(Booth, on_delete=models.CASCADE, related_name="chat_messages")
     knock = models.ForeignKey(
-        Knock, null=True, blank=True, on_delete=models.CASCADE, related_name="messages",
+        Knock,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="messages",
         help_text=_("Set for the private thread between the knocking buyer and the booth's staff."),
     )
     author = models.ForeignKey(

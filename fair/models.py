@@ -49,7 +49,9 @@ def validate_countries(values):
 def validate_ui_languages(values):
     known = {code for code, _name in settings.LANGUAGES}
     if not isinstance(values, list) or not values or any(v not in known for v in values):
-        raise ValidationError(_("Choose one or more of: %(known)s."), params={"known": ", ".join(sorted(known))})
+        raise ValidationError(
+            _("Choose one or more of: %(known)s."), params={"known": ", ".join(sorted(known))}
+        )
 
 
 def default_fair_languages():
@@ -59,7 +61,9 @@ def default_fair_languages():
 class User(AbstractUser):
     """A person: organizer, exhibitor staff, buyer or interpreter (roles are per fair)."""
 
-    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_time_zone])
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="en")
 
     def __str__(self):
@@ -72,7 +76,9 @@ class Fair(models.Model):
     description = models.TextField(_("description"), blank=True)
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
-    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Seoul", validators=[validate_time_zone])
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Seoul", validators=[validate_time_zone]
+    )
     languages = models.JSONField(
         _("languages"), default=default_fair_languages, validators=[validate_ui_languages]
     )
@@ -93,12 +99,16 @@ class Fair(models.Model):
         verbose_name = _("fair")
         verbose_name_plural = _("fairs")
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="fair_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="fair_ends_after_start"
+            ),
             models.CheckConstraint(condition=Q(day_end__gt=models.F("day_start")), name="fair_day_window"),
             models.CheckConstraint(
                 condition=Q(slot_minutes__gte=10, slot_minutes__lte=240), name="fair_slot_minutes_range"
             ),
-            models.CheckConstraint(condition=Q(max_meetings_per_day__gte=1), name="fair_max_meetings_positive"),
+            models.CheckConstraint(
+                condition=Q(max_meetings_per_day__gte=1), name="fair_max_meetings_positive"
+            ),
         ]
 
     def __str__(self):
@@ -163,11 +173,21 @@ class Participant(models.Model):
 
     fair = models.ForeignKey(Fair, on_delete=models.CASCADE, related_name="participants")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="participations"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="participations",
     )
-    company = models.ForeignKey(Company, null=True, blank=True, on_delete=models.CASCADE, related_name="participations")
+    company = models.ForeignKey(
+        Company, null=True, blank=True, on_delete=models.CASCADE, related_name="participations"
+    )
     booth = models.ForeignKey(
-        "exhibitors.Booth", null=True, blank=True, on_delete=models.CASCADE, related_name="staff",
+        "exhibitors.Booth",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="staff",
         help_text=_("For exhibitor staff: the booth they work in."),
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
@@ -176,7 +196,10 @@ class Participant(models.Model):
         _("dataset id"), max_length=64, blank=True, help_text=_("buyer_id in the fair dataset")
     )
     languages = models.JSONField(
-        _("languages"), default=list, blank=True, validators=[validate_languages],
+        _("languages"),
+        default=list,
+        blank=True,
+        validators=[validate_languages],
         help_text=_("Languages this person holds meetings in (interpreters: the languages they interpret)."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -187,10 +210,13 @@ class Participant(models.Model):
         verbose_name_plural = _("participants")
         constraints = [
             models.UniqueConstraint(
-                fields=["fair", "user", "role"], condition=Q(user__isnull=False), name="participant_one_role_per_user"
+                fields=["fair", "user", "role"],
+                condition=Q(user__isnull=False),
+                name="participant_one_role_per_user",
             ),
             models.UniqueConstraint(
-                fields=["fair", "role", "external_id"], condition=~Q(external_id=""),
+                fields=["fair", "role", "external_id"],
+                condition=~Q(external_id=""),
                 name="participant_external_id_unique",
             ),
             models.CheckConstraint(
@@ -218,7 +244,9 @@ class SourcingProfile(models.Model):
     required_certifications = models.JSONField(
         _("required certifications"), default=list, blank=True, validators=[validate_certifications]
     )
-    languages = models.JSONField(_("meeting languages"), default=list, blank=True, validators=[validate_languages])
+    languages = models.JSONField(
+        _("meeting languages"), default=list, blank=True, validators=[validate_languages]
+    )
     description = models.TextField(_("what we are looking for"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -25,7 +25,9 @@ urlpatterns = [
     path("schedule/<int:meeting_id>/<slug:action>/", meeting_views.meeting_action, name="meeting_action"),
     path("fairs/<slug:fair_slug>/availability/", meeting_views.availability, name="meeting_availability"),
     path(
-        "fairs/<slug:fair_slug>/interpreting/", meeting_views.interpreter_schedule, name="interpreter_schedule"
+        "fairs/<slug:fair_slug>/interpreting/",
+        meeting_views.interpreter_schedule,
+        name="interpreter_schedule",
     ),
     path("fairs/<slug:fair_slug>/meetings/", meeting_views.organizer_overview, name="meeting_overview"),
     path("fairs/<slug:fair_slug>/meetings/round/", meeting_views.organizer_round, name="meeting_round"),
@@ -34,27 +36,42 @@ urlpatterns = [
     path("fairs/<slug:fair_slug>/organize/", organizer_views.console, name="organizer_console"),
     path("fairs/<slug:fair_slug>/organize/fair/", organizer_views.fair_edit, name="organizer_fair_edit"),
     path("fairs/<slug:fair_slug>/organize/halls/", organizer_views.halls, name="organizer_halls"),
-    path("fairs/<slug:fair_slug>/organize/registrations/", organizer_views.registrations,
-         name="organizer_registrations"),
+    path(
+        "fairs/<slug:fair_slug>/organize/registrations/",
+        organizer_views.registrations,
+        name="organizer_registrations",
+    ),
     path("fairs/<slug:fair_slug>/organize/invite/", organizer_views.invite, name="organizer_invite"),
-    path("fairs/<slug:fair_slug>/organize/invite/<str:token>/", organizer_views.invite_preview,
-         name="organizer_invite_preview"),
+    path(
+        "fairs/<slug:fair_slug>/organize/invite/<str:token>/",
+        organizer_views.invite_preview,
+        name="organizer_invite_preview",
+    ),
     path("fairs/<slug:fair_slug>/organize/rates/", organizer_views.rates, name="organizer_rates"),
     path("fairs/<slug:fair_slug>/register/", organizer_views.register, name="fair_register"),
     path("leads/<int:meeting_id>/", organizer_views.meeting_ledger, name="meeting_ledger"),
-    # Recommended for you (buyers) and recommended buyers and markets (booth staff): frontend/matching_views.py
+    # Recommended for you (buyers); recommended buyers and markets (booth staff)
     path("recommended/", matching_views.recommended_index, name="recommended_index"),
     path("fairs/<slug:fair_slug>/recommended/", matching_views.recommended_booths, name="recommended_booths"),
-    path("fairs/<slug:fair_slug>/recommended/<int:booth_id>/mark/", matching_views.recommended_booth_mark,
-         name="recommended_booth_mark"),
+    path(
+        "fairs/<slug:fair_slug>/recommended/<int:booth_id>/mark/",
+        matching_views.recommended_booth_mark,
+        name="recommended_booth_mark",
+    ),
     path(f"{_BOOTH}recommended/", matching_views.recommended_buyers, name="recommended_buyers"),
-    path(f"{_BOOTH}recommended/<int:buyer_id>/mark/", matching_views.recommended_buyer_mark,
-         name="recommended_buyer_mark"),
+    path(
+        f"{_BOOTH}recommended/<int:buyer_id>/mark/",
+        matching_views.recommended_buyer_mark,
+        name="recommended_buyer_mark",
+    ),
     # The organizer's live dashboard, exports and report; a booth's own report: frontend/dashboard_views.py
     path("fairs/<slug:fair_slug>/dashboard/", dashboard_views.dashboard, name="fair_dashboard"),
     path("fairs/<slug:fair_slug>/dashboard/export.xlsx", dashboard_views.export_xlsx, name="dashboard_xlsx"),
-    path("fairs/<slug:fair_slug>/dashboard/export/<slug:table>.csv", dashboard_views.export_csv,
-         name="dashboard_csv"),
+    path(
+        "fairs/<slug:fair_slug>/dashboard/export/<slug:table>.csv",
+        dashboard_views.export_csv,
+        name="dashboard_csv",
+    ),
     path("fairs/<slug:fair_slug>/report/", dashboard_views.fair_report, name="fair_report"),
     path(f"{_BOOTH}report/<slug:fmt>/", dashboard_views.booth_report, name="booth_report"),
     path(f"{_BOOTH}bookmark/", booth_views.bookmark_toggle, name="bookmark_toggle"),
@@ -63,12 +80,16 @@ urlpatterns = [
     path(f"{_BOOTH}edit/media/", booth_views.booth_media, name="booth_media"),
     path(f"{_BOOTH}edit/publish/", booth_views.booth_publish, name="booth_publish"),
     path(f"{_BOOTH}edit/brochures/", booth_views.brochure_add, name="brochure_add"),
-    path(f"{_BOOTH}edit/brochures/<int:document_id>/delete/", booth_views.brochure_remove,
-         name="brochure_remove"),
+    path(
+        f"{_BOOTH}edit/brochures/<int:document_id>/delete/",
+        booth_views.brochure_remove,
+        name="brochure_remove",
+    ),
     path(f"{_BOOTH}edit/products/new/", booth_views.product_edit, name="product_new"),
     path(f"{_BOOTH}edit/products/<int:product_id>/", booth_views.product_edit, name="product_edit"),
-    path(f"{_BOOTH}edit/products/<int:product_id>/delete/", booth_views.product_delete,
-         name="product_delete"),
+    path(
+        f"{_BOOTH}edit/products/<int:product_id>/delete/", booth_views.product_delete, name="product_delete"
+    ),
     path(
         f"{_BOOTH}edit/products/<int:product_id>/images/<int:image_id>/delete/",
         booth_views.product_image_remove,

@@ -121,7 +121,6 @@ class RoundProposalAdmin(admin.ModelAdmin):
     search_fields = ["booth__company__name", "buyer__user__email"]
 
 
-
 @admin.register(FairCurrencyRate)
 class FairCurrencyRateAdmin(admin.ModelAdmin):
     list_display = ["fair", "currency", "usd_per_unit", "updated_at"]

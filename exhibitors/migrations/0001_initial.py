@@ -6,48 +6,124 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Booth',
+            name="Booth",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(blank=True, help_text='exhibitor_id in the fair dataset', max_length=64, verbose_name='dataset id')),
-                ('hs_codes', models.JSONField(default=list, validators=[fair.models.validate_hs_codes], verbose_name='HS codes')),
-                ('target_markets', models.JSONField(blank=True, default=list, help_text='Countries the exhibitor wants to sell to; empty means any.', validators=[fair.models.validate_countries], verbose_name='target markets')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=12, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="exhibitor_id in the fair dataset",
+                        max_length=64,
+                        verbose_name="dataset id",
+                    ),
+                ),
+                (
+                    "hs_codes",
+                    models.JSONField(
+                        default=list, validators=[fair.models.validate_hs_codes], verbose_name="HS codes"
+                    ),
+                ),
+                (
+                    "target_markets",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Countries the exhibitor wants to sell to; empty means any.",
+                        validators=[fair.models.validate_countries],
+                        verbose_name="target markets",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="draft",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'booth',
-                'verbose_name_plural': 'booths',
-                'ordering': ['fair', 'company__name'],
+                "verbose_name": "booth",
+                "verbose_name_plural": "booths",
+                "ordering": ["fair", "company__name"],
             },
         ),
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('hs_code', models.CharField(max_length=6, verbose_name='HS code')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('moq', models.PositiveIntegerField(blank=True, null=True, verbose_name='minimum order quantity')),
-                ('moq_unit', models.CharField(blank=True, default='pcs', max_length=20, verbose_name='MOQ unit')),
-                ('price_min', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='lowest price')),
-                ('price_max', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='highest price')),
-                ('currency', models.CharField(default='USD', max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use an ISO 4217 currency code, e.g. USD.')], verbose_name='currency')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("hs_code", models.CharField(max_length=6, verbose_name="HS code")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "moq",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="minimum order quantity"),
+                ),
+                (
+                    "moq_unit",
+                    models.CharField(blank=True, default="pcs", max_length=20, verbose_name="MOQ unit"),
+                ),
+                (
+                    "price_min",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="lowest price",
+                    ),
+                ),
+                (
+                    "price_max",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=12,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="highest price",
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        default="USD",
+                        max_length=3,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z]{3}$", "Use an ISO 4217 currency code, e.g. USD."
+                            )
+                        ],
+                        verbose_name="currency",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'product',
-                'verbose_name_plural': 'products',
-                'ordering': ['booth', 'position', 'name'],
+                "verbose_name": "product",
+                "verbose_name_plural": "products",
+                "ordering": ["booth", "position", "name"],
             },
         ),
     ]

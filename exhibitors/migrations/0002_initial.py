@@ -5,49 +5,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('exhibitors', '0001_initial'),
-        ('fair', '0001_initial'),
+        ("exhibitors", "0001_initial"),
+        ("fair", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='booth',
-            name='company',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='booths', to='fair.company'),
+            model_name="booth",
+            name="company",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="booths", to="fair.company"
+            ),
         ),
         migrations.AddField(
-            model_name='booth',
-            name='fair',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='booths', to='fair.fair'),
+            model_name="booth",
+            name="fair",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="booths", to="fair.fair"
+            ),
         ),
         migrations.AddField(
-            model_name='booth',
-            name='hall',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='booths', to='fair.hall'),
+            model_name="booth",
+            name="hall",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="booths",
+                to="fair.hall",
+            ),
         ),
         migrations.AddField(
-            model_name='product',
-            name='booth',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='products', to='exhibitors.booth'),
+            model_name="product",
+            name="booth",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="products", to="exhibitors.booth"
+            ),
         ),
         migrations.AddIndex(
-            model_name='booth',
-            index=models.Index(fields=['fair', 'status', 'hall'], name='booth_fair_status_hall'),
+            model_name="booth",
+            index=models.Index(fields=["fair", "status", "hall"], name="booth_fair_status_hall"),
         ),
         migrations.AddConstraint(
-            model_name='booth',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('fair', 'external_id'), name='booth_external_id_unique'),
+            model_name="booth",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id", ""), _negated=True),
+                fields=("fair", "external_id"),
+                name="booth_external_id_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='booth',
-            constraint=models.UniqueConstraint(fields=('fair', 'company'), name='booth_one_per_company_per_fair'),
+            model_name="booth",
+            constraint=models.UniqueConstraint(
+                fields=("fair", "company"), name="booth_one_per_company_per_fair"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='product',
-            constraint=models.CheckConstraint(condition=models.Q(('price_min__isnull', True), ('price_max__isnull', True), ('price_max__gte', models.F('price_min')), _connector='OR'), name='product_price_range_ordered'),
+            model_name="product",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("price_min__isnull", True),
+                    ("price_max__isnull", True),
+                    ("price_max__gte", models.F("price_min")),
+                    _connector="OR",
+                ),
+                name="product_price_range_ordered",
+            ),
         ),
     ]

@@ -13,181 +13,532 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('exhibitors', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("exhibitors", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Company',
+            name="Company",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('country', django_countries.fields.CountryField(max_length=2, verbose_name='country')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('languages', models.JSONField(blank=True, default=list, validators=[fair.models.validate_languages], verbose_name='languages')),
-                ('certifications', models.JSONField(blank=True, default=list, validators=[fair.models.validate_certifications], verbose_name='certifications')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("country", django_countries.fields.CountryField(max_length=2, verbose_name="country")),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                (
+                    "languages",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        validators=[fair.models.validate_languages],
+                        verbose_name="languages",
+                    ),
+                ),
+                (
+                    "certifications",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        validators=[fair.models.validate_certifications],
+                        verbose_name="certifications",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
             ],
             options={
-                'verbose_name': 'company',
-                'verbose_name_plural': 'companies',
-                'ordering': ['name'],
+                "verbose_name": "company",
+                "verbose_name_plural": "companies",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('time_zone', models.CharField(default='UTC', max_length=64, validators=[fair.models.validate_time_zone], verbose_name='time zone')),
-                ('language', models.CharField(choices=[('ko', '한국어'), ('en', 'English'), ('zh-hans', '简体中文'), ('ja', '日本語'), ('vi', 'Tiếng Việt'), ('id', 'Bahasa Indonesia')], default='en', max_length=10, verbose_name='language')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined"),
+                ),
+                (
+                    "time_zone",
+                    models.CharField(
+                        default="UTC",
+                        max_length=64,
+                        validators=[fair.models.validate_time_zone],
+                        verbose_name="time zone",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("ko", "한국어"),
+                            ("en", "English"),
+                            ("zh-hans", "简体中文"),
+                            ("ja", "日本語"),
+                            ("vi", "Tiếng Việt"),
+                            ("id", "Bahasa Indonesia"),
+                        ],
+                        default="en",
+                        max_length=10,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-                'abstract': False,
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+                "abstract": False,
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Fair',
+            name="Fair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='slug')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('starts_on', models.DateField(verbose_name='first day')),
-                ('ends_on', models.DateField(verbose_name='last day')),
-                ('time_zone', models.CharField(default='Asia/Seoul', max_length=64, validators=[fair.models.validate_time_zone], verbose_name='time zone')),
-                ('languages', models.JSONField(default=fair.models.default_fair_languages, validators=[fair.models.validate_ui_languages], verbose_name='languages')),
-                ('registration_open', models.BooleanField(default=True, verbose_name='registration open')),
-                ('slot_minutes', models.PositiveSmallIntegerField(default=30, validators=[django.core.validators.MinValueValidator(10), django.core.validators.MaxValueValidator(240)], verbose_name='slot length (minutes)')),
-                ('day_start', models.TimeField(default=datetime.time(9, 0), verbose_name='meetings from')),
-                ('day_end', models.TimeField(default=datetime.time(18, 0), verbose_name='meetings until')),
-                ('max_meetings_per_day', models.PositiveSmallIntegerField(default=8, validators=[django.core.validators.MinValueValidator(1)], verbose_name='max meetings per participant per day')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="slug")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("starts_on", models.DateField(verbose_name="first day")),
+                ("ends_on", models.DateField(verbose_name="last day")),
+                (
+                    "time_zone",
+                    models.CharField(
+                        default="Asia/Seoul",
+                        max_length=64,
+                        validators=[fair.models.validate_time_zone],
+                        verbose_name="time zone",
+                    ),
+                ),
+                (
+                    "languages",
+                    models.JSONField(
+                        default=fair.models.default_fair_languages,
+                        validators=[fair.models.validate_ui_languages],
+                        verbose_name="languages",
+                    ),
+                ),
+                ("registration_open", models.BooleanField(default=True, verbose_name="registration open")),
+                (
+                    "slot_minutes",
+                    models.PositiveSmallIntegerField(
+                        default=30,
+                        validators=[
+                            django.core.validators.MinValueValidator(10),
+                            django.core.validators.MaxValueValidator(240),
+                        ],
+                        verbose_name="slot length (minutes)",
+                    ),
+                ),
+                ("day_start", models.TimeField(default=datetime.time(9, 0), verbose_name="meetings from")),
+                ("day_end", models.TimeField(default=datetime.time(18, 0), verbose_name="meetings until")),
+                (
+                    "max_meetings_per_day",
+                    models.PositiveSmallIntegerField(
+                        default=8,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="max meetings per participant per day",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'fair',
-                'verbose_name_plural': 'fairs',
-                'ordering': ['-starts_on', 'name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='fair_ends_after_start'), models.CheckConstraint(condition=models.Q(('day_end__gt', models.F('day_start'))), name='fair_day_window'), models.CheckConstraint(condition=models.Q(('slot_minutes__gte', 10), ('slot_minutes__lte', 240)), name='fair_slot_minutes_range'), models.CheckConstraint(condition=models.Q(('max_meetings_per_day__gte', 1)), name='fair_max_meetings_positive')],
+                "verbose_name": "fair",
+                "verbose_name_plural": "fairs",
+                "ordering": ["-starts_on", "name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_on__gte", models.F("starts_on"))),
+                        name="fair_ends_after_start",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("day_end__gt", models.F("day_start"))), name="fair_day_window"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("slot_minutes__gte", 10), ("slot_minutes__lte", 240)),
+                        name="fair_slot_minutes_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("max_meetings_per_day__gte", 1)),
+                        name="fair_max_meetings_positive",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Participant',
+            name="Participant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('organizer', 'Organizer'), ('exhibitor', 'Exhibitor staff'), ('buyer', 'Buyer'), ('interpreter', 'Interpreter')], max_length=16, verbose_name='role')),
-                ('status', models.CharField(choices=[('pending', 'Pending approval'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='pending', max_length=16, verbose_name='status')),
-                ('external_id', models.CharField(blank=True, help_text='buyer_id in the fair dataset', max_length=64, verbose_name='dataset id')),
-                ('languages', models.JSONField(blank=True, default=list, help_text='Languages this person holds meetings in (interpreters: the languages they interpret).', validators=[fair.models.validate_languages], verbose_name='languages')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('booth', models.ForeignKey(blank=True, help_text='For exhibitor staff: the booth they work in.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='staff', to='exhibitors.booth')),
-                ('company', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='fair.company')),
-                ('fair', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='fair.fair')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='participations', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("organizer", "Organizer"),
+                            ("exhibitor", "Exhibitor staff"),
+                            ("buyer", "Buyer"),
+                            ("interpreter", "Interpreter"),
+                        ],
+                        max_length=16,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending approval"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="buyer_id in the fair dataset",
+                        max_length=64,
+                        verbose_name="dataset id",
+                    ),
+                ),
+                (
+                    "languages",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Languages this person holds meetings in (interpreters: the languages they interpret).",
+                        validators=[fair.models.validate_languages],
+                        verbose_name="languages",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "booth",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For exhibitor staff: the booth they work in.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="staff",
+                        to="exhibitors.booth",
+                    ),
+                ),
+                (
+                    "company",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participations",
+                        to="fair.company",
+                    ),
+                ),
+                (
+                    "fair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participants",
+                        to="fair.fair",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'participant',
-                'verbose_name_plural': 'participants',
-                'ordering': ['fair', 'role', 'id'],
+                "verbose_name": "participant",
+                "verbose_name_plural": "participants",
+                "ordering": ["fair", "role", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Interaction',
+            name="Interaction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('booth_visit', 'Booth visit'), ('product_view', 'Product view'), ('chat', 'Chat'), ('meeting_request', 'Meeting request'), ('meeting_held', 'Meeting held'), ('deal', 'Deal')], max_length=20, verbose_name='kind')),
-                ('at', models.DateTimeField(verbose_name='at')),
-                ('booth', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interactions', to='exhibitors.booth')),
-                ('fair', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interactions', to='fair.fair')),
-                ('product', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='interactions', to='exhibitors.product')),
-                ('buyer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interactions', to='fair.participant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("booth_visit", "Booth visit"),
+                            ("product_view", "Product view"),
+                            ("chat", "Chat"),
+                            ("meeting_request", "Meeting request"),
+                            ("meeting_held", "Meeting held"),
+                            ("deal", "Deal"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("at", models.DateTimeField(verbose_name="at")),
+                (
+                    "booth",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="interactions",
+                        to="exhibitors.booth",
+                    ),
+                ),
+                (
+                    "fair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="interactions",
+                        to="fair.fair",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="interactions",
+                        to="exhibitors.product",
+                    ),
+                ),
+                (
+                    "buyer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="interactions",
+                        to="fair.participant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'interaction',
-                'verbose_name_plural': 'interactions',
-                'ordering': ['at'],
+                "verbose_name": "interaction",
+                "verbose_name_plural": "interactions",
+                "ordering": ["at"],
             },
         ),
         migrations.CreateModel(
-            name='SourcingProfile',
+            name="SourcingProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hs_codes', models.JSONField(default=list, validators=[fair.models.validate_hs_codes], verbose_name='HS codes')),
-                ('required_certifications', models.JSONField(blank=True, default=list, validators=[fair.models.validate_certifications], verbose_name='required certifications')),
-                ('languages', models.JSONField(blank=True, default=list, validators=[fair.models.validate_languages], verbose_name='meeting languages')),
-                ('description', models.TextField(blank=True, verbose_name='what we are looking for')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('buyer', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='sourcing', to='fair.participant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "hs_codes",
+                    models.JSONField(
+                        default=list, validators=[fair.models.validate_hs_codes], verbose_name="HS codes"
+                    ),
+                ),
+                (
+                    "required_certifications",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        validators=[fair.models.validate_certifications],
+                        verbose_name="required certifications",
+                    ),
+                ),
+                (
+                    "languages",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        validators=[fair.models.validate_languages],
+                        verbose_name="meeting languages",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="what we are looking for")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "buyer",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sourcing",
+                        to="fair.participant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'sourcing profile',
-                'verbose_name_plural': 'sourcing profiles',
+                "verbose_name": "sourcing profile",
+                "verbose_name_plural": "sourcing profiles",
             },
         ),
         migrations.CreateModel(
-            name='Hall',
+            name="Hall",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('slug', models.SlugField(max_length=80, verbose_name='slug')),
-                ('hs_chapters', models.JSONField(default=list, validators=[fair.models.validate_hs_codes], verbose_name='HS chapters')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('fair', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='halls', to='fair.fair')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("slug", models.SlugField(max_length=80, verbose_name="slug")),
+                (
+                    "hs_chapters",
+                    models.JSONField(
+                        default=list, validators=[fair.models.validate_hs_codes], verbose_name="HS chapters"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "fair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="halls", to="fair.fair"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hall',
-                'verbose_name_plural': 'halls',
-                'ordering': ['fair', 'position', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('fair', 'slug'), name='hall_slug_unique_in_fair')],
+                "verbose_name": "hall",
+                "verbose_name_plural": "halls",
+                "ordering": ["fair", "position", "name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("fair", "slug"), name="hall_slug_unique_in_fair")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('fair', 'user', 'role'), name='participant_one_role_per_user'),
+            model_name="participant",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("user__isnull", False)),
+                fields=("fair", "user", "role"),
+                name="participant_one_role_per_user",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('fair', 'role', 'external_id'), name='participant_external_id_unique'),
+            model_name="participant",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id", ""), _negated=True),
+                fields=("fair", "role", "external_id"),
+                name="participant_external_id_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.CheckConstraint(condition=models.Q(('user__isnull', False), ('company__isnull', False), _connector='OR'), name='participant_is_someone'),
+            model_name="participant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("user__isnull", False), ("company__isnull", False), _connector="OR"),
+                name="participant_is_someone",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.CheckConstraint(condition=models.Q(('booth__isnull', True), ('role', 'exhibitor'), _connector='OR'), name='participant_booth_only_for_staff'),
+            model_name="participant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("booth__isnull", True), ("role", "exhibitor"), _connector="OR"),
+                name="participant_booth_only_for_staff",
+            ),
         ),
         migrations.AddIndex(
-            model_name='interaction',
-            index=models.Index(fields=['fair', 'kind', 'at'], name='interaction_fair_kind_at'),
+            model_name="interaction",
+            index=models.Index(fields=["fair", "kind", "at"], name="interaction_fair_kind_at"),
         ),
         migrations.AddIndex(
-            model_name='interaction',
-            index=models.Index(fields=['booth', 'kind'], name='interaction_booth_kind'),
+            model_name="interaction",
+            index=models.Index(fields=["booth", "kind"], name="interaction_booth_kind"),
         ),
         migrations.AddConstraint(
-            model_name='interaction',
-            constraint=models.UniqueConstraint(fields=('buyer', 'booth', 'kind', 'at'), name='interaction_unique_event'),
+            model_name="interaction",
+            constraint=models.UniqueConstraint(
+                fields=("buyer", "booth", "kind", "at"), name="interaction_unique_event"
+            ),
         ),
     ]

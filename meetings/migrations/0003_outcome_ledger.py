@@ -7,62 +7,161 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('fair', '0001_initial'),
-        ('meetings', '0002_drop_interestmark_use_matching_marks'),
+        ("fair", "0001_initial"),
+        ("meetings", "0002_drop_interestmark_use_matching_marks"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FairCurrencyRate',
+            name="FairCurrencyRate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('currency', models.CharField(help_text='ISO 4217 code, e.g. KRW.', max_length=3, verbose_name='currency')),
-                ('usd_per_unit', models.DecimalField(decimal_places=8, max_digits=18, validators=[django.core.validators.MinValueValidator(0)], verbose_name='USD per unit')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('fair', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='currency_rates', to='fair.fair')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        help_text="ISO 4217 code, e.g. KRW.", max_length=3, verbose_name="currency"
+                    ),
+                ),
+                (
+                    "usd_per_unit",
+                    models.DecimalField(
+                        decimal_places=8,
+                        max_digits=18,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="USD per unit",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "fair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="currency_rates",
+                        to="fair.fair",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'currency rate',
-                'verbose_name_plural': 'currency rates',
-                'ordering': ['fair', 'currency'],
-                'constraints': [models.UniqueConstraint(fields=('fair', 'currency'), name='currency_rate_once_per_fair'), models.CheckConstraint(condition=models.Q(('usd_per_unit__gt', 0)), name='currency_rate_positive')],
+                "verbose_name": "currency rate",
+                "verbose_name_plural": "currency rates",
+                "ordering": ["fair", "currency"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("fair", "currency"), name="currency_rate_once_per_fair"),
+                    models.CheckConstraint(
+                        condition=models.Q(("usd_per_unit__gt", 0)), name="currency_rate_positive"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FollowUpNudge',
+            name="FollowUpNudge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('follow_up_on', models.DateField()),
-                ('sent_at', models.DateTimeField()),
-                ('outcome', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='nudges', to='meetings.outcome')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("follow_up_on", models.DateField()),
+                ("sent_at", models.DateTimeField()),
+                (
+                    "outcome",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="nudges",
+                        to="meetings.outcome",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('outcome', 'follow_up_on'), name='follow_up_nudge_once')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("outcome", "follow_up_on"), name="follow_up_nudge_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LeadUpdate',
+            name="LeadUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('sample_sent', 'Sample sent'), ('quotation', 'Quotation'), ('order', 'Order'), ('contract', 'Contract')], max_length=12, verbose_name='stage')),
-                ('on', models.DateField(verbose_name='date')),
-                ('value', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='value')),
-                ('currency', models.CharField(blank=True, max_length=3, verbose_name='currency')),
-                ('value_usd', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='value (USD)')),
-                ('note', models.TextField(blank=True, max_length=2000, verbose_name='private note')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lead_updates', to='meetings.meeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("sample_sent", "Sample sent"),
+                            ("quotation", "Quotation"),
+                            ("order", "Order"),
+                            ("contract", "Contract"),
+                        ],
+                        max_length=12,
+                        verbose_name="stage",
+                    ),
+                ),
+                ("on", models.DateField(verbose_name="date")),
+                (
+                    "value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="value",
+                    ),
+                ),
+                ("currency", models.CharField(blank=True, max_length=3, verbose_name="currency")),
+                (
+                    "value_usd",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=18, null=True, verbose_name="value (USD)"
+                    ),
+                ),
+                ("note", models.TextField(blank=True, max_length=2000, verbose_name="private note")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lead_updates",
+                        to="meetings.meeting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lead update',
-                'verbose_name_plural': 'lead updates',
-                'ordering': ['meeting', 'on', 'created_at'],
-                'indexes': [models.Index(fields=['stage'], name='lead_update_stage')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('value__isnull', True), models.Q(('value__gte', 0), models.Q(('currency', ''), _negated=True)), _connector='OR'), name='lead_update_value_has_currency')],
+                "verbose_name": "lead update",
+                "verbose_name_plural": "lead updates",
+                "ordering": ["meeting", "on", "created_at"],
+                "indexes": [models.Index(fields=["stage"], name="lead_update_stage")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("value__isnull", True),
+                            models.Q(("value__gte", 0), models.Q(("currency", ""), _negated=True)),
+                            _connector="OR",
+                        ),
+                        name="lead_update_value_has_currency",
+                    )
+                ],
             },
         ),
     ]

@@ -54,7 +54,8 @@ def test_only_approved_staff_of_that_booth_and_organizers_edit_it(small_fair):
     assert has_perm(staff, Perm.BOOTH_EDIT, cosmetics)
     assert not has_perm(staff, Perm.BOOTH_EDIT, snacks)
     assert has_perm(small_fair["organizer"].user, Perm.BOOTH_EDIT, cosmetics)  # organizers run the fair
-    assert not has_perm(small_fair["organizer"].user, Perm.BOOTH_STAFF, cosmetics)  # but do not answer as staff
+    # ... but they do not answer the booth chat as its staff
+    assert not has_perm(small_fair["organizer"].user, Perm.BOOTH_STAFF, cosmetics)
     assert not has_perm(small_fair["buyer"].user, Perm.BOOTH_EDIT, cosmetics)
     pending = factories.staff(snacks, status="pending").user
     assert not has_perm(pending, Perm.BOOTH_EDIT, snacks)
