@@ -19,8 +19,11 @@ Two logistic regressions blend the signals: one for buyers with behaviour, one f
 cold-start buyers. They learn from outcomes: the latest strong interaction of some
 buyers (or all interactions of others, to mimic a cold start) is held out of the
 behaviour matrices and becomes the label, with negatives sampled from exhibitors the
-buyer never touched. Hard mismatches (a missing required certification, a market the
-exhibitor does not target) always lower the score and are reported as reasons.
+buyer never touched. Marks (``MarkRow``: "must meet", "interested", "no thanks" put by either
+side on a pair) are labels too: a "no thanks" is an explicit negative, "must meet" and
+"interested" are positives that weigh less than a held-out meeting. Hard mismatches (a missing
+required certification, a market the exhibitor does not target) always lower the score and are
+reported as reasons.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import json
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -85,6 +89,19 @@ MARKS = (MARK_MUST_MEET, MARK_INTERESTED, MARK_NO_THANKS)
 MUST_MEET_BOOST = 20.0
 INTERESTED_BOOST = 2.0
 ALREADY_MET_PENALTY = 6.0
+# Marks as training labels for the blend: (label, sample weight). Outcome labels (a held-out meeting
+# request or better) and sampled negatives weigh 1; a stated wish to meet says less than a meeting,
+# an explicit "no thanks" says more than an exhibitor drawn at random.
+MARK_LABELS = {MARK_NO_THANKS: (0, 2.0), MARK_MUST_MEET: (1, 0.6), MARK_INTERESTED: (1, 0.3)}
+
+
+class MarkRow(NamedTuple):
+    """One side's mark on a (buyer, exhibitor) pair, as the engine reads it (side: "buyer"/"exhibitor")."""
+
+    buyer_id: str
+    exhibitor_id: str
+    side: str
+    value: str
 
 
 class MatchingError(ValueError):
@@ -211,6 +228,7 @@ class MatchingEngine:
         buyers: Sequence,
         interactions: Sequence = (),
         *,
+        marks: Sequence = (),
         halls: Mapping[str, str] | None = None,
         seed: int = 0,
         max_train_buyers: int = 6000,
@@ -247,19 +265,26 @@ class MatchingEngine:
             held[last_of_buyer] = True
             label_pairs.extend(zip(pair_b[last_of_buyer], pair_e[last_of_buyer], strict=False))
         keep = ~held
+        # Marks on pairs that are not already outcome labels (an outcome says more than a mark).
+        marked = self._mark_labels(marks, {(int(b), int(e)) for b, e in label_pairs})
         self.train_info = {
             "label_pairs": len(label_pairs),
             "cold_buyers": int(len(cold_b)),
             "warm_buyers": int(len(warm_b)),
+            "mark_pairs": sum(len(v) for v in marked.values()),
+            "mark_negatives": sum(y == 0 for v in marked.values() for _e, y, _w in v),
         }
 
-        if label_pairs:
+        if label_pairs or marked:
             self._fit_behaviour(pair_b[keep], pair_e[keep], pair_w[keep], pair_level[keep], nb, ne, seed)
-            X, y, cold = self._training_pairs(label_pairs, pair_b, pair_e, rng, negatives, progress)
+            X, y, w, cold = self._training_pairs(
+                label_pairs, pair_b, pair_e, rng, negatives, progress, marked
+            )
             fitted = {}
             for name, mask in (("warm", ~cold), ("cold", cold)):
                 if len(np.unique(y[mask])) == 2:
-                    fitted[name] = self._fit_blend(X[mask], y[mask])
+                    # Without marks every row weighs 1: fit exactly as before, with no sample weights.
+                    fitted[name] = self._fit_blend(X[mask], y[mask], w[mask] if marked else None)
             default = next(iter(fitted.values()), None) or self._default_weights()
             self.weights = {"warm": fitted.get("warm", default), "cold": fitted.get("cold", default)}
         else:
@@ -273,6 +298,7 @@ class MatchingEngine:
             "exhibitors": ne,
             "buyers": nb,
             "interactions": len(interactions),
+            "marks": len(marks),
             "pairs": len(pair_b),
             "train": self.train_info,
             "fit_seconds": round(time.perf_counter() - started, 3),
@@ -388,6 +414,29 @@ class MatchingEngine:
         np.maximum.at(last, inv, t)
         return uniq // ne, uniq % ne, np.log1p(w).astype(np.float32), level, last
 
+    def _mark_labels(self, marks, skip: set[tuple[int, int]]) -> dict[int, list[tuple[int, int, float]]]:
+        """Marks as labelled pairs: buyer row -> [(exhibitor row, label, weight)].
+
+        A "no thanks" from either side makes the pair a negative (as it removes the pair when
+        ranking); otherwise the strongest positive mark of the two sides counts.
+        """
+        by_pair: dict[tuple[int, int], set[str]] = {}
+        for i, row in enumerate(marks):
+            b, e = self.b_pos.get(row.buyer_id), self.e_pos.get(row.exhibitor_id)
+            if b is None or e is None or row.value not in MARK_LABELS:
+                raise MatchingError(f"mark {i + 1}: unknown buyer, exhibitor or mark")
+            by_pair.setdefault((b, e), set()).add(row.value)
+        out: dict[int, list[tuple[int, int, float]]] = {}
+        for (b, e), values in sorted(by_pair.items()):
+            if (b, e) in skip:
+                continue
+            if MARK_NO_THANKS in values:
+                label, weight = MARK_LABELS[MARK_NO_THANKS]
+            else:
+                label, weight = max(MARK_LABELS[v] for v in values)
+            out.setdefault(b, []).append((e, label, weight))
+        return out
+
     def _fit_behaviour(self, pb, pe, pw, plevel, nb, ne, seed):
         W = sp.csr_matrix((pw, (pb, pe)), shape=(nb, ne), dtype=np.float32)
         self.b_has_history = np.asarray(W.getnnz(axis=1)).ravel() > 0
@@ -453,15 +502,17 @@ class MatchingEngine:
         X[F["popularity"]] = sel(self.pop)[None, :]
         return X
 
-    def _training_pairs(self, label_pairs, pair_b, pair_e, rng, negatives, progress):
+    def _training_pairs(self, label_pairs, pair_b, pair_e, rng, negatives, progress, marked=None):
+        """Rows for the blend (X, y, sample weight, cold): outcome labels, sampled negatives, marks."""
         nb_total = len(self.buyer_ids)
         ne = len(self.exhibitor_ids)
+        marked = marked or {}
         by_buyer: dict[int, list[int]] = {}
         for b, e in label_pairs:
             by_buyer.setdefault(int(b), []).append(int(e))
         touched = sp.csr_matrix((np.ones(len(pair_b), dtype=np.int8), (pair_b, pair_e)), shape=(nb_total, ne))
-        buyers = np.array(sorted(by_buyer), dtype=np.int64)
-        Xs, ys, colds = [], [], []
+        buyers = np.array(sorted(set(by_buyer) | set(marked)), dtype=np.int64)
+        Xs, ys, ws, colds = [], [], [], []
         block = max(1, min(256, 2_000_000 // max(ne, 1)))
         blocks = range(0, len(buyers), block)
         if progress:
@@ -471,28 +522,43 @@ class MatchingEngine:
         for start in blocks:
             bs = buyers[start : start + block]
             X = self._features(self._take_buyers(bs), self.U[bs])
-            rows, cols, labels = [], [], []
+            rows, cols, labels, weights = [], [], [], []
             for r, b in enumerate(bs):
-                pos = by_buyer[b]
-                seen = set(touched.indices[touched.indptr[b] : touched.indptr[b + 1]].tolist())
-                rand = rng.integers(0, ne, size=negatives)
-                same = np.flatnonzero(X[F["hs_chapter"], r] > 0)
-                hard = rng.choice(same, size=min(negatives, len(same)), replace=False) if len(same) else []
-                neg = [int(e) for e in (*rand, *hard) if int(e) not in seen]
-                rows.extend([r] * (len(pos) + len(neg)))
-                cols.extend(pos + neg)
-                labels.extend([1] * len(pos) + [0] * len(neg))
-            rows, cols = np.asarray(rows), np.asarray(cols)
+                b = int(b)
+                mine = marked.get(b, [])
+                if (
+                    b in by_buyer
+                ):  # outcome labels, and negatives sampled among pairs nobody touched or marked
+                    pos = by_buyer[b]
+                    seen = set(touched.indices[touched.indptr[b] : touched.indptr[b + 1]].tolist())
+                    seen.update(e for e, _y, _w in mine)
+                    rand = rng.integers(0, ne, size=negatives)
+                    same = np.flatnonzero(X[F["hs_chapter"], r] > 0)
+                    hard = (
+                        rng.choice(same, size=min(negatives, len(same)), replace=False) if len(same) else []
+                    )
+                    neg = [int(e) for e in (*rand, *hard) if int(e) not in seen]
+                    rows.extend([r] * (len(pos) + len(neg)))
+                    cols.extend(pos + neg)
+                    labels.extend([1] * len(pos) + [0] * len(neg))
+                    weights.extend([1.0] * (len(pos) + len(neg)))
+                for e, label, weight in mine:
+                    rows.append(r)
+                    cols.append(e)
+                    labels.append(label)
+                    weights.append(weight)
+            rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
             Xs.append(X[:, rows, cols].T)
             ys.append(np.asarray(labels, dtype=np.int8))
+            ws.append(np.asarray(weights, dtype=np.float64))
             colds.append(~self.b_has_history[bs][rows])
-        return np.vstack(Xs), np.concatenate(ys), np.concatenate(colds)
+        return np.vstack(Xs), np.concatenate(ys), np.concatenate(ws), np.concatenate(colds)
 
-    def _fit_blend(self, X: np.ndarray, y: np.ndarray) -> dict:
+    def _fit_blend(self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None) -> dict:
         mean, scale = X.mean(axis=0), X.std(axis=0)
         scale[scale < 1e-6] = 1.0
         lr = LogisticRegression(C=1.0, max_iter=500, class_weight="balanced")
-        lr.fit((X - mean) / scale, y)
+        lr.fit((X - mean) / scale, y, sample_weight=sample_weight)
         coef = lr.coef_.ravel() / scale
         intercept = float(lr.intercept_[0] - (coef * mean).sum())
         for name in HARD:  # a hard mismatch never helps

@@ -20,7 +20,7 @@ from django.core.files.storage import default_storage
 from exhibitors.models import Booth, Product
 from fair.dataset import BuyerRow, ExhibitorRow, InteractionRow
 from fair.models import Fair, Interaction, Participant, SourcingProfile
-from matching.engine import FORMAT, MatchingEngine, MatchingError
+from matching.engine import FORMAT, MarkRow, MatchingEngine, MatchingError
 from matching.models import Mark, MatchingModel
 
 log = logging.getLogger(__name__)
@@ -100,6 +100,19 @@ def fair_rows(fair: Fair) -> tuple[list[ExhibitorRow], list[BuyerRow], list[Inte
         if b in buyer_ids and e in booth_ids
     ]
     return exhibitors, buyers, interactions, halls
+
+
+def fair_marks(fair: Fair, exhibitors: list[ExhibitorRow], buyers: list[BuyerRow]) -> list[MarkRow]:
+    """Every mark on a pair of the fair's rows (as fair_rows returns them): training labels."""
+    booth_ids = {int(e.exhibitor_id) for e in exhibitors}
+    buyer_ids = {int(b.buyer_id) for b in buyers}
+    return [
+        MarkRow(str(b), str(e), side, value)
+        for b, e, side, value in Mark.objects.filter(fair=fair)
+        .order_by("buyer_id", "booth_id", "side")
+        .values_list("buyer_id", "booth_id", "side", "value")
+        if b in buyer_ids and e in booth_ids
+    ]
 
 
 def marks_for_buyer(buyer: Participant) -> dict[str, dict[str, str]]:

@@ -63,7 +63,11 @@ def matching_train(*, fair: Fair, progress: bool = False, seed: int = 0) -> Matc
         scores["split"] = "latest strong interaction of 20% of buyers held out"
     else:
         scores = {"note": "no meeting requests or meetings yet: nothing to score against"}
-    engine = MatchingEngine.fit(exhibitors, buyers, interactions, halls=halls, seed=seed, progress=progress)
+    # Marks teach the served model only: the offline scores above come from interactions alone.
+    marks = selectors.fair_marks(fair, exhibitors, buyers)
+    engine = MatchingEngine.fit(
+        exhibitors, buyers, interactions, marks=marks, halls=halls, seed=seed, progress=progress
+    )
     buf = io.BytesIO()
     np.savez_compressed(buf, **engine.to_arrays())
     data = buf.getvalue()

@@ -131,3 +131,32 @@ def test_refit_jobs(fair_world):
     schedule = jobs.schedule_refits(minutes=30)
     assert schedule.func == "matching.jobs.refit_changed" and schedule.minutes == 30
     assert jobs.refit(f.pk) == 2
+
+
+def test_marks_train_the_served_model_but_never_reach_the_offline_scores(fair_world, monkeypatch):
+    from matching.engine import MatchingEngine
+
+    f, booths, buyers = fair_world["fair"], fair_world["booths"], fair_world["buyers"]
+    newcomer, other = buyers[10], buyers[11]  # no interactions: marks are their only labels
+    services.mark_set(buyer=newcomer, booth=booths[0], side=Mark.Side.BUYER, value=Mark.Value.NO_THANKS)
+    services.mark_set(buyer=other, booth=booths[1], side=Mark.Side.EXHIBITOR, value=Mark.Value.MUST_MEET)
+    services.mark_set(buyer=other, booth=booths[1], side=Mark.Side.BUYER, value=Mark.Value.INTERESTED)
+    seen = []
+    real_fit = MatchingEngine.fit.__func__
+
+    def spy(cls, exhibitors, buyers, interactions=(), **kwargs):
+        seen.append(list(kwargs.get("marks", ())))
+        return real_fit(cls, exhibitors, buyers, interactions, **kwargs)
+
+    monkeypatch.setattr(MatchingEngine, "fit", classmethod(spy))
+    model = services.matching_train(fair=f)
+    offline, served = seen
+    assert offline == []  # the holdout evaluation learns from interactions only
+    assert {(m.buyer_id, m.exhibitor_id, m.side, m.value) for m in served} == {
+        (str(newcomer.pk), str(booths[0].pk), "buyer", "no_thanks"),
+        (str(other.pk), str(booths[1].pk), "exhibitor", "must_meet"),
+        (str(other.pk), str(booths[1].pk), "buyer", "interested"),
+    }
+    assert "ndcg_at_k" in model.metrics
+    assert model.meta["marks"] == 3
+    assert model.meta["train"]["mark_pairs"] == 2 and model.meta["train"]["mark_negatives"] == 1
