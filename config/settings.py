@@ -134,6 +134,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": env("SQLITE_TEST_NAME") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USING_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+if USING_POSTGRES and env("DATABASE_POOL", "1") != "0":
+    # Under ASGI every sync request runs in a thread of its own (asgiref's per-request
+    # thread-sensitive context), so a persistent connection (CONN_MAX_AGE) is opened anew for each
+    # request and left behind, idle, in the thread that ended: under load PostgreSQL soon answers
+    # "too many clients". Django's psycopg pool lends each request a connection and takes it back.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections instead
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": int(env("DATABASE_POOL_SIZE", "10")),
+        "timeout": 20,  # seconds a request waits for a free connection
+    }
 
 # --- redis: channel layer, cache, job broker ---------------------------------
 REDIS_URL = env("REDIS_URL", "")
