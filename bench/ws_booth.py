@@ -294,19 +294,28 @@ async def send_all(url, origin, cookie, messages, window, settle, n_clients=1, r
 
 
 def start(cmd: list[str], env: dict, cwd: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=raise_file_limit
-    )  # noqa: PLW1509
+    # stderr goes to a file, not a pipe: nobody reads a pipe during the run, and once its 64 KiB
+    # are full a server that logs (tracebacks under load) blocks in write() and stalls entirely.
+    err = tempfile.TemporaryFile()  # noqa: SIM115  (closed by stop())
+    proc = subprocess.Popen(  # noqa: PLW1509
+        cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err, preexec_fn=raise_file_limit
+    )
+    proc.err_file = err
+    return proc
 
 
 def stop(proc: subprocess.Popen) -> str:
     proc.send_signal(signal.SIGINT)  # daphne stops cleanly on ^C (and a profiler gets to write)
     try:
-        _out, err = proc.communicate(timeout=10)
+        proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
-        _out, err = proc.communicate()
-    return (err or b"").decode(errors="replace")[-4000:]
+        proc.wait()
+    err = proc.err_file
+    err.seek(max(0, err.seek(0, 2) - 4000))
+    text = err.read().decode(errors="replace")
+    err.close()
+    return text
 
 
 def main() -> None:
