@@ -8,9 +8,11 @@ message carries no data: the dashboard consumer reads a fresh snapshot, at most 
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -30,10 +32,31 @@ async def afair_changed(fair_id: int | None) -> None:
         log.exception("dashboard announcement for fair %s failed", fair_id)
 
 
+def _server_loop() -> asyncio.AbstractEventLoop | None:
+    """The ASGI server's event loop when this thread runs sync code for it, else None.
+
+    asgiref records it in the thread that runs a sync view or a database_sync_to_async call.
+    """
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if loop is None or getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
+        return None
+    return loop if loop.is_running() and not loop.is_closed() else None
+
+
+def _announce(fair_id: int) -> None:
+    loop = _server_loop()
+    if loop is not None:
+        # Fire and forget on the server's loop: a page view or a chat line never waits for the
+        # channel layer (a Redis round trip, a loop busy with sockets) to tell the dashboards.
+        asyncio.run_coroutine_threadsafe(afair_changed(fair_id), loop)
+    else:  # a command, the worker, a test's sync client: no server loop to hand it to
+        async_to_sync(afair_changed)(fair_id)
+
+
 def fair_changed(fair_id: int | None) -> None:
     """From sync code: announce once the current transaction commits (at once outside one)."""
     if fair_id:
-        transaction.on_commit(lambda: async_to_sync(afair_changed)(fair_id))
+        transaction.on_commit(lambda: _announce(fair_id))
 
 
 def _fair_id_of(instance) -> int | None:
