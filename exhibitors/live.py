@@ -25,7 +25,7 @@ from channels.layers import get_channel_layer
 
 from exhibitors import protocol as p
 from exhibitors import selectors, services
-from exhibitors.presence import Member, backend, summary
+from exhibitors.presence import Member, PresenceMirror, backend
 from fair.errors import DomainError
 from fair.signals import afair_changed
 
@@ -46,8 +46,8 @@ async def broadcast(booth_id: int, frame: dict, *, private_to: int | None = None
 class BoothHub:
     """This process's subscription to one booth: its local sockets, their presence heartbeat."""
 
-    def __init__(self, booth_id: int):
-        self.booth_id = booth_id
+    def __init__(self, booth_id: int, fair_id: int | None = None):
+        self.booth_id, self.fair_id = booth_id, fair_id
         self.sockets: dict[str, object] = {}  # conn_id -> consumer
         self.loop = asyncio.get_running_loop()
         self.channel: str | None = None
@@ -56,6 +56,11 @@ class BoothHub:
         self.presence_pending: asyncio.TimerHandle | None = None
         self.last_presence: dict | None = None
         self.closing = False
+        # Every member of the booth (all processes), as last read, plus this process's changes since.
+        self.mirror: PresenceMirror | None = None
+        self.mirror_at = 0.0  # loop time of the last read
+        self.reading: asyncio.Future | None = None  # the read in flight, shared by whoever needs it
+        self.changes: list[tuple[str, Member | str]] | None = None  # local changes during that read
 
     async def start(self) -> None:
         layer = get_channel_layer()
@@ -132,12 +137,58 @@ class BoothHub:
         task = asyncio.create_task(self.broadcast_presence())
         self.tasks = [t for t in self.tasks if not t.done()] + [task]
 
+    # --- presence: one read of every member per debounce interval, not one per join ---------
+
+    def local_enter(self, member: Member) -> None:
+        if self.mirror is not None:
+            self.mirror.put(member)
+        if self.changes is not None:
+            self.changes.append(("put", member))
+
+    def local_leave(self, conn_id: str) -> None:
+        if self.mirror is not None:
+            self.mirror.drop(conn_id)
+        if self.changes is not None:
+            self.changes.append(("drop", conn_id))
+
+    async def reload(self) -> PresenceMirror:
+        """Read every member (pruning the dead) once; concurrent callers share the read."""
+        if self.reading is None:
+            self.reading = asyncio.ensure_future(self._read())
+        reading = self.reading
+        try:
+            return await asyncio.shield(reading)
+        finally:
+            if self.reading is reading and reading.done():
+                self.reading = None
+
+    async def _read(self) -> PresenceMirror:
+        self.changes = []
+        try:
+            mirror = PresenceMirror(await backend().members(self.booth_id))
+            for op, arg in self.changes:  # local changes that raced the read: applied again, idempotent
+                if op == "put":
+                    mirror.put(arg)
+                else:
+                    mirror.drop(arg)
+        finally:
+            self.changes = None
+        self.mirror, self.mirror_at = mirror, self.loop.time()
+        return mirror
+
+    async def presence_now(self) -> dict:
+        """For a snapshot: the mirror with this process's changes; read again if older than the debounce."""
+        if self.mirror is None or self.loop.time() - self.mirror_at > p.presence_debounce():
+            await self.reload()
+        return self.mirror.summary()
+
     async def broadcast_presence(self, *, only_if_changed: bool = False) -> None:
-        current = summary(await backend().members(self.booth_id))
+        current = (await self.reload()).summary()
         if only_if_changed and current == self.last_presence:
             return
         self.last_presence = current
         await broadcast(self.booth_id, {"type": p.PRESENCE, **current})
+        await afair_changed(self.fair_id)  # the organizers' dashboard counts people online
 
 
 def daphne_wire(send) -> tuple | None:
@@ -188,12 +239,12 @@ async def hub_join(consumer, member: Member) -> BoothHub:
     async with _lock():
         hub = _hubs.get(booth_id)
         if hub is None or hub.loop is not asyncio.get_running_loop() or hub.closing:
-            hub = _hubs[booth_id] = BoothHub(booth_id)
+            hub = _hubs[booth_id] = BoothHub(booth_id, consumer.booth.fair_id)
             await hub.start()
     hub.sockets[member.conn_id] = consumer
     await backend().enter(booth_id, member)
-    hub.presence_changed()
-    await afair_changed(consumer.booth.fair_id)  # the organizers' dashboard counts people online
+    hub.local_enter(member)
+    hub.presence_changed()  # the broadcast that follows also tells the organizers' dashboard
     return hub
 
 
@@ -203,7 +254,7 @@ async def hub_leave(consumer) -> None:
         return
     hub.sockets.pop(consumer.conn_id, None)
     await backend().leave(hub.booth_id, consumer.conn_id)
-    await afair_changed(consumer.booth.fair_id)
+    hub.local_leave(consumer.conn_id)
     async with _lock():
         if not hub.sockets and _hubs.get(hub.booth_id) is hub:
             del _hubs[hub.booth_id]
@@ -261,7 +312,7 @@ async def snapshot(consumer) -> dict:
             "conn": consumer.conn_id,
         },
         "status": {"status": booth.live_status, "stream_url": booth.stream_url},
-        "presence": summary(await backend().members(booth.pk)),
+        "presence": await consumer.hub.presence_now(),
         "messages": messages,
         "knocks": knocks,
     }
@@ -347,6 +398,7 @@ async def on_presence_visible(consumer, content):
         consumer.conn_id, consumer.viewer.user_id, consumer.viewer.role, consumer.viewer.name, visible
     )
     await backend().update(consumer.booth.pk, member)
+    consumer.hub.local_enter(member)
     consumer.hub.presence_changed()
     return {"type": p.PRESENCE_VISIBLE, "visible": visible}
 

@@ -18,6 +18,7 @@ import asyncio
 import json
 import time
 import weakref
+from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -42,12 +43,66 @@ class Member:
         return cls(conn_id, user_id, role, name, visible)
 
 
+NAMES_MAX = 100  # names listed per kind (staff, visible buyers); the count covers everyone
+
+
 def summary(members: list[Member]) -> dict:
     """What everyone in the booth may see: a head count, staff names, buyers who chose to be visible."""
     people = {("u", m.user_id) if m.user_id else ("c", m.conn_id) for m in members}
-    staff = sorted({m.name for m in members if m.role == "staff"})
-    visible = sorted({m.name for m in members if m.visible and m.role != "staff"})
+    staff = sorted({m.name for m in members if m.role == "staff"})[:NAMES_MAX]
+    visible = sorted({m.name for m in members if m.visible and m.role != "staff"})[:NAMES_MAX]
     return {"count": len(people), "staff": staff, "visible": visible}
+
+
+class PresenceMirror:
+    """A process's copy of one booth's members, kept up to date in O(1) per change.
+
+    Loaded from the backend (every process's members) by the hub at most once per debounce
+    interval; the changes of this process's own sockets are applied at once, so a joining socket's
+    snapshot counts itself and everyone before it without reading every member again.
+    Same result as summary(members), from counters.
+    """
+
+    def __init__(self, members: list[Member] = ()):
+        self.members: dict[str, Member] = {}
+        self.people: Counter = Counter()
+        self.staff: Counter = Counter()
+        self.visible: Counter = Counter()
+        for member in members:
+            self.put(member)
+
+    @staticmethod
+    def _keys(m: Member) -> tuple[tuple, str | None, str | None]:
+        person = ("u", m.user_id) if m.user_id else ("c", m.conn_id)
+        staff = m.name if m.role == "staff" else None
+        return person, staff, m.name if m.visible and m.role != "staff" else None
+
+    def _count(self, m: Member, step: int) -> None:
+        person, staff, visible = self._keys(m)
+        for counter, key in ((self.people, person), (self.staff, staff), (self.visible, visible)):
+            if key is not None:
+                counter[key] += step
+                if counter[key] <= 0:
+                    del counter[key]
+
+    def put(self, member: Member) -> None:
+        old = self.members.get(member.conn_id)
+        if old is not None:
+            self._count(old, -1)
+        self.members[member.conn_id] = member
+        self._count(member, +1)
+
+    def drop(self, conn_id: str) -> None:
+        old = self.members.pop(conn_id, None)
+        if old is not None:
+            self._count(old, -1)
+
+    def summary(self) -> dict:
+        return {
+            "count": len(self.people),
+            "staff": sorted(self.staff)[:NAMES_MAX],
+            "visible": sorted(self.visible)[:NAMES_MAX],
+        }
 
 
 class MemoryPresence:

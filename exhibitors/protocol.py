@@ -85,8 +85,8 @@ def presence_heartbeat() -> float:
 
 
 def presence_debounce() -> float:
-    """Presence changes are gathered for this long and broadcast once."""
-    return setting("PRESENCE_DEBOUNCE", 0.5)
+    """Presence changes are gathered for this long and broadcast once (per booth and process)."""
+    return setting("PRESENCE_DEBOUNCE", 1.0)
 
 
 def parse_frame(text: str | None, data: bytes | None) -> dict:
