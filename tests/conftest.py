@@ -41,10 +41,18 @@ def _fresh_channel_layer():
     channel_layers.backends.clear()
 
 
+@pytest.fixture(scope="session")
+def run_media_root(tmp_path_factory):
+    """This run's media folder, shared with the servers the tests start (they read MEDIA_ROOT)."""
+    root = tmp_path_factory.mktemp("media")
+    os.environ["MEDIA_ROOT"] = str(root)
+    return root
+
+
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    """Files a test stores (uploads, trained models) go to its own folder, never to the repo's media/."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _media_in_tmp(settings, run_media_root):
+    """Files a test stores (uploads, trained models) never go to the repository's media/ folder."""
+    settings.MEDIA_ROOT = run_media_root
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def live_server_url(django_db_setup, django_db_blocker):
+def live_server_url(django_db_setup, django_db_blocker, run_media_root):
     """The address of daphne serving config.asgi:application on the test database."""
     ensure_compiled_messages()
     server = Daphne(db=connections["default"].settings_dict, log_path=ARTIFACTS / "daphne.log")
