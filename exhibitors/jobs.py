@@ -11,7 +11,7 @@ from __future__ import annotations
 from asgiref.sync import async_to_sync
 from django_q.models import Schedule
 
-from exhibitors import protocol, selectors, services
+from exhibitors import selectors, services
 
 SCHEDULE_NAME = "exhibitors.knocks_expire"
 
@@ -24,10 +24,10 @@ def ensure_schedules() -> None:
 
 
 def knocks_expire() -> int:
-    from exhibitors.live import broadcast
+    from exhibitors.live import send_missed
 
     marked = services.knock_expire_due()
     for knock in marked:
-        frame = selectors.knock_frame(protocol.KNOCK_MISSED, knock)
-        async_to_sync(broadcast)(knock.booth_id, frame, private_to=knock.buyer.user_id)
+        frame = selectors.knock_missed_frame(knock)  # with the buyer's slots, as the timer sends it
+        async_to_sync(send_missed)(knock.booth_id, frame, knock.buyer.user_id)
     return len(marked)

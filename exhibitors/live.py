@@ -35,11 +35,16 @@ log = logging.getLogger(__name__)
 # --- broadcasting -----------------------------------------------------------------------
 
 
-async def broadcast(booth_id: int, frame: dict, *, private_to: int | None = None) -> None:
-    """Send a frame to everyone in the booth, or (private_to=user id) to the staff and that user only."""
+async def broadcast(booth_id: int, frame: dict, *, private_to: int | None = None, staff: bool = True) -> None:
+    """Send a frame to everyone in the booth, or (private_to=user id) to the staff and that user only.
+
+    staff=False (with private_to): to that user only, not the staff.
+    """
     event = {"type": p.LAYER_FRAME, "text": p.encode(frame)}
     if private_to is not None:
         event["private_to"] = private_to
+        if not staff:
+            event["no_staff"] = True
     await get_channel_layer().group_send(p.booth_group(booth_id), event)
 
 
@@ -91,13 +96,13 @@ class BoothHub:
                 await asyncio.sleep(1)
                 continue
             if event.get("type") == p.LAYER_FRAME:
-                await self.deliver(event["text"], event.get("private_to"))
+                await self.deliver(event["text"], event.get("private_to"), staff=not event.get("no_staff"))
 
-    async def deliver(self, text: str, private_to: int | None = None) -> None:
+    async def deliver(self, text: str, private_to: int | None = None, *, staff: bool = True) -> None:
         prepared = None  # under daphne: the websocket frame, built once for every local socket
         for consumer in list(self.sockets.values()):
             if private_to is not None and not (
-                consumer.viewer.is_staff or consumer.viewer.user_id == private_to
+                (staff and consumer.viewer.is_staff) or consumer.viewer.user_id == private_to
             ):
                 continue
             if consumer.backlog is not None:  # its snapshot is not out yet: the snapshot goes first
@@ -434,7 +439,21 @@ async def knock_timer(booth_id: int, knock_id: int, buyer_user_id: int) -> None:
     """In whichever process took the knock; the conditional update lets only one process mark it."""
     knock = await database_sync_to_async(services.knock_expire)(knock_id=knock_id)
     if knock is not None:
-        await broadcast(booth_id, selectors.knock_frame(p.KNOCK_MISSED, knock), private_to=buyer_user_id)
+        await announce_missed(knock, buyer_user_id)
+
+
+async def announce_missed(knock, buyer_user_id: int) -> None:
+    """The one place a missed knock is told: the staff get knock.missed, the buyer (only) gets it
+    with the next meeting slots both sides are free in, labelled in the buyer's zone and language."""
+    buyer_frame = await database_sync_to_async(selectors.knock_missed_frame)(knock)
+    await send_missed(knock.booth_id, buyer_frame, buyer_user_id)
+
+
+async def send_missed(booth_id: int, buyer_frame: dict, buyer_user_id: int) -> None:
+    """Broadcast a built knock_missed_frame (the worker's sweep builds it synchronously, then sends)."""
+    staff_frame = {k: v for k, v in buyer_frame.items() if k != "slots"}
+    await broadcast(booth_id, staff_frame, private_to=p.STAFF_ONLY)
+    await broadcast(booth_id, buyer_frame, private_to=buyer_user_id, staff=False)
 
 
 @handles(p.KNOCK_ANSWER)

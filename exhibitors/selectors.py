@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -106,6 +106,53 @@ def knock_frame(kind: str, knock: Knock, *, buyer_name: str = "") -> dict:
     if knock.answered_by_id:
         frame["thread"] = knock.pk
     return frame
+
+
+MISSED_SLOTS = 3  # how many meeting slots a missed knock offers the buyer
+
+
+def knock_missed_slots(*, knock: Knock, limit: int = MISSED_SLOTS) -> list[dict]:
+    """The next slots the knock's buyer and booth are both free in, labelled in the buyer's zone.
+
+    Each: id, start (ISO 8601 UTC), the label ("Tue 07:00 your time / 09:00 in Seoul", in the
+    buyer's language) and the booking page with that slot chosen. Empty for a knock whose buyer
+    is not an approved buyer of the fair, or when no slot is free.
+    """
+    from django.urls import reverse
+    from django.utils import translation
+
+    from meetings import selectors as meeting_selectors
+    from meetings.slots import format_dual
+
+    buyer = Participant.objects.select_related("user", "fair").filter(pk=knock.buyer_id).first()
+    if (
+        buyer is None
+        or buyer.user is None
+        or buyer.role != Participant.Role.BUYER
+        or buyer.status != Participant.Status.APPROVED
+    ):
+        return []
+    booth = Booth.objects.select_related("fair").get(pk=knock.booth_id)
+    slots = list(meeting_selectors.slots_mutually_free(buyer=buyer, booth=booth)[:limit])
+    if not slots:
+        return []
+    other_zone = meeting_selectors.booth_time_zone(booth=booth)
+    book_url = reverse("meeting_book", args=[booth.fair.slug, booth.pk])
+    with translation.override(buyer.user.language or None):
+        return [
+            {
+                "id": slot.pk,
+                "starts_at": slot.starts_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+                "label": format_dual(slot.starts_at, viewer_zone=buyer.user.time_zone, other_zone=other_zone),
+                "url": f"{book_url}?slot={slot.pk}",
+            }
+            for slot in slots
+        ]
+
+
+def knock_missed_frame(knock: Knock) -> dict:
+    """knock.missed for the buyer: the knock, plus the meeting slots to book instead."""
+    return {**knock_frame("knock.missed", knock), "slots": knock_missed_slots(knock=knock)}
 
 
 def _visible_messages(*, booth: Booth, viewer: Viewer):

@@ -87,7 +87,7 @@ def meeting_book(request, fair_slug: str, booth_id: int):
                 messages.success(request, _("Your request is sent. The exhibitor will answer it."))
                 return redirect("meeting_detail", meeting.pk)
     context["slots"] = _labelled(offered, viewer=request.user, other_zone=other_zone)
-    context["chosen"] = request.POST.get("slot", "")
+    context["chosen"] = request.POST.get("slot", request.GET.get("slot", ""))  # ?slot=: from a missed knock
     return render(request, "meetings/book.html", context, status=status)
 
 

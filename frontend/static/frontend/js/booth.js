@@ -75,8 +75,31 @@
       knockNote(t("knock-answered"), f.knock);
       thread = f.thread || f.knock;
     } else if (f.type === "knock.missed") {
-      knockNote(t("knock-missed"), f.knock);
+      var note = knockNote(t("knock-missed"), f.knock);
+      if (Array.isArray(f.slots)) offerSlots(note, f.knock, f.slots);
     }
+  }
+
+  // After a missed knock: the next meeting times both sides are free in, as links to book one.
+  function offerSlots(note, id, slots) {
+    var area = $("knocks");
+    var old = area.querySelector('[data-knock-slots="' + id + '"]');
+    if (old) old.remove();
+    var box = el("div", "knock-slots");
+    box.dataset.knockSlots = id;
+    box.appendChild(el("p", "", t(slots.length ? "knock-slots" : "knock-no-slots")));
+    if (slots.length) {
+      var list = el("ul");
+      slots.forEach(function (s) {
+        var a = el("a", "", String(s.label || ""));
+        if (/^\/[^\/]/.test(String(s.url || ""))) a.href = s.url; // a path on this site only
+        var li = el("li");
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      box.appendChild(list);
+    }
+    note.after(box);
   }
 
   var handlers = {
