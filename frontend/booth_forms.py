@@ -37,41 +37,60 @@ def _certification_choices():
     return [(code, f"{code} – {name}") for code, (name, _markets) in vocab.CERTIFICATIONS.items()]
 
 
-def language_fields(form: forms.Form, field: str) -> list[tuple[str, str, forms.BoundField]]:
-    """[(language code, language name, bound field)] for the template's per-language fieldsets."""
-    return [(code, name, form[localized(field, code)]) for code, name in LANGUAGES]
+class PerLanguageTexts:
+    """A one-line and a multi-line text per UI language, stored in modeltranslation's columns.
+
+    Subclasses name them: LINE = (field, label, max length), BLOCK = (field, label, max length, rows).
+    """
+
+    LINE: tuple
+    BLOCK: tuple
+
+    @classmethod
+    def language_initial(cls, obj) -> dict:
+        return {
+            localized(field, code): getattr(obj, localized(field, code)) or ""
+            for code, _name in LANGUAGES
+            for field in (cls.LINE[0], cls.BLOCK[0])
+        }
+
+    def add_language_fields(self) -> None:
+        (line, line_label, line_max), (block, block_label, block_max, rows) = self.LINE, self.BLOCK
+        for code, _name in LANGUAGES:
+            self.fields[localized(line, code)] = forms.CharField(
+                label=line_label,
+                max_length=line_max,
+                required=False,
+                widget=forms.TextInput(attrs={"lang": code}),
+            )
+            self.fields[localized(block, code)] = forms.CharField(
+                label=block_label,
+                max_length=block_max,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": rows, "lang": code}),
+            )
+
+    def per_language(self):
+        """[(language code, language name, line field, block field)] for the template's fieldsets."""
+        line, block = self.LINE[0], self.BLOCK[0]
+        return [
+            (code, name, self[localized(line, code)], self[localized(block, code)])
+            for code, name in LANGUAGES
+        ]
 
 
-class BoothTextsForm(forms.Form):
+class BoothTextsForm(PerLanguageTexts, forms.Form):
     """The tagline and the company story, one pair per UI language."""
+
+    LINE = ("tagline", _("Tagline"), 200)
+    BLOCK = ("story", _("Company story"), 5000, 5)
 
     def __init__(self, *args, booth=None, **kwargs):
         initial = kwargs.pop("initial", {}) or {}
         if booth is not None:
-            for code, _name in LANGUAGES:
-                for field in ("tagline", "story"):
-                    name = localized(field, code)
-                    initial[name] = getattr(booth, name) or ""
+            initial.update(self.language_initial(booth))
         super().__init__(*args, initial=initial, **kwargs)
-        for code, _name in LANGUAGES:
-            self.fields[localized("tagline", code)] = forms.CharField(
-                label=_("Tagline"),
-                max_length=200,
-                required=False,
-                widget=forms.TextInput(attrs={"lang": code}),
-            )
-            self.fields[localized("story", code)] = forms.CharField(
-                label=_("Company story"),
-                max_length=5000,
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 5, "lang": code}),
-            )
-
-    def per_language(self):
-        return [
-            (code, name, self[localized("tagline", code)], self[localized("story", code)])
-            for code, name in LANGUAGES
-        ]
+        self.add_language_fields()
 
 
 class BoothProfileForm(forms.Form):
@@ -114,7 +133,7 @@ class BrochureForm(forms.Form):
     file = forms.FileField(label=_("PDF file"), widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}))
 
 
-class ProductForm(forms.Form):
+class ProductForm(PerLanguageTexts, forms.Form):
     hs_code = forms.CharField(
         label=_("HS code"),
         max_length=7,
@@ -140,6 +159,9 @@ class ProductForm(forms.Form):
     incoterm = forms.ChoiceField(label=_("Incoterm"), choices=[("", "–"), *INCOTERM_CHOICES], required=False)
     position = forms.IntegerField(label=_("Order on the page"), min_value=0, max_value=1000, initial=0)
 
+    LINE = ("name", _("Product name"), 200)
+    BLOCK = ("description", _("Description"), 5000, 3)
+
     def __init__(self, *args, product=None, **kwargs):
         initial = kwargs.pop("initial", {}) or {}
         if product is not None:
@@ -154,29 +176,9 @@ class ProductForm(forms.Form):
                 "position",
             ):
                 initial[name] = getattr(product, name)
-            for code, _name in LANGUAGES:
-                for field in ("name", "description"):
-                    initial[localized(field, code)] = getattr(product, localized(field, code)) or ""
+            initial.update(self.language_initial(product))
         super().__init__(*args, initial=initial, **kwargs)
-        for code, _name in LANGUAGES:
-            self.fields[localized("name", code)] = forms.CharField(
-                label=_("Product name"),
-                max_length=200,
-                required=False,
-                widget=forms.TextInput(attrs={"lang": code}),
-            )
-            self.fields[localized("description", code)] = forms.CharField(
-                label=_("Description"),
-                max_length=5000,
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 3, "lang": code}),
-            )
-
-    def per_language(self):
-        return [
-            (code, name, self[localized("name", code)], self[localized("description", code)])
-            for code, name in LANGUAGES
-        ]
+        self.add_language_fields()
 
     def values(self) -> dict:
         data = dict(self.cleaned_data)
