@@ -41,8 +41,8 @@ def localized(field: str, language: str) -> str:
 
 
 def booth_can_edit(user, booth: Booth) -> bool:
-    """booth:edit for its staff, and the fair's organizers (fair:organize)."""
-    return has_perm(user, Perm.BOOTH_EDIT, booth) or has_perm(user, Perm.FAIR_ORGANIZE, booth)
+    """booth:edit: the booth's approved staff and its fair's organizers (fair.permissions decides)."""
+    return has_perm(user, Perm.BOOTH_EDIT, booth)  # its approved staff and the fair's organizers
 
 
 def _require_edit(user, booth: Booth) -> None:
