@@ -509,6 +509,9 @@ def fair_import_dataset(*, dataset: Dataset, fair_slug: str, progress: bool = Fa
         booth_ids = _import_exhibitors(fair, dataset.exhibitors, report.exhibitors)
         buyer_ids = _import_buyers(fair, dataset.buyers, report.buyers)
         _import_interactions(fair, dataset.interactions, buyer_ids, booth_ids, report.interactions, progress)
+    from fair.stats import history_changed
+
+    history_changed(fair.pk)  # the import may have added visits in the past
     report.write_seconds = time.perf_counter() - started
     return report
 

@@ -18,13 +18,17 @@ The live dashboard shares the database part among all dashboards of a fair for a
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
+import uuid
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.db import connection, connections
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum, TextField, Window
 from django.db.models.functions import Cast, TruncHour
 
@@ -104,40 +108,101 @@ def _sorted_counts(counts: dict) -> list[list]:
 # --- booths ----------------------------------------------------------------------------------
 
 
+# Visits before the current hour do not change (a visit is recorded when it happens), so they are
+# counted once per hour and fair and kept in the cache; each dashboard counts only the visits since
+# then. An import, which may add visits in the past, calls history_changed(). A few minutes' grace
+# keeps a visit recorded just after the hour turned from falling between the two.
+HISTORY_GRACE = timedelta(minutes=5)
+HISTORY_HOURS = 24
+
+
+def history_changed(fair_id: int) -> None:
+    """Visits before the current hour changed (an import): the next dashboard counts them again."""
+    cache.set(f"fair:stats:history-version:{fair_id}", uuid.uuid4().hex, timeout=None)
+
+
+def _history_version(fair_id: int) -> str:
+    key = f"fair:stats:history-version:{fair_id}"
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        version = cache.get(key) or "unkept"
+    return version
+
+
+def _cutoff(now: datetime) -> datetime:
+    """Visits before this instant are history; after it they are counted live."""
+    return (now - HISTORY_GRACE).replace(minute=0, second=0, microsecond=0)
+
+
+def _visits(fair: Fair):
+    return Interaction.objects.filter(fair=fair, kind=Interaction.Kind.BOOTH_VISIT)
+
+
+def _visit_history(fair: Fair, cutoff: datetime) -> dict:
+    """Visits before ``cutoff``: per booth (all of them) and per hour (the HISTORY_HOURS before it)."""
+    key = f"fair:stats:history:{fair.pk}:{_history_version(fair.pk)}:{cutoff.timestamp():.0f}"
+    history = cache.get(key)
+    if history is None:
+        before = _visits(fair).filter(at__lt=cutoff)
+        # COUNT(*), not COUNT(id): the (fair, kind, booth) and (fair, kind, at) indexes alone answer.
+        per_booth = before.values("booth_id").annotate(n=Count("*")).order_by().values_list("booth_id", "n")
+        per_hour = (
+            before.filter(at__gte=cutoff - timedelta(hours=HISTORY_HOURS))
+            .annotate(hour=TruncHour("at", tzinfo=UTC))
+            .values("hour")
+            .annotate(n=Count("*"))
+            .order_by()
+            .values_list("hour", "n")
+        )
+        history = {
+            "booths": dict(per_booth),
+            "hours": {hour.astimezone(UTC).timestamp(): n for hour, n in per_hour},
+        }
+        cache.set(key, history, timeout=2 * 3600)
+    return history
+
+
 def visits_per_hour(fair: Fair, *, now: datetime | None = None) -> list[list]:
     """[hour start (UTC, ISO), visits] for each of the last 24 hours, the empty hours too."""
     now = (now or datetime.now(UTC)).astimezone(UTC)
     last = now.replace(minute=0, second=0, microsecond=0)
     first = last - timedelta(hours=23)
-    rows = (
-        Interaction.objects.filter(fair=fair, kind=Interaction.Kind.BOOTH_VISIT, at__gte=first, at__lte=now)
+    cutoff = _cutoff(now)
+    counts = Counter(_visit_history(fair, cutoff)["hours"])
+    recent = (
+        _visits(fair)
+        .filter(at__gte=max(cutoff, first), at__lte=now)
         .annotate(hour=TruncHour("at", tzinfo=UTC))
         .values("hour")
-        .annotate(n=Count("*"))  # not COUNT(id): the (fair, kind, at) index alone answers
+        .annotate(n=Count("*"))
+        .order_by()
         .values_list("hour", "n")
     )
-    counts = {hour.astimezone(UTC): n for hour, n in rows}
-    return [
-        [(first + timedelta(hours=i)).isoformat(), counts.get(first + timedelta(hours=i), 0)]
-        for i in range(24)
-    ]
+    counts.update({hour.astimezone(UTC).timestamp(): n for hour, n in recent})
+    hours = [first + timedelta(hours=i) for i in range(24)]
+    return [[hour.isoformat(), counts.get(hour.timestamp(), 0)] for hour in hours]
 
 
-def busiest_booths(fair: Fair, *, limit: int | None = TOP_BOOTHS) -> list[dict]:
-    """The booths with the most visits: booth, company, hall, visits and distinct visitors."""
-    rows = (
-        Interaction.objects.filter(fair=fair, kind=Interaction.Kind.BOOTH_VISIT)
-        .values("booth_id")
-        .annotate(visits=Count("*"))  # an index-only scan of (fair, kind, booth)
-        .order_by("-visits", "booth_id")
-    )
-    rows = list(rows[:limit] if limit else rows)
+def visits_per_booth(fair: Fair, *, now: datetime | None = None) -> Counter:
+    """booth id -> visits, every visit of the fair (those recorded after ``now`` too)."""
+    cutoff = _cutoff((now or datetime.now(UTC)).astimezone(UTC))
+    counts = Counter(_visit_history(fair, cutoff)["booths"])
+    recent = _visits(fair).filter(at__gte=cutoff).values("booth_id").annotate(n=Count("*")).order_by()
+    counts.update(dict(recent.values_list("booth_id", "n")))
+    return counts
+
+
+def busiest_booths(fair: Fair, *, limit: int | None = TOP_BOOTHS, now: datetime | None = None) -> list[dict]:
+    """The booths with the most visits: booth, company and visits."""
+    ranked = sorted(visits_per_booth(fair, now=now).items(), key=lambda kv: (-kv[1], kv[0]))
+    # A booth deleted this hour may still be in the history: a few more, in case.
+    ranked = ranked[: 2 * limit] if limit else ranked
     names = dict(
-        Booth.objects.filter(pk__in=[r["booth_id"] for r in rows]).values_list("pk", "company__name")
+        Booth.objects.filter(pk__in=[b for b, _n in ranked]).values_list("pk", "company__name").order_by()
     )
-    return [
-        {"booth": r["booth_id"], "name": names.get(r["booth_id"], ""), "visits": r["visits"]} for r in rows
-    ]
+    rows = [{"booth": b, "name": names[b], "visits": n} for b, n in ranked if b in names]
+    return rows[:limit] if limit else rows
 
 
 def unvisited_booths(fair: Fair, *, limit: int | None = LISTED) -> dict:
@@ -333,20 +398,52 @@ def outcome_totals(fair: Fair) -> dict:
 # --- everything at once ----------------------------------------------------------------------
 
 
+def _tables(now: datetime | None) -> dict:
+    """name -> (statistic, keyword arguments), the slowest first (bench/dashboard.py)."""
+    return {
+        "meetings_by_chapter": (meetings_by_chapter, {}),
+        "meetings_by_country": (meetings_by_country, {}),
+        "chats_waiting": (chats_waiting, {}),
+        "deal_value": (deal_value, {}),
+        "funnel": (meeting_funnel, {}),
+        "unvisited_booths": (unvisited_booths, {}),
+        "interpreter_load": (interpreter_load, {}),
+        "busiest_booths": (busiest_booths, {"now": now}),
+        "visits_per_hour": (visits_per_hour, {"now": now}),
+        "ledger": (ledger, {}),
+    }
+
+
+# The statistics are independent queries: on PostgreSQL they run side by side, each worker on a
+# connection of its own (taken from the pool and given back after each one).
+WORKERS = 3
+_workers: ThreadPoolExecutor | None = None
+
+
+def _apart(statistic, fair: Fair, kwargs: dict):
+    try:
+        return statistic(fair, **kwargs)
+    finally:
+        connections.close_all()
+
+
+def _can_run_apart() -> bool:
+    """Only where another connection sees what this one sees: not inside a transaction (tests)."""
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+
 def snapshot_tables(fair: Fair, *, now: datetime | None = None) -> dict:
     """Every statistic read from the database (the dashboard adds the people online)."""
-    return {
-        "visits_per_hour": visits_per_hour(fair, now=now),
-        "busiest_booths": busiest_booths(fair),
-        "unvisited_booths": unvisited_booths(fair),
-        "chats_waiting": chats_waiting(fair),
-        "funnel": meeting_funnel(fair),
-        "meetings_by_country": meetings_by_country(fair),
-        "meetings_by_chapter": meetings_by_chapter(fair),
-        "interpreter_load": interpreter_load(fair),
-        "deal_value": deal_value(fair),
-        "ledger": ledger(fair),
+    global _workers
+    tables = _tables(now)
+    if not _can_run_apart():
+        return {name: statistic(fair, **kwargs) for name, (statistic, kwargs) in tables.items()}
+    if _workers is None:
+        _workers = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="dashboard")
+    futures = {
+        name: _workers.submit(_apart, statistic, fair, kwargs) for name, (statistic, kwargs) in tables.items()
     }
+    return {name: future.result() for name, future in futures.items()}
 
 
 SHARED_SECONDS = 1
@@ -375,10 +472,10 @@ async def snapshot(fair: Fair, *, now: datetime | None = None, fresh_after: floa
     from asgiref.sync import sync_to_async
 
     if fresh_after is not None:
-        tables = await sync_to_async(shared_tables)(fair, fresh_after=fresh_after, now=now)
+        read_tables = sync_to_async(shared_tables)(fair, fresh_after=fresh_after, now=now)
     else:
-        tables = await sync_to_async(snapshot_tables)(fair, now=now)
-    online = await online_now(fair)
+        read_tables = sync_to_async(snapshot_tables)(fair, now=now)
+    tables, online = await asyncio.gather(read_tables, online_now(fair))
     names = online.pop("names")
     online["booths"] = [
         {"booth": b, "name": names.get(b, ""), "online": n}

@@ -21,6 +21,15 @@ def _cache_keys_of_this_run(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_local_cache(_cache_keys_of_this_run):
+    """A rolled-back test gives its ids to the next one (SQLite): the in-process cache starts empty."""
+    from django.core.cache import cache
+
+    if cache.__class__.__name__ == "LocMemCache":
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """PBKDF2 at full strength costs seconds per user on a shared 2-core machine; tests need no strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -12,6 +12,7 @@ from asgiref.sync import async_to_sync
 from exhibitors import presence
 from exhibitors.presence import Member
 from fair import stats
+from fair.models import Interaction
 from tests.fair.dashboard_world import NOW, build
 
 
@@ -156,8 +157,10 @@ def test_snapshot_has_every_table_in_a_bounded_number_of_queries(
         finally:
             await presence.backend().aclose()
 
-    with django_assert_max_num_queries(15):  # nobody online: presence needs no query
+    with django_assert_max_num_queries(17):  # nobody online: presence needs no query
         snap = async_to_sync(scenario)()
+    with django_assert_max_num_queries(15):  # the hours before this one are read once an hour
+        assert async_to_sync(scenario)() == snap
     assert snap["funnel"]["held"] == 7 and snap["online"]["total"] == 0
     assert snap["ledger"]["deals"] == 3 and snap["ledger"]["deal_usd"] == "25500.00"
     assert snap["deal_value"]["usd"] == "17000.00"
@@ -230,3 +233,66 @@ def test_dashboards_share_the_tables_only_when_read_after_the_last_change(world)
     fresh = stats.shared_tables(fair, fresh_after=time.time(), now=NOW)
     assert fresh["busiest_booths"][0]["visits"] == 6 and first["busiest_booths"][0]["visits"] == 5
     cache.delete(f"fair:dashboard:tables:{fair.pk}")
+
+
+def _visits_by_name(fair, now):
+    return {b["name"]: b["visits"] for b in stats.busiest_booths(fair, now=now)}
+
+
+def test_past_hours_are_read_once_and_the_current_hour_live(world):
+    f, b = world["fair"], world["booths"]["b"]
+    assert _visits_by_name(f, NOW)["B Snacks"] == 3
+    before = stats.visits_per_hour(f, now=NOW)
+
+    # A visit now counts at once, though the hours before are taken from the cache.
+    Interaction.objects.create(
+        fair=f, buyer=world["us"][0], booth=b, kind=Interaction.Kind.BOOTH_VISIT, at=NOW
+    )
+    assert _visits_by_name(f, NOW + timedelta(minutes=1))["B Snacks"] == 4
+    assert stats.visits_per_hour(f, now=NOW + timedelta(minutes=1)) == before[:-1] + [[before[-1][0], 4]]
+
+    # An hour later that hour is history: the same totals, the window moved on by one hour.
+    later = NOW + timedelta(hours=1)
+    assert _visits_by_name(f, later)["B Snacks"] == 4
+    assert stats.visits_per_hour(f, now=later)[-2:] == [
+        [before[-1][0], 4],
+        [later.replace(minute=0).isoformat(), 0],
+    ]
+
+
+def test_an_import_that_adds_past_visits_shows_in_the_dashboard(world, tmp_path):
+    from fair.importing import fair_export, fair_import
+
+    f = world["fair"]
+    assert _visits_by_name(f, NOW)["A Glow"] == 5  # the hours before now are cached from here on
+    fair_export(fair=f, path=tmp_path)
+    with open(tmp_path / "interactions.csv", encoding="utf-8") as lines:
+        header, *rows = lines.read().splitlines()
+    visit = next(row for row in rows if ",booth_visit," in row)
+    columns = header.split(",")
+    cells = visit.split(",")
+    cells[columns.index("at")] = (NOW - timedelta(hours=5)).isoformat()
+    with open(tmp_path / "interactions.csv", "a", encoding="utf-8") as out:
+        out.write(",".join(cells) + "\n")
+
+    fair_import(path=tmp_path, fair_slug=f.slug)
+
+    assert sum(_visits_by_name(f, NOW).values()) == 10  # nine, and the imported one five hours ago
+    assert stats.visits_per_hour(f, now=NOW)[-6][1] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_statistics_run_side_by_side_with_the_same_answers():
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("on SQLite the statistics run one after another: DATABASE_URL names no PostgreSQL")
+    world = build()
+    assert stats._can_run_apart()
+    apart = stats.snapshot_tables(world["fair"], now=NOW)
+    assert stats._workers is not None
+    with transaction.atomic():  # another connection would not see this transaction's rows
+        assert not stats._can_run_apart()
+        one_by_one = stats.snapshot_tables(world["fair"], now=NOW)
+    assert apart == one_by_one
+    assert apart["funnel"]["held"] == 7 and apart["busiest_booths"][0]["visits"] == 5
