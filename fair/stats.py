@@ -81,13 +81,14 @@ async def online_now(fair: Fair) -> dict:
     present = {b: members for b, members in present.items() if b in places}
     everyone, by_role, by_hall, by_booth = {}, defaultdict(set), defaultdict(set), {}
     for booth_id, members in present.items():
-        hall_name, _name = places[booth_id]
-        people = {_person(m) for m in members}
-        by_booth[booth_id] = len(people)
-        by_hall[hall_name].update(people)
+        people = set()
         for m in members:
-            everyone.setdefault(_person(m), m)
-            by_role[m.role].add(_person(m))
+            person = _person(m)
+            people.add(person)
+            everyone.setdefault(person, m)
+            by_role[m.role].add(person)
+        by_booth[booth_id] = len(people)
+        by_hall[places[booth_id][0]].update(people)
     user_ids = {key[1] for key in everyone if key[0] == "u"}
     countries = await sync_to_async(_countries)(fair, user_ids) if user_ids else {}
     by_country = Counter(countries.get(key[1], "") if key[0] == "u" else "" for key in everyone)
