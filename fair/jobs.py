@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import timedelta
 from importlib import import_module
 
 from django.core.mail import EmailMultiAlternatives
@@ -104,8 +105,30 @@ def send_email_later(
     return enqueue("fair.jobs.send_email", to=list(to), subject=subject, body=body, html=html, **extra)
 
 
+def dashboard_history_warm() -> int:
+    """Every minute: count the visits before the current hour of each fair on around now (a day's
+    margin for the time zones), unless a dashboard already did, so that no dashboard waits for it.
+    Returns how many fairs were counted."""
+    from fair.models import Fair
+    from fair.stats import history_warm
+
+    today = timezone.now().date()
+    fairs = Fair.objects.filter(
+        starts_on__lte=today + timedelta(days=1), ends_on__gte=today - timedelta(days=1)
+    )
+    return sum(history_warm(fair) for fair in fairs)
+
+
 def ensure_schedules() -> None:
     """Create or update the recurring jobs; safe to run again."""
+    Schedule.objects.update_or_create(
+        name="tradefair.dashboard_history_warm",
+        defaults={
+            "func": "fair.jobs.dashboard_history_warm",
+            "schedule_type": Schedule.MINUTES,
+            "minutes": 1,
+        },
+    )
     Schedule.objects.update_or_create(
         name="tradefair.clear_expired_sessions",
         defaults={

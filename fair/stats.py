@@ -140,9 +140,22 @@ def _visits(fair: Fair):
     return Interaction.objects.filter(fair=fair, kind=Interaction.Kind.BOOTH_VISIT)
 
 
+def _history_key(fair: Fair, cutoff: datetime) -> str:
+    return f"fair:stats:history:{fair.pk}:{_history_version(fair.pk)}:{cutoff.timestamp():.0f}"
+
+
+def history_warm(fair: Fair, *, now: datetime | None = None) -> bool:
+    """Count the visits before the current hour now unless done already (the worker, every minute)."""
+    cutoff = _cutoff((now or datetime.now(UTC)).astimezone(UTC))
+    if cache.get(_history_key(fair, cutoff)) is not None:
+        return False
+    _visit_history(fair, cutoff)
+    return True
+
+
 def _visit_history(fair: Fair, cutoff: datetime) -> dict:
     """Visits before ``cutoff``: per booth (all of them) and per hour (the HISTORY_HOURS before it)."""
-    key = f"fair:stats:history:{fair.pk}:{_history_version(fair.pk)}:{cutoff.timestamp():.0f}"
+    key = _history_key(fair, cutoff)
     history = cache.get(key)
     if history is None:
         before = _visits(fair).filter(at__lt=cutoff)

@@ -23,10 +23,11 @@ def _cache_keys_of_this_run(settings):
 @pytest.fixture(autouse=True)
 def _empty_local_cache(_cache_keys_of_this_run):
     """A rolled-back test gives its ids to the next one (SQLite): the in-process cache starts empty."""
-    from django.core.cache import cache
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
 
-    if cache.__class__.__name__ == "LocMemCache":
-        cache.clear()
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,7 @@ from exhibitors import presence
 from exhibitors.presence import Member
 from fair import stats
 from fair.models import Interaction
+from tests import factories
 from tests.fair.dashboard_world import NOW, build
 
 
@@ -177,6 +178,25 @@ def test_snapshot_has_every_table_in_a_bounded_number_of_queries(
         "deal_value",
         "ledger",
     }
+
+
+def test_the_worker_counts_the_past_hours_before_any_dashboard(
+    world, own_presence, django_assert_num_queries
+):
+    from django.utils import timezone
+
+    from fair import jobs
+
+    today = timezone.now().date()
+    on_now = factories.fair(starts_on=today, ends_on=today + timedelta(days=2))
+    factories.fair(starts_on=today - timedelta(days=30), ends_on=today - timedelta(days=28))  # long over
+    assert jobs.dashboard_history_warm() == 1  # the fair on now; the world's fair is in ten days
+    assert jobs.dashboard_history_warm() == 0  # done already
+    assert stats.history_warm(on_now) is False
+
+    assert stats.history_warm(world["fair"], now=NOW) is True
+    with django_assert_num_queries(1):  # this hour's visits alone
+        assert stats.visits_per_hour(world["fair"], now=NOW)[-1][1] == 3
 
 
 def test_people_online_forget_a_booth_everyone_left(world, own_presence):
