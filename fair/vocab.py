@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+import babel
 import pycountry
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -135,6 +136,24 @@ def normalise_language(value: str) -> str:
 
 def language_name(code: str) -> str:
     return _languages().get(code, code)
+
+
+# Offered first wherever people pick meeting languages; any ISO 639-1 code is valid.
+COMMON_MEETING_LANGUAGES = ("ko", "en", "zh", "ja", "vi", "id", "es", "fr", "de", "ar", "ru", "th", "ms")
+
+
+@cache
+def native_language_name(code: str) -> str:
+    """The language's name in itself (CLDR, through Babel): 'ko' -> '한국어'; the English name else."""
+    try:
+        return babel.Locale.parse(code).get_display_name(code) or language_name(code)
+    except (ValueError, babel.UnknownLocaleError):
+        return language_name(code)
+
+
+def meeting_language_choices(also=()) -> list[tuple[str, str]]:
+    """(code, name in itself) for the common meeting languages, then any others in ``also``."""
+    return [(code, native_language_name(code)) for code in dict.fromkeys([*COMMON_MEETING_LANGUAGES, *also])]
 
 
 @cache

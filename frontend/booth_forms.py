@@ -12,21 +12,6 @@ from exhibitors.models import INCOTERM_CHOICES
 from fair import vocab
 
 LANGUAGES = settings.LANGUAGES
-MEETING_LANGUAGES = [
-    ("ko", "한국어"),
-    ("en", "English"),
-    ("zh", "中文"),
-    ("ja", "日本語"),
-    ("vi", "Tiếng Việt"),
-    ("id", "Bahasa Indonesia"),
-    ("es", "Español"),
-    ("fr", "Français"),
-    ("de", "Deutsch"),
-    ("ar", "العربية"),
-    ("ru", "Русский"),
-    ("th", "ไทย"),
-    ("ms", "Bahasa Melayu"),
-]
 
 
 def _country_choices():
@@ -109,7 +94,7 @@ class BoothProfileForm(forms.Form):
     )
     languages = forms.MultipleChoiceField(
         label=_("Meeting languages"),
-        choices=MEETING_LANGUAGES,
+        choices=vocab.meeting_language_choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -119,6 +104,11 @@ class BoothProfileForm(forms.Form):
         assume_scheme="https",
         help_text=_("A link to your company video (http or https), instead of or besides an uploaded file."),
     )
+
+    def __init__(self, *args, booth=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if booth is not None:  # a language the company gave elsewhere (an import) stays on offer, and ticked
+            self.fields["languages"].choices = vocab.meeting_language_choices(booth.company.languages)
 
 
 class MediaForm(forms.Form):
@@ -211,5 +201,7 @@ class SearchForm(forms.Form):
         choices=lambda: [("", _("Any certification")), *_certification_choices()],
     )
     language = forms.ChoiceField(
-        label=_("Meeting language"), required=False, choices=[("", _("Any language")), *MEETING_LANGUAGES]
+        label=_("Meeting language"),
+        required=False,
+        choices=lambda: [("", _("Any language")), *vocab.meeting_language_choices()],
     )

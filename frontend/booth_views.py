@@ -233,7 +233,7 @@ def _builder_page(
         "fair": fair,
         "booth": booth,
         "texts": texts or BoothTextsForm(booth=booth),
-        "profile": profile or BoothProfileForm(initial=profile_initial),
+        "profile": profile or BoothProfileForm(initial=profile_initial, booth=booth),
         "media_form": media_form or MediaForm(),
         "brochure_form": brochure or BrochureForm(),
         "products": booth.products.all(),
@@ -259,7 +259,7 @@ def booth_builder(request, fair, booth):
                 return _builder_page(request, fair, booth, texts=form, status=400)
             builder.booth_update(user=request.user, booth=booth, texts=form.cleaned_data)
         elif section == "profile":
-            form = BoothProfileForm(request.POST)
+            form = BoothProfileForm(request.POST, booth=booth)
             if not form.is_valid():
                 return _builder_page(request, fair, booth, profile=form, status=400)
             builder.booth_update(user=request.user, booth=booth, **form.cleaned_data)

@@ -4,6 +4,7 @@ every write path refused to another exhibitor, a buyer and an anonymous visitor,
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -313,6 +314,22 @@ def test_staff_can_use_every_write_path(client, small_fair, media_root):
             continue  # its product was deleted just before
         response = client.post(reverse(name, args=args), data)
         assert response.status_code == 302, (name, response.status_code, response.content[:500])
+
+
+def test_a_meeting_language_from_an_import_stays_ticked_when_the_profile_is_saved(client, small_fair):
+    booth = small_fair["booths"]["cosmetics"]
+    booth.company.languages = ["ko", "pt"]  # Portuguese: not among the languages offered first
+    booth.company.save(update_fields=["languages"])
+    client.force_login(small_fair["staff"].user)
+    url = reverse("booth_builder", args=["demo-expo", booth.pk])
+
+    page = client.get(url).content.decode()
+    assert re.search(r'<input type="checkbox" name="languages" value="pt"[^>]* checked>', page)
+    assert "português" in page  # each language named in itself
+    response = client.post(url, {"section": "profile", "languages": ["ko", "pt", "ja"]})
+    assert response.status_code == 302
+    booth.company.refresh_from_db()
+    assert booth.company.languages == ["ko", "pt", "ja"]
 
 
 def test_a_rejected_upload_through_the_page_shows_a_clear_message(client, small_fair, media_root):
