@@ -145,3 +145,22 @@ def test_every_string_of_the_pages_is_translated(lang):
         m.id for m in ours if not (all(m.string) if isinstance(m.string, tuple) else m.string) or m.fuzzy
     ]
     assert not missing, f"{lang}: untranslated {missing}"
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [
+        ("ko", "할랄 인증"),
+        ("zh-hans", "清真认证"),
+        ("ja", "ハラール認証"),
+        ("vi", "Chứng nhận Halal"),
+        ("id", "Sertifikat halal"),
+    ],
+)
+def test_certification_names_are_in_the_viewers_language(client, small_fair, code, name):
+    booth = small_fair["booths"]["cosmetics"]
+    booth.company.certifications = ["HALAL"]
+    booth.company.save(update_fields=["certifications"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = code
+    page = client.get(reverse("booth_detail", args=["demo-expo", booth.pk])).content.decode()
+    assert f'<abbr title="{name}">HALAL</abbr>' in page
