@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from fair.hs import validate_hs_code
@@ -140,6 +141,27 @@ class _Normaliser:
         return result
 
 
+# Messages are in the language active when the file is read: the organizer's, on the invitation
+# preview; English for the import command.
+def _unreadable_row(error: Exception) -> str:
+    return _("not a readable CSV row (%(error)s)") % {"error": error}
+
+
+def _already_used(ident: str, line: int) -> str:
+    return _("%(value)s is already used on line %(line)s") % {"value": ident, "line": line}
+
+
+def _unknown_buyer(value: str) -> str:
+    return _("%(value)s is not a buyer_id of %(file)s") % {"value": value or _("(empty)"), "file": BUYERS}
+
+
+def _unknown_exhibitor(value: str) -> str:
+    return _("%(value)s is not an exhibitor_id of %(file)s") % {
+        "value": value or _("(empty)"),
+        "file": EXHIBITORS,
+    }
+
+
 def _message(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(str(m) for m in exc.messages)
@@ -150,7 +172,7 @@ def _read_text(folder: Path, name: str, *, required: bool) -> str | None:
     path = folder / name
     if not path.is_file():
         if required:
-            raise DatasetError(name, None, None, "the file is missing from the folder")
+            raise DatasetError(name, None, None, _("the file is missing from the folder"))
         return None
     data = path.read_bytes()
     try:
@@ -158,7 +180,10 @@ def _read_text(folder: Path, name: str, *, required: bool) -> str | None:
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
         raise DatasetError(
-            name, line, None, f"the file is not UTF-8 (byte 0x{data[e.start]:02x}); save it as UTF-8 CSV"
+            name,
+            line,
+            None,
+            _("the file is not UTF-8 (byte 0x%(byte)02x); save it as UTF-8 CSV") % {"byte": data[e.start]},
         ) from None
 
 
@@ -182,7 +207,7 @@ def _rows(name: str, text: str, *, progress: bool):
             except StopIteration:
                 break
             except csv.Error as e:
-                raise DatasetError(name, reader.line_num, None, f"not a readable CSV row ({e})") from None
+                raise DatasetError(name, reader.line_num, None, _unreadable_row(e)) from None
             if bar is not None and reader.line_num % 50_000 == 0:
                 bar.update(reader.line_num - 1 - bar.n)
             if not row or (len(row) == 1 and not row[0].strip()):
@@ -199,7 +224,7 @@ def _rows(name: str, text: str, *, progress: bool):
 def _require(name: str, line: int, values: dict, columns) -> None:
     for column in columns:
         if not values[column]:
-            raise DatasetError(name, line, column, "a value is required")
+            raise DatasetError(name, line, column, _("a value is required"))
 
 
 def _check(name: str, line: int, column: str, fn, *args):
@@ -227,7 +252,7 @@ class _Collect:
     def require(self, name: str, line: int, values: dict, columns) -> None:
         for column in columns:
             if not values[column]:
-                self.fail(DatasetError(name, line, column, "a value is required"))
+                self.fail(DatasetError(name, line, column, _("a value is required")))
 
     def check(self, name: str, line: int, column: str, fn, *args):
         try:
@@ -273,14 +298,12 @@ def _read_exhibitors(
         if ident in seen and ident:
             _fail(
                 collect,
-                DatasetError(
-                    EXHIBITORS, line, "exhibitor_id", f"{ident} is already used on line {seen[ident]}"
-                ),
+                DatasetError(EXHIBITORS, line, "exhibitor_id", _already_used(ident, seen[ident])),
             )
         seen.setdefault(ident, line)
         hs_codes = _check(EXHIBITORS, line, "hs_codes", norm.many, "hs", v["hs_codes"], validate_hs_code)
         if not hs_codes and v["hs_codes"] and (collect is None or not collect.bad):
-            _fail(collect, DatasetError(EXHIBITORS, line, "hs_codes", "a value is required"))
+            _fail(collect, DatasetError(EXHIBITORS, line, "hs_codes", _("a value is required")))
         row = ExhibitorRow(
             exhibitor_id=ident,
             company=v["company"],
@@ -333,12 +356,12 @@ def _read_buyers(
         if ident in seen and ident:
             _fail(
                 collect,
-                DatasetError(BUYERS, line, "buyer_id", f"{ident} is already used on line {seen[ident]}"),
+                DatasetError(BUYERS, line, "buyer_id", _already_used(ident, seen[ident])),
             )
         seen.setdefault(ident, line)
         hs_codes = _check(BUYERS, line, "hs_codes", norm.many, "hs", v["hs_codes"], validate_hs_code)
         if not hs_codes and v["hs_codes"] and (collect is None or not collect.bad):
-            _fail(collect, DatasetError(BUYERS, line, "hs_codes", "a value is required"))
+            _fail(collect, DatasetError(BUYERS, line, "hs_codes", _("a value is required")))
         row = BuyerRow(
             buyer_id=ident,
             company=v["company"],
@@ -397,14 +420,18 @@ def _open_csv(name: str, text: str, *, fast: bool = False):
     try:
         header = next(reader)
     except StopIteration:
-        raise DatasetError(name, 1, None, "the file is empty; it needs a header row") from None
+        raise DatasetError(name, 1, None, _("the file is empty; it needs a header row")) from None
     except csv.Error as e:
-        raise DatasetError(name, 1, None, f"not a readable CSV header ({e})") from None
+        raise DatasetError(name, 1, None, _("not a readable CSV header (%(error)s)") % {"error": e}) from None
     header = [h.strip().lstrip("\ufeff").lower() for h in header]
     for column in required:
         if column not in header:
             raise DatasetError(
-                name, 1, column, f"the required column is missing (the header has: {', '.join(header)})"
+                name,
+                1,
+                column,
+                _("the required column is missing (the header has: %(columns)s)")
+                % {"columns": ", ".join(header)},
             )
     return (
         reader,
@@ -473,7 +500,7 @@ def _read_interactions(
                     continue
             append(new(cls, (buyer_id, exhibitor_id, kind, at)))
     except csv.Error as e:
-        raise DatasetError(INTERACTIONS, reader.line_num, None, f"not a readable CSV row ({e})") from None
+        raise DatasetError(INTERACTIONS, reader.line_num, None, _unreadable_row(e)) from None
     finally:
         if bar is not None:
             bar.update(n - bar.n)
@@ -485,15 +512,17 @@ def _check_interaction(line, buyer_id, exhibitor_id, kind, at_text, buyers, exhi
     """The slow path: first sight of a time, stray spaces, or an error to report."""
     if buyer_id not in buyers:
         if not buyer_id:
-            raise DatasetError(INTERACTIONS, line, "buyer_id", "a value is required")
-        raise DatasetError(INTERACTIONS, line, "buyer_id", f"{buyer_id} is not a buyer_id of {BUYERS}")
+            raise DatasetError(INTERACTIONS, line, "buyer_id", _("a value is required"))
+        raise DatasetError(INTERACTIONS, line, "buyer_id", _unknown_buyer(buyer_id))
     if exhibitor_id not in exhibitors:
         if not exhibitor_id:
-            raise DatasetError(INTERACTIONS, line, "exhibitor_id", "a value is required")
-        message = f"{exhibitor_id} is not an exhibitor_id of {EXHIBITORS}"
-        raise DatasetError(INTERACTIONS, line, "exhibitor_id", message)
+            raise DatasetError(INTERACTIONS, line, "exhibitor_id", _("a value is required"))
+        raise DatasetError(INTERACTIONS, line, "exhibitor_id", _unknown_exhibitor(exhibitor_id))
     if kind not in kinds:
-        message = f"{kind or '(empty)'} is not one of {', '.join(INTERACTION_KINDS)}"
+        message = _("%(value)s is not one of %(choices)s") % {
+            "value": kind or _("(empty)"),
+            "choices": ", ".join(INTERACTION_KINDS),
+        }
         raise DatasetError(INTERACTIONS, line, "kind", message)
     at = times.get(at_text)
     if at is None:
@@ -504,8 +533,8 @@ def _check_interaction(line, buyer_id, exhibitor_id, kind, at_text, buyers, exhi
                 INTERACTIONS,
                 line,
                 "at",
-                f"{at_text.strip() or '(empty)'} is not an ISO 8601 time with an offset"
-                " (e.g. 2026-05-12T10:30:00+09:00)",
+                _("%(value)s is not an ISO 8601 time with an offset (e.g. 2026-05-12T10:30:00+09:00)")
+                % {"value": at_text.strip() or _("(empty)")},
             ) from None
         times[at_text] = at
     return buyer_id, exhibitor_id, kind, at
@@ -516,12 +545,9 @@ def _read_test(text: str, buyers: set[str], exhibitors: set[str]) -> list[TestRo
     for line, v in _rows(TEST, text, progress=False):
         buyer_id, exhibitor_id = v["buyer_id"], v["exhibitor_id"]
         if buyer_id not in buyers:
-            raise DatasetError(
-                TEST, line, "buyer_id", f"{buyer_id or '(empty)'} is not a buyer_id of {BUYERS}"
-            )
+            raise DatasetError(TEST, line, "buyer_id", _unknown_buyer(buyer_id))
         if exhibitor_id not in exhibitors:
-            message = f"{exhibitor_id or '(empty)'} is not an exhibitor_id of {EXHIBITORS}"
-            raise DatasetError(TEST, line, "exhibitor_id", message)
+            raise DatasetError(TEST, line, "exhibitor_id", _unknown_exhibitor(exhibitor_id))
         rows.append(TestRow(buyer_id, exhibitor_id))
     return rows
 
@@ -530,7 +556,7 @@ def read_folder(path: str | Path, *, include_test: bool = False, progress: bool 
     """Read and validate a fair dataset folder; raise DatasetError at the first problem."""
     folder = Path(path)
     if not folder.is_dir():
-        raise DatasetError(str(folder), None, None, "not a folder")
+        raise DatasetError(str(folder), None, None, _("not a folder"))
     norm = _Normaliser()
     exhibitors = _read_exhibitors(_read_text(folder, EXHIBITORS, required=True), norm, progress=progress)
     buyers = _read_buyers(_read_text(folder, BUYERS, required=True), norm, progress=progress)
@@ -567,7 +593,7 @@ def preview_folder(
             texts[name] = None
     if texts[EXHIBITORS] is None and texts[BUYERS] is None and not errors:
         errors.append(
-            DatasetError(f"{EXHIBITORS}, {BUYERS}", None, None, "give one of the two files, or both")
+            DatasetError(f"{EXHIBITORS}, {BUYERS}", None, None, _("give one of the two files, or both"))
         )
     norm = _Normaliser()
     dataset = Dataset()

@@ -252,6 +252,20 @@ def test_invitation_preview_lists_every_error_and_writes_nothing(client, small_f
     assert confirm.status_code == 422
 
 
+def test_invitation_errors_are_in_the_organizers_language(client, small_fair):
+    organizer = small_fair["organizer"].user
+    organizer.language = "ko"
+    organizer.save(update_fields=["language"])
+    client.force_login(organizer)
+    response = _upload(client, {"buyers": BUYERS_BAD})
+    body = client.get(response["Location"]).content.decode()
+    # inv-1 twice: the message, not only the place, is in Korean.
+    assert (
+        "<td>buyers.csv</td><td>4</td><td>buyer_id</td><td>inv-1은(는) 이미 2번째 줄에서 사용되었습니다</td>"
+        in body
+    )
+
+
 def test_invitation_confirm_imports_and_is_all_or_nothing(client, small_fair, monkeypatch):
     client.force_login(small_fair["organizer"].user)
     location = _upload(client, {"buyers": BUYERS_OK})["Location"]
