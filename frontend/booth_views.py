@@ -144,12 +144,22 @@ def fair_search(request, fair_slug: str):
 
 @require_GET
 def hs_search_json(request):
-    """The HS picker: codes and names (English, Korean and the viewer's language) for a code or words."""
+    """The HS picker: codes for a code or words in any UI language, each named in all six.
+
+    `label` is the name in the viewer's language (English where we have none); `en` and `ko` stay
+    for older pages, `names` has every language (en, ko, zh, ja, vi, id).
+    """
     q = request.GET.get("q", "")[:60]
     language = get_language()
     results = [
-        {"code": code, "en": en, "ko": ko, "label": ko if language.startswith("ko") else en}
-        for code, en, ko in hs.hs_search(q, limit=20)
+        {
+            "code": code,
+            "en": names.en,
+            "ko": names.ko,
+            "label": names.pick(language),
+            "names": names._asdict(),
+        }
+        for code, names in hs.hs_search(q, limit=20)
     ]
     return JsonResponse({"q": q, "results": results})
 

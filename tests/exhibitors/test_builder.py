@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -357,6 +358,30 @@ def test_hs_picker_finds_codes_by_number_and_by_english_and_korean_words(client,
     by_korean = {r["code"] for r in client.get(reverse("hs_search_json"), {"q": "화장품"}).json()["results"]}
     assert "33" in by_korean
     assert client.get(reverse("hs_search_json"), {"q": ""}).json()["results"] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "query", "code", "label"),
+    [
+        ("ja", "化粧品", "3304", "美容・メーキャップ・基礎化粧品"),
+        ("ja", "コーヒー", "09", "コーヒー、茶及び香辛料"),
+        ("zh-hans", "咖啡", "09", "咖啡、茶及调味香料"),
+        ("vi", "ca phe", "09", "Cà phê, chè và gia vị"),
+        ("id", "kopi", "2101", "Ekstrak kopi dan teh"),
+        ("ko", "cosmetics", "33", "향료·화장품"),
+        ("en", "化粧品", "3304", "Beauty, make-up and skin-care preparations"),
+    ],
+)
+def test_hs_picker_finds_words_in_every_ui_language_and_names_codes_in_the_viewers(
+    client, db, language, query, code, label
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    with translation.override(translation.get_language()):  # the request activates `language`
+        response = client.get(reverse("hs_search_json"), {"q": query})
+    results = {r["code"]: r for r in response.json()["results"]}
+    assert results[code]["label"] == label
+    assert set(results[code]["names"]) == {"en", "ko", "zh", "ja", "vi", "id"}
+    assert results[code]["en"] == results[code]["names"]["en"] and results[code]["ko"]
 
 
 def test_buyer_product_view_and_booth_visit_are_recorded_once_a_day(client, small_fair):

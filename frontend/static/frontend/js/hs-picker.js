@@ -1,5 +1,6 @@
-/* The HS code picker: typing a code or words (English or Korean) fills the input's datalist from
-   /hs/search.json. Without JavaScript the field still takes a typed code. */
+/* The HS code picker: typing a code or words (in any of the six UI languages) fills the input's
+   datalist from /hs/search.json, named in the viewer's language. Without JavaScript the field still
+   takes a typed code. */
 (function () {
   "use strict";
   document.querySelectorAll("input[list]").forEach(function (input) {
@@ -18,7 +19,7 @@
         option.value = r.code;
         option.textContent = r.code + " " + r.label;
         option.label = r.code + " " + r.label;
-        labels[r.code] = r.code + " — " + r.en + (r.ko ? " / " + r.ko : "");
+        labels[r.code] = r.code + " — " + r.label + (r.en && r.en !== r.label ? " / " + r.en : "");
         list.appendChild(option);
       });
       show();
