@@ -681,6 +681,7 @@ HEADINGS: dict[str, Names] = {
         "Buah segar lainnya",
     ),
     "0813": Names("Dried fruit", "건조 과실", "干果", "乾燥果実", "Quả khô", "Buah kering"),
+    "0901": Names("Coffee", "커피", "咖啡", "コーヒー", "Cà phê", "Kopi"),
     "0902": Names("Tea", "차", "茶", "茶", "Chè", "Teh"),
     "1211": Names(
         "Ginseng and medicinal plants",
@@ -1183,7 +1184,9 @@ HEADINGS: dict[str, Names] = {
         "Máy điện (thiết bị làm đẹp)",
         "Mesin listrik (alat kecantikan)",
     ),
-    "8544": Names("Cables and chargers", "케이블", "电线、电缆", "ケーブル", "Dây cáp điện", "Kabel listrik"),
+    "8544": Names(
+        "Insulated wire and cables", "케이블", "电线、电缆", "ケーブル", "Dây cáp điện", "Kabel listrik"
+    ),
     "9004": Names(
         "Spectacles and sunglasses",
         "안경·선글라스",

@@ -31,6 +31,15 @@ def _empty_local_cache(_cache_keys_of_this_run):
 
 
 @pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A page request leaves its visitor's language active in the thread: the next test starts in English."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """PBKDF2 at full strength costs seconds per user on a shared 2-core machine; tests need no strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
