@@ -15,6 +15,7 @@ from django.views.i18n import set_language as django_set_language
 
 from fair import selectors
 from frontend.forms import ProfileForm
+from frontend.page_cache import anonymous_page
 
 BOOTHS_PER_PAGE = 12
 
@@ -60,6 +61,7 @@ def hall_list(request, fair_slug: str):
     )
 
 
+@anonymous_page(params=("page",))
 def hall_detail(request, fair_slug: str, hall_slug: str):
     fair = _fair_or_404(fair_slug)
     hall = selectors.hall_get(fair=fair, slug=hall_slug)
