@@ -1,37 +1,33 @@
 """Whole public pages, kept for anonymous visitors: the hall and booth pages under load.
 
-An anonymous visitor with no session sees the same page as every other one in the same
-language and time zone, except the CSRF token of the language switcher's form. So the view's
-response is kept with that token taken out, under the path, the language and the time zone, next
-to the fair's public-pages version (fair/public_pages.py) it was rendered at; a later visitor gets
-it back with a token of their own (and the cookie that goes with it, as a rendered page would).
-A change to anything the page shows gives the fair a new version, and the kept page is not used
-again.
+A visitor who is not signed in and has no session sees the same page as every other one in the
+same language and time zone (their language switcher carries no CSRF token: see
+frontend/views.set_language). So the view's response is kept under the path, the language and the
+time zone, next to the fair's public-pages version (fair/public_pages.py) it was rendered at. A
+change to anything the page shows gives the fair a new version, and the kept page is not used again.
 
 Never kept or served from here: a request that carries a session (signed in, or anything the
 session holds for an anonymous visitor) or pending messages, anything but GET, query parameters
-the view does not read, and any response but a plain 200.
+the view does not read, any response but a plain 200 without cookies, and a page with a CSRF
+token in it (it would be one visitor's).
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import re
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
 from fair.public_pages import public_pages_version, version_key
 
-# What {% csrf_token %} renders; the value is 64 letters and digits (a masked token).
-_CSRF_INPUT = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(">)')
-_TOKEN_SLOT = b"\x00csrf-token\x00"
+# What {% csrf_token %} renders.
+_CSRF_INPUT = b'name="csrfmiddlewaretoken"'
 
 
 def _cacheable(request, params: frozenset[str]) -> bool:
@@ -72,16 +68,24 @@ def anonymous_page(*, params: tuple[str, ...] = ()):
             kept = found.get(key)
             if kept is not None and kept[0] == version:
                 _version, content, headers = kept
-                response = HttpResponse(content.replace(_TOKEN_SLOT, get_token(request).encode()))
+                response = HttpResponse(content)
                 for name, value in headers:
                     response[name] = value
                 # A rendered page reads the session (who is signed in): it varies on the cookie.
                 patch_vary_headers(response, ("Cookie",))
                 return response
             response = view(request, *args, **kwargs)
-            if response.status_code == 200 and not response.streaming and not response.cookies:
-                content = _CSRF_INPUT.sub(rb"\1" + _TOKEN_SLOT + rb"\2", response.content)
-                cache.set(key, (version, content, list(response.items())), settings.PUBLIC_PAGE_CACHE_SECONDS)
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and not response.cookies
+                and _CSRF_INPUT not in response.content
+            ):
+                cache.set(
+                    key,
+                    (version, response.content, list(response.items())),
+                    settings.PUBLIC_PAGE_CACHE_SECONDS,
+                )
             return response
 
         return wrapped
