@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from fair import selectors
+from fair.public_pages import public_pages_version
 from frontend.forms import ProfileForm
 from frontend.page_cache import anonymous_page
 
@@ -65,6 +67,7 @@ def hall_list(request, fair_slug: str):
 
 @anonymous_page(params=("page",))
 def hall_detail(request, fair_slug: str, hall_slug: str):
+    public_version = public_pages_version(fair_slug)  # before the reads: see fair/public_pages.py
     fair = _fair_or_404(fair_slug)
     hall = selectors.hall_get(fair=fair, slug=hall_slug)
     if hall is None:
@@ -72,7 +75,15 @@ def hall_detail(request, fair_slug: str, hall_slug: str):
     page = Paginator(selectors.hall_booths_published(hall=hall), BOOTHS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    return render(request, "frontend/hall_detail.html", {"fair": fair, "hall": hall, "page": page})
+    context = {
+        "fair": fair,
+        "hall": hall,
+        "page": page,
+        # The booth list is the same for everyone: kept per page and language until the fair changes.
+        "public_version": public_version,
+        "cache_seconds": settings.PUBLIC_PAGE_CACHE_SECONDS,
+    }
+    return render(request, "frontend/hall_detail.html", context)
 
 
 def booth_detail(request, fair_slug: str, booth_id: int):

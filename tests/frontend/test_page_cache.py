@@ -266,3 +266,21 @@ def test_a_kept_page_has_the_headers_of_a_rendered_one(client, pages):
     vary = [{v.strip() for v in r["Vary"].split(",")} for r in (rendered, from_cache)]
     assert vary[0] == vary[1] == {"Accept-Language", "Cookie"}
     assert rendered["Content-Type"] == from_cache["Content-Type"]
+
+
+def test_the_hall_list_signed_in_visitors_see_is_renewed_too(small_fair, pages, staff_client):
+    """Their page is rendered for them, but the booth list in it is kept for everyone."""
+    buyer = Client()
+    buyer.force_login(small_fair["buyer"].user)
+    assert "Seoul Glow Co." in body(buyer.get(pages["hall"]))
+    company = small_fair["booths"]["cosmetics"].company
+    company.name = "Seoul Glow Global"
+    company.save()
+    page = body(buyer.get(pages["hall"]))
+    assert "Seoul Glow Global" in page and "Seoul Glow Co." not in page
+    booth = small_fair["booths"]["cosmetics"]
+    staff_client.post(reverse("booth_publish", args=["demo-expo", booth.pk]), {"action": "unpublish"})
+    assert "Seoul Glow Global" not in body(buyer.get(pages["hall"]))
+    assert "Seoul Glow Global" in body(
+        staff_client.get(reverse("booth_detail", args=["demo-expo", booth.pk]))
+    )
