@@ -174,6 +174,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Several deployments (or test runs) may share one Redis: each keeps its cache keys apart.
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", "")
+# Hall and booth pages as anonymous visitors see them are kept this long (frontend/page_cache.py);
+# any change they show replaces them at once (fair/public_pages.py). 0 turns the cache off.
+# Below S3_QUERYSTRING_AUTH's one-hour signed media links, which a kept page carries.
+PUBLIC_PAGE_CACHE_SECONDS = 300
 
 # --- background jobs (django-q2) ---------------------------------------------
 # On the database by default; on Redis when REDIS_URL is set. A failing job is

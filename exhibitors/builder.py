@@ -28,6 +28,7 @@ from fair.errors import DomainError, NotFound, PermissionDenied
 from fair.hs import validate_hs_code
 from fair.models import Interaction
 from fair.permissions import Perm, has_perm
+from fair.public_pages import public_pages_changed
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 MEDIA_KINDS = ("logo", "banner", "video")
@@ -130,6 +131,7 @@ def booth_media_set(*, user, booth: Booth, kind: str, upload) -> Booth:
     try:
         with transaction.atomic():
             Booth.objects.filter(pk=booth.pk).update(**{kind: name, "updated_at": timezone.now()})
+            public_pages_changed(fair_id=booth.fair_id)
     except Exception:
         media.delete_quietly(name)
         raise
@@ -144,6 +146,7 @@ def booth_media_clear(*, user, booth: Booth, kind: str) -> Booth:
         raise DomainError("booth.invalid", _("Unknown kind of media."))
     old = getattr(booth, kind).name
     Booth.objects.filter(pk=booth.pk).update(**{kind: "", "updated_at": timezone.now()})
+    public_pages_changed(fair_id=booth.fair_id)
     setattr(booth, kind, "")
     media.delete_quietly(old)
     return booth
@@ -337,6 +340,7 @@ def booth_publish(*, user, booth: Booth) -> Booth:
     if not booth.products.exists():
         raise DomainError("booth.no_products", _("Add at least one product before you publish the booth."))
     Booth.objects.filter(pk=booth.pk).update(status=Booth.Status.PUBLISHED, updated_at=timezone.now())
+    public_pages_changed(fair_id=booth.fair_id)
     booth.status = Booth.Status.PUBLISHED
     return booth
 
@@ -344,6 +348,7 @@ def booth_publish(*, user, booth: Booth) -> Booth:
 def booth_unpublish(*, user, booth: Booth) -> Booth:
     _require_edit(user, booth)
     Booth.objects.filter(pk=booth.pk).update(status=Booth.Status.DRAFT, updated_at=timezone.now())
+    public_pages_changed(fair_id=booth.fair_id)
     booth.status = Booth.Status.DRAFT
     return booth
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from exhibitors.models import Bookmark, Booth, Product, ProductImage
+from exhibitors.models import Bookmark, Booth, BoothDocument, Product, ProductImage
 from fair.models import Fair, Participant
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -128,7 +128,8 @@ def booth_get_page(*, fair: Fair, booth_id: int) -> Booth | None:
                     Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"))
                 ),
             ),
-            "documents",
+            # Their own order: the model's default (booth first) would join booth, fair and company.
+            Prefetch("documents", queryset=BoothDocument.objects.order_by("title", "id")),
         )
         .first()
     )

@@ -21,6 +21,7 @@ from exhibitors.protocol import MAX_CHAT_CHARS, chat_rate, knock_timeout
 from exhibitors.selectors import Viewer
 from fair.errors import DomainError, NotFound, PermissionDenied
 from fair.models import Interaction, Participant
+from fair.public_pages import public_pages_changed
 
 LIVE_STATUSES = ("on_duty", "away", "live")
 
@@ -155,6 +156,7 @@ def booth_status_set(*, booth: Booth, viewer: Viewer, status, stream_url="") -> 
     Booth.objects.filter(pk=booth.pk).update(
         live_status=status, stream_url=stream_url, updated_at=timezone.now()
     )
+    public_pages_changed(fair_id=booth.fair_id)  # the booth page shows the status it opens with
     booth.live_status, booth.stream_url = status, stream_url
     return booth
 

@@ -17,6 +17,8 @@ class FairConfig(AppConfig):
         # The recurring jobs exist wherever the database does: created on every migrate, idempotent.
         post_migrate.connect(_ensure_schedules, sender=self)
         # The live dashboard hears of every change it counts (fair/signals.py).
-        from fair import signals
+        from fair import public_pages, signals
 
         signals.connect()
+        # Caches of the public hall and booth pages hear of every change they show (fair/public_pages.py).
+        public_pages.connect()

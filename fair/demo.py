@@ -23,6 +23,7 @@ from exhibitors.models import Booth, Product
 from fair.generator import catalogue_for, generate_fair
 from fair.importing import fair_import
 from fair.models import Fair, Participant, User
+from fair.public_pages import public_pages_changed
 
 DEMO_SLUG = "demo-expo"
 DEMO_NAME = "K-Export Virtual Fair 2026"
@@ -104,6 +105,7 @@ def _add_products(fair: Fair, seed: int) -> int:
                 )
             )
     Product.objects.bulk_create(products)
+    public_pages_changed(fair_id=fair.pk)  # bulk_create sends no post_save
     return len(products)
 
 

@@ -48,6 +48,7 @@ from fair.dataset import (
 from fair.errors import DomainError
 from fair.halls import DEFAULT_HALLS, HallPicker
 from fair.models import Company, Fair, Hall, Interaction, Participant, SourcingProfile
+from fair.public_pages import public_pages_changed
 
 DEFAULT_TIME_ZONE = "Asia/Seoul"
 _SQLITE_CACHE_KIB = 256 * 1024  # page cache while inserting interactions on SQLite
@@ -509,6 +510,7 @@ def fair_import_dataset(*, dataset: Dataset, fair_slug: str, progress: bool = Fa
         booth_ids = _import_exhibitors(fair, dataset.exhibitors, report.exhibitors)
         buyer_ids = _import_buyers(fair, dataset.buyers, report.buyers)
         _import_interactions(fair, dataset.interactions, buyer_ids, booth_ids, report.interactions, progress)
+        public_pages_changed(fair_id=fair.pk)  # bulk writes send no post_save
     from fair.stats import history_changed
 
     history_changed(fair.pk)  # the import may have added visits in the past

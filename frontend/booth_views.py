@@ -34,6 +34,7 @@ from frontend.booth_forms import (
     ProductForm,
     SearchForm,
 )
+from frontend.page_cache import anonymous_page
 
 RESULTS_PER_PAGE = 12
 
@@ -73,6 +74,7 @@ def booth_editor(view):
 # --- public pages ------------------------------------------------------------------------------
 
 
+@anonymous_page()
 def booth_detail(request, fair_slug: str, booth_id: int):
     fair = _fair(fair_slug)
     booth = _visible_booth(request, fair, booth_id)

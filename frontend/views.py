@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from fair import selectors
+from fair.public_pages import public_pages_version
 from frontend.forms import ProfileForm
+from frontend.page_cache import anonymous_page
 
 BOOTHS_PER_PAGE = 12
 
@@ -60,7 +65,9 @@ def hall_list(request, fair_slug: str):
     )
 
 
+@anonymous_page(params=("page",))
 def hall_detail(request, fair_slug: str, hall_slug: str):
+    public_version = public_pages_version(fair_slug)  # before the reads: see fair/public_pages.py
     fair = _fair_or_404(fair_slug)
     hall = selectors.hall_get(fair=fair, slug=hall_slug)
     if hall is None:
@@ -68,7 +75,15 @@ def hall_detail(request, fair_slug: str, hall_slug: str):
     page = Paginator(selectors.hall_booths_published(hall=hall), BOOTHS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    return render(request, "frontend/hall_detail.html", {"fair": fair, "hall": hall, "page": page})
+    context = {
+        "fair": fair,
+        "hall": hall,
+        "page": page,
+        # The booth list is the same for everyone: kept per page and language until the fair changes.
+        "public_version": public_version,
+        "cache_seconds": settings.PUBLIC_PAGE_CACHE_SECONDS,
+    }
+    return render(request, "frontend/hall_detail.html", context)
 
 
 def booth_detail(request, fair_slug: str, booth_id: int):
@@ -97,12 +112,23 @@ def profile(request):
     return render(request, "frontend/profile.html", {"form": form})
 
 
+def _csrf_valid(request) -> bool:
+    return CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {}) is None
+
+
+@csrf_exempt
 @require_POST
 def set_language(request):
-    """Django's set_language, which also saves the choice on a signed-in user."""
+    """Django's set_language, which also saves the choice on a signed-in user.
+
+    The switcher a visitor who is not signed in sees carries no CSRF token, so that every such
+    visitor gets the same page and it can be kept whole (frontend/page_cache.py): a forged post
+    can at most change a visitor's language cookie. Saving the choice on an account still takes
+    a valid token, which the switcher of a signed-in page carries.
+    """
     response = django_set_language(request)
     code = request.POST.get("language")
-    if request.user.is_authenticated and code and check_for_language(code):
+    if request.user.is_authenticated and code and check_for_language(code) and _csrf_valid(request):
         known = {c for c, _name in request.user._meta.get_field("language").choices}
         if code in known and request.user.language != code:
             request.user.language = code
