@@ -112,8 +112,9 @@ def profile(request):
     return render(request, "frontend/profile.html", {"form": form})
 
 
-def _csrf_valid(request) -> bool:
-    return CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {}) is None
+def _csrf_refusal(request):
+    """The CSRF middleware's 403 response for this request, or None when its token is good."""
+    return CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {})
 
 
 @csrf_exempt
@@ -123,12 +124,14 @@ def set_language(request):
 
     The switcher a visitor who is not signed in sees carries no CSRF token, so that every such
     visitor gets the same page and it can be kept whole (frontend/page_cache.py): a forged post
-    can at most change a visitor's language cookie. Saving the choice on an account still takes
-    a valid token, which the switcher of a signed-in page carries.
+    can at most change a visitor's language cookie. A signed-in user's switch still takes a valid
+    token (their switcher carries one): without it nothing changes, not even the cookie.
     """
+    if request.user.is_authenticated and (refusal := _csrf_refusal(request)) is not None:
+        return refusal
     response = django_set_language(request)
     code = request.POST.get("language")
-    if request.user.is_authenticated and code and check_for_language(code) and _csrf_valid(request):
+    if request.user.is_authenticated and code and check_for_language(code):
         known = {c for c, _name in request.user._meta.get_field("language").choices}
         if code in known and request.user.language != code:
             request.user.language = code

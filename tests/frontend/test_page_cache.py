@@ -10,6 +10,7 @@ import io
 import re
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -251,7 +252,8 @@ def test_saving_the_language_on_an_account_still_takes_a_csrf_token(small_fair, 
     signed_in = Client(enforce_csrf_checks=True)
     signed_in.force_login(user)
     [token] = TOKEN.findall(body(signed_in.get(pages["booth"])))[:1]
-    signed_in.post(reverse("set_language"), {"language": "ko", "next": "/"})  # forged: no token
+    forged = signed_in.post(reverse("set_language"), {"language": "ko", "next": "/"})  # no token
+    assert forged.status_code == 403 and settings.LANGUAGE_COOKIE_NAME not in forged.cookies
     user.refresh_from_db()
     assert user.language == "en"
     signed_in.post(reverse("set_language"), {"language": "ko", "next": "/", "csrfmiddlewaretoken": token})
