@@ -210,9 +210,11 @@ def main() -> None:
             else:
                 if target == "booth-redis":
                     env.update(REDIS_URL=args.redis_url, CHANNELS_PREFIX=f"bench-{uuid.uuid4().hex[:8]}")
-                proc = wb.start(
-                    [wb.DAPHNE, "-b", "127.0.0.1", "-p", str(free), "bench_asgi:application"], env, tmp
-                )
+                cmd = [wb.DAPHNE, "-b", "127.0.0.1", "-p", str(free), "bench_asgi:application"]
+                if os.environ.get("BENCH_PROFILE_DIR"):  # profile the server (its RSS then means little)
+                    out = Path(os.environ["BENCH_PROFILE_DIR"]) / f"idle-{target}-{n}.prof"
+                    cmd = [wb.PYTHON, "-m", "cProfile", "-o", str(out), *cmd]
+                proc = wb.start(cmd, env, tmp)
                 path = f"/ws/booths/{booth_id}/"
             try:
                 asyncio.run(wb.wait_port(port))

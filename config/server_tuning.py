@@ -1,0 +1,65 @@
+"""Per-connection costs of the websocket server (daphne on autobahn) that buy nothing.
+
+Measured with cProfile on bench/ws_idle.py (idle booth sockets) and bench/ws_booth.py (fan-out):
+
+- autobahn formats the arguments of its debug log calls whether or not debug logging is on:
+  ``pformat`` of 29 protocol options for every new connection (about half of the server's CPU per
+  handshake), and ``hltype``/``hlval`` (colour codes through click) for every frame sent and
+  every chunk received. The log call itself is a no-op below debug level; only the arguments
+  were paid for. Here they become lazy: the same text, built only if a debug line is written.
+
+apply() runs once, from config/asgi.py, before the first connection. Anything that does not look
+as expected is left alone: the server then only runs slower.
+"""
+
+from __future__ import annotations
+
+import pprint
+
+_applied = False
+
+
+class _Lazy:
+    """A log argument formatted when (and only if) the log line is written."""
+
+    __slots__ = ("args", "fn")
+
+    def __init__(self, fn, *args):
+        self.fn, self.args = fn, args
+
+    def __str__(self) -> str:
+        return str(self.fn(*self.args))
+
+    __repr__ = __str__
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
+def _lazy(fn):
+    def wrapper(*args, **kwargs):
+        if kwargs:
+            return _Lazy(lambda: fn(*args, **kwargs))
+        return _Lazy(fn, *args)
+
+    wrapper.__wrapped__ = fn
+    return wrapper
+
+
+def apply() -> None:
+    global _applied
+    if _applied:
+        return
+    _applied = True
+    try:
+        from autobahn.twisted import websocket as tx_websocket
+        from autobahn.websocket import protocol
+    except ImportError:  # another ASGI server: nothing to tune
+        return
+    if getattr(protocol, "pformat", None) is pprint.pformat:
+        protocol.pformat = _lazy(pprint.pformat)
+    for module in (protocol, tx_websocket):
+        for name in ("hltype", "hlval"):
+            fn = getattr(module, name, None)
+            if callable(fn) and not hasattr(fn, "__wrapped__"):
+                setattr(module, name, _lazy(fn))
