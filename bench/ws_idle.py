@@ -12,7 +12,9 @@ open N websockets to one booth (anonymous visitors, as most of a fair's audience
 - KiB/conn: the server's resident memory (VmRSS in /proc) after the sockets opened, minus before,
   divided by N; the highest of the readings after opening and after the hold;
 - conn/s: N divided by the time from the first connect to the last socket ready (its first frame);
-- handshake p50/p99: connect() to the 101 answer; ready p99: to the first frame (the snapshot).
+- handshake p50/p99: connect() to the 101 answer; ready p99: to the first frame (the snapshot);
+- cpu ms/conn: the server's CPU time (user + system) while the sockets opened, divided by N: the
+  figure that other jobs on the box disturb least.
 
 BENCH_PROFILE_DIR=/some/dir writes a cProfile of each daphne run there (its RSS then means little).
 
@@ -57,6 +59,12 @@ async def main():
 
 asyncio.run(main())
 """
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used (the server's, whatever else runs on the box)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_kib(pid: int) -> int:
@@ -125,6 +133,7 @@ def run(url: str, origin: str, n: int, procs: int, concurrency: int, hold: float
     asyncio.run(warm_up(url, origin))  # imports, the database connection: not per-connection costs
     time.sleep(1.0)
     before = rss_kib(server_pid)
+    cpu_before = cpu_seconds(server_pid)
     workers = [
         ctx.Process(
             target=client_process, args=(url, origin, k, concurrency, hold, opened, held), daemon=True
@@ -135,6 +144,7 @@ def run(url: str, origin: str, n: int, procs: int, concurrency: int, hold: float
     for w in workers:
         w.start()
     parts = [opened.get(timeout=300 + n / 10) for _ in workers]
+    cpu_open = cpu_seconds(server_pid) - cpu_before
     time.sleep(1.0)
     after_open = rss_kib(server_pid)
     still_open = sum(held.get(timeout=hold + 300) for _ in workers)
@@ -154,6 +164,7 @@ def run(url: str, origin: str, n: int, procs: int, concurrency: int, hold: float
         "rss_before_mib": before / 1024,
         "rss_after_mib": max(after_open, after_hold) / 1024,
         "conn_per_s": len(rd) / elapsed if elapsed else 0.0,
+        "cpu_ms_per_conn": cpu_open * 1000 / n,
         "handshake_p50_ms": q[49] * 1000,
         "handshake_p99_ms": q[98] * 1000,
         "ready_p99_ms": qr[98] * 1000,
@@ -243,7 +254,7 @@ def main() -> None:
     )
     print(
         f"{'N':>6} {'target':<13} {'open':>6} {'failed':>6} {'KiB/conn':>8} {'conn/s':>7} "
-        f"{'hs p50':>7} {'hs p99':>7} {'ready p99':>9}"
+        f"{'hs p50':>7} {'hs p99':>7} {'ready p99':>9} {'cpu ms/conn':>11}"
     )
     for r in rows:
         if "error" in r:
@@ -252,7 +263,7 @@ def main() -> None:
         print(
             f"{r['n']:>6} {r['target']:<13} {r['open']:>6} {r['failed']:>6} {r['kib_per_conn']:>8.1f} "
             f"{r['conn_per_s']:>7.0f} {r['handshake_p50_ms']:>7.1f} {r['handshake_p99_ms']:>7.1f} "
-            f"{r['ready_p99_ms']:>9.1f}"
+            f"{r['ready_p99_ms']:>9.1f} {r['cpu_ms_per_conn']:>11.2f}"
         )
 
 

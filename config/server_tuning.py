@@ -8,6 +8,12 @@ Measured with cProfile on bench/ws_idle.py (idle booth sockets) and bench/ws_boo
   every chunk received. The log call itself is a no-op below debug level; only the arguments
   were paid for. Here they become lazy: the same text, built only if a debug line is written.
 
+- Twisted buffers every write and waits for the socket to be writable: two epoll_ctl calls and a
+  loop callback per frame around the one send() that does the work. A socket with nothing buffered
+  is writable; a write to it is sent at once, and only what the kernel does not take is buffered
+  as before (TLS connections, and anything unusual, take Twisted's own path). A broadcast to
+  1,000 sockets was 3,000 system calls, now 1,000.
+
 apply() runs once, from config/asgi.py, before the first connection. Anything that does not look
 as expected is left alone: the server then only runs slower.
 """
@@ -56,6 +62,7 @@ def apply() -> None:
         from autobahn.websocket import protocol
     except ImportError:  # another ASGI server: nothing to tune
         return
+    _write_through()
     if getattr(protocol, "pformat", None) is pprint.pformat:
         protocol.pformat = _lazy(pprint.pformat)
     for module in (protocol, tx_websocket):
@@ -63,3 +70,37 @@ def apply() -> None:
             fn = getattr(module, name, None)
             if callable(fn) and not hasattr(fn, "__wrapped__"):
                 setattr(module, name, _lazy(fn))
+
+
+def _write_through() -> None:
+    try:
+        from twisted.internet import tcp
+    except ImportError:
+        return
+    buffered = tcp.Connection.write
+    expected = ("TLS", "dataBuffer", "offset", "_writeDisconnected", "disconnecting")
+    if hasattr(buffered, "__wrapped__") or not all(hasattr(tcp.Connection, name) for name in expected):
+        return
+
+    def write(self, data):
+        if (
+            type(data) is bytes
+            and data
+            and not self.TLS
+            and self.connected
+            and not self.disconnecting
+            and not self._writeDisconnected
+            and not self._tempDataBuffer
+            and len(self.dataBuffer) == self.offset
+        ):
+            try:
+                sent = self.socket.send(data)
+            except OSError:  # would block, or an error that Twisted's own doWrite meets and reports
+                sent = 0
+            if sent == len(data):
+                return
+            data = data[sent:]
+        buffered(self, data)
+
+    write.__wrapped__ = buffered
+    tcp.Connection.write = write
