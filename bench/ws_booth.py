@@ -103,7 +103,7 @@ print("BENCH", booth.pk, s.session_key)
 """
 
 BARE_SERVER = """
-import asyncio, json, sys
+import asyncio, gc, json, sys
 from websockets.asyncio.server import broadcast, serve
 
 clients = set()
@@ -119,6 +119,7 @@ async def handler(ws):
         clients.discard(ws)
 
 async def main():
+    gc.collect(); gc.freeze(); gc.set_threshold(10_000, 10, 10)  # as config/server_tuning does
     async with serve(handler, "127.0.0.1", int(sys.argv[1]), max_queue=None, ping_interval=None):
         await asyncio.Future()
 
@@ -130,6 +131,17 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def quiet_gc() -> None:
+    """In a client process: fewer, shorter garbage collections (as config/server_tuning does for the
+    server), so that the clients' own pauses with thousands of sockets do not show as latency.
+    The same for every target, the bare baseline included."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
 
 
 def raise_file_limit() -> None:
@@ -204,6 +216,7 @@ async def receivers_main(url: str, origin: str, n: int, messages: int, ready, re
 
 def receivers_process(*args) -> None:
     raise_file_limit()
+    quiet_gc()
     asyncio.run(receivers_main(*args))
 
 

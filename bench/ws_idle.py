@@ -21,7 +21,8 @@ BENCH_PROFILE_DIR=/some/dir writes a cProfile of each daphne run there (its RSS 
 Targets: bare (a bare `websockets` server sending one small frame per connection: the baseline),
 booth-memory and booth-redis (daphne serving config.asgi's ws/booths/<id>/ on the in-memory and on
 the Redis channel layer). Server and client processes raise their file-descriptor limit.
-The server and client code are bench/ws_booth.py's (settings, booth set-up, start/stop).
+The server and client code are bench/ws_booth.py's (settings, booth set-up, start/stop); client
+processes tune their garbage collector (ws_booth.quiet_gc) for every target alike.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ import ws_booth as wb  # noqa: E402  (the live booth bench: its server set-up is
 SNAPSHOT_TIMEOUT = 60.0  # seconds from the 101 answer to the first frame
 
 BARE_IDLE_SERVER = """
-import asyncio, json, sys
+import asyncio, gc, json, sys
 from websockets.asyncio.server import serve
 
 async def handler(ws):
@@ -54,6 +55,7 @@ async def handler(ws):
     await ws.wait_closed()
 
 async def main():
+    gc.collect(); gc.freeze(); gc.set_threshold(10_000, 10, 10)  # as config/server_tuning does
     async with serve(handler, "127.0.0.1", int(sys.argv[1]), ping_interval=None):
         await asyncio.Future()
 
@@ -123,6 +125,7 @@ async def warm_up(url: str, origin: str) -> None:
 
 def client_process(*args) -> None:
     wb.raise_file_limit()
+    wb.quiet_gc()
     asyncio.run(hold_clients(*args))
 
 

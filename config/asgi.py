@@ -45,3 +45,4 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+server_tuning.after_startup()  # what start-up built, frozen out of the garbage collector's scans

@@ -14,15 +14,28 @@ Measured with cProfile on bench/ws_idle.py (idle booth sockets) and bench/ws_boo
   as before (TLS connections, and anything unusual, take Twisted's own path). A broadcast to
   1,000 sockets was 3,000 system calls, now 1,000.
 
+- The cyclic garbage collector scans every tracked object in a full collection: with 10,000
+  sockets open, collections of 0.3-1.3 s stalled the loop (13 of them while the sockets opened,
+  most of them finding nothing). after_startup() moves what start-up built (Django, the URL
+  conf, the models: most of the heap, none of it garbage) out of the collector's sight with
+  gc.freeze(), and collects the youngest generation every GC_THRESHOLD allocations instead of
+  700, so that far fewer full collections happen.
+
 apply() runs once, from config/asgi.py, before the first connection. Anything that does not look
 as expected is left alone: the server then only runs slower.
 """
 
 from __future__ import annotations
 
+import gc
 import pprint
 
 _applied = False
+# Allocations between young collections (CPython's default: 700). Measured on bench/ws_idle.py,
+# 10,000 sockets: 700 -> 8.5 s of collections while they opened, 18 full ones up to 1 s;
+# 10,000 -> 2.7 s, 4 full ones; 50,000 -> the middle generation grows so large between its
+# collections that those take up to 1 s instead.
+GC_THRESHOLD = 10_000
 
 
 class _Lazy:
@@ -104,3 +117,11 @@ def _write_through() -> None:
 
     write.__wrapped__ = buffered
     tcp.Connection.write = write
+
+
+def after_startup() -> None:
+    """Once the application is built: start-up objects frozen, young collections less often."""
+    gc.collect()
+    gc.freeze()
+    _threshold, middle, old = gc.get_threshold()
+    gc.set_threshold(GC_THRESHOLD, middle, old)

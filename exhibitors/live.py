@@ -50,6 +50,9 @@ async def broadcast(booth_id: int, frame: dict, *, private_to: int | None = None
     await get_channel_layer().group_send(p.booth_group(booth_id), event)
 
 
+DELIVER_SLICE = 500  # sockets written between two turns of the event loop
+
+
 class BoothHub:
     """This process's subscription to one booth: its local sockets, their presence heartbeat."""
 
@@ -138,8 +141,16 @@ class BoothHub:
         return messages
 
     async def deliver(self, text: str, private_to: int | None = None, *, staff: bool = True) -> None:
+        """Write the frame to each local socket allowed to see it.
+
+        Every DELIVER_SLICE sockets it lets the loop run (handshakes, other frames): a presence frame
+        to 10,000 sockets is tens of milliseconds of writes. Deliveries stay in order, since the
+        hub's receive loop awaits each one before the next.
+        """
         prepared = None  # under daphne: the websocket frame, built once for every local socket
-        for consumer in list(self.sockets.values()):
+        for i, consumer in enumerate(list(self.sockets.values())):
+            if i and not i % DELIVER_SLICE:
+                await asyncio.sleep(0)
             if private_to is not None and not (
                 (staff and consumer.viewer.is_staff) or consumer.viewer.user_id == private_to
             ):
