@@ -47,7 +47,7 @@ async def broadcast(booth_id: int, frame: dict, *, private_to: int | None = None
         event["private_to"] = private_to
         if not staff:
             event["no_staff"] = True
-    await get_channel_layer().group_send(p.booth_group(booth_id), event)
+    await get_channel_layer(p.LAYER).group_send(p.booth_group(booth_id), event)
 
 
 DELIVER_SLICE = 500  # sockets written between two turns of the event loop
@@ -82,7 +82,7 @@ class BoothHub:
         self.public_gen = 0
 
     async def start(self) -> None:
-        layer = get_channel_layer()
+        layer = get_channel_layer(p.LAYER)
         self.channel = await layer.new_channel(prefix="booth-hub.")
         await layer.group_add(p.booth_group(self.booth_id), self.channel)
         self.tasks = [asyncio.create_task(self._receive()), asyncio.create_task(self._heartbeat())]
@@ -96,10 +96,10 @@ class BoothHub:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         if self.channel:
-            await get_channel_layer().group_discard(p.booth_group(self.booth_id), self.channel)
+            await get_channel_layer(p.LAYER).group_discard(p.booth_group(self.booth_id), self.channel)
 
     async def _receive(self) -> None:
-        layer = get_channel_layer()
+        layer = get_channel_layer(p.LAYER)
         while True:
             try:
                 event = await layer.receive(self.channel)

@@ -46,6 +46,7 @@ SERVER_KINDS = frozenset(
 # --- channel layer ------------------------------------------------------------------------
 # One group per booth. Its members are not sockets but one hub per process (exhibitors/live.py),
 # which writes the already encoded frame to each of its local sockets that may see it.
+LAYER = "booth"  # the channel layer alias of the booth hubs (config/settings.py: PubSub on Redis)
 LAYER_FRAME = "booth.frame"
 STAFF_ONLY = -1  # as "private_to": a frame for the booth's staff only (no user has this id)
 
