@@ -55,7 +55,7 @@ BENCH_ASGI = """
 import os
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench_settings")
 from config.asgi import application as _app  # noqa: E402
-from channels.auth import AuthMiddlewareStack  # noqa: E402
+from config.asgi import AuthMiddlewareStack  # noqa: E402  (the project's: no thread hop without a cookie)
 from channels.generic.websocket import AsyncJsonWebsocketConsumer  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.urls import path  # noqa: E402

@@ -62,6 +62,12 @@ class BoothConsumer(AsyncWebsocketConsumer):
         await live.visit_record(self.booth, self.viewer)
         return None
 
+    async def websocket_disconnect(self, message):
+        """Channels' websocket_disconnect minus aclose_old_connections(): a thread hop per closing
+        socket, for a consumer whose database work already runs in database_sync_to_async."""
+        await self.disconnect(message.get("code"))
+        raise StopConsumer()
+
     async def disconnect(self, code):
         await live.hub_leave(self)
 
