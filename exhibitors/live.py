@@ -80,6 +80,7 @@ class BoothHub:
         self.public: list[dict] | None = None
         self.public_at = float("-inf")
         self.public_gen = 0
+        self.public_reading: tuple[int, asyncio.Future] | None = None  # (generation, read in flight)
 
     async def start(self) -> None:
         layer = get_channel_layer(p.LAYER)
@@ -134,8 +135,20 @@ class BoothHub:
         """The chat lines everyone may see (a snapshot's), read once for the new sockets of a period."""
         if self.public is not None and self.loop.time() - self.public_at < p.snapshot_cache():
             return self.public
-        gen, read_at = self.public_gen, self.loop.time()
-        messages = await database_sync_to_async(selectors.chat_recent)(booth=booth, viewer=viewer)
+        gen = self.public_gen
+        reading = self.public_reading
+        if reading is None or reading[0] != gen:  # none in flight, or one that a change made stale
+            read = asyncio.ensure_future(self._read_public(booth, viewer, gen))
+            reading = self.public_reading = (gen, read)
+        return await asyncio.shield(reading[1])  # a crowd arriving at once shares one read
+
+    async def _read_public(self, booth, viewer, gen: int) -> list[dict]:
+        read_at = self.loop.time()
+        try:
+            messages = await database_sync_to_async(selectors.chat_recent)(booth=booth, viewer=viewer)
+        finally:
+            if self.public_reading is not None and self.public_reading[0] == gen:
+                self.public_reading = None
         if gen == self.public_gen and read_at > self.public_at:
             self.public, self.public_at = messages, read_at
         return messages
