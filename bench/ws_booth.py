@@ -14,8 +14,10 @@ have been asked for; every receiver checks it got every message. Targets:
   channel-layer group_send, no database): the cost the hub avoids;
 - bare: a bare `websockets` server that decodes each message once and broadcasts it: the baseline.
 
-Layers: memory (InMemoryChannelLayer), redis (channels_redis core layer), redis-pubsub
-(channels_redis.pubsub.RedisPubSubChannelLayer). The database is a throw-away SQLite file.
+Layers: memory (InMemoryChannelLayer), redis (the layers config/settings.py sets on Redis: the
+booth hubs on channels_redis.pubsub.RedisPubSubChannelLayer, the plain consumer on the default
+channels_redis.core.RedisChannelLayer), redis-core (the booth hubs on the core layer too, as before,
+for comparison). The database is a throw-away SQLite file.
 """
 
 from __future__ import annotations
@@ -45,17 +47,15 @@ from config.settings import *  # noqa: F401,F403
 
 BOOTH_LIVE = {"CHAT_RATE": (10**9, 1)}  # the sender is a bench, not a person
 LOGGING["root"]["level"] = "WARNING"
-if os.environ.get("BENCH_LAYER") == "redis-pubsub":
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-                                  "CONFIG": {"hosts": [{"address": REDIS_URL, **REDIS_CLIENT_OPTIONS}],
-                                             "prefix": CHANNELS_PREFIX}}}
+if os.environ.get("BENCH_LAYER") == "redis-core":  # the booth hubs on the default (core) layer
+    CHANNEL_LAYERS["booth"] = CHANNEL_LAYERS["default"]
 """
 
 BENCH_ASGI = """
 import os
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench_settings")
 from config.asgi import application as _app  # noqa: E402
-from channels.auth import AuthMiddlewareStack  # noqa: E402
+from config.asgi import AuthMiddlewareStack  # noqa: E402  (the project's: no thread hop without a cookie)
 from channels.generic.websocket import AsyncJsonWebsocketConsumer  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.urls import path  # noqa: E402
@@ -103,7 +103,7 @@ print("BENCH", booth.pk, s.session_key)
 """
 
 BARE_SERVER = """
-import asyncio, json, sys
+import asyncio, gc, json, sys
 from websockets.asyncio.server import broadcast, serve
 
 clients = set()
@@ -119,6 +119,7 @@ async def handler(ws):
         clients.discard(ws)
 
 async def main():
+    gc.collect(); gc.freeze(); gc.set_threshold(10_000, 10, 10)  # as config/server_tuning does
     async with serve(handler, "127.0.0.1", int(sys.argv[1]), max_queue=None, ping_interval=None):
         await asyncio.Future()
 
@@ -130,6 +131,17 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def quiet_gc() -> None:
+    """In a client process: fewer, shorter garbage collections (as config/server_tuning does for the
+    server), so that the clients' own pauses with thousands of sockets do not show as latency.
+    The same for every target, the bare baseline included."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
 
 
 def raise_file_limit() -> None:
@@ -204,6 +216,7 @@ async def receivers_main(url: str, origin: str, n: int, messages: int, ready, re
 
 def receivers_process(*args) -> None:
     raise_file_limit()
+    quiet_gc()
     asyncio.run(receivers_main(*args))
 
 
@@ -322,7 +335,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, nargs="+", default=[100, 1000])
     parser.add_argument(
-        "--layers", nargs="+", default=["memory", "redis"], choices=["memory", "redis", "redis-pubsub"]
+        "--layers", nargs="+", default=["memory", "redis"], choices=["memory", "redis", "redis-core"]
     )
     parser.add_argument(
         "--targets", nargs="+", default=["booth", "plain", "bare"], choices=["booth", "plain", "bare"]

@@ -12,14 +12,17 @@ open N websockets to one booth (anonymous visitors, as most of a fair's audience
 - KiB/conn: the server's resident memory (VmRSS in /proc) after the sockets opened, minus before,
   divided by N; the highest of the readings after opening and after the hold;
 - conn/s: N divided by the time from the first connect to the last socket ready (its first frame);
-- handshake p50/p99: connect() to the 101 answer; ready p99: to the first frame (the snapshot).
+- handshake p50/p99: connect() to the 101 answer; ready p99: to the first frame (the snapshot);
+- cpu ms/conn: the server's CPU time (user + system) while the sockets opened, divided by N: the
+  figure that other jobs on the box disturb least.
 
 BENCH_PROFILE_DIR=/some/dir writes a cProfile of each daphne run there (its RSS then means little).
 
 Targets: bare (a bare `websockets` server sending one small frame per connection: the baseline),
 booth-memory and booth-redis (daphne serving config.asgi's ws/booths/<id>/ on the in-memory and on
 the Redis channel layer). Server and client processes raise their file-descriptor limit.
-The server and client code are bench/ws_booth.py's (settings, booth set-up, start/stop).
+The server and client code are bench/ws_booth.py's (settings, booth set-up, start/stop); client
+processes tune their garbage collector (ws_booth.quiet_gc) for every target alike.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ import ws_booth as wb  # noqa: E402  (the live booth bench: its server set-up is
 SNAPSHOT_TIMEOUT = 60.0  # seconds from the 101 answer to the first frame
 
 BARE_IDLE_SERVER = """
-import asyncio, json, sys
+import asyncio, gc, json, sys
 from websockets.asyncio.server import serve
 
 async def handler(ws):
@@ -52,11 +55,18 @@ async def handler(ws):
     await ws.wait_closed()
 
 async def main():
+    gc.collect(); gc.freeze(); gc.set_threshold(10_000, 10, 10)  # as config/server_tuning does
     async with serve(handler, "127.0.0.1", int(sys.argv[1]), ping_interval=None):
         await asyncio.Future()
 
 asyncio.run(main())
 """
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used (the server's, whatever else runs on the box)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_kib(pid: int) -> int:
@@ -115,6 +125,7 @@ async def warm_up(url: str, origin: str) -> None:
 
 def client_process(*args) -> None:
     wb.raise_file_limit()
+    wb.quiet_gc()
     asyncio.run(hold_clients(*args))
 
 
@@ -125,6 +136,7 @@ def run(url: str, origin: str, n: int, procs: int, concurrency: int, hold: float
     asyncio.run(warm_up(url, origin))  # imports, the database connection: not per-connection costs
     time.sleep(1.0)
     before = rss_kib(server_pid)
+    cpu_before = cpu_seconds(server_pid)
     workers = [
         ctx.Process(
             target=client_process, args=(url, origin, k, concurrency, hold, opened, held), daemon=True
@@ -135,6 +147,7 @@ def run(url: str, origin: str, n: int, procs: int, concurrency: int, hold: float
     for w in workers:
         w.start()
     parts = [opened.get(timeout=300 + n / 10) for _ in workers]
+    cpu_open = cpu_seconds(server_pid) - cpu_before
     time.sleep(1.0)
     after_open = rss_kib(server_pid)
     still_open = sum(held.get(timeout=hold + 300) for _ in workers)
@@ -154,6 +167,7 @@ def run(url: str, origin: str, n: int, procs: int, concurrency: int, hold: float
         "rss_before_mib": before / 1024,
         "rss_after_mib": max(after_open, after_hold) / 1024,
         "conn_per_s": len(rd) / elapsed if elapsed else 0.0,
+        "cpu_ms_per_conn": cpu_open * 1000 / n,
         "handshake_p50_ms": q[49] * 1000,
         "handshake_p99_ms": q[98] * 1000,
         "ready_p99_ms": qr[98] * 1000,
@@ -210,9 +224,11 @@ def main() -> None:
             else:
                 if target == "booth-redis":
                     env.update(REDIS_URL=args.redis_url, CHANNELS_PREFIX=f"bench-{uuid.uuid4().hex[:8]}")
-                proc = wb.start(
-                    [wb.DAPHNE, "-b", "127.0.0.1", "-p", str(free), "bench_asgi:application"], env, tmp
-                )
+                cmd = [wb.DAPHNE, "-b", "127.0.0.1", "-p", str(free), "bench_asgi:application"]
+                if os.environ.get("BENCH_PROFILE_DIR"):  # profile the server (its RSS then means little)
+                    out = Path(os.environ["BENCH_PROFILE_DIR"]) / f"idle-{target}-{n}.prof"
+                    cmd = [wb.PYTHON, "-m", "cProfile", "-o", str(out), *cmd]
+                proc = wb.start(cmd, env, tmp)
                 path = f"/ws/booths/{booth_id}/"
             try:
                 asyncio.run(wb.wait_port(port))
@@ -241,7 +257,7 @@ def main() -> None:
     )
     print(
         f"{'N':>6} {'target':<13} {'open':>6} {'failed':>6} {'KiB/conn':>8} {'conn/s':>7} "
-        f"{'hs p50':>7} {'hs p99':>7} {'ready p99':>9}"
+        f"{'hs p50':>7} {'hs p99':>7} {'ready p99':>9} {'cpu ms/conn':>11}"
     )
     for r in rows:
         if "error" in r:
@@ -250,7 +266,7 @@ def main() -> None:
         print(
             f"{r['n']:>6} {r['target']:<13} {r['open']:>6} {r['failed']:>6} {r['kib_per_conn']:>8.1f} "
             f"{r['conn_per_s']:>7.0f} {r['handshake_p50_ms']:>7.1f} {r['handshake_p99_ms']:>7.1f} "
-            f"{r['ready_p99_ms']:>9.1f}"
+            f"{r['ready_p99_ms']:>9.1f} {r['cpu_ms_per_conn']:>11.2f}"
         )
 
 

@@ -40,12 +40,17 @@ async def broadcast(booth_id: int, frame: dict, *, private_to: int | None = None
 
     staff=False (with private_to): to that user only, not the staff.
     """
-    event = {"type": p.LAYER_FRAME, "text": p.encode(frame)}
+    # "kind" lets every hub keep its caches right (a new chat line, a hidden one, a new status)
+    # without decoding the text.
+    event = {"type": p.LAYER_FRAME, "text": p.encode(frame), "kind": frame["type"]}
     if private_to is not None:
         event["private_to"] = private_to
         if not staff:
             event["no_staff"] = True
-    await get_channel_layer().group_send(p.booth_group(booth_id), event)
+    await get_channel_layer(p.LAYER).group_send(p.booth_group(booth_id), event)
+
+
+DELIVER_SLICE = 500  # sockets written between two turns of the event loop
 
 
 class BoothHub:
@@ -66,9 +71,19 @@ class BoothHub:
         self.mirror_at = 0.0  # loop time of the last read
         self.reading: asyncio.Future | None = None  # the read in flight, shared by whoever needs it
         self.changes: list[tuple[str, Member | str]] | None = None  # local changes during that read
+        # What every new socket of a public viewer needs, read once and shared: the booth row and the
+        # public chat lines (cached_booth(), public_messages()). A frame that changes one of them
+        # (status; chat.message, chat.hidden) bumps its generation, so a read that raced it is not kept.
+        self.booth: object | None = None
+        self.booth_at = float("-inf")
+        self.booth_gen = 0
+        self.public: list[dict] | None = None
+        self.public_at = float("-inf")
+        self.public_gen = 0
+        self.public_reading: tuple[int, asyncio.Future] | None = None  # (generation, read in flight)
 
     async def start(self) -> None:
-        layer = get_channel_layer()
+        layer = get_channel_layer(p.LAYER)
         self.channel = await layer.new_channel(prefix="booth-hub.")
         await layer.group_add(p.booth_group(self.booth_id), self.channel)
         self.tasks = [asyncio.create_task(self._receive()), asyncio.create_task(self._heartbeat())]
@@ -82,10 +97,10 @@ class BoothHub:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         if self.channel:
-            await get_channel_layer().group_discard(p.booth_group(self.booth_id), self.channel)
+            await get_channel_layer(p.LAYER).group_discard(p.booth_group(self.booth_id), self.channel)
 
     async def _receive(self) -> None:
-        layer = get_channel_layer()
+        layer = get_channel_layer(p.LAYER)
         while True:
             try:
                 event = await layer.receive(self.channel)
@@ -96,11 +111,59 @@ class BoothHub:
                 await asyncio.sleep(1)
                 continue
             if event.get("type") == p.LAYER_FRAME:
+                self.changed(event.get("kind"), private=event.get("private_to") is not None)
                 await self.deliver(event["text"], event.get("private_to"), staff=not event.get("no_staff"))
 
+    def changed(self, kind: str | None, *, private: bool = False) -> None:
+        """A frame went out: forget what it makes stale (any kind unknown here: everything)."""
+        unknown = kind not in p.SERVER_KINDS  # None: a process of an older release sent it
+        if unknown or kind == p.STATUS:
+            self.booth, self.booth_at, self.booth_gen = None, float("-inf"), self.booth_gen + 1
+        if unknown or (kind in (p.CHAT_MESSAGE, p.CHAT_HIDDEN) and not private):
+            self.public, self.public_at, self.public_gen = None, float("-inf"), self.public_gen + 1
+
+    def cached_booth(self):
+        if self.booth is not None and self.loop.time() - self.booth_at < p.snapshot_cache():
+            return self.booth
+        return None
+
+    def keep_booth(self, booth, *, read_at: float, gen: int) -> None:
+        if booth is not None and gen == self.booth_gen and read_at > self.booth_at:
+            self.booth, self.booth_at = booth, read_at
+
+    async def public_messages(self, booth, viewer) -> list[dict]:
+        """The chat lines everyone may see (a snapshot's), read once for the new sockets of a period."""
+        if self.public is not None and self.loop.time() - self.public_at < p.snapshot_cache():
+            return self.public
+        gen = self.public_gen
+        reading = self.public_reading
+        if reading is None or reading[0] != gen:  # none in flight, or one that a change made stale
+            read = asyncio.ensure_future(self._read_public(booth, viewer, gen))
+            reading = self.public_reading = (gen, read)
+        return await asyncio.shield(reading[1])  # a crowd arriving at once shares one read
+
+    async def _read_public(self, booth, viewer, gen: int) -> list[dict]:
+        read_at = self.loop.time()
+        try:
+            messages = await database_sync_to_async(selectors.chat_recent)(booth=booth, viewer=viewer)
+        finally:
+            if self.public_reading is not None and self.public_reading[0] == gen:
+                self.public_reading = None
+        if gen == self.public_gen and read_at > self.public_at:
+            self.public, self.public_at = messages, read_at
+        return messages
+
     async def deliver(self, text: str, private_to: int | None = None, *, staff: bool = True) -> None:
+        """Write the frame to each local socket allowed to see it.
+
+        Every DELIVER_SLICE sockets it lets the loop run (handshakes, other frames): a presence frame
+        to 10,000 sockets is tens of milliseconds of writes. Deliveries stay in order, since the
+        hub's receive loop awaits each one before the next.
+        """
         prepared = None  # under daphne: the websocket frame, built once for every local socket
-        for consumer in list(self.sockets.values()):
+        for i, consumer in enumerate(list(self.sockets.values())):
+            if i and not i % DELIVER_SLICE:
+                await asyncio.sleep(0)
             if private_to is not None and not (
                 (staff and consumer.viewer.is_staff) or consumer.viewer.user_id == private_to
             ):
@@ -132,10 +195,15 @@ class BoothHub:
             except Exception:
                 log.exception("booth hub %s: heartbeat failed", self.booth_id)
 
+    def presence_interval(self) -> float:
+        """presence_debounce(), longer in a crowded booth: each presence frame goes to every local socket,
+        so at most presence_fanout() presence frames per second leave this process for the booth."""
+        return p.presence_debounce() * max(1.0, len(self.sockets) / p.presence_fanout())
+
     def presence_changed(self) -> None:
-        """Gather changes for presence_debounce() seconds, then broadcast one presence frame."""
+        """Gather changes for presence_interval() seconds, then broadcast one presence frame."""
         if self.presence_pending is None and not self.closing:
-            self.presence_pending = self.loop.call_later(p.presence_debounce(), self._presence_due)
+            self.presence_pending = self.loop.call_later(self.presence_interval(), self._presence_due)
 
     def _presence_due(self) -> None:
         self.presence_pending = None
@@ -183,7 +251,7 @@ class BoothHub:
 
     async def presence_now(self) -> dict:
         """For a snapshot: the mirror with this process's changes; read again if older than the debounce."""
-        if self.mirror is None or self.loop.time() - self.mirror_at > p.presence_debounce():
+        if self.mirror is None or self.loop.time() - self.mirror_at > self.presence_interval():
             await self.reload()
         return self.mirror.summary()
 
@@ -285,12 +353,43 @@ async def shutdown() -> None:
 # --- connecting -------------------------------------------------------------------------
 
 
+def _live_hub(booth_id: int) -> BoothHub | None:
+    hub = _hubs.get(int(booth_id))
+    if hub is None or hub.closing or hub.loop is not asyncio.get_running_loop() or not hub.ready.is_set():
+        return None
+    return hub
+
+
+async def booth_open(booth_id: int, user):
+    """(booth, viewer), or (None, None) for no such booth.
+
+    An anonymous visitor of a booth this process already serves costs no query: the hub's booth row
+    (at most snapshot_cache() seconds old, dropped at once on a status change) and the anonymous
+    viewer. Everyone else: the booth and the viewer's participations, in one thread hop.
+    """
+    anonymous = user is None or not user.is_authenticated
+    hub = _live_hub(booth_id)
+    if hub is not None and anonymous and (booth := hub.cached_booth()) is not None:
+        return booth, selectors.ANONYMOUS
+    gen, read_at = (hub.booth_gen, hub.loop.time()) if hub is not None else (0, 0.0)
+    booth, viewer = await _booth_open(booth_id, None if anonymous else user)
+    if hub is not None and booth is not None:  # read while the hub listened: any change since bumped gen
+        hub.keep_booth(booth, read_at=read_at, gen=gen)
+    return booth, viewer
+
+
 @database_sync_to_async
-def booth_open(booth_id: int, user):
+def _booth_open(booth_id: int, user):
     booth = selectors.booth_get_live(booth_id=booth_id)
     if booth is None:
         return None, None
-    return booth, selectors.viewer_get(user=user, booth=booth)
+    return booth, selectors.ANONYMOUS if user is None else selectors.viewer_get(user=user, booth=booth)
+
+
+async def visit_record(booth, viewer) -> None:
+    """A buyer's visit becomes an Interaction (once per day); nobody else's is recorded: no thread hop."""
+    if viewer.role == "buyer" and viewer.participant_id:
+        await database_sync_to_async(services.booth_visit_record)(booth=booth, viewer=viewer)
 
 
 @database_sync_to_async
@@ -305,7 +404,10 @@ def _snapshot_rows(booth, viewer):
 
 async def snapshot(consumer) -> dict:
     booth, viewer = consumer.booth, consumer.viewer
-    messages, knocks = await _snapshot_rows(booth, viewer)
+    if viewer.is_staff or viewer.role == "buyer":  # private threads and knocks of their own
+        messages, knocks = await _snapshot_rows(booth, viewer)
+    else:  # everyone else sees the same public lines: shared through the hub
+        messages, knocks = await consumer.hub.public_messages(booth, viewer), []
     return {
         "type": p.SNAPSHOT,
         "booth": {"id": booth.pk, "name": booth.company.name, "published": booth.is_published},

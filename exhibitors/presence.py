@@ -204,12 +204,26 @@ return found
 """
 
 
+class _Writes:
+    """Enters and leaves of one event loop, written in batches: one MULTI/EXEC in flight at a time.
+
+    Each caller still waits for its own write. While a batch is in flight the next one gathers, so
+    a crowd joining costs a few round trips (and one pooled connection) instead of one per socket.
+    """
+
+    def __init__(self):
+        self.queue: list[tuple[tuple, asyncio.Future]] = []
+        self.running = False
+        self.task: asyncio.Task | None = None  # the flush in progress (a reference keeps it alive)
+
+
 class RedisPresence:
     """Several processes: one sorted set and one hash per booth in Redis."""
 
     def __init__(self, url: str, prefix: str, options: dict):
         self.url, self.prefix, self.options = url, prefix, options
         self._clients: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # one client per event loop
+        self._writes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # one _Writes per event loop
 
     def client(self):
         from redis import asyncio as aioredis
@@ -236,23 +250,58 @@ class RedisPresence:
         return f"{self.prefix}:presence:occupied"
 
     async def enter(self, booth_id: int, member: Member, *, now: float | None = None) -> None:
-        seen, who = self.keys(booth_id)
-        async with self.client().pipeline(transaction=True) as pipe:
-            pipe.zadd(seen, {member.conn_id: now or time.time()})
-            pipe.hset(who, member.conn_id, member.encode())
-            pipe.expire(seen, 86400)
-            pipe.expire(who, 86400)
-            pipe.sadd(self.occupied_key, int(booth_id))
-            await pipe.execute()
+        await self._write(("enter", int(booth_id), member, now or time.time()))
 
     update = enter
 
     async def leave(self, booth_id: int, conn_id: str) -> None:
-        seen, who = self.keys(booth_id)
-        async with self.client().pipeline(transaction=True) as pipe:
-            pipe.zrem(seen, conn_id)
-            pipe.hdel(who, conn_id)
-            await pipe.execute()
+        await self._write(("leave", int(booth_id), conn_id, None))
+
+    async def _write(self, op: tuple) -> None:
+        loop = asyncio.get_running_loop()
+        writes = self._writes.get(loop)
+        if writes is None:
+            writes = self._writes[loop] = _Writes()
+        done = loop.create_future()
+        writes.queue.append((op, done))
+        if not writes.running:
+            writes.running = True
+            writes.task = loop.create_task(self._flush(writes))
+        await done
+
+    async def _flush(self, writes: _Writes) -> None:
+        """Write what is queued in one transaction, then what queued meanwhile, until nothing is left."""
+        try:
+            while writes.queue:
+                batch, writes.queue = writes.queue, []
+                try:
+                    async with self.client().pipeline(transaction=True) as pipe:
+                        booths = set()
+                        for (kind, booth_id, arg, now), _done in batch:  # in order: a leave after its enter
+                            seen, who = self.keys(booth_id)
+                            if kind == "enter":
+                                pipe.zadd(seen, {arg.conn_id: now})
+                                pipe.hset(who, arg.conn_id, arg.encode())
+                                booths.add(booth_id)
+                            else:
+                                pipe.zrem(seen, arg)
+                                pipe.hdel(who, arg)
+                        for booth_id in sorted(booths):
+                            for key in self.keys(booth_id):
+                                pipe.expire(key, 86400)
+                        if booths:
+                            pipe.sadd(self.occupied_key, *sorted(booths))
+                        await pipe.execute()
+                except Exception as e:  # every caller of the batch sees the error
+                    for _op, done in batch:
+                        if not done.done():
+                            done.set_exception(e)
+                else:
+                    for _op, done in batch:
+                        if not done.done():
+                            done.set_result(None)
+        finally:
+            writes.running = False
 
     async def touch(self, booth_id: int, conn_ids: list[str]) -> None:
         if conn_ids:

@@ -38,10 +38,15 @@ KNOCK_MISSED = "knock.missed"  # to the buyer and the staff: nobody answered in 
 KNOCK_MESSAGE_LEFT = "knock.message_left"  # to the staff: the buyer left a message on a missed knock
 PONG = "pong"
 ERROR = "error"
+SERVER_KINDS = frozenset(
+    (SNAPSHOT, CHAT_MESSAGE, CHAT_HIDDEN, CHAT_MISSED, PRESENCE, STATUS, KNOCK_WAITING, KNOCK_RECEIVED)
+    + (KNOCK_ANSWERED, KNOCK_MISSED, KNOCK_MESSAGE_LEFT, PONG, ERROR)
+)
 
 # --- channel layer ------------------------------------------------------------------------
 # One group per booth. Its members are not sockets but one hub per process (exhibitors/live.py),
 # which writes the already encoded frame to each of its local sockets that may see it.
+LAYER = "booth"  # the channel layer alias of the booth hubs (config/settings.py: PubSub on Redis)
 LAYER_FRAME = "booth.frame"
 STAFF_ONLY = -1  # as "private_to": a frame for the booth's staff only (no user has this id)
 
@@ -87,6 +92,19 @@ def presence_heartbeat() -> float:
 def presence_debounce() -> float:
     """Presence changes are gathered for this long and broadcast once (per booth and process)."""
     return setting("PRESENCE_DEBOUNCE", 1.0)
+
+
+def presence_fanout() -> float:
+    """Presence frames per second a process may send to one booth's sockets: in a booth of more than
+    this many local sockets, presence changes are gathered for longer than presence_debounce()."""
+    return setting("PRESENCE_FANOUT", 1000.0)
+
+
+def snapshot_cache() -> float:
+    """How long a process shares the booth row and the public chat lines among the snapshots of new
+    public visitors. A status change, a new or hidden chat line drops them at once; a booth
+    unpublished meanwhile still admits anonymous visitors for at most this long."""
+    return setting("SNAPSHOT_CACHE", 2.0)
 
 
 def parse_frame(text: str | None, data: bytes | None) -> dict:

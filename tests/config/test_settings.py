@@ -18,6 +18,7 @@ from django.conf import settings
 print(json.dumps({
     "DATABASE": {k: settings.DATABASES["default"].get(k) for k in ("ENGINE", "NAME", "HOST", "PORT", "USER")},
     "CHANNEL_LAYER": settings.CHANNEL_LAYERS["default"],
+    "BOOTH_LAYER": settings.CHANNEL_LAYERS["booth"],
     "CACHE": settings.CACHES["default"]["BACKEND"],
     "Q_CLUSTER": {k: settings.Q_CLUSTER.get(k) for k in ("orm", "redis")},
     "STORAGE": settings.STORAGES["default"],
@@ -122,8 +123,10 @@ def test_database_url_sqlite_path(tmp_path):
 def test_redis_url_switches_channel_layer_cache_and_job_broker(tmp_path):
     s = settings_with(tmp_path, REDIS_URL="redis://cache.internal:6380/2")
     assert s["CHANNEL_LAYER"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
-    hosts = [h["address"] if isinstance(h, dict) else h for h in s["CHANNEL_LAYER"]["CONFIG"]["hosts"]]
-    assert hosts == ["redis://cache.internal:6380/2"]
+    assert s["BOOTH_LAYER"]["BACKEND"] == "channels_redis.pubsub.RedisPubSubChannelLayer"  # the booth hubs
+    for layer in (s["CHANNEL_LAYER"], s["BOOTH_LAYER"]):
+        hosts = [h["address"] if isinstance(h, dict) else h for h in layer["CONFIG"]["hosts"]]
+        assert hosts == ["redis://cache.internal:6380/2"]
     assert s["CACHE"] == "django.core.cache.backends.redis.RedisCache"
     assert s["Q_CLUSTER"] == {"orm": None, "redis": "redis://cache.internal:6380/2"}
 

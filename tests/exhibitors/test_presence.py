@@ -6,6 +6,7 @@ with REDIS_URL they share the real Redis presence sets and the real Redis channe
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 
@@ -120,3 +121,28 @@ def test_two_processes_share_presence_and_chat_through_the_real_redis(small_fair
         await first.stop()
 
     run(scenario)
+
+
+@needs_redis
+@pytest.mark.redis
+def test_a_crowd_entering_at_once_is_written_in_a_few_batches_on_few_connections(small_fair):
+    """Each enter still waits for its own write; together they share transactions and connections."""
+    booth_id = small_fair["booths"]["cosmetics"].pk
+
+    async def scenario():
+        store = presence.backend()
+        crowd = [Member(f"c{i}", None, "anonymous", "", False) for i in range(500)]
+        await asyncio.gather(*(store.enter(booth_id, m) for m in crowd))
+        entered = len(await store.members(booth_id))
+        pool = store.client().connection_pool
+        connections = len(pool._available_connections) + len(pool._in_use_connections)
+        await asyncio.gather(*(store.leave(booth_id, m.conn_id) for m in crowd[:300]))
+        # in one batch, in order: a member entering and leaving again is gone
+        await asyncio.gather(store.enter(booth_id, crowd[0]), store.leave(booth_id, crowd[0].conn_id))
+        left = len(await store.members(booth_id))
+        return entered, connections, left
+
+    entered, connections, left = run(scenario)
+    assert entered == 500
+    assert connections <= 3
+    assert left == 200

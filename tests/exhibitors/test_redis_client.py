@@ -117,7 +117,7 @@ def test_booth_visitors_come_and_go_and_leave_no_dead_member_or_presence(small_f
     wave = min(total, 250)
 
     async def scenario():
-        layer = get_channel_layer()
+        layer = get_channel_layer(p.LAYER)
         group = p.booth_group(booth.pk)
         hub_channels = set()
         for _batch in range(total // wave):  # waves of visitors, all connected at once, then all gone
