@@ -431,7 +431,7 @@ def _tables(now: datetime | None) -> dict:
 # The statistics are independent queries: on PostgreSQL they run side by side, each worker on a
 # connection of its own (taken from the pool and given back after each one).
 WORKERS = 3
-_workers: ThreadPoolExecutor | None = None
+_workers = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="dashboard")  # threads start on use
 
 
 def _apart(statistic, fair: Fair, kwargs: dict):
@@ -448,12 +448,9 @@ def _can_run_apart() -> bool:
 
 def snapshot_tables(fair: Fair, *, now: datetime | None = None) -> dict:
     """Every statistic read from the database (the dashboard adds the people online)."""
-    global _workers
     tables = _tables(now)
     if not _can_run_apart():
         return {name: statistic(fair, **kwargs) for name, (statistic, kwargs) in tables.items()}
-    if _workers is None:
-        _workers = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="dashboard")
     futures = {
         name: _workers.submit(_apart, statistic, fair, kwargs) for name, (statistic, kwargs) in tables.items()
     }

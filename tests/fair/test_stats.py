@@ -302,17 +302,27 @@ def test_an_import_that_adds_past_visits_shows_in_the_dashboard(world, tmp_path)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_on_postgresql_the_statistics_run_side_by_side_with_the_same_answers():
+def test_on_postgresql_the_statistics_run_side_by_side_with_the_same_answers(monkeypatch):
+    import threading
+
     from django.db import connection, transaction
 
     if connection.vendor != "postgresql":
         pytest.skip("on SQLite the statistics run one after another: DATABASE_URL names no PostgreSQL")
     world = build()
+    ledger, threads = stats.ledger, []
+
+    def ledger_seen(fair):
+        threads.append(threading.current_thread().name)
+        return ledger(fair)
+
+    monkeypatch.setattr(stats, "ledger", ledger_seen)
     assert stats._can_run_apart()
     apart = stats.snapshot_tables(world["fair"], now=NOW)
-    assert stats._workers is not None
+    assert threads[0].startswith("dashboard")  # a worker of its own, on a connection of its own
     with transaction.atomic():  # another connection would not see this transaction's rows
         assert not stats._can_run_apart()
         one_by_one = stats.snapshot_tables(world["fair"], now=NOW)
+    assert threads[1] == threading.current_thread().name
     assert apart == one_by_one
     assert apart["funnel"]["held"] == 7 and apart["busiest_booths"][0]["visits"] == 5
