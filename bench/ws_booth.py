@@ -2,9 +2,13 @@
 
     .venv/bin/python bench/ws_booth.py                       # 100 and 1,000 clients, memory and Redis
     .venv/bin/python bench/ws_booth.py --clients 100 --layers memory --targets booth bare
+    .venv/bin/python bench/ws_booth.py --clients 1000 --layers redis --targets booth bare --servers 1 2
 
 Each run starts a server as a subprocess on 127.0.0.1 and connects N receiving clients plus one
-sender (a signed-in staff member) from this process. The sender keeps at most --window messages
+sender (a signed-in staff member) from this process. With --servers 2 (Redis layers only), two
+daphne processes on two ports share the Redis and the database: the receiving client processes
+take turns between them, the sender talks to the first, so half the deliveries cross Redis to the
+other process's hub, as behind a load balancer. The sender keeps at most --window messages
 in flight (a message counts as done when its own copy comes back) until --deliveries deliveries
 have been asked for; every receiver checks it got every message. Targets:
 
@@ -221,7 +225,7 @@ def receivers_process(*args) -> None:
 
 
 def run_clients(
-    url: str,
+    urls: list[str],
     n: int,
     deliveries: int,
     window: int,
@@ -236,9 +240,13 @@ def run_clients(
     ready, results = ctx.Queue(), ctx.Queue()
     messages = max(10, deliveries // n)
     shares = [n // procs + (1 if i < n % procs else 0) for i in range(procs)]
-    workers = [
-        ctx.Process(target=receivers_process, args=(url, origin, k, messages, ready, results), daemon=True)
-        for k in shares
+    workers = [  # client process i talks to server i mod len(urls)
+        ctx.Process(
+            target=receivers_process,
+            args=(urls[i % len(urls)], origin, k, messages, ready, results),
+            daemon=True,
+        )
+        for i, k in enumerate(shares)
         if k
     ]
     for w in workers:
@@ -246,7 +254,7 @@ def run_clients(
     for _ in workers:
         ready.get(timeout=300)
     start_at, end_at = asyncio.run(
-        send_all(url, origin, cookie, messages, window, settle=1.0 + n / 1000, n_clients=n, rate=rate)
+        send_all(urls[0], origin, cookie, messages, window, settle=1.0 + n / 1000, n_clients=n, rate=rate)
     )
     got, lat, last = 0, [], 0.0
     for _ in workers:
@@ -348,7 +356,20 @@ def main() -> None:
         default=0.0,
         help="offered deliveries per second (0: as fast as the window allows)",
     )
-    parser.add_argument("--client-procs", type=int, default=2, help="processes holding the receiving clients")
+    parser.add_argument(
+        "--servers",
+        type=int,
+        nargs="+",
+        default=[1],
+        choices=[1, 2],
+        help="daphne processes behind the clients (2: Redis layers only; the bare baseline is always one)",
+    )
+    parser.add_argument(
+        "--client-procs",
+        type=int,
+        default=2,
+        help="processes holding the receiving clients (at least one per server)",
+    )
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
     args = parser.parse_args()
     raise_file_limit()
@@ -380,10 +401,17 @@ def main() -> None:
 
     rows = []
     for n in args.clients:
-        plan = [("bare", "-")] if "bare" in args.targets else []
-        plan += [(t, layer) for layer in args.layers for t in args.targets if t != "bare"]
-        for target, layer in plan:
-            port = free_port()
+        plan = [("bare", "-", 1)] if "bare" in args.targets else []
+        plan += [
+            (t, layer, k)
+            for layer in args.layers
+            for t in args.targets
+            if t != "bare"
+            for k in args.servers
+            if k == 1 or layer.startswith("redis")  # processes share nothing in memory
+        ]
+        for target, layer, servers in plan:
+            ports = [free_port() for _ in range(servers)]
             env = dict(base_env)
             if layer.startswith("redis"):
                 env.update(
@@ -391,50 +419,54 @@ def main() -> None:
                     CHANNELS_PREFIX=f"bench-{uuid.uuid4().hex[:8]}",
                     BENCH_LAYER=layer,
                 )
+            procs = []
             if target == "bare":
-                proc = start([PYTHON, str(tmp / "bare_server.py"), str(port)], env, tmp)
+                procs.append(start([PYTHON, str(tmp / "bare_server.py"), str(ports[0])], env, tmp))
                 path = "/"
             else:
-                cmd = [DAPHNE, "-b", "127.0.0.1", "-p", str(port), "bench_asgi:application"]
-                if os.environ.get("BENCH_PROFILE_DIR"):  # profile the server's event loop thread
-                    out = Path(os.environ["BENCH_PROFILE_DIR"]) / f"{target}-{layer}-{n}.prof"
-                    cmd = [PYTHON, "-m", "cProfile", "-o", str(out), *cmd]
-                proc = start(cmd, env, tmp)
+                for i, port in enumerate(ports):
+                    cmd = [DAPHNE, "-b", "127.0.0.1", "-p", str(port), "bench_asgi:application"]
+                    if os.environ.get("BENCH_PROFILE_DIR"):  # profile the server's event loop thread
+                        out = Path(os.environ["BENCH_PROFILE_DIR"]) / f"{target}-{layer}-{n}-{i}.prof"
+                        cmd = [PYTHON, "-m", "cProfile", "-o", str(out), *cmd]
+                    procs.append(start(cmd, env, tmp))
                 path = f"/ws/booths/{booth_id}/" if target == "booth" else f"/ws/plain/{booth_id}/"
             try:
-                asyncio.run(wait_port(port))
+                for port in ports:
+                    asyncio.run(wait_port(port))
                 result = run_clients(
-                    f"ws://127.0.0.1:{port}{path}",
+                    [f"ws://127.0.0.1:{port}{path}" for port in ports],
                     n,
                     args.deliveries,
                     args.window,
-                    f"http://127.0.0.1:{port}",
+                    f"http://127.0.0.1:{ports[0]}",
                     f"sessionid={session_key}",
-                    args.client_procs,
+                    max(args.client_procs, servers),
                     args.rate,
                 )
             except Exception as e:  # noqa: BLE001
                 result = {"clients": n, "error": repr(e)[:200]}
             finally:
-                err = stop(proc)
+                err = "\n".join(stop(proc) for proc in procs).strip()
             if err and os.environ.get("BENCH_SHOW_STDERR") or "error" in result and err:
                 print(err, file=sys.stderr)
-            result.update(target=target, layer=layer)
+            result.update(target=target, layer=layer, servers=servers)
             rows.append(result)
             print(json.dumps(result), file=sys.stderr, flush=True)
 
     print(
-        f"\n{'clients':>7} {'target':<6} {'layer':<12} {'delivered/s':>11} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'lost':>6} {'vs bare':>7}"
+        f"\n{'clients':>7} {'target':<6} {'layer':<12} {'servers':>7} {'delivered/s':>11} {'p50 ms':>8} "
+        f"{'p99 ms':>8} {'lost':>6} {'vs bare':>7}"
     )
     bare = {r["clients"]: r.get("per_second") for r in rows if r["target"] == "bare"}
     for r in rows:
+        head = f"{r['clients']:>7} {r['target']:<6} {r['layer']:<12} {r['servers']:>7}"
         if "error" in r:
-            print(f"{r['clients']:>7} {r['target']:<6} {r['layer']:<12} error: {r['error']}")
+            print(f"{head} error: {r['error']}")
             continue
         ratio = r["per_second"] / bare[r["clients"]] if bare.get(r["clients"]) else float("nan")
         print(
-            f"{r['clients']:>7} {r['target']:<6} {r['layer']:<12} {r['per_second']:>11.0f} "
+            f"{head} {r['per_second']:>11.0f} "
             f"{r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} {r['lost']:>6} {ratio:>7.2f}"
         )
 
