@@ -11,9 +11,8 @@ from datetime import datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from exhibitors.models import Booth, Product
+from exhibitors.models import Booth
 from fair.models import Fair, Hall, Participant, SourcingProfile, User
-from fair.permissions import Perm, has_perm
 
 Role = Participant.Role
 Status = Participant.Status
@@ -63,27 +62,6 @@ def hall_booths_published(*, hall: Hall) -> QuerySet[Booth]:
         .select_related("company")
         .order_by("company__name", "id")
     )
-
-
-def booth_get_for_viewer(*, fair: Fair, booth_id: int, user: User) -> Booth | None:
-    """The booth with its company, hall and products, or None when this viewer may not see it."""
-    booth = (
-        Booth.objects.filter(fair=fair, pk=booth_id)
-        .select_related("company", "hall", "fair")
-        .prefetch_related(Prefetch("products", queryset=Product.objects.order_by("position", "name")))
-        .first()
-    )
-    if booth is None:
-        return None
-    return booth if has_perm(user, Perm.BOOTH_VIEW, booth) else None
-
-
-def booth_is_staffed_by(*, booth: Booth, user: User) -> bool:
-    if not user.is_authenticated:
-        return False
-    return Participant.objects.filter(
-        user=user, booth=booth, role=Role.EXHIBITOR, status=Status.APPROVED
-    ).exists()
 
 
 # --- participation -------------------------------------------------------------------------

@@ -86,20 +86,6 @@ def hall_detail(request, fair_slug: str, hall_slug: str):
     return render(request, "frontend/hall_detail.html", context)
 
 
-def booth_detail(request, fair_slug: str, booth_id: int):
-    fair = _fair_or_404(fair_slug)
-    booth = selectors.booth_get_for_viewer(fair=fair, booth_id=booth_id, user=request.user)
-    if booth is None:
-        raise Http404(_("No published booth has this address."))
-    context = {
-        "fair": fair,
-        "booth": booth,
-        "products": booth.products.all(),
-        "is_staff_of_booth": selectors.booth_is_staffed_by(booth=booth, user=request.user),
-    }
-    return render(request, "frontend/booth_detail.html", context)
-
-
 @login_required
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
