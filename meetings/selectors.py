@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from exhibitors.models import Booth
-from fair.models import Fair, Interaction, Participant
+from fair.models import Fair, Interaction, Participant, User
 from matching.models import Mark
 from meetings.models import Availability, CalendarFeed, Meeting, Outcome, Seat, Slot
 
@@ -215,9 +215,12 @@ def round_problem(*, fair: Fair, scores: Mapping[tuple[int, int], float]):
 
 
 def booth_time_zone(*, booth: Booth) -> str:
-    """The zone the booth's staff live in (its first approved staff member's), else the fair's."""
+    """The zone the booth's staff live in: its first approved staff member's who chose one, else the
+    fair's. An account's default zone (UTC) is not a choice: "09:00 in UTC" tells a buyer nothing."""
+    unset = User._meta.get_field("time_zone").default
     zone = (
         Participant.objects.filter(booth=booth, role="exhibitor", status="approved", user__isnull=False)
+        .exclude(user__time_zone=unset)
         .order_by("pk")
         .values_list("user__time_zone", flat=True)
         .first()

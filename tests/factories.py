@@ -3,12 +3,34 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 
 from exhibitors.models import Booth, Product
 from fair.models import Company, Fair, Hall, Participant, SourcingProfile, User
 
 _seq = itertools.count(1)
+
+
+def first_fair_day(today: date | None = None) -> date:
+    """The first day of every test fair: the first Tuesday of December, in the first year in which it is
+    at least 30 days away.
+
+    Always ahead (a slot in the past cannot be booked; the browser and the servers a test starts keep
+    the real clock), always a Tuesday in winter (labels such as "Tue 07:00 your time / 09:00 in Seoul",
+    New York on standard time): only the year moves.
+    """
+    today = today or date.today()
+    year = today.year
+    while True:
+        first = date(year, 12, 1)
+        first += timedelta(days=(1 - first.weekday()) % 7)  # Monday is 0: Tuesday is 1
+        if first >= today + timedelta(days=30):
+            return first
+        year += 1
+
+
+FAIR_START = first_fair_day()  # Tue; the fair runs FAIR_START .. FAIR_START + 2 days, 09:00-18:00 in Seoul
+FAIR_END = FAIR_START + timedelta(days=2)
 
 
 def user(
@@ -32,8 +54,8 @@ def fair(*, slug: str | None = None, **extra) -> Fair:
     values = {
         "name": f"Test Fair {n}",
         "slug": slug or f"fair-{n}",
-        "starts_on": date(2026, 12, 1),
-        "ends_on": date(2026, 12, 3),
+        "starts_on": FAIR_START,
+        "ends_on": FAIR_END,
         "time_zone": "Asia/Seoul",
     }
     values.update(extra)

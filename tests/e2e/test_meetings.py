@@ -1,6 +1,7 @@
 """Issue 5 in a real Chromium against daphne: a buyer in Jakarta books, an exhibitor in Seoul accepts.
 
-The fair (Asia/Seoul) opens on Tue 1 Dec 2026 at 09:00 KST; its first slot is 07:00 in Jakarta.
+The fair (Asia/Seoul) opens on a Tuesday (tests.factories.FAIR_START) at 09:00 KST; its first slot
+is 07:00 in Jakarta.
 The buyer signs in with the real form, sees that slot as "Tue 07:00 your time / 09:00 in Seoul" and
 books it; the exhibitor, on a phone, sees the same meeting two hours later on the clock and accepts it.
 axe-core audits every page; screenshots land in test-artifacts/.
@@ -8,7 +9,7 @@ axe-core audits every page; screenshots land in test-artifacts/.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.test import Client
 from meetings import services
 from meetings.models import Meeting
 from tests.e2e.harness import ARTIFACTS, set_server_password
+from tests.factories import FAIR_START
 
 
 def _cookie_sign_in(v, user) -> None:
@@ -40,7 +42,7 @@ def test_jakarta_buyer_books_and_seoul_exhibitor_accepts(visit, small_fair):
     services.availability_set(actor=org, fair=fair, slots=slots, booth=booth)
     services.availability_set(actor=org, fair=fair, slots=slots, participant=buyer)
     first = slots[0]
-    assert first.starts_at == datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Asia/Seoul"))
+    assert first.starts_at == datetime.combine(FAIR_START, time(9), tzinfo=ZoneInfo("Asia/Seoul"))
 
     # The buyer, in Jakarta, signs in and books from the booth page.
     set_server_password(buyer.user, "pass-word-123")

@@ -13,13 +13,14 @@ from exhibitors.models import Knock
 from meetings import services as meetings
 from tests import factories
 from tests.exhibitors.conftest import Socket
+from tests.factories import FAIR_START
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def free_booth(small_fair, monkeypatch):
-    """Slots on 1 December 2026 (a Tuesday) from 09:00 in Seoul; the booth and the buyer free in all."""
+    """Slots on FAIR_START (a Tuesday) from 09:00 in Seoul; the booth and the buyer free in all."""
     monkeypatch.setattr(Conf, "SYNC", True)  # queued mails run at once, without a worker
     f, booth = small_fair["fair"], small_fair["booths"]["cosmetics"]
     staff, buyer = small_fair["staff"], small_fair["buyer"]
@@ -61,19 +62,19 @@ def test_the_buyer_of_a_missed_knock_is_offered_the_next_free_slots_in_their_zon
     assert missed["slots"] == [
         {
             "id": slots[1].pk,
-            "starts_at": "2026-12-01T00:30:00Z",
+            "starts_at": f"{FAIR_START}T00:30:00Z",
             "label": "Tue 07:30 your time / 09:30 in Seoul",
             "url": f"{book}?slot={slots[1].pk}",
         },
         {
             "id": slots[2].pk,
-            "starts_at": "2026-12-01T01:00:00Z",
+            "starts_at": f"{FAIR_START}T01:00:00Z",
             "label": "Tue 08:00 your time / 10:00 in Seoul",
             "url": f"{book}?slot={slots[2].pk}",
         },
         {
             "id": slots[3].pk,
-            "starts_at": "2026-12-01T01:30:00Z",
+            "starts_at": f"{FAIR_START}T01:30:00Z",
             "label": "Tue 08:30 your time / 10:30 in Seoul",
             "url": f"{book}?slot={slots[3].pk}",
         },

@@ -1,5 +1,6 @@
 """Every page speaks the six UI languages; the switcher sticks to the user; times follow the viewer."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -124,14 +125,17 @@ def test_profile_refuses_an_unknown_time_zone(client, small_fair):
 
 
 def test_fair_times_are_shown_in_the_viewer_zone_and_the_fair_zone(client, small_fair):
-    # The fair (Asia/Seoul) opens on 1 Dec 2026 at 09:00 KST = 30 Nov 2026, 19:00 in New York.
+    # The fair (Asia/Seoul) opens on its first day at 09:00 KST = the evening before, 19:00 in New York.
+    first, eve = factories.FAIR_START, factories.FAIR_START - timedelta(days=1)
+    month = {11: "Nov.", 12: "Dec."}  # the first Tuesday of December, and the day before it
     user = factories.user(time_zone="America/New_York")
     client.force_login(user)
     body = client.get(reverse("fair_home", args=["demo-expo"])).content.decode()
     viewer = body.split('class="viewer-time"')[1].split("</dd>")[0]
     fair = body.split('class="fair-time"')[1].split("</dd>")[0]
-    assert 'datetime="2026-11-30T19:00:00-05:00"' in viewer and "Nov. 30, 2026, 7 p.m." in viewer
-    assert 'datetime="2026-12-01T09:00:00+09:00"' in fair and "Dec. 1, 2026, 9 a.m." in fair
+    assert f'datetime="{eve}T19:00:00-05:00"' in viewer
+    assert f"{month[eve.month]} {eve.day}, {eve.year}, 7 p.m." in viewer
+    assert f'datetime="{first}T09:00:00+09:00"' in fair and f"Dec. {first.day}, {first.year}, 9 a.m." in fair
     assert "Your time (America/New_York)" in body and "Times are shown in America/New_York." in body
 
 

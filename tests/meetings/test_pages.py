@@ -11,6 +11,7 @@ from fair.models import Interaction
 from matching.services import mark_set
 from meetings import services
 from meetings.models import Availability, CalendarFeed, Meeting, Outcome, Slot
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,21 @@ def test_buyer_sees_only_mutually_free_slots_in_jakarta_time_with_seoul_next_to_
     # 1 Dec 2026 09:00 in Seoul (the fair's first slot) is 07:00 in Jakarta.
     assert "Tue 07:00 your time / 09:00 in Seoul" in body
     assert f'value="{first.pk}"' in body and f'value="{second.pk}"' not in body
+
+
+def test_a_booth_whose_staff_never_chose_a_zone_is_shown_in_the_fairs_zone_not_utc(client, booking):
+    staff = booking["staff"].user
+    staff.time_zone = "UTC"  # every account's default: never chosen
+    staff.save()
+    client.force_login(booking["buyer"].user)
+    body = client.get(book_url(booking)).content.decode()
+    assert "Tue 07:00 your time / 09:00 in Seoul" in body and "in UTC" not in body
+
+    colleague = factories.staff(booking["booth"])  # a second staff member who set Tokyo
+    colleague.user.time_zone = "Asia/Tokyo"
+    colleague.user.save()
+    body = client.get(book_url(booking)).content.decode()
+    assert "Tue 07:00 your time / 09:00 in Tokyo" in body
 
 
 def test_booking_creates_a_request_and_the_exhibitor_accepts_on_the_page(

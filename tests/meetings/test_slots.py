@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.utils import translation
@@ -7,17 +7,18 @@ from fair.errors import DomainError
 from meetings import services
 from meetings.models import Slot
 from meetings.slots import cut_slots, format_dual, parse_breaks
+from tests.factories import FAIR_START
 
 
 def test_slots_follow_the_fair_window_and_breaks_in_its_zone(small_fair):
-    f = small_fair["fair"]  # Asia/Seoul, 09:00-18:00, 30 minutes, 1-3 Dec 2026
+    f = small_fair["fair"]  # Asia/Seoul, 09:00-18:00, 30 minutes, three days from FAIR_START
     services.rules_update(actor=small_fair["organizer"].user, fair=f, breaks=[["12:00", "13:00"]])
     slots = services.slots_generate(fair=f)
     assert len(slots) == 3 * (18 - 2)  # 18 half hours a day, two lost to lunch
     first = slots[0]
-    assert first.starts_at == datetime(2026, 12, 1, 0, 0, tzinfo=UTC)  # 09:00 in Seoul
+    assert first.starts_at == datetime.combine(FAIR_START, time(0), tzinfo=UTC)  # 09:00 in Seoul
     assert all(not (3 <= s.starts_at.hour < 4) for s in slots)  # 12:00-13:00 Seoul is 03:00-04:00 UTC
-    assert {s.day for s in slots} == {date(2026, 12, 1), date(2026, 12, 2), date(2026, 12, 3)}
+    assert {s.day for s in slots} == {FAIR_START + timedelta(days=n) for n in range(3)}
     # Running it again changes nothing.
     assert len(services.slots_generate(fair=f)) == len(slots) == Slot.objects.filter(fair=f).count()
 
