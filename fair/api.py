@@ -4,7 +4,8 @@ GET /api/fairs/               fairs, newest first
 GET /api/fairs/{slug}/        one fair
 GET /api/fairs/{slug}/halls/  its halls, with the number of published booths in each
 
-Errors a client can cause answer 4xx as {"code": "<dotted.code>", "message": "..."}.
+Errors a client can cause answer 4xx as {"code": "<dotted.code>", "message": "..."}, in every API
+of the project (exception_handler below).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -19,12 +21,42 @@ from fair.errors import DomainError
 from fair.selectors import fair_halls_with_counts, fair_list
 from fair.serializers import FairSerializer, HallSerializer
 
+ID_MAX = 2**63 - 1  # the largest key a BigAutoField holds
+
+
+def parse_id(value) -> int | None:
+    """A row id from a URL or a query string, or None when the text is not one: ASCII digits only
+    ("²" is a digit to str.isdigit() but not to int()), at most a key's size."""
+    text = str(value or "")
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 0 < number <= ID_MAX else None
+
 
 def exception_handler(exc, context):
-    """DomainError -> its status with {"code", "message"}; everything else as DRF does it."""
+    """Every error a client can cause, as {"code": "<dotted.code>", "message": "..."}.
+
+    DomainError: its code and status. DRF's own errors (no such row, not signed in, not allowed, a
+    method or media type it does not take, a body it cannot parse) keep DRF's status and headers
+    and get the code "api.<DRF's code>" ("api.not_found"); a serializer's field errors come as
+    "api.invalid" with the first one as the message and all of them under "errors".
+    """
     if isinstance(exc, DomainError):
         return Response({"code": exc.code, "message": exc.message}, status=exc.status)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, ValidationError):
+        errors = response.data
+        first = errors
+        while isinstance(first, dict | list) and first:
+            first = next(iter(first.values())) if isinstance(first, dict) else first[0]
+        response.data = {"code": "api.invalid", "message": str(first), "errors": errors}
+    elif isinstance(response.data, dict) and "detail" in response.data:
+        detail = response.data["detail"]
+        response.data = {"code": f"api.{getattr(detail, 'code', 'error')}", "message": str(detail)}
+    return response
 
 
 class FairViewSet(viewsets.ReadOnlyModelViewSet):

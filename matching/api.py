@@ -24,6 +24,7 @@ from rest_framework.response import Response
 
 from exhibitors.models import Booth
 from fair import hs
+from fair.api import parse_id
 from fair.errors import DomainError, NotFound, PermissionDenied
 from fair.models import Fair, Participant
 from fair.permissions import Perm, has_perm
@@ -111,9 +112,10 @@ def _valid(serializer_class, data) -> dict:
 
 
 def _int(value: str | None, name: str) -> int:
-    if not value or not value.isdigit():
-        raise DomainError("matching.bad_input", f"{name}: give a whole number.")
-    return int(value)
+    number = parse_id(value)
+    if number is None:
+        raise DomainError("matching.bad_input", f"{name}: give a whole number from 1.")
+    return number
 
 
 def _k(request) -> int:

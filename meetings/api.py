@@ -27,6 +27,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from exhibitors.models import Booth
+from fair.api import parse_id
 from fair.errors import DomainError, NotFound, PermissionDenied
 from fair.models import Fair, Participant
 from fair.permissions import Perm, has_perm
@@ -133,7 +134,7 @@ class SlotViewSet(viewsets.ViewSet):
         if not has_perm(request.user, Perm.FAIR_ATTEND, fair):
             raise PermissionDenied("meeting.denied", "Only participants of this fair see its slots.")
         if booth_id := request.query_params.get("booth"):
-            booth = get_object_or_404(Booth, pk=int(booth_id) if booth_id.isdigit() else 0, fair=fair)
+            booth = get_object_or_404(Booth, pk=parse_id(booth_id) or 0, fair=fair)
             buyer = _my(fair, request.user, "buyer")
             if buyer is None:
                 raise PermissionDenied("meeting.denied", "Only buyers book meetings.")
@@ -188,8 +189,9 @@ class MeetingViewSet(viewsets.ViewSet):
     permission_classes = [IsAuthenticated]
 
     def _get(self, request, pk) -> Meeting:
-        meeting = get_object_or_404(Meeting.objects.select_related("fair", "booth", "buyer"), pk=pk)
-        if not has_perm(request.user, Perm.MEETING_JOIN, meeting):
+        rows = Meeting.objects.select_related("fair", "booth", "buyer")
+        meeting = rows.filter(pk=parse_id(pk) or 0).first()
+        if meeting is None or not has_perm(request.user, Perm.MEETING_JOIN, meeting):
             raise NotFound("meeting.not_found", "No such meeting.")
         return meeting
 

@@ -55,6 +55,7 @@ def test_reasons_follow_accept_language(api, trained):
         ({"fair": "rec-expo", "country": "Japan"}, 400, "matching.bad_country"),
         ({"fair": "rec-expo", "k": "0"}, 400, "matching.bad_input"),
         ({"fair": "rec-expo", "k": "ten"}, 400, "matching.bad_input"),
+        ({"fair": "rec-expo", "k": "\u00b2"}, 400, "matching.bad_input"),  # isdigit() but not int()
     ],
 )
 def test_bad_queries_get_a_code(api, trained, query, status, code):

@@ -82,3 +82,31 @@ def test_api_book_and_answer(booking):
     )
     assert avail.status_code == 200 and avail.json() == {"available": 1}
     assert Meeting.objects.get(pk=meeting_id).status == "accepted"
+
+
+@pytest.mark.parametrize("meeting_id", ["false", "null,null", "\u00b2", "%C3%B6", "99999999999999999999999"])
+def test_an_id_that_is_not_one_is_no_such_meeting_and_changes_nothing(booking, meeting_id):
+    """Found by schemathesis: a meeting id that was not a number was a 500 with Django's HTML page."""
+    request(booking)
+    staff = Client()
+    staff.force_login(booking["staff"].user)
+    for path in (f"/api/meetings/{meeting_id}/", f"/api/meetings/{meeting_id}/accept/"):
+        answer = staff.post(path, {}, "application/json") if path.endswith("accept/") else staff.get(path)
+        assert answer.status_code == 404 and answer.json()["code"] == "meeting.not_found", path
+    slots = staff.get(f"/api/meeting-slots/?fair={booking['fair'].slug}&booth={meeting_id}")
+    assert slots.status_code == 404 and slots.json()["code"] == "api.not_found"
+    assert Meeting.objects.get().status == "requested"
+
+
+def test_drfs_own_errors_answer_with_a_code_too(booking):
+    outsider = Client()
+    denied = outsider.get("/api/meetings/")
+    assert denied.status_code in (401, 403)  # 403 when no scheme asks for credentials
+    assert denied.json()["code"] in ("api.not_authenticated", "api.permission_denied")
+    buyer = Client()
+    buyer.force_login(booking["buyer"].user)
+    broken = buyer.post("/api/meetings/", "{not json", content_type="application/json")
+    assert broken.status_code == 400 and broken.json()["code"] == "api.parse_error"
+    assert "JSON" in broken.json()["message"]
+    assert buyer.delete("/api/meetings/").json()["code"] == "api.method_not_allowed"
+    assert not Meeting.objects.exists()
