@@ -34,6 +34,23 @@ def parse_id(value) -> int | None:
     return number if 0 < number <= ID_MAX else None
 
 
+def first_error(errors) -> str:
+    """The first message of a serializer's errors, however nested (a list's child errors are keyed by
+    position, and only the positions that failed are there)."""
+    while isinstance(errors, dict | list) and errors:
+        errors = next(iter(errors.values())) if isinstance(errors, dict) else errors[0]
+    return str(errors)
+
+
+def validated(serializer_class, data, *, code: str) -> dict:
+    """The request body checked by the serializer; DomainError(code) naming the first bad field."""
+    serializer = serializer_class(data=data)
+    if not serializer.is_valid():
+        field, errors = next(iter(serializer.errors.items()))
+        raise DomainError(code, f"{field}: {first_error(errors)}")
+    return serializer.validated_data
+
+
 def exception_handler(exc, context):
     """Every error a client can cause, as {"code": "<dotted.code>", "message": "..."}.
 
@@ -49,10 +66,7 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, ValidationError):
         errors = response.data
-        first = errors
-        while isinstance(first, dict | list) and first:
-            first = next(iter(first.values())) if isinstance(first, dict) else first[0]
-        response.data = {"code": "api.invalid", "message": str(first), "errors": errors}
+        response.data = {"code": "api.invalid", "message": first_error(errors), "errors": errors}
     elif isinstance(response.data, dict) and "detail" in response.data:
         detail = response.data["detail"]
         response.data = {"code": f"api.{getattr(detail, 'code', 'error')}", "message": str(detail)}

@@ -24,7 +24,7 @@ from rest_framework.response import Response
 
 from exhibitors.models import Booth
 from fair import hs
-from fair.api import parse_id
+from fair.api import parse_id, validated
 from fair.errors import DomainError, NotFound, PermissionDenied
 from fair.models import Fair, Participant
 from fair.permissions import Perm, has_perm
@@ -101,14 +101,6 @@ class MarkOut(serializers.Serializer):
     buyer = serializers.IntegerField(source="buyer_id")
     side = serializers.CharField()
     value = serializers.CharField()
-
-
-def _valid(serializer_class, data) -> dict:
-    s = serializer_class(data=data)
-    if not s.is_valid():
-        field, errors = next(iter(s.errors.items()))
-        raise DomainError("matching.bad_input", f"{field}: {errors[0]}")
-    return s.validated_data
 
 
 def _int(value: str | None, name: str) -> int:
@@ -219,7 +211,7 @@ class RecommendationViewSet(viewsets.ViewSet):
     @extend_schema(request=MarkIn, responses={201: MarkOut})
     @action(detail=False, methods=["post"])
     def marks(self, request):
-        data = _valid(MarkIn, request.data)
+        data = validated(MarkIn, request.data, code="matching.bad_input")
         booth = Booth.objects.select_related("fair").filter(pk=data["booth"]).first()
         if booth is None or booth.status != Booth.Status.PUBLISHED:
             raise NotFound("matching.no_booth", "No such booth.")

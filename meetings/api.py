@@ -27,7 +27,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from exhibitors.models import Booth
-from fair.api import parse_id
+from fair.api import parse_id, validated
 from fair.errors import DomainError, NotFound, PermissionDenied
 from fair.models import Fair, Participant
 from fair.permissions import Perm, has_perm
@@ -98,14 +98,6 @@ class MeetingOut(serializers.Serializer):
     buyer_id = serializers.IntegerField()
 
 
-def _valid(serializer_class, data) -> dict:
-    s = serializer_class(data=data)
-    if not s.is_valid():
-        field, errors = next(iter(s.errors.items()))
-        raise DomainError("meeting.bad_input", f"{field}: {errors[0]}")
-    return s.validated_data
-
-
 def _fair(slug: str) -> Fair:
     fair = Fair.objects.filter(slug=slug).first()
     if fair is None:
@@ -152,7 +144,7 @@ class SlotViewSet(viewsets.ViewSet):
     @extend_schema(request=AvailabilityIn, responses={200: None})
     @action(detail=False, methods=["put"])
     def availability(self, request):
-        data = _valid(AvailabilityIn, request.data)
+        data = validated(AvailabilityIn, request.data, code="meeting.bad_input")
         fair = _fair(data["fair"])
         slots = list(Slot.objects.filter(fair=fair, pk__in=data["slots"]))
         if len(slots) != len(set(data["slots"])):
@@ -207,7 +199,7 @@ class MeetingViewSet(viewsets.ViewSet):
         return self._answer(request, self._get(request, pk))
 
     def create(self, request):
-        data = _valid(RequestIn, request.data)
+        data = validated(RequestIn, request.data, code="meeting.bad_input")
         booth = get_object_or_404(Booth, pk=data["booth"])
         slot = get_object_or_404(Slot, pk=data["slot"])
         if "buyer" in data:
@@ -231,7 +223,7 @@ class MeetingViewSet(viewsets.ViewSet):
 
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
-        data = _valid(ReasonIn, request.data)
+        data = validated(ReasonIn, request.data, code="meeting.bad_input")
         meeting = services.meeting_decline(
             actor=request.user, meeting=self._get(request, pk), reason=data["reason"]
         )
@@ -239,14 +231,14 @@ class MeetingViewSet(viewsets.ViewSet):
 
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        data = _valid(ReasonIn, request.data)
+        data = validated(ReasonIn, request.data, code="meeting.bad_input")
         meeting = services.meeting_cancel(
             actor=request.user, meeting=self._get(request, pk), reason=data["reason"]
         )
         return self._answer(request, meeting)
 
     def _move(self, request, pk, service):
-        data = _valid(MoveIn, request.data)
+        data = validated(MoveIn, request.data, code="meeting.bad_input")
         meeting = self._get(request, pk)
         slot = get_object_or_404(Slot, pk=data["slot"], fair=meeting.fair)
         return self._answer(
@@ -263,7 +255,7 @@ class MeetingViewSet(viewsets.ViewSet):
 
     @action(detail=True, methods=["post"])
     def held(self, request, pk=None):
-        data = _valid(HeldIn, request.data)
+        data = validated(HeldIn, request.data, code="meeting.bad_input")
         meeting = services.meeting_mark_held(
             actor=request.user, meeting=self._get(request, pk), held=data["held"]
         )
@@ -271,7 +263,7 @@ class MeetingViewSet(viewsets.ViewSet):
 
     @action(detail=True, methods=["post"])
     def outcome(self, request, pk=None):
-        data = _valid(OutcomeIn, request.data)
+        data = validated(OutcomeIn, request.data, code="meeting.bad_input")
         outcome = services.outcome_record(actor=request.user, meeting=self._get(request, pk), **data)
         return Response(
             {

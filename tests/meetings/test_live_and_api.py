@@ -109,4 +109,14 @@ def test_drfs_own_errors_answer_with_a_code_too(booking):
     assert broken.status_code == 400 and broken.json()["code"] == "api.parse_error"
     assert "JSON" in broken.json()["message"]
     assert buyer.delete("/api/meetings/").json()["code"] == "api.method_not_allowed"
+    # Found by schemathesis: the second of a list's items was wrong, the first was fine (a 500).
+    wrong = buyer.put(
+        "/api/meeting-slots/availability/",
+        {"fair": booking["fair"].slug, "slots": [booking["slots"][0].pk, 2.5e-42]},
+        content_type="application/json",
+    )
+    assert wrong.status_code == 400 and wrong.json() == {
+        "code": "meeting.bad_input",
+        "message": "slots: A valid integer is required.",
+    }
     assert not Meeting.objects.exists()
