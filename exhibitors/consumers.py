@@ -9,16 +9,17 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from exhibitors import live
 from exhibitors import protocol as p
 from fair.errors import DomainError
+from fair.websocket import CleanExit
 
 
-class BoothConsumer(AsyncWebsocketConsumer):
+class BoothConsumer(CleanExit, AsyncWebsocketConsumer):
     # No channel-layer channel per socket (see __call__): the booth's hub in this process receives
     # for all of them.
     hub = None
     backlog: list[str] | None = None
     wire = None  # (daphne server, protocol): the hub's one-frame-for-all fast path
 
-    async def __call__(self, scope, receive, send):
+    async def serve(self, scope, receive, send):
         """Channels' AsyncConsumer.__call__ for a consumer with no channel layer: one loop on receive.
 
         Channels' await_many_dispatch keeps a task on receive() and makes a new one per frame (and an

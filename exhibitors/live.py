@@ -325,6 +325,7 @@ async def hub_leave(consumer) -> None:
     hub: BoothHub | None = getattr(consumer, "hub", None)
     if hub is None:
         return
+    consumer.hub = None  # once only, however the consumer ended
     hub.sockets.pop(consumer.conn_id, None)
     await backend().leave(hub.booth_id, consumer.conn_id)
     hub.local_leave(consumer.conn_id)

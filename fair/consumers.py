@@ -21,6 +21,7 @@ from fair import protocol as p
 from fair import stats
 from fair.models import Fair
 from fair.permissions import Perm, has_perm
+from fair.websocket import CleanExit
 
 
 @database_sync_to_async
@@ -29,7 +30,7 @@ def _fair_for(slug: str, user) -> tuple[Fair | None, bool]:
     return fair, fair is not None and has_perm(user, Perm.FAIR_ORGANIZE, fair)
 
 
-class DashboardConsumer(AsyncWebsocketConsumer):
+class DashboardConsumer(CleanExit, AsyncWebsocketConsumer):
     fair: Fair | None = None
     pending: asyncio.Task | None = None
     ticker: asyncio.Task | None = None

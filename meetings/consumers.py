@@ -6,10 +6,11 @@ import json
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from fair.websocket import CleanExit
 from meetings import protocol
 
 
-class NotificationConsumer(AsyncJsonWebsocketConsumer):
+class NotificationConsumer(CleanExit, AsyncJsonWebsocketConsumer):
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fair.errors import DomainError
+from fair.websocket import CleanExit
 from meetings import protocol as p
 from meetings import room, room_selectors
 
@@ -26,7 +27,7 @@ def encode(frame: dict) -> str:
     return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
 
 
-class RoomConsumer(AsyncWebsocketConsumer):
+class RoomConsumer(CleanExit, AsyncWebsocketConsumer):
     visit = None
     group = None
 

@@ -1,0 +1,44 @@
+"""What every websocket consumer of the project shares: how it ends.
+
+- A frame sent to a client that has already gone is dropped. Under daphne such a send raises
+  autobahn's Disconnected: a handler still busy when the visitor closed the tab (storing a chat
+  line, reading a snapshot) died on its reply, and the consumer with it, before its disconnect()
+  ran. The visitor then stayed counted in the booth for as long as the process lived (its hub
+  kept refreshing the presence) and present in a video room. The client's websocket.disconnect
+  is already queued behind the frame being handled: disconnect() runs next, as usual.
+- If a handler fails anyway (a bug, a lost database), disconnect() still runs before the error
+  goes on to daphne, which logs it and closes the socket.
+
+Consumers put CleanExit first among their bases; one that runs its own receive loop overrides
+serve() instead of __call__.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from autobahn.exception import Disconnected  # daphne's websocket protocol (autobahn)
+
+log = logging.getLogger(__name__)
+
+CLOSE_INTERNAL_ERROR = 1011  # RFC 6455: the server met a condition that kept it from going on
+
+
+class CleanExit:
+    async def __call__(self, scope, receive, send):
+        try:
+            await self.serve(scope, receive, send)
+        except Exception:
+            with contextlib.suppress(Exception):
+                await self.disconnect(CLOSE_INTERNAL_ERROR)
+            raise
+
+    async def serve(self, scope, receive, send):
+        await super().__call__(scope, receive, send)
+
+    async def send(self, *args, **kwargs):
+        try:
+            await super().send(*args, **kwargs)
+        except Disconnected:
+            log.debug("dropped a frame to a websocket that has closed")
