@@ -11,7 +11,7 @@ of the project (exception_handler below).
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -22,6 +22,12 @@ from fair.selectors import fair_halls_with_counts, fair_list
 from fair.serializers import FairSerializer, HallSerializer
 
 ID_MAX = 2**63 - 1  # the largest key a BigAutoField holds
+
+
+def id_field(**kwargs) -> serializers.IntegerField:
+    """A row id in a request body: a whole number from 1 to what a key holds, else a 400 naming the
+    field (a larger number used to reach the database: an overflow there, and a 500)."""
+    return serializers.IntegerField(min_value=1, max_value=ID_MAX, **kwargs)
 
 
 def parse_id(value) -> int | None:

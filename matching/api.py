@@ -24,7 +24,7 @@ from rest_framework.response import Response
 
 from exhibitors.models import Booth
 from fair import hs
-from fair.api import parse_id, validated
+from fair.api import id_field, parse_id, validated
 from fair.errors import DomainError, NotFound, PermissionDenied
 from fair.models import Fair, Participant
 from fair.permissions import Perm, has_perm
@@ -91,8 +91,8 @@ class ProductMarketsOut(serializers.Serializer):
 
 
 class MarkIn(serializers.Serializer):
-    booth = serializers.IntegerField()
-    buyer = serializers.IntegerField(required=False, help_text="booth staff: the buyer participant to mark")
+    booth = id_field()
+    buyer = id_field(required=False, help_text="booth staff: the buyer participant to mark")
     value = serializers.ChoiceField(choices=Mark.Value.values)
 
 

@@ -27,7 +27,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from exhibitors.models import Booth
-from fair.api import parse_id, validated
+from fair.api import id_field, parse_id, validated
 from fair.errors import DomainError, NotFound, PermissionDenied
 from fair.models import Fair, Participant
 from fair.permissions import Perm, has_perm
@@ -44,17 +44,15 @@ class SlotSerializer(serializers.ModelSerializer):
 
 class AvailabilityIn(serializers.Serializer):
     fair = serializers.SlugField()
-    slots = serializers.ListField(child=serializers.IntegerField(), max_length=2000)
-    booth = serializers.IntegerField(required=False)
+    slots = serializers.ListField(child=id_field(), max_length=2000)
+    booth = id_field(required=False)
 
 
 class RequestIn(serializers.Serializer):
-    booth = serializers.IntegerField()
-    slot = serializers.IntegerField()
+    booth = id_field()
+    slot = id_field()
     message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    buyer = serializers.IntegerField(
-        required=False, help_text="organizers: the buyer participant to book for"
-    )
+    buyer = id_field(required=False, help_text="organizers: the buyer participant to book for")
 
 
 class ReasonIn(serializers.Serializer):
@@ -62,7 +60,7 @@ class ReasonIn(serializers.Serializer):
 
 
 class MoveIn(serializers.Serializer):
-    slot = serializers.IntegerField()
+    slot = id_field()
     message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 

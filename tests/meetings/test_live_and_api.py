@@ -119,4 +119,13 @@ def test_drfs_own_errors_answer_with_a_code_too(booking):
         "code": "meeting.bad_input",
         "message": "slots: A valid integer is required.",
     }
+    # ... and an id larger than any key (it reached the database: an overflow, a 500)
+    for body in (
+        {"fair": booking["fair"].slug, "slots": [10**30]},
+        {"fair": booking["fair"].slug, "slots": [booking["slots"][0].pk], "booth": 2**63},
+    ):
+        huge = buyer.put("/api/meeting-slots/availability/", body, content_type="application/json")
+        assert huge.status_code == 400 and huge.json()["code"] == "meeting.bad_input", huge.content
+    huge = buyer.post("/api/meetings/", {"booth": 10**20, "slot": 1}, content_type="application/json")
+    assert huge.status_code == 400 and huge.json()["message"].startswith("booth: ")
     assert not Meeting.objects.exists()
