@@ -6,7 +6,7 @@ import json
 import uuid
 
 import pytest
-from asgiref.sync import sync_to_async
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings as django_settings
 from django.test import Client
@@ -30,6 +30,18 @@ def live_settings(settings):
     yield settings
     presence._backend = None
     live._hubs.clear()
+
+
+def run(fn):
+    """Run the async scenario fn(), then close this loop's booth hubs and Redis clients."""
+
+    async def scenario():
+        try:
+            return await fn()
+        finally:
+            await live.shutdown()
+
+    return async_to_sync(scenario)()
 
 
 def cookie_for(user) -> list[tuple[bytes, bytes]]:

@@ -8,25 +8,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from asgiref.sync import async_to_sync
 
 from exhibitors import live
 from exhibitors.models import ChatMessage, Knock
 from fair.models import Interaction
 from tests import factories
-from tests.exhibitors.conftest import Socket
+from tests.exhibitors.conftest import Socket, run
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run(fn):
-    async def scenario():
-        try:
-            return await fn()
-        finally:
-            await live.shutdown()
-
-    return async_to_sync(scenario)()
 
 
 def test_anonymous_watches_a_published_booth_but_must_sign_in_to_post(small_fair):

@@ -11,24 +11,13 @@ import os
 import time
 
 import pytest
-from asgiref.sync import async_to_sync
 
 from exhibitors import live, presence
 from exhibitors.presence import Member
-from tests.exhibitors.conftest import Socket
+from tests.exhibitors.conftest import Socket, run
 
 pytestmark = pytest.mark.django_db(transaction=True)
 needs_redis = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (the real Redis)")
-
-
-def run(fn):
-    async def scenario():
-        try:
-            return await fn()
-        finally:
-            await live.shutdown()
-
-    return async_to_sync(scenario)()
 
 
 def test_a_member_not_seen_for_the_ttl_is_not_counted(small_fair):

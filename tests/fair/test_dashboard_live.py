@@ -11,7 +11,7 @@ import time
 import uuid
 
 import pytest
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 
@@ -19,7 +19,7 @@ from exhibitors import live, presence
 from exhibitors.presence import Member
 from fair.models import Interaction
 from tests import factories
-from tests.exhibitors.conftest import Socket, headers_for
+from tests.exhibitors.conftest import Socket, headers_for, run
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -66,16 +66,6 @@ class Dashboard:
 
     async def close(self):
         await self.comm.disconnect(timeout=1)
-
-
-def run(fn):
-    async def scenario():
-        try:
-            return await fn()
-        finally:
-            await live.shutdown()
-
-    return async_to_sync(scenario)()
 
 
 def booth_online(snap, booth_id):

@@ -12,14 +12,14 @@ import asyncio
 import contextlib
 
 import pytest
-from asgiref.sync import async_to_sync, sync_to_async
+from asgiref.sync import sync_to_async
 from autobahn.exception import Disconnected
 from channels.testing import WebsocketCommunicator
 
 from config.asgi import application
 from exhibitors import live, presence
 from meetings.models import RoomVisit
-from tests.exhibitors.conftest import headers_for, live_settings  # noqa: F401  (a fixture)
+from tests.exhibitors.conftest import headers_for, live_settings, run  # noqa: F401  (a fixture)
 from tests.meetings.test_room import make_meeting, room_timings  # noqa: F401  (a fixture)
 
 pytestmark = [
@@ -52,18 +52,6 @@ async def _open(path: str, user, gone: asyncio.Event) -> WebsocketCommunicator:
 async def _leave(ws: WebsocketCommunicator) -> None:
     with contextlib.suppress(Exception):  # without CleanExit, the application's error surfaces here
         await ws.disconnect(timeout=5)
-
-
-def run(fn):
-    """The scenario, then this loop's booth hubs and Redis clients closed (tests.exhibitors.test_live)."""
-
-    async def scenario():
-        try:
-            return await fn()
-        finally:
-            await live.shutdown()
-
-    return async_to_sync(scenario)()
 
 
 def test_a_booth_visitor_who_left_while_answered_is_no_longer_counted(small_fair):
