@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from asgiref.sync import async_to_sync
 from django.urls import reverse
 from django.utils import timezone
 from django_q.conf import Conf
 
-from exhibitors import live, selectors
+from exhibitors import selectors
 from exhibitors.models import Knock
 from meetings import services as meetings
 from tests import factories
-from tests.exhibitors.conftest import Socket
+from tests.exhibitors.conftest import Socket, run
 from tests.factories import FAIR_START
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -56,7 +55,7 @@ def test_the_buyer_of_a_missed_knock_is_offered_the_next_free_slots_in_their_zon
         await visitor.close()
         return knock_id, missed, told_staff
 
-    knock_id, missed, told_staff = async_to_sync(_run(scenario))()
+    knock_id, missed, told_staff = run(scenario)
     book = reverse("meeting_book", args=["demo-expo", booth.pk])
     assert missed["knock"] == knock_id and missed["status"] == "missed"
     assert missed["slots"] == [
@@ -82,16 +81,6 @@ def test_the_buyer_of_a_missed_knock_is_offered_the_next_free_slots_in_their_zon
     # the staff are told the knock was missed, without the buyer's free times
     assert told_staff["knock"] == knock_id and "slots" not in told_staff
     assert Knock.objects.get().status == "missed"
-
-
-def _run(fn):
-    async def scenario():
-        try:
-            return await fn()
-        finally:
-            await live.shutdown()
-
-    return scenario
 
 
 def test_no_free_slot_or_no_buyer_participation_offers_an_empty_list(free_booth):
