@@ -76,9 +76,16 @@ def database_url(db: dict) -> str:
 
 
 class Daphne:
-    """A daphne process serving config.asgi:application on a free port of 127.0.0.1."""
+    """A daphne process serving config.asgi:application (or `app`) on a free port of 127.0.0.1."""
 
-    def __init__(self, *, db: dict, log_path: Path, extra_env: dict | None = None):
+    def __init__(
+        self,
+        *,
+        db: dict,
+        log_path: Path,
+        extra_env: dict | None = None,
+        app: str = "config.asgi:application",
+    ):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = os.environ.copy()
@@ -98,7 +105,7 @@ class Daphne:
             "127.0.0.1",
             "-p",
             str(self.port),
-            "config.asgi:application",
+            app,
         ]
         self.process = subprocess.Popen(daphne, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
 
