@@ -170,12 +170,13 @@ def _free_closed_sockets() -> None:
     if not getattr(process, "_lets_go", False):  # (inlineCallbacks already gives it a __wrapped__)
 
         def process_then_let_go(self):
-            process(self)
+            result = process(self)
             channel = getattr(self, "channel", None)
             requests = getattr(channel, "requests", None)
             # daphne sets the request's transport to None when it hands the connection over
             if self.transport is None and isinstance(requests, list) and self in requests:
                 requests.remove(self)
+            return result
 
         process_then_let_go._lets_go = True
         WebRequest.process = process_then_let_go
