@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 from django.db import connections
 from websockets.asyncio.client import connect
@@ -17,6 +18,13 @@ from websockets.asyncio.client import connect
 from tests.e2e.harness import ARTIFACTS, Daphne
 
 SERVERS = ("daphne.", "twisted.", "autobahn.", "channels.")
+
+
+def run_apart(fn) -> None:
+    """asyncio.run(fn()) in a thread of its own: Playwright's sync API, used by the other tests of this
+    package, keeps an event loop running in the test thread."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(lambda: asyncio.run(fn())).result()
 
 
 def test_closed_sockets_leave_nothing_for_the_cycle_collector(small_fair):
@@ -43,9 +51,9 @@ def test_closed_sockets_leave_nothing_for_the_cycle_collector(small_fair):
             with urllib.request.urlopen(f"{server.url}/__gc__/{what}", timeout=30) as answer:  # noqa: S310
                 return json.load(answer)
 
-        asyncio.run(visitors())  # imports, caches: whatever the first visitors leave
+        run_apart(visitors)  # imports, caches: whatever the first visitors leave
         probe("start")  # the collector off: what the next visitors leave in cycles stays to be counted
-        asyncio.run(visitors())
+        run_apart(visitors)
         left = probe("found")
     finally:
         server.stop()
