@@ -7,7 +7,7 @@
 Creates its own database (tradefair_bench_dash), imports the dataset folder (5,000 exhibitors,
 50,000 buyers, 1,000,000 interactions; generated into --world when missing), adds 20,000
 meetings with outcomes, 50,000 chat lines and 2,000 people online in 500 booths (in Redis when
---redis or REDIS_URL is given, else in this process), then times fair.stats.snapshot() with
+--redis or REDIS_URL is given, else in this process), then times insights.stats.snapshot() with
 "now" at the fair's last interaction: p50/p95 over --runs runs, the number of queries, each
 statistic on its own, and a trivial SELECT 1 in the same run as the baseline. Also printed: the
 same snapshot on one connection, and the first snapshot of an hour (which also counts the visits
@@ -156,15 +156,15 @@ def run(args) -> None:
     from django.db.models import Max
     from django.test.utils import CaptureQueriesContext
 
+    from datasets.importing import fair_import
     from exhibitors import presence
     from exhibitors.models import Booth
-    from fair import stats
-    from fair.importing import fair_import
     from fair.models import Interaction, Participant
+    from insights import stats
 
     world = Path(args.world)
     if not (world / "interactions.csv").exists():
-        from fair.generator import generate_fair
+        from datasets.generator import generate_fair
 
         print(f"generating the world into {world} ...", flush=True)
         generate_fair(world, exhibitors=5000, buyers=50000, interactions=1_000_000, seed=1)

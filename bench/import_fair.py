@@ -41,7 +41,7 @@ def worker(folder: str) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from fair.importing import fair_import
+    from datasets.importing import fair_import
 
     call_command("migrate", verbosity=0, interactive=False)
     result = {"vendor": connection.vendor}
@@ -110,8 +110,8 @@ def main() -> None:
     if not postgres and os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         postgres = os.environ["DATABASE_URL"]
     _setup_django()
+    from datasets.generator import generate_fair
     from fair.dataset import read_folder
-    from fair.generator import generate_fair
 
     with tempfile.TemporaryDirectory(prefix="tradefair-bench-") as tmp:
         folder = Path(args.keep) if args.keep else Path(tmp) / "world"

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from exhibitors.consumers import BoothConsumer
-from fair.consumers import DashboardConsumer
+from insights.consumers import DashboardConsumer
 from meetings.consumers import NotificationConsumer
 from meetings.room_consumer import RoomConsumer
 

@@ -73,10 +73,14 @@ INSTALLED_APPS = [
     "django_q",
     "allauth",
     "allauth.account",
+    # Bottom to top (docs/layers.md): the kernel imports no app; each layer imports only those below.
+    "kernel",
     "fair",
     "exhibitors",
-    "meetings",
     "matching",
+    "meetings",
+    "insights",
+    "datasets",
     "frontend",
 ]
 
@@ -318,7 +322,7 @@ TIME_ZONE = "UTC"
 # --- REST API ----------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "fair.api.exception_handler",
+    "EXCEPTION_HANDLER": "kernel.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],

@@ -7,8 +7,8 @@ from rest_framework.routers import DefaultRouter
 
 from exhibitors import api as exhibitors_api
 from fair import api as fair_api
-from fair.health import healthz
 from frontend import views as frontend_views
+from kernel.health import healthz
 from matching import api as matching_api
 from meetings import api as meetings_api
 

@@ -22,9 +22,9 @@ from rest_framework.response import Response
 from exhibitors.models import Booth, Product
 from exhibitors.serializers import BoothSerializer, ProductSerializer
 from fair import hs, vocab
-from fair.errors import DomainError
 from fair.models import Participant
 from fair.permissions import HasPerm, Perm
+from kernel.errors import DomainError
 
 
 def _clean(value: str, normalise) -> str:

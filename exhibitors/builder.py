@@ -24,11 +24,11 @@ from exhibitors import media
 from exhibitors.models import Booth, BoothDocument, Product, ProductImage
 from exhibitors.selectors import Viewer
 from fair import vocab
-from fair.errors import DomainError, NotFound, PermissionDenied
 from fair.hs import validate_hs_code
 from fair.models import Interaction
 from fair.permissions import Perm, has_perm
 from fair.public_pages import public_pages_changed
+from kernel.errors import DomainError, NotFound, PermissionDenied
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 MEDIA_KINDS = ("logo", "banner", "video")

@@ -8,8 +8,8 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from exhibitors import live
 from exhibitors import protocol as p
-from fair.errors import DomainError
-from fair.websocket import CleanExit
+from kernel.errors import DomainError
+from kernel.websocket import CleanExit
 
 
 class BoothConsumer(CleanExit, AsyncWebsocketConsumer):

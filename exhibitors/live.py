@@ -26,8 +26,8 @@ from channels.layers import get_channel_layer
 from exhibitors import protocol as p
 from exhibitors import selectors, services
 from exhibitors.presence import Member, PresenceMirror, backend
-from fair.errors import DomainError
 from fair.signals import afair_changed
+from kernel.errors import DomainError
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from fair.errors import DomainError
+from kernel.errors import DomainError
 
 MB = 1024 * 1024
 DEFAULT_MAX_BYTES = {"image": 10 * MB, "pdf": 20 * MB, "video": 200 * MB}

@@ -11,7 +11,7 @@ import json
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from fair.errors import DomainError
+from kernel.errors import DomainError
 
 # --- client -> server -------------------------------------------------------------------
 CHAT_POST = "chat.post"

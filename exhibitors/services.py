@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from exhibitors.models import Bookmark, Booth, ChatMessage, Knock, Product
 from exhibitors.protocol import MAX_CHAT_CHARS, chat_rate, knock_timeout
 from exhibitors.selectors import Viewer
-from fair.errors import DomainError, NotFound, PermissionDenied
 from fair.models import Interaction, Participant
 from fair.public_pages import public_pages_changed
+from kernel.errors import DomainError, NotFound, PermissionDenied
 
 LIVE_STATUSES = ("on_duty", "away", "live")
 

@@ -5,78 +5,18 @@ GET /api/fairs/{slug}/        one fair
 GET /api/fairs/{slug}/halls/  its halls, with the number of published booths in each
 
 Errors a client can cause answer 4xx as {"code": "<dotted.code>", "message": "..."}, in every API
-of the project (exception_handler below).
+of the project (kernel/api.py).
 """
 
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
-from fair.errors import DomainError
 from fair.selectors import fair_halls_with_counts, fair_list
 from fair.serializers import FairSerializer, HallSerializer
-
-ID_MAX = 2**63 - 1  # the largest key a BigAutoField holds
-
-
-def id_field(**kwargs) -> serializers.IntegerField:
-    """A row id in a request body: a whole number from 1 to what a key holds, else a 400 naming the
-    field (a larger number used to reach the database: an overflow there, and a 500)."""
-    return serializers.IntegerField(min_value=1, max_value=ID_MAX, **kwargs)
-
-
-def parse_id(value) -> int | None:
-    """A row id from a URL or a query string, or None when the text is not one: ASCII digits only
-    ("²" is a digit to str.isdigit() but not to int()), at most a key's size."""
-    text = str(value or "")
-    if not (text.isascii() and text.isdigit()):
-        return None
-    number = int(text)
-    return number if 0 < number <= ID_MAX else None
-
-
-def first_error(errors) -> str:
-    """The first message of a serializer's errors, however nested (a list's child errors are keyed by
-    position, and only the positions that failed are there)."""
-    while isinstance(errors, dict | list) and errors:
-        errors = next(iter(errors.values())) if isinstance(errors, dict) else errors[0]
-    return str(errors)
-
-
-def validated(serializer_class, data, *, code: str) -> dict:
-    """The request body checked by the serializer; DomainError(code) naming the first bad field."""
-    serializer = serializer_class(data=data)
-    if not serializer.is_valid():
-        field, errors = next(iter(serializer.errors.items()))
-        raise DomainError(code, f"{field}: {first_error(errors)}")
-    return serializer.validated_data
-
-
-def exception_handler(exc, context):
-    """Every error a client can cause, as {"code": "<dotted.code>", "message": "..."}.
-
-    DomainError: its code and status. DRF's own errors (no such row, not signed in, not allowed, a
-    method or media type it does not take, a body it cannot parse) keep DRF's status and headers
-    and get the code "api.<DRF's code>" ("api.not_found"); a serializer's field errors come as
-    "api.invalid" with the first one as the message and all of them under "errors".
-    """
-    if isinstance(exc, DomainError):
-        return Response({"code": exc.code, "message": exc.message}, status=exc.status)
-    response = drf_exception_handler(exc, context)
-    if response is None:
-        return None
-    if isinstance(exc, ValidationError):
-        errors = response.data
-        response.data = {"code": "api.invalid", "message": first_error(errors), "errors": errors}
-    elif isinstance(response.data, dict) and "detail" in response.data:
-        detail = response.data["detail"]
-        response.data = {"code": f"api.{getattr(detail, 'code', 'error')}", "message": str(detail)}
-    return response
 
 
 class FairViewSet(viewsets.ReadOnlyModelViewSet):

@@ -24,7 +24,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from rest_framework.permissions import BasePermission
 
-from fair.errors import PermissionDenied
+from kernel.errors import PermissionDenied
 
 
 class Perm(StrEnum):

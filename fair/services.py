@@ -2,7 +2,7 @@
 
 Every function is sync, keyword-only and runs in one transaction; a bad value raises a DomainError
 with a dotted code and a translated message and leaves the database as it was. Decisions on
-registrations are e-mailed through the background worker (fair.jobs) once the transaction commits.
+registrations are e-mailed through the background worker (kernel.jobs) once the transaction commits.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from exhibitors.models import Booth
 from fair import hs, vocab
-from fair.errors import DomainError, PermissionDenied
 from fair.models import Company, Fair, Hall, Participant, SourcingProfile
 from fair.permissions import Perm, forget_roles, has_perm
+from kernel.errors import DomainError, PermissionDenied
 
 Role, Status = Participant.Role, Participant.Status
 
@@ -249,7 +249,7 @@ def _decision_mail(participant: Participant) -> dict | None:
 
 def _mail_on_commit(jobs: list[dict]) -> None:
     def send():
-        from fair.jobs import send_email_later
+        from kernel.jobs import send_email_later
 
         for job in jobs:
             send_email_later(**job)

@@ -17,7 +17,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from fair import protocol
+from insights import protocol
 
 log = logging.getLogger(__name__)
 

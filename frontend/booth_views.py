@@ -24,7 +24,6 @@ from exhibitors import builder, search, services
 from exhibitors import selectors as live_selectors
 from exhibitors.models import Booth
 from fair import hs, selectors
-from fair.errors import DomainError
 from fair.permissions import Perm, has_perm
 from frontend.booth_forms import (
     BoothProfileForm,
@@ -35,6 +34,7 @@ from frontend.booth_forms import (
     SearchForm,
 )
 from frontend.page_cache import anonymous_page
+from kernel.errors import DomainError
 
 RESULTS_PER_PAGE = 12
 

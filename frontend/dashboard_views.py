@@ -1,6 +1,6 @@
 """The organizer's live dashboard, its exports and printable report; one booth's own report.
 
-Thin: check the permission, read fair/stats.py or fair/reports.py, render. The page carries the
+Thin: check the permission, read insights/stats.py or insights/reports.py, render. The page carries the
 first snapshot; frontend/static/frontend/js/dashboard.js keeps it fresh over ws/fairs/<slug>/dashboard/.
 """
 
@@ -12,9 +12,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from exhibitors.models import Booth
-from fair import reports, stats
 from fair.models import Fair
 from fair.permissions import Perm, permission_required
+from insights import reports, stats
 
 
 def _labels() -> dict:

@@ -18,9 +18,9 @@ from django.views.decorators.http import require_POST
 
 from exhibitors.models import Booth
 from fair import selectors as fair_selectors
-from fair.errors import DomainError
 from fair.models import Participant
 from fair.permissions import Perm, has_perm
+from kernel.errors import DomainError
 from matching import selectors, services
 from matching.models import Mark
 

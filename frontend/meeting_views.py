@@ -23,9 +23,9 @@ from django.views.decorators.http import require_POST
 
 from exhibitors.models import Booth
 from fair import selectors as fair_selectors
-from fair.errors import DomainError
 from fair.models import Fair, Participant
 from fair.permissions import Perm, has_perm
+from kernel.errors import DomainError
 from meetings import selectors, services
 from meetings.models import Meeting, Outcome, Round, RoundProposal, Slot
 from meetings.slots import format_dual

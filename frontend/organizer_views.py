@@ -16,10 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fair import invitations
+from datasets import invitations
 from fair import selectors as fair_selectors
 from fair import services as fair_services
-from fair.errors import DomainError
 from fair.models import Fair, Hall, Participant
 from fair.permissions import Perm, has_perm, permission_required
 from frontend.organizer_forms import (
@@ -31,6 +30,7 @@ from frontend.organizer_forms import (
     RateForm,
     RegistrationForm,
 )
+from kernel.errors import DomainError
 from meetings import ledger
 from meetings import selectors as meeting_selectors
 from meetings import services as meeting_services

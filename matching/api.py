@@ -24,10 +24,10 @@ from rest_framework.response import Response
 
 from exhibitors.models import Booth
 from fair import hs
-from fair.api import id_field, parse_id, validated
-from fair.errors import DomainError, NotFound, PermissionDenied
 from fair.models import Fair, Participant
 from fair.permissions import Perm, has_perm
+from kernel.api import id_field, parse_id, validated
+from kernel.errors import DomainError, NotFound, PermissionDenied
 from matching import selectors, services
 from matching.models import Mark
 from matching.reasons import EXHIBITOR, render_reasons

@@ -11,8 +11,8 @@ import logging
 from django.db.models import Count
 from django_q.models import Schedule
 
-from fair.jobs import RETRY_HOOK, enqueue
 from fair.models import Fair
+from kernel.jobs import RETRY_HOOK, enqueue
 from matching import selectors, services
 
 log = logging.getLogger(__name__)

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from exhibitors.models import Booth
 from fair.dataset import Dataset, TestRow
-from fair.errors import DomainError
 from fair.models import Fair, Participant
+from kernel.errors import DomainError
 from matching import selectors
 from matching.engine import KIND_LEVEL, POSITIVE_LEVEL, MatchingEngine, RoundRules
 from matching.evaluation import EngineRanker, evaluate

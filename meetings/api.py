@@ -27,10 +27,10 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from exhibitors.models import Booth
-from fair.api import id_field, parse_id, validated
-from fair.errors import DomainError, NotFound, PermissionDenied
 from fair.models import Fair, Participant
 from fair.permissions import Perm, has_perm
+from kernel.api import id_field, parse_id, validated
+from kernel.errors import DomainError, NotFound, PermissionDenied
 from meetings import selectors, services
 from meetings.models import Meeting, Slot
 from meetings.slots import format_dual

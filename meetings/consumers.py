@@ -6,7 +6,7 @@ import json
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from fair.websocket import CleanExit
+from kernel.websocket import CleanExit
 from meetings import protocol
 
 

@@ -24,9 +24,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from fair.errors import DomainError, PermissionDenied
 from fair.models import Fair, Interaction, Participant
 from fair.permissions import Perm, has_perm
+from kernel.errors import DomainError, PermissionDenied
 from meetings import ics, notify, protocol
 from meetings.models import FairCurrencyRate, FollowUpNudge, LeadUpdate, Meeting, Outcome
 

@@ -48,7 +48,7 @@ def build_email(
 
 
 def mail(messages: list[EmailMessage]) -> None:
-    """Hand each message to the background worker (fair.jobs.send_email) once the transaction commits."""
+    """Hand each message to the background worker (kernel.jobs.send_email) once the transaction commits."""
     jobs = [
         {
             "to": list(m.to),
@@ -60,7 +60,7 @@ def mail(messages: list[EmailMessage]) -> None:
     ]
 
     def send():
-        from fair.jobs import send_email_later
+        from kernel.jobs import send_email_later
 
         for job in jobs:
             try:

@@ -29,9 +29,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fair.errors import DomainError
 from fair.models import Participant
 from fair.permissions import Perm, has_perm
+from kernel.errors import DomainError
 from meetings import protocol as p
 from meetings import services
 from meetings.models import Meeting

@@ -17,8 +17,8 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fair.errors import DomainError
-from fair.websocket import CleanExit
+from kernel.errors import DomainError
+from kernel.websocket import CleanExit
 from meetings import protocol as p
 from meetings import room, room_selectors
 

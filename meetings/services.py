@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from exhibitors.models import Booth
-from fair.errors import DomainError, NotFound, PermissionDenied
 from fair.models import Fair, Interaction, Participant
 from fair.permissions import Perm, has_perm
+from kernel.errors import DomainError, NotFound, PermissionDenied
 from meetings import ics, notify, protocol
 from meetings.models import (
     Availability,

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from fair.errors import DomainError
+from kernel.errors import DomainError
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ def queued_mails_to(address: str) -> list[dict]:
     return [
         job["kwargs"]
         for job in jobs
-        if job.get("func") == "fair.jobs.send_email" and address in job.get("kwargs", {}).get("to", [])
+        if job.get("func") == "kernel.jobs.send_email" and address in job.get("kwargs", {}).get("to", [])
     ]
 
 

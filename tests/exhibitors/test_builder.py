@@ -17,8 +17,8 @@ from PIL import Image
 
 from exhibitors import builder
 from exhibitors.models import Booth, BoothDocument, Product, ProductImage
-from fair.errors import DomainError, PermissionDenied
 from fair.models import Interaction
+from kernel.errors import DomainError, PermissionDenied
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from exhibitors import selectors, services
 from exhibitors.models import Bookmark, ChatMessage, Knock
-from fair.errors import DomainError
 from fair.models import Interaction
+from kernel.errors import DomainError
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
 
-from fair.errors import PermissionDenied
 from fair.permissions import HasPerm, Perm, PermissionMixin, consumer_requires, has_perm, permission_required
+from kernel.errors import PermissionDenied
 from tests import factories
 
 

@@ -12,7 +12,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from tests import factories
-from tests.fair.dashboard_world import build
+from tests.insights.dashboard_world import build
 
 
 @pytest.fixture

@@ -18,11 +18,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
+from datasets.generator import generate_fair
+from datasets.importing import fair_import
 from exhibitors import builder, services
 from exhibitors.models import Booth
 from exhibitors.selectors import viewer_get
-from fair.generator import generate_fair
-from fair.importing import fair_import
 from tests import factories
 
 pytestmark = pytest.mark.django_db

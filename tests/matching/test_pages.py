@@ -222,7 +222,7 @@ def test_reasons_in_the_viewers_language(client, trained):
 
 
 def test_demo_fair_comes_trained(db, settings, tmp_path, client):
-    from fair.demo import demo_fair_create
+    from datasets.demo import demo_fair_create
 
     settings.MEDIA_ROOT = tmp_path
     fair = demo_fair_create(exhibitors=20, buyers=40)
@@ -244,7 +244,7 @@ def test_refit_schedule_installed_on_migrate_and_after_large_imports(db, trained
     assert Schedule.objects.filter(name=jobs.SCHEDULE_NAME, func="matching.jobs.refit_changed").count() == 1
     queued = []
     monkeypatch.setattr(jobs, "enqueue", lambda path, *args, **kw: queued.append((path, args)) or "task-1")
-    from fair.importing import Counts, ImportReport
+    from datasets.importing import Counts, ImportReport
 
     small = ImportReport(fair_slug="rec-expo", interactions=Counts(created=10))
     assert jobs.refit_after_import(small) is None

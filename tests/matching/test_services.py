@@ -7,8 +7,8 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
-from fair.errors import DomainError
 from fair.models import Interaction
+from kernel.errors import DomainError
 from matching import jobs, selectors, services
 from matching.models import Mark, MatchingModel
 from tests import factories

@@ -8,7 +8,7 @@ from tests import factories
 
 @pytest.fixture(autouse=True)
 def jobs_run_at_once(monkeypatch):
-    """Queued jobs (fair.jobs.enqueue) run in this process as they are queued: Q_CLUSTER's sync=True.
+    """Queued jobs (kernel.jobs.enqueue) run in this process as they are queued: Q_CLUSTER's sync=True.
 
     django-q2 reads Q_CLUSTER once, into Conf, at import; this is the same switch, set for the test.
     """

@@ -4,8 +4,8 @@ import pytest
 from django.conf import settings
 from django.db import connection, connections
 
-from fair.errors import DomainError
 from fair.models import Interaction
+from kernel.errors import DomainError
 from meetings import services
 from meetings.models import Meeting, Seat
 from tests import factories

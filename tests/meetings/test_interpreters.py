@@ -1,6 +1,6 @@
 import pytest
 
-from fair.errors import DomainError
+from kernel.errors import DomainError
 from meetings import selectors, services
 from meetings.models import Meeting, Seat
 from tests import factories

@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from fair.errors import DomainError
 from fair.models import Interaction
+from kernel.errors import DomainError
 from meetings import ledger, services
 from meetings.jobs import ensure_schedules
 from meetings.models import FollowUpNudge, LeadUpdate, Meeting, Outcome

@@ -1,4 +1,4 @@
-"""Meeting e-mails go through the background worker (fair.jobs), with the ICS attached and SITE_URL links."""
+"""Meeting e-mails go through the background worker (kernel.jobs), with the ICS attached and links."""
 
 from django.core import mail
 from django_q.models import Success
@@ -22,7 +22,7 @@ def test_acceptance_mail_is_a_worker_job_with_an_ics_invitation(
     with django_capture_on_commit_callbacks(execute=True):
         services.meeting_accept(actor=staff, meeting=m)
     # Sent by the job, not by the web request: the worker recorded each run.
-    assert Success.objects.filter(func="fair.jobs.send_email").count() == len(mail.outbox) == 2
+    assert Success.objects.filter(func="kernel.jobs.send_email").count() == len(mail.outbox) == 2
     to_buyer = next(x for x in mail.outbox if x.to == [buyer.email])
     assert "Meeting confirmed: Seoul Glow Co." in to_buyer.subject
     assert f"https://fair.example.org/meetings/{m.pk}/" in to_buyer.body
@@ -47,4 +47,4 @@ def test_nothing_is_queued_when_the_change_rolls_back(booking, django_capture_on
         except Exception as e:  # meeting.text_too_long
             assert getattr(e, "code", "") == "meeting.text_too_long"
     assert callbacks == [] and mail.outbox == []
-    assert not Success.objects.filter(func="fair.jobs.send_email").exists()
+    assert not Success.objects.filter(func="kernel.jobs.send_email").exists()

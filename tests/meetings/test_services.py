@@ -6,8 +6,8 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from fair.errors import DomainError
 from fair.models import Interaction
+from kernel.errors import DomainError
 from meetings import selectors, services
 from meetings.models import Meeting, Outcome, Seat
 from tests import factories

@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from django.utils import translation
 
-from fair.errors import DomainError
+from kernel.errors import DomainError
 from meetings import services
 from meetings.models import Slot
 from meetings.slots import cut_slots, format_dual, parse_breaks

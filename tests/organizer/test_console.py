@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_q.conf import Conf
 
+from datasets import importing
 from exhibitors.models import Booth
-from fair import importing
 from fair.models import Company, Fair, Participant
 from tests import factories
 
@@ -297,7 +297,7 @@ def test_interpreters_are_assigned_on_the_meetings_overview(client, small_fair):
 
 def test_fair_dates_are_validated_in_the_service(small_fair):
     from fair import services
-    from fair.errors import DomainError
+    from kernel.errors import DomainError
 
     with pytest.raises(DomainError):
         services.fair_update(

@@ -6,8 +6,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from fair.errors import DomainError
 from fair.models import Fair
+from kernel.errors import DomainError
 from matching.engine import MatchingError
 from matching.services import matching_train
 

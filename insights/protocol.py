@@ -1,7 +1,7 @@
 """The organizer dashboard's websocket: route, group name, message types and timings (docs/dashboard.md).
 
 Services and signals announce "this fair changed" to the fair's group; the dashboard consumer
-(fair/consumers.py) gathers those announcements and sends at most one fresh snapshot a second.
+(insights/consumers.py) gathers those announcements and sends at most one fresh snapshot a second.
 """
 
 from __future__ import annotations

@@ -17,11 +17,11 @@ import time
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from fair import protocol as p
-from fair import stats
 from fair.models import Fair
 from fair.permissions import Perm, has_perm
-from fair.websocket import CleanExit
+from insights import protocol as p
+from insights import stats
+from kernel.websocket import CleanExit
 
 
 @database_sync_to_async

@@ -19,9 +19,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from datasets.generator import catalogue_for, generate_fair
+from datasets.importing import fair_import
 from exhibitors.models import Booth, Product
-from fair.generator import catalogue_for, generate_fair
-from fair.importing import fair_import
 from fair.models import Fair, Participant, User
 from fair.public_pages import public_pages_changed
 

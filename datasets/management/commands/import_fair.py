@@ -2,9 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from datasets.importing import fair_import
 from fair.dataset import DatasetError
-from fair.errors import DomainError
-from fair.importing import fair_import
+from kernel.errors import DomainError
 
 
 class Command(BaseCommand):

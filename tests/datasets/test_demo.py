@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
+from datasets.demo import DEMO_PASSWORD
 from exhibitors.models import Booth, Product
-from fair.demo import DEMO_PASSWORD
 from fair.models import Fair, Interaction, Participant, User
 
 pytestmark = pytest.mark.django_db

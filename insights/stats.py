@@ -1,6 +1,6 @@
 """The organizer's statistics: each a function of the fair, each a few aggregate queries.
 
-The live dashboard (fair/consumers.py), its page, the exports and the printable report all read
+The live dashboard (insights/consumers.py), its page, the exports and the printable report all read
 these functions and nothing else. Counting happens in the database (GROUP BY, COUNT ... FILTER,
 EXISTS); Python only walks the aggregated rows (one per hour, booth, country or chapter).
 

@@ -8,10 +8,10 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from datasets.generator import generate_fair
+from datasets.importing import fair_export, fair_import
 from exhibitors.models import Booth
 from fair.dataset import DatasetError
-from fair.generator import generate_fair
-from fair.importing import fair_export, fair_import
 from fair.models import Fair, Hall, Interaction, Participant, SourcingProfile
 from tests import factories
 
@@ -122,7 +122,7 @@ def test_missing_column_and_unknown_buyer_are_refused(world):
 
 
 def test_a_failure_while_writing_rolls_everything_back(world, monkeypatch):
-    import fair.importing as importing
+    import datasets.importing as importing
 
     real = importing._import_interactions
 
@@ -191,7 +191,7 @@ def test_export_of_an_unknown_fair_is_a_clear_error(tmp_path):
 
 @pytest.mark.skipif(connection.vendor not in ("sqlite", "postgresql"), reason="no large-load path")
 def test_large_load_path_keeps_the_indexes_and_constraints(world, monkeypatch):
-    import fair.importing as importing
+    import datasets.importing as importing
 
     def constraints():
         with connection.cursor() as c:

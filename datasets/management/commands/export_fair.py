@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from fair.importing import fair_export
+from datasets.importing import fair_export
 from fair.models import Fair
 
 

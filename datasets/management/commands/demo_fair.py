@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from fair.demo import DEMO_NAME, DEMO_PASSWORD, DEMO_SLUG, demo_fair_create, demo_logins
+from datasets.demo import DEMO_NAME, DEMO_PASSWORD, DEMO_SLUG, demo_fair_create, demo_logins
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@
 2. ``invitation_preview`` reads them with ``fair.dataset.preview_folder``: every error with its file,
    line and column, and what would be created or updated; nothing is written;
 3. ``invitation_confirm`` previews again and, only when there is no error, writes everything with
-   ``fair.importing.fair_import_dataset`` in one transaction (all or nothing), then forgets the files.
+   ``datasets.importing.fair_import_dataset`` in one transaction (all or nothing), then forgets the files.
 
 The dataset format has no e-mail column: invited exhibitors and buyers are records of their companies,
 approved, without user accounts. Their people register themselves and the organizer links them.
@@ -24,12 +24,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
+from datasets.importing import ImportReport, fair_import_dataset
 from exhibitors.models import Booth
 from fair.dataset import BUYERS, EXHIBITORS, INTERACTIONS, Dataset, DatasetError, preview_folder
-from fair.errors import DomainError, PermissionDenied
-from fair.importing import ImportReport, fair_import_dataset
 from fair.models import Fair, Participant
 from fair.permissions import Perm, has_perm
+from kernel.errors import DomainError, PermissionDenied
 
 FILES = (EXHIBITORS, BUYERS, INTERACTIONS)
 MAX_BYTES = 50 * 1024 * 1024

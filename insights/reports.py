@@ -1,6 +1,6 @@
 """The tables behind the dashboard, and one booth's own figures, as CSV and Excel (openpyxl).
 
-Each table is a title, a header row and rows, read from fair/stats.py (whole lists, not the
+Each table is a title, a header row and rows, read from insights/stats.py (whole lists, not the
 dashboard's top N) or, for one booth, from a few aggregate queries. Numbers stay numbers in
 Excel; times are UTC, written as ISO 8601 in CSV.
 """
@@ -19,8 +19,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from exhibitors.models import Booth, ChatMessage
-from fair import stats
 from fair.models import Fair, Interaction
+from insights import stats
 from meetings.models import LeadUpdate, Meeting, Outcome
 
 

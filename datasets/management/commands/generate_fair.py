@@ -4,7 +4,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from fair.generator import generate_fair
+from datasets.generator import generate_fair
 
 
 def _positive(value: str) -> int:

@@ -11,10 +11,10 @@ from asgiref.sync import async_to_sync
 
 from exhibitors import presence
 from exhibitors.presence import Member
-from fair import stats
 from fair.models import Interaction
+from insights import stats
 from tests import factories
-from tests.fair.dashboard_world import NOW, build
+from tests.insights.dashboard_world import NOW, build
 
 
 @pytest.fixture
@@ -185,7 +185,7 @@ def test_the_worker_counts_the_past_hours_before_any_dashboard(
 ):
     from django.utils import timezone
 
-    from fair import jobs
+    from insights import jobs
 
     today = timezone.now().date()
     on_now = factories.fair(starts_on=today, ends_on=today + timedelta(days=2))
@@ -281,7 +281,7 @@ def test_past_hours_are_read_once_and_the_current_hour_live(world):
 
 
 def test_an_import_that_adds_past_visits_shows_in_the_dashboard(world, tmp_path):
-    from fair.importing import fair_export, fair_import
+    from datasets.importing import fair_export, fair_import
 
     f = world["fair"]
     assert _visits_by_name(f, NOW)["A Glow"] == 5  # the hours before now are cached from here on

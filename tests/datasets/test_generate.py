@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import CommandError, call_command
 
+from datasets.generator import SECTORS, generate_world
 from fair.dataset import INTERACTION_KINDS, read_folder
-from fair.generator import SECTORS, generate_world
 from fair.hs import HEADINGS, hs_match_depth
 from fair.vocab import certifications_for_market
 

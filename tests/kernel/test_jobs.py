@@ -21,8 +21,8 @@ from django_q.pusher import pusher
 from django_q.scheduler import scheduler
 from django_q.worker import worker
 
-from fair import jobs
-from fair.errors import DomainError
+from kernel import jobs
+from kernel.errors import DomainError
 from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -120,7 +120,7 @@ def test_after_the_last_attempt_the_failure_shows_in_the_admin(broker, client):
 
 def test_an_unknown_job_is_refused_when_queued(broker):
     with pytest.raises(DomainError) as e:
-        jobs.enqueue("fair.jobs.no_such_job")
+        jobs.enqueue("kernel.jobs.no_such_job")
     assert e.value.code == "job.unknown"
     with pytest.raises(DomainError):
         jobs.enqueue("nowhere.at_all")

@@ -1,6 +1,6 @@
 """Background jobs on django-q2 (settings.Q_CLUSTER; `manage.py qcluster` runs them).
 
-    enqueue("fair.jobs.send_email", to=["buyer@example.com"], subject="...", body="...")
+    enqueue("kernel.jobs.send_email", to=["buyer@example.com"], subject="...", body="...")
 
 A job is any importable function, named by its dotted path. Its arguments must
 be picklable plain values (ids, strings), never model instances. A job that
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import timedelta
 from importlib import import_module
 
 from django.core.mail import EmailMultiAlternatives
@@ -26,11 +25,11 @@ from django_q.models import Schedule, Task
 from django_q.signing import SignedPackage
 from django_q.tasks import async_task
 
-from fair.errors import DomainError
+from kernel.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
-RETRY_HOOK = "fair.jobs.retry_failed"
+RETRY_HOOK = "kernel.jobs.retry_failed"
 
 
 def _resolve(path: str):
@@ -102,33 +101,11 @@ def send_email_later(
     attachments: Sequence[tuple[str, str | bytes, str]] = (),
 ) -> str:
     extra = {"attachments": [tuple(a) for a in attachments]} if attachments else {}
-    return enqueue("fair.jobs.send_email", to=list(to), subject=subject, body=body, html=html, **extra)
-
-
-def dashboard_history_warm() -> int:
-    """Every minute: count the visits before the current hour of each fair on around now (a day's
-    margin for the time zones), unless a dashboard already did, so that no dashboard waits for it.
-    Returns how many fairs were counted."""
-    from fair.models import Fair
-    from fair.stats import history_warm
-
-    today = timezone.now().date()
-    fairs = Fair.objects.filter(
-        starts_on__lte=today + timedelta(days=1), ends_on__gte=today - timedelta(days=1)
-    )
-    return sum(history_warm(fair) for fair in fairs)
+    return enqueue("kernel.jobs.send_email", to=list(to), subject=subject, body=body, html=html, **extra)
 
 
 def ensure_schedules() -> None:
     """Create or update the recurring jobs; safe to run again."""
-    Schedule.objects.update_or_create(
-        name="tradefair.dashboard_history_warm",
-        defaults={
-            "func": "fair.jobs.dashboard_history_warm",
-            "schedule_type": Schedule.MINUTES,
-            "minutes": 1,
-        },
-    )
     Schedule.objects.update_or_create(
         name="tradefair.clear_expired_sessions",
         defaults={

@@ -45,10 +45,10 @@ from fair.dataset import (
     read_folder,
     write_folder,
 )
-from fair.errors import DomainError
 from fair.halls import DEFAULT_HALLS, HallPicker
 from fair.models import Company, Fair, Hall, Interaction, Participant, SourcingProfile
 from fair.public_pages import public_pages_changed
+from kernel.errors import DomainError
 
 DEFAULT_TIME_ZONE = "Asia/Seoul"
 _SQLITE_CACHE_KIB = 256 * 1024  # page cache while inserting interactions on SQLite
@@ -511,7 +511,7 @@ def fair_import_dataset(*, dataset: Dataset, fair_slug: str, progress: bool = Fa
         buyer_ids = _import_buyers(fair, dataset.buyers, report.buyers)
         _import_interactions(fair, dataset.interactions, buyer_ids, booth_ids, report.interactions, progress)
         public_pages_changed(fair_id=fair.pk)  # bulk writes send no post_save
-    from fair.stats import history_changed
+    from insights.stats import history_changed
 
     history_changed(fair.pk)  # the import may have added visits in the past
     report.write_seconds = time.perf_counter() - started
