@@ -33,7 +33,7 @@ install: $(STAMP) messages
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_fair --print-logins --url http://$(HOST):$(PORT)/
-	@$(PY) manage.py qcluster & worker=$$!; \
+	@$(PY) manage.py worker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application
 

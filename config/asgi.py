@@ -39,10 +39,14 @@ def AuthMiddlewareStack(inner):  # noqa: N802  (Channels' name)
     return CookieMiddleware(SessionMiddleware(SessionAuthMiddleware(inner)))
 
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
-    }
+from kernel.live import ServerLoop  # noqa: E402
+
+application = ServerLoop(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        }
+    )
 )
 server_tuning.after_startup()  # what start-up built, frozen out of the garbage collector's scans

@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "frontend.middleware.UserPreferencesMiddleware",
+    "frontend.middleware.AccessErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -197,7 +198,7 @@ else:
 # Several deployments (or test runs) may share one Redis: each keeps its cache keys apart.
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", "")
 # Hall and booth pages as anonymous visitors see them are kept this long (frontend/page_cache.py);
-# any change they show replaces them at once (fair/public_pages.py). 0 turns the cache off.
+# any change they show replaces them at once (frontend/public_pages.py). 0 turns the cache off.
 # Below S3_QUERYSTRING_AUTH's one-hour signed media links, which a kept page carries.
 PUBLIC_PAGE_CACHE_SECONDS = 300
 

@@ -23,7 +23,7 @@ from datasets.generator import catalogue_for, generate_fair
 from datasets.importing import fair_import
 from exhibitors.models import Booth, Product
 from fair.models import Fair, Participant, User
-from fair.public_pages import public_pages_changed
+from kernel import events
 
 DEMO_SLUG = "demo-expo"
 DEMO_NAME = "K-Export Virtual Fair 2026"
@@ -105,7 +105,7 @@ def _add_products(fair: Fair, seed: int) -> int:
                 )
             )
     Product.objects.bulk_create(products)
-    public_pages_changed(fair_id=fair.pk)  # bulk_create sends no post_save
+    events.emit("dataset.products_added", fair_id=fair.pk, subject=fair, products=len(products))
     return len(products)
 
 

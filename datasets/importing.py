@@ -47,7 +47,7 @@ from fair.dataset import (
 )
 from fair.halls import DEFAULT_HALLS, HallPicker
 from fair.models import Company, Fair, Hall, Interaction, Participant, SourcingProfile
-from fair.public_pages import public_pages_changed
+from kernel import events
 from kernel.errors import DomainError
 
 DEFAULT_TIME_ZONE = "Asia/Seoul"
@@ -510,10 +510,8 @@ def fair_import_dataset(*, dataset: Dataset, fair_slug: str, progress: bool = Fa
         booth_ids = _import_exhibitors(fair, dataset.exhibitors, report.exhibitors)
         buyer_ids = _import_buyers(fair, dataset.buyers, report.buyers)
         _import_interactions(fair, dataset.interactions, buyer_ids, booth_ids, report.interactions, progress)
-        public_pages_changed(fair_id=fair.pk)  # bulk writes send no post_save
-    from insights.stats import history_changed
-
-    history_changed(fair.pk)  # the import may have added visits in the past
+        # Bulk writes: one event for the whole import (the page cache, the dashboard's past hours).
+        events.emit("dataset.imported", fair_id=fair.pk, subject=fair, fair_created=report.fair_created)
     report.write_seconds = time.perf_counter() - started
     return report
 

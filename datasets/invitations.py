@@ -28,8 +28,8 @@ from datasets.importing import ImportReport, fair_import_dataset
 from exhibitors.models import Booth
 from fair.dataset import BUYERS, EXHIBITORS, INTERACTIONS, Dataset, DatasetError, preview_folder
 from fair.models import Fair, Participant
-from fair.permissions import Perm, has_perm
-from kernel.errors import DomainError, PermissionDenied
+from kernel.access import require
+from kernel.errors import DomainError
 
 FILES = (EXHIBITORS, BUYERS, INTERACTIONS)
 MAX_BYTES = 50 * 1024 * 1024
@@ -57,11 +57,6 @@ class Preview:
         return len(self.dataset.interactions)
 
 
-def _require_organizer(actor, fair: Fair) -> None:
-    if not has_perm(actor, Perm.FAIR_ORGANIZE, fair):
-        raise PermissionDenied("invitation.denied", _("Only the fair's organizers may invite."))
-
-
 def _folder(fair: Fair, token: str) -> str:
     if not _TOKEN.match(token or ""):
         raise DomainError("invitation.unknown", _("This upload has expired; upload the files again."))
@@ -70,7 +65,7 @@ def _folder(fair: Fair, token: str) -> str:
 
 def invitation_upload(*, actor, fair: Fair, files: dict) -> str:
     """Keep the uploaded files (name -> file-like object) for a preview; returns the upload's token."""
-    _require_organizer(actor, fair)
+    require(actor, "fair:organize", fair)
     chosen = {name: f for name, f in files.items() if f is not None}
     unknown = set(chosen) - set(FILES)
     if unknown:
@@ -131,12 +126,12 @@ def _preview(fair: Fair, token: str) -> Preview:
 
 def invitation_preview(*, actor, fair: Fair, token: str) -> Preview:
     """What the upload would create and update, and every error in it; writes nothing."""
-    _require_organizer(actor, fair)
+    require(actor, "fair:organize", fair)
     return _preview(fair, token)
 
 
 def invitation_discard(*, actor, fair: Fair, token: str) -> None:
-    _require_organizer(actor, fair)
+    require(actor, "fair:organize", fair)
     folder = _folder(fair, token)
     for name in FILES:
         key = f"{folder}/{name}"
@@ -146,7 +141,7 @@ def invitation_discard(*, actor, fair: Fair, token: str) -> None:
 
 def invitation_confirm(*, actor, fair: Fair, token: str) -> ImportReport:
     """Import the previewed upload into the fair, all or nothing; refuses an upload with errors."""
-    _require_organizer(actor, fair)
+    require(actor, "fair:organize", fair)
     preview = _preview(fair, token)
     if not preview.ok:
         raise DomainError(

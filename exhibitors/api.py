@@ -19,11 +19,11 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from exhibitors.access import access_booth
 from exhibitors.models import Booth, Product
 from exhibitors.serializers import BoothSerializer, ProductSerializer
 from fair import hs, vocab
-from fair.models import Participant
-from fair.permissions import HasPerm, Perm
+from kernel.api import parse_id
 from kernel.errors import DomainError
 
 
@@ -60,19 +60,6 @@ def booth_list_public(
     return _with_related(qs)
 
 
-def booth_visible_to(user) -> QuerySet[Booth]:
-    """Published booths, plus the drafts this user staffs or organizes (detail and products)."""
-    qs = Booth.objects.all()
-    if not (user.is_authenticated and user.is_superuser):
-        visible = Q(status=Booth.Status.PUBLISHED)
-        if user.is_authenticated:
-            mine = Participant.objects.filter(user=user, status=Participant.Status.APPROVED)
-            visible |= Q(pk__in=mine.filter(role=Participant.Role.EXHIBITOR).values("booth_id"))
-            visible |= Q(fair_id__in=mine.filter(role=Participant.Role.ORGANIZER).values("fair_id"))
-        qs = qs.filter(visible)
-    return _with_related(qs)
-
-
 def _with_related(qs: QuerySet[Booth]) -> QuerySet[Booth]:
     return (
         qs.select_related("fair", "hall", "company")
@@ -97,15 +84,17 @@ def product_list(*, booth: Booth) -> QuerySet[Product]:
 )
 class BoothViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = BoothSerializer
-    permission_classes = [HasPerm(Perm.BOOTH_VIEW)]
 
     def get_queryset(self):
-        if self.action == "list":
-            p = self.request.query_params
-            return booth_list_public(
-                fair=p.get("fair"), hall=p.get("hall"), country=p.get("country"), hs_code=p.get("hs")
-            )
-        return booth_visible_to(self.request.user)
+        p = self.request.query_params
+        return booth_list_public(
+            fair=p.get("fair"), hall=p.get("hall"), country=p.get("country"), hs_code=p.get("hs")
+        )
+
+    def get_object(self):
+        """One booth: published, or a draft its staff and the fair's organizers see (booth:view)."""
+        booth_id = parse_id(self.kwargs.get("pk")) or 0
+        return access_booth(self.request.user, booth_id, rows=_with_related(Booth.objects.all()))
 
     @extend_schema(responses=ProductSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)

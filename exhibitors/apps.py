@@ -16,3 +16,4 @@ class ExhibitorsConfig(AppConfig):
     def ready(self):
         # Missed knocks are swept every minute by the worker (besides the timers): created on migrate.
         post_migrate.connect(_ensure_schedules, sender=self)
+        from exhibitors import access, subscribers  # noqa: F401 - the booth rules and subscribers

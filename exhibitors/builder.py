@@ -1,8 +1,7 @@
 """Writes of the booth builder: texts, media, brochures, products and their images, publishing.
 
-Plain sync functions, keyword-only. Each one takes the acting user and checks, through
-fair.permissions, that they are the booth's staff or an organizer of its fair; views check
-the same before calling, so a refusal here is a second lock on the same door.
+Plain sync functions, keyword-only. Each one takes the acting user and asks the access rule
+booth:edit (exhibitors/access.py): the booth's staff or an organizer of its fair.
 
 Uploads are checked and re-encoded by exhibitors/media.py before anything is stored; when
 a later step fails, what this call stored is deleted again, so bad input leaves nothing behind.
@@ -21,14 +20,14 @@ from django.utils.translation import gettext as _
 from modeltranslation.utils import build_localized_fieldname
 
 from exhibitors import media
+from exhibitors.access import Viewer
 from exhibitors.models import Booth, BoothDocument, Product, ProductImage
-from exhibitors.selectors import Viewer
 from fair import vocab
 from fair.hs import validate_hs_code
 from fair.models import Interaction
-from fair.permissions import Perm, has_perm
-from fair.public_pages import public_pages_changed
-from kernel.errors import DomainError, NotFound, PermissionDenied
+from kernel import events
+from kernel.access import allowed, require
+from kernel.errors import DomainError, NotFound
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 MEDIA_KINDS = ("logo", "banner", "video")
@@ -42,15 +41,17 @@ def localized(field: str, language: str) -> str:
 
 
 def booth_can_edit(user, booth: Booth) -> bool:
-    """booth:edit: the booth's approved staff and its fair's organizers (fair.permissions decides)."""
-    return has_perm(user, Perm.BOOTH_EDIT, booth)  # its approved staff and the fair's organizers
+    """booth:edit: the booth's approved staff and its fair's organizers (exhibitors/access.py)."""
+    return allowed(user, "booth:edit", booth)
 
 
 def _require_edit(user, booth: Booth) -> None:
-    if not booth_can_edit(user, booth):
-        raise PermissionDenied(
-            "booth.denied", _("Only the booth's staff and the fair's organizers can change it.")
-        )
+    require(user, "booth:edit", booth)
+
+
+def _changed(name: str, booth: Booth, user, **data) -> None:
+    """What the booth's public pages show has changed (the page cache and the dashboard hear it)."""
+    events.emit(name, fair_id=booth.fair_id, subject=booth, actor=user, **data)
 
 
 def _folder(booth: Booth, kind: str) -> str:
@@ -77,10 +78,10 @@ def booth_update(
 ) -> Booth:
     """Texts per language ({"tagline_ko": ...}), markets, the company's certifications and languages."""
     _require_edit(user, booth)
-    allowed = {localized(f, code) for f in ("tagline", "story") for code in LANGUAGE_CODES}
+    editable = {localized(f, code) for f in ("tagline", "story") for code in LANGUAGE_CODES}
     fields: list[str] = []
     for name, value in (texts or {}).items():
-        if name not in allowed:
+        if name not in editable:
             raise DomainError("booth.invalid", _("Unknown field %(name)s.") % {"name": name})
         setattr(booth, name, (value or "").strip())
         fields.append(name)
@@ -109,6 +110,7 @@ def booth_update(
         booth.save(update_fields=[*fields, "updated_at"])
     if company_fields:
         company.save(update_fields=company_fields)
+    _changed("booth.changed", booth, user, fields=fields + company_fields)
     return booth
 
 
@@ -131,7 +133,7 @@ def booth_media_set(*, user, booth: Booth, kind: str, upload) -> Booth:
     try:
         with transaction.atomic():
             Booth.objects.filter(pk=booth.pk).update(**{kind: name, "updated_at": timezone.now()})
-            public_pages_changed(fair_id=booth.fair_id)
+            _changed("booth.media_changed", booth, user, kind=kind)
     except Exception:
         media.delete_quietly(name)
         raise
@@ -146,7 +148,7 @@ def booth_media_clear(*, user, booth: Booth, kind: str) -> Booth:
         raise DomainError("booth.invalid", _("Unknown kind of media."))
     old = getattr(booth, kind).name
     Booth.objects.filter(pk=booth.pk).update(**{kind: "", "updated_at": timezone.now()})
-    public_pages_changed(fair_id=booth.fair_id)
+    _changed("booth.media_changed", booth, user, kind=kind)
     setattr(booth, kind, "")
     media.delete_quietly(old)
     return booth
@@ -167,7 +169,10 @@ def brochure_add(*, user, booth: Booth, title: str, upload) -> BoothDocument:
     extension = media.check_pdf(upload)
     name = media.store(upload, folder=_folder(booth, "brochures"), extension=extension)
     try:
-        return BoothDocument.objects.create(booth=booth, title=title, file=name, size=upload.size)
+        with transaction.atomic():
+            document = BoothDocument.objects.create(booth=booth, title=title, file=name, size=upload.size)
+            _changed("booth.brochure_added", booth, user, document=document.pk)
+            return document
     except Exception:
         media.delete_quietly(name)
         raise
@@ -180,6 +185,7 @@ def brochure_remove(*, user, booth: Booth, document_id: int) -> None:
         raise NotFound("brochure.not_found", _("There is no such brochure in this booth."))
     name = document.file.name
     document.delete()
+    _changed("booth.brochure_removed", booth, user, document=document_id)
     media.delete_quietly(name)
 
 
@@ -213,6 +219,7 @@ def product_save(
             product.save()
             _add_heading(booth, product.hs_code)
             _store_images(booth, product, prepared, stored)
+            events.emit("product.saved", fair_id=booth.fair_id, subject=product, actor=user, booth=booth.pk)
     except Exception:
         media.delete_quietly(*stored)
         raise
@@ -262,6 +269,7 @@ def product_delete(*, user, booth: Booth, product_id: int) -> None:
     if product is None:
         raise NotFound("product.not_found", _("There is no such product in this booth."))
     names = [n for img in product.images.all() for n in (img.image.name, img.thumbnail.name)]
+    events.emit("product.deleted", fair_id=booth.fair_id, subject=product, actor=user, booth=booth.pk)
     product.delete()
     media.delete_quietly(*names)
 
@@ -315,7 +323,9 @@ def product_images_add(*, user, booth: Booth, product: Product, uploads: list) -
     stored: list[str] = []
     try:
         with transaction.atomic():
-            return _store_images(booth, product, prepared, stored)
+            images = _store_images(booth, product, prepared, stored)
+            events.emit("product.images_added", fair_id=booth.fair_id, subject=product, actor=user)
+            return images
     except Exception:
         media.delete_quietly(*stored)
         raise
@@ -328,6 +338,7 @@ def product_image_remove(*, user, booth: Booth, image_id: int) -> None:
         raise NotFound("product.no_such_image", _("There is no such image in this booth."))
     names = (image.image.name, image.thumbnail.name)
     image.delete()
+    events.emit("product.image_removed", fair_id=booth.fair_id, subject=image.product, actor=user)
     media.delete_quietly(*names)
 
 
@@ -340,16 +351,16 @@ def booth_publish(*, user, booth: Booth) -> Booth:
     if not booth.products.exists():
         raise DomainError("booth.no_products", _("Add at least one product before you publish the booth."))
     Booth.objects.filter(pk=booth.pk).update(status=Booth.Status.PUBLISHED, updated_at=timezone.now())
-    public_pages_changed(fair_id=booth.fair_id)
     booth.status = Booth.Status.PUBLISHED
+    _changed("booth.published", booth, user)
     return booth
 
 
 def booth_unpublish(*, user, booth: Booth) -> Booth:
     _require_edit(user, booth)
     Booth.objects.filter(pk=booth.pk).update(status=Booth.Status.DRAFT, updated_at=timezone.now())
-    public_pages_changed(fair_id=booth.fair_id)
     booth.status = Booth.Status.DRAFT
+    _changed("booth.unpublished", booth, user)
     return booth
 
 
@@ -370,12 +381,15 @@ def product_view_record(*, product: Product, viewer: Viewer) -> bool:
         at__lt=day_start + timedelta(days=1),
     ).exists():
         return False
-    Interaction.objects.create(
+    interaction = Interaction.objects.create(
         fair_id=product.booth.fair_id,
         buyer_id=viewer.participant_id,
         booth_id=product.booth_id,
         product=product,
         kind=Interaction.Kind.PRODUCT_VIEW,
         at=now,
+    )
+    events.emit(
+        "interaction.recorded", fair_id=interaction.fair_id, subject=interaction, kind=interaction.kind
     )
     return True

@@ -51,7 +51,7 @@ class BoothConsumer(CleanExit, AsyncWebsocketConsumer):
         await self.accept()  # accept first, so the browser sees why we close
         if self.booth is None:
             return await self.close(code=p.CLOSE_NOT_FOUND)
-        if not self.booth.is_published and not self.viewer.can_view_draft:
+        if not self.viewer.can_view:  # booth:view, read from the rule when the viewer was built
             return await self.close(code=p.CLOSE_DENIED)
         self.backlog = []  # frames broadcast while the snapshot is being read: sent right after it
         self.wire = live.daphne_wire(self.base_send)

@@ -2,16 +2,16 @@
 
 ``knocks_expire`` runs every minute (a Schedule created on migrate): knocks nobody answered in
 time are marked missed even when the process that took them died before its timer fired, and the
-buyer and staff still in the booth are told. The conditional update in
-``services.knock_expire_due`` marks each knock once, whichever process gets there first.
+buyer and staff still in the booth are told (through the outbox, exhibitors/subscribers.py). The
+conditional update in ``services.knock_expire_due`` marks each knock once, whichever process gets
+there first.
 """
 
 from __future__ import annotations
 
-from asgiref.sync import async_to_sync
 from django_q.models import Schedule
 
-from exhibitors import selectors, services
+from exhibitors import services
 
 SCHEDULE_NAME = "exhibitors.knocks_expire"
 
@@ -24,10 +24,5 @@ def ensure_schedules() -> None:
 
 
 def knocks_expire() -> int:
-    from exhibitors.live import send_missed
-
-    marked = services.knock_expire_due()
-    for knock in marked:
-        frame = selectors.knock_missed_frame(knock)  # with the buyer's slots, as the timer sends it
-        async_to_sync(send_missed)(knock.booth_id, frame, knock.buyer.user_id)
-    return len(marked)
+    """Marking a knock missed tells the buyer and the staff (exhibitors/subscribers.py)."""
+    return len(services.knock_expire_due())

@@ -25,9 +25,10 @@ from channels.layers import get_channel_layer
 
 from exhibitors import protocol as p
 from exhibitors import selectors, services
+from exhibitors.access import viewer_of
 from exhibitors.presence import Member, PresenceMirror, backend
-from fair.signals import afair_changed
 from kernel.errors import DomainError
+from kernel.live import afair_changed
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +41,7 @@ async def broadcast(booth_id: int, frame: dict, *, private_to: int | None = None
 
     staff=False (with private_to): to that user only, not the staff.
     """
-    # "kind" lets every hub keep its caches right (a new chat line, a hidden one, a new status)
-    # without decoding the text.
-    event = {"type": p.LAYER_FRAME, "text": p.encode(frame), "kind": frame["type"]}
-    if private_to is not None:
-        event["private_to"] = private_to
-        if not staff:
-            event["no_staff"] = True
+    event = p.layer_frame(frame, private_to=private_to, staff=staff)
     await get_channel_layer(p.LAYER).group_send(p.booth_group(booth_id), event)
 
 
@@ -371,7 +366,7 @@ async def booth_open(booth_id: int, user):
     anonymous = user is None or not user.is_authenticated
     hub = _live_hub(booth_id)
     if hub is not None and anonymous and (booth := hub.cached_booth()) is not None:
-        return booth, selectors.ANONYMOUS
+        return booth, viewer_of(None, booth)
     gen, read_at = (hub.booth_gen, hub.loop.time()) if hub is not None else (0, 0.0)
     booth, viewer = await _booth_open(booth_id, None if anonymous else user)
     if hub is not None and booth is not None:  # read while the hub listened: any change since bumped gen
@@ -384,7 +379,7 @@ def _booth_open(booth_id: int, user):
     booth = selectors.booth_get_live(booth_id=booth_id)
     if booth is None:
         return None, None
-    return booth, selectors.ANONYMOUS if user is None else selectors.viewer_get(user=user, booth=booth)
+    return booth, viewer_of(user, booth)
 
 
 async def visit_record(booth, viewer) -> None:
@@ -539,24 +534,9 @@ async def on_knock(consumer, content):
 
 
 async def knock_timer(booth_id: int, knock_id: int, buyer_user_id: int) -> None:
-    """In whichever process took the knock; the conditional update lets only one process mark it."""
-    knock = await database_sync_to_async(services.knock_expire)(knock_id=knock_id)
-    if knock is not None:
-        await announce_missed(knock, buyer_user_id)
-
-
-async def announce_missed(knock, buyer_user_id: int) -> None:
-    """The one place a missed knock is told: the staff get knock.missed, the buyer (only) gets it
-    with the next meeting slots both sides are free in, labelled in the buyer's zone and language."""
-    buyer_frame = await database_sync_to_async(selectors.knock_missed_frame)(knock)
-    await send_missed(knock.booth_id, buyer_frame, buyer_user_id)
-
-
-async def send_missed(booth_id: int, buyer_frame: dict, buyer_user_id: int) -> None:
-    """Broadcast a built knock_missed_frame (the worker's sweep builds it synchronously, then sends)."""
-    staff_frame = {k: v for k, v in buyer_frame.items() if k != "slots"}
-    await broadcast(booth_id, staff_frame, private_to=p.STAFF_ONLY)
-    await broadcast(booth_id, buyer_frame, private_to=buyer_user_id, staff=False)
+    """In whichever process took the knock; the conditional update lets only one process mark it,
+    and marking it tells the buyer and the staff (exhibitors/subscribers.py)."""
+    await database_sync_to_async(services.knock_expire)(knock_id=knock_id)
 
 
 @handles(p.KNOCK_ANSWER)

@@ -36,11 +36,12 @@ KNOCK_RECEIVED = "knock.received"  # to every staff member in the booth
 KNOCK_ANSWERED = "knock.answered"  # to the buyer and the staff: a private thread is open
 KNOCK_MISSED = "knock.missed"  # to the buyer and the staff: nobody answered in time
 KNOCK_MESSAGE_LEFT = "knock.message_left"  # to the staff: the buyer left a message on a missed knock
+KNOCK_OFFERS = "knock.offers"  # to the buyer of a missed knock: meeting slots to book (sent by meetings)
 PONG = "pong"
 ERROR = "error"
 SERVER_KINDS = frozenset(
     (SNAPSHOT, CHAT_MESSAGE, CHAT_HIDDEN, CHAT_MISSED, PRESENCE, STATUS, KNOCK_WAITING, KNOCK_RECEIVED)
-    + (KNOCK_ANSWERED, KNOCK_MISSED, KNOCK_MESSAGE_LEFT, PONG, ERROR)
+    + (KNOCK_ANSWERED, KNOCK_MISSED, KNOCK_MESSAGE_LEFT, KNOCK_OFFERS, PONG, ERROR)
 )
 
 # --- channel layer ------------------------------------------------------------------------
@@ -53,6 +54,19 @@ STAFF_ONLY = -1  # as "private_to": a frame for the booth's staff only (no user 
 
 def booth_group(booth_id: int) -> str:
     return f"booth.{int(booth_id)}"
+
+
+def layer_frame(frame: dict, *, private_to: int | None = None, staff: bool = True) -> dict:
+    """The channel-layer message that has every hub of the booth write ``frame`` to its sockets: all
+    of them, or (private_to=a user id) the staff and that user only; staff=False: that user only.
+    "kind" lets every hub keep its caches right (a new chat line, a hidden one, a new status)
+    without decoding the text."""
+    message = {"type": LAYER_FRAME, "text": encode(frame), "kind": frame["type"]}
+    if private_to is not None:
+        message["private_to"] = private_to
+        if not staff:
+            message["no_staff"] = True
+    return message
 
 
 # --- close codes (the socket is accepted, then closed, so the browser sees the code) ------

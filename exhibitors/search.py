@@ -116,22 +116,17 @@ def booth_search(*, fair: Fair, filters: SearchFilters) -> QuerySet[Booth]:
 # --- booth and product pages -------------------------------------------------------------------
 
 
-def booth_get_page(*, fair: Fair, booth_id: int) -> Booth | None:
-    """A booth with everything its page shows (published or not: the caller decides who sees it)."""
-    return (
-        Booth.objects.filter(fair=fair, pk=booth_id)
-        .select_related("company", "hall", "fair")
-        .prefetch_related(
-            Prefetch(
-                "products",
-                queryset=Product.objects.order_by("position", "pk").prefetch_related(
-                    Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"))
-                ),
+def booth_page_rows() -> QuerySet[Booth]:
+    """Booths with everything their page shows (for exhibitors.access.access_booth's ``rows``)."""
+    return Booth.objects.select_related("company", "hall", "fair").prefetch_related(
+        Prefetch(
+            "products",
+            queryset=Product.objects.order_by("position", "pk").prefetch_related(
+                Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk"))
             ),
-            # Their own order: the model's default (booth first) would join booth, fair and company.
-            Prefetch("documents", queryset=BoothDocument.objects.order_by("title", "id")),
-        )
-        .first()
+        ),
+        # Their own order: the model's default (booth first) would join booth, fair and company.
+        Prefetch("documents", queryset=BoothDocument.objects.order_by("title", "id")),
     )
 
 
@@ -141,15 +136,6 @@ def product_get(*, booth: Booth, product_id: int) -> Product | None:
         .prefetch_related(Prefetch("images", queryset=ProductImage.objects.order_by("position", "pk")))
         .first()
     )
-
-
-def buyer_in_fair(*, user, fair: Fair) -> Participant | None:
-    """The user's approved buyer participation in the fair (who can bookmark and knock)."""
-    if not user.is_authenticated:
-        return None
-    return Participant.objects.filter(
-        user=user, fair=fair, role=Participant.Role.BUYER, status=Participant.Status.APPROVED
-    ).first()
 
 
 def bookmarked_ids(*, participant: Participant | None) -> tuple[set[int], set[int]]:

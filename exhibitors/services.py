@@ -17,28 +17,28 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from exhibitors.access import Viewer
 from exhibitors.models import Bookmark, Booth, ChatMessage, Knock, Product
 from exhibitors.protocol import MAX_CHAT_CHARS, chat_rate, knock_timeout
-from exhibitors.selectors import Viewer
 from fair.models import Interaction, Participant
-from fair.public_pages import public_pages_changed
-from kernel.errors import DomainError, NotFound, PermissionDenied
+from kernel import events
+from kernel.access import refusal
+from kernel.errors import DomainError, NotFound
 
 LIVE_STATUSES = ("on_duty", "away", "live")
 
 
+# The viewer's rights were read from the access rules when the socket opened (exhibitors/access.py).
+
+
 def _require_post(viewer: Viewer, booth: Booth) -> None:
-    if viewer.role == "anonymous":
-        raise PermissionDenied("chat.login_required", _("Sign in to write in the booth."))
     if not viewer.can_post:
-        raise PermissionDenied("chat.denied", _("Only participants of this fair can write in its booths."))
-    if not booth.is_published and not viewer.can_view_draft:
-        raise PermissionDenied("protocol.denied", _("This booth is not open."))
+        raise refusal("booth:chat", anonymous=viewer.role == "anonymous")
 
 
 def _require_staff(viewer: Viewer) -> None:
     if not viewer.is_staff:
-        raise PermissionDenied("protocol.denied", _("Only the booth's staff can do this."))
+        raise refusal("booth:staff", anonymous=viewer.role == "anonymous")
 
 
 # INCR, and a new counter expires: one round trip instead of cache.add + cache.incr.
@@ -104,9 +104,10 @@ def _record_once(*, booth: Booth, viewer: Viewer, kind: str) -> bool:
     )
     if seen.exists():
         return False
-    Interaction.objects.create(
+    interaction = Interaction.objects.create(
         fair_id=booth.fair_id, buyer_id=viewer.participant_id, booth=booth, kind=kind, at=now
     )
+    events.emit("interaction.recorded", fair_id=booth.fair_id, subject=interaction, kind=kind)
     return True
 
 
@@ -136,18 +137,20 @@ def chat_post(*, booth: Booth, viewer: Viewer, body, thread: int | None = None) 
         created_at=timezone.now(),
     )
     _record_once(booth=booth, viewer=viewer, kind=Interaction.Kind.CHAT)
+    events.emit("chat.posted", fair_id=booth.fair_id, subject=message, private=knock is not None)
     return message
 
 
 def chat_hide(*, booth: Booth, viewer: Viewer, message_id: int) -> ChatMessage:
     if not viewer.can_moderate:
-        raise PermissionDenied("protocol.denied", _("Only the booth's staff can hide messages."))
+        raise refusal("booth:moderate", anonymous=viewer.role == "anonymous")
     message = ChatMessage.objects.filter(pk=message_id, booth=booth).first()
-    if message is None:
+    if message is None or (message.knock_id and not viewer.is_staff):  # a private thread they cannot read
         raise NotFound("chat.no_such_message", _("There is no such message in this booth."))
     if not message.hidden:
         message.hidden, message.hidden_by_id = True, viewer.user_id
         message.save(update_fields=["hidden", "hidden_by"])
+        events.emit("chat.hidden", fair_id=booth.fair_id, subject=message)
     return message
 
 
@@ -173,8 +176,9 @@ def booth_status_set(*, booth: Booth, viewer: Viewer, status, stream_url="") -> 
     Booth.objects.filter(pk=booth.pk).update(
         live_status=status, stream_url=stream_url, updated_at=timezone.now()
     )
-    public_pages_changed(fair_id=booth.fair_id)  # the booth page shows the status it opens with
     booth.live_status, booth.stream_url = status, stream_url
+    # The booth page shows the status it opens with (the public page cache hears this).
+    events.emit("booth.status_changed", fair_id=booth.fair_id, subject=booth, status=status)
     return booth
 
 
@@ -209,21 +213,23 @@ def knock_expire(*, knock_id: int, force: bool = False) -> Knock | None:
         qs = qs.filter(created_at__lte=_deadline())
     if not qs.update(status=Knock.Status.MISSED, missed_at=timezone.now()):
         return None
-    return Knock.objects.get(pk=knock_id)
+    knock = Knock.objects.select_related("booth", "buyer").get(pk=knock_id)
+    events.emit("knock.missed", fair_id=knock.booth.fair_id, subject=knock, buyer_user_id=knock.buyer.user_id)
+    return knock
 
 
 def knock_create(*, booth: Booth, viewer: Viewer) -> tuple[Knock, bool]:
     """A buyer knocks; knocking again while a knock rings returns that one (created=False)."""
-    if viewer.role == "anonymous":
-        raise PermissionDenied("chat.login_required", _("Sign in to knock."))
-    if viewer.role != "buyer" or not booth.is_published:
-        raise PermissionDenied("protocol.denied", _("Only buyers of this fair can knock on a booth."))
+    if not viewer.can_knock:
+        raise refusal("booth:knock", anonymous=viewer.role == "anonymous")
     knock_expire_due(booth=booth)  # a check on read: a stale knock must not block a new one
     try:
         with transaction.atomic():
-            return Knock.objects.create(
+            knock = Knock.objects.create(
                 booth=booth, buyer_id=viewer.participant_id, created_at=timezone.now()
-            ), True
+            )
+            events.emit("knock.created", fair_id=booth.fair_id, subject=knock)
+            return knock, True
     except IntegrityError:  # one pending knock per buyer and booth
         return Knock.objects.get(
             booth=booth, buyer_id=viewer.participant_id, status=Knock.Status.PENDING
@@ -241,6 +247,7 @@ def knock_answer(*, booth: Booth, viewer: Viewer, knock_id: int) -> Knock:
     if knock is None:
         raise NotFound("knock.not_found", _("There is no such knock."))
     if won:
+        events.emit("knock.answered", fair_id=booth.fair_id, subject=knock)
         return knock
     if knock.status == Knock.Status.ANSWERED:
         raise DomainError("knock.taken", _("A colleague already answered this knock."))
@@ -261,6 +268,7 @@ def knock_leave_message(*, booth: Booth, viewer: Viewer, knock_id: int, body) ->
     _rate_limit(viewer)
     Knock.objects.filter(pk=knock.pk).update(message=body)
     knock.message = body
+    events.emit("knock.message_left", fair_id=booth.fair_id, subject=knock)
     return knock
 
 

@@ -7,9 +7,4 @@ class FairConfig(AppConfig):
     verbose_name = _("Fairs")
 
     def ready(self):
-        # The live dashboard hears of every change it counts (fair/signals.py).
-        from fair import public_pages, signals
-
-        signals.connect()
-        # Caches of the public hall and booth pages hear of every change they show (fair/public_pages.py).
-        public_pages.connect()
+        from fair import access  # noqa: F401 - the fair's access rules

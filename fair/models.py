@@ -54,6 +54,26 @@ def validate_ui_languages(values):
         )
 
 
+def parse_breaks(breaks) -> list[tuple[time, time]]:
+    """[["12:00", "13:00"], ...] -> [(time, time)], sorted; ValidationError when it is not that."""
+    if not isinstance(breaks, list):
+        raise ValidationError(_('Breaks must be a list of ["HH:MM", "HH:MM"] pairs.'))
+    out = []
+    for item in breaks:
+        try:
+            start, end = (time.fromisoformat(str(v)) for v in item)
+        except (TypeError, ValueError):
+            raise ValidationError(_('Breaks must be a list of ["HH:MM", "HH:MM"] pairs.')) from None
+        if end <= start:
+            raise ValidationError(_("A break must end after it starts."))
+        out.append((start, end))
+    return sorted(out)
+
+
+def validate_breaks(value) -> None:
+    parse_breaks(value)
+
+
 def default_fair_languages():
     return [code for code, _name in settings.LANGUAGES]
 
@@ -89,6 +109,13 @@ class Fair(models.Model):
     )
     day_start = models.TimeField(_("meetings from"), default=time(9, 0))
     day_end = models.TimeField(_("meetings until"), default=time(18, 0))
+    breaks = models.JSONField(
+        _("daily breaks"),
+        default=list,
+        blank=True,
+        validators=[validate_breaks],
+        help_text=_('Daily breaks in the fair\'s time zone, e.g. [["12:00", "13:00"]].'),
+    )
     max_meetings_per_day = models.PositiveSmallIntegerField(
         _("max meetings per participant per day"), default=8, validators=[MinValueValidator(1)]
     )

@@ -11,11 +11,11 @@ from datetime import datetime
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from exhibitors.models import Booth
 from fair.models import Fair, Hall, Participant, SourcingProfile, User
 
 Role = Participant.Role
 Status = Participant.Status
+PUBLISHED = "published"  # a booth's status when the public sees it (exhibitors.Booth.Status)
 
 
 # --- fairs -------------------------------------------------------------------------------
@@ -45,23 +45,12 @@ def fair_opening(fair: Fair) -> tuple[datetime, datetime]:
 def fair_halls_with_counts(*, fair: Fair) -> QuerySet[Hall]:
     """The fair's halls, each with `booth_count`: its published booths."""
     return Hall.objects.filter(fair=fair).annotate(
-        booth_count=Count("booths", filter=Q(booths__status=Booth.Status.PUBLISHED))
+        booth_count=Count("booths", filter=Q(booths__status=PUBLISHED))
     )
 
 
 def hall_get(*, fair: Fair, slug: str) -> Hall | None:
     return Hall.objects.filter(fair=fair, slug=slug).first()
-
-
-# --- booths ------------------------------------------------------------------------------
-
-
-def hall_booths_published(*, hall: Hall) -> QuerySet[Booth]:
-    return (
-        Booth.objects.filter(hall=hall, status=Booth.Status.PUBLISHED)
-        .select_related("company")
-        .order_by("company__name", "id")
-    )
 
 
 # --- participation -------------------------------------------------------------------------
@@ -135,7 +124,7 @@ def user_dashboard(*, user: User) -> Dashboard:
     if organized_ids:
         booth_counts = Fair.objects.filter(pk__in=organized_ids).annotate(
             n_booths=Count("booths", distinct=True),
-            n_published=Count("booths", filter=Q(booths__status=Booth.Status.PUBLISHED), distinct=True),
+            n_published=Count("booths", filter=Q(booths__status=PUBLISHED), distinct=True),
         )
         people = dict(
             (row["pk"], row)

@@ -18,10 +18,11 @@ from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from exhibitors.models import Booth
 from fair import hs, vocab
+from fair.access import forget_roles
 from fair.models import Company, Fair, Hall, Participant, SourcingProfile
-from fair.permissions import Perm, forget_roles, has_perm
+from kernel import events, outbox
+from kernel.access import require
 from kernel.errors import DomainError, PermissionDenied
 
 Role, Status = Participant.Role, Participant.Status
@@ -38,19 +39,16 @@ FAIR_FIELDS = (
     "day_start",
     "day_end",
     "max_meetings_per_day",
+    "breaks",
 )
-_SLOT_FIELDS = {"starts_on", "ends_on", "time_zone", "slot_minutes", "day_start", "day_end"}
+# What the meeting slots are cut from: a change to any of them re-cuts the slots (meetings/subscribers.py).
+SCHEDULE_FIELDS = ("starts_on", "ends_on", "time_zone", "slot_minutes", "day_start", "day_end", "breaks")
 
 
 def _messages(e: ValidationError) -> str:
     if hasattr(e, "message_dict"):
         return " ".join(f"{field}: {' '.join(msgs)}" for field, msgs in e.message_dict.items())
     return " ".join(e.messages)
-
-
-def _require_organizer(actor, fair: Fair) -> None:
-    if not has_perm(actor, Perm.FAIR_ORGANIZE, fair):
-        raise PermissionDenied("fair.denied", _("Only the fair's organizers may do this."))
 
 
 def _validated(obj, *, code: str) -> None:
@@ -102,20 +100,23 @@ def fair_create(
     fair.save()
     Participant.objects.create(fair=fair, user=actor, role=Role.ORGANIZER, status=Status.APPROVED)
     forget_roles(actor)
+    events.emit("fair.created", fair_id=fair.pk, subject=fair, actor=actor)
     return fair
 
 
 @transaction.atomic
-def fair_update(*, actor, fair: Fair, breaks: list | None = None, **values) -> Fair:
-    """Change the fair's details and meeting rules (and the daily breaks, kept by meetings)."""
-    from meetings import services as meeting_services
+def fair_update(*, actor, fair: Fair, **values) -> Fair:
+    """Change the fair's details and its schedule (days, zone, daily window, slot length, breaks).
 
-    _require_organizer(actor, fair)
+    A schedule change emits ``fair.schedule_changed`` inside the transaction: the meeting slots are
+    re-cut then, and a change that would orphan a booked meeting is refused and undone.
+    """
+    require(actor, "fair:organize", fair)
     unknown = set(values) - set(FAIR_FIELDS)
     if unknown:
         raise DomainError("fair.unknown_field", ", ".join(sorted(unknown)))
     fair = Fair.objects.select_for_update().get(pk=fair.pk)
-    before = {f: getattr(fair, f) for f in _SLOT_FIELDS}
+    before = {f: getattr(fair, f) for f in SCHEDULE_FIELDS}
     for field, value in values.items():
         setattr(fair, field, value)
     _validated(fair, code="fair.invalid")
@@ -124,21 +125,14 @@ def fair_update(*, actor, fair: Fair, breaks: list | None = None, **values) -> F
     if fair.day_end <= fair.day_start:
         raise DomainError("fair.bad_window", _("Meetings must end after they start each day."))
     fair.save()
-    rules_changed = False
-    if breaks is not None:
-        try:
-            rules = meeting_services.rules_get(fair=fair)
-            rules_changed = rules.breaks != breaks
-            meeting_services.rules_update(actor=actor, fair=fair, breaks=breaks)
-        except (ValueError, ValidationError) as e:
-            raise DomainError("fair.bad_breaks", str(e)) from None
-    moved = rules_changed or any(getattr(fair, f) != v for f, v in before.items())
-    if moved and fair.slots.exists():
-        meeting_services.slots_generate(fair=fair)
+    changed = sorted(f for f, v in before.items() if getattr(fair, f) != v)
+    events.emit("fair.updated", fair_id=fair.pk, subject=fair, actor=actor, fields=sorted(values))
+    if changed:
+        events.emit("fair.schedule_changed", fair_id=fair.pk, subject=fair, actor=actor, fields=changed)
     return fair
 
 
-def parse_breaks(text: str) -> list[list[str]]:
+def breaks_from_text(text: str) -> list[list[str]]:
     """'12:00-13:00, 15:00-15:15' → [["12:00", "13:00"], ["15:00", "15:15"]]; DomainError when unreadable."""
     result = []
     for part in (text or "").replace(";", ",").split(","):
@@ -191,7 +185,7 @@ def hall_chapters_clean(values: Iterable[str] | str) -> list[str]:
 def hall_save(
     *, actor, fair: Fair, name: str, hs_chapters, hall: Hall | None = None, position: int | None = None
 ) -> Hall:
-    _require_organizer(actor, fair)
+    require(actor, "fair:organize", fair)
     if hall is not None and hall.fair_id != fair.pk:
         raise DomainError("hall.not_in_fair", _("This hall belongs to another fair."))
     name = (name or "").strip()
@@ -210,23 +204,26 @@ def hall_save(
     hall.name, hall.hs_chapters = name, chapters
     _validated(hall, code="hall.invalid")
     hall.save()
+    events.emit("hall.saved", fair_id=fair.pk, subject=hall, actor=actor)
     return hall
 
 
 @transaction.atomic
 def hall_delete(*, actor, hall: Hall) -> None:
     """Remove a hall; its booths stay in the fair, without a hall until the organizer places them."""
-    _require_organizer(actor, hall.fair)
+    require(actor, "fair:organize", hall.fair)
+    events.emit("hall.deleted", fair_id=hall.fair_id, subject=hall, actor=actor)
     hall.delete()
 
 
 # --- registrations --------------------------------------------------------------------------------
 
 
-def _decision_mail(participant: Participant) -> dict | None:
+def _decision_mail(participant: Participant) -> None:
+    """Tell the person of the organizers' decision (through the outbox, with the decision)."""
     user = participant.user
     if user is None or not user.email:
-        return None
+        return
     fair = participant.fair
     with translation.override(user.language):
         role = participant.get_role_display()
@@ -244,31 +241,19 @@ def _decision_mail(participant: Participant) -> dict | None:
                 _("The organizers could not approve your registration as %(role)s.") % {"role": role},
                 _("Reply to the organizers if you think this is a mistake."),
             ]
-    return {"to": [user.email], "subject": str(subject), "body": "\n".join(str(x) for x in lines)}
-
-
-def _mail_on_commit(jobs: list[dict]) -> None:
-    def send():
-        from kernel.jobs import send_email_later
-
-        for job in jobs:
-            send_email_later(**job)
-
-    if jobs:
-        transaction.on_commit(send)
-
-
-def _approve_side_effects(p: Participant) -> None:
-    """An approved exhibitor without a booth gets a draft booth for its company, to build."""
-    if p.role == Role.EXHIBITOR and p.booth_id is None and p.company_id:
-        booth, _created = Booth.objects.get_or_create(fair=p.fair, company=p.company)
-        p.booth = booth
+    outbox.mail(
+        to=[user.email],
+        subject=str(subject),
+        body="\n".join(str(x) for x in lines),
+        event=f"participant.{participant.status}",
+        fair_id=fair.pk,
+    )
 
 
 @transaction.atomic
 def participants_decide(*, actor, fair: Fair, participant_ids: Iterable[int], approve: bool) -> int:
     """Approve or reject registrations of this fair, each e-mailed; returns how many changed."""
-    _require_organizer(actor, fair)
+    require(actor, "fair:organize", fair)
     ids = {int(i) for i in participant_ids}
     if not ids:
         raise DomainError("registration.none_chosen", _("Choose at least one registration."))
@@ -281,26 +266,17 @@ def participants_decide(*, actor, fair: Fair, participant_ids: Iterable[int], ap
     if len(rows) != len(ids):
         raise DomainError("registration.unknown", _("Some of the chosen registrations are not in this fair."))
     new_status = Status.APPROVED if approve else Status.REJECTED
-    changed, jobs = 0, []
+    changed = 0
     for p in rows:
         if p.status == new_status:
             continue
         p.status = new_status
-        if approve:
-            _approve_side_effects(p)
-        p.save(update_fields=["status", "booth"])
+        p.save(update_fields=["status"])
+        # An approved exhibitor without a booth gets a draft one to build (exhibitors/subscribers.py).
+        events.emit(f"participant.{new_status}", fair_id=fair.pk, subject=p, actor=actor, role=p.role)
         changed += 1
-        job = _decision_mail(p)
-        if job:
-            jobs.append(job)
-    _mail_on_commit(jobs)
+        _decision_mail(p)
     return changed
-
-
-def participant_decide(*, actor, participant: Participant, approve: bool) -> int:
-    return participants_decide(
-        actor=actor, fair=participant.fair, participant_ids=[participant.pk], approve=approve
-    )
 
 
 def _clean_list(values, normalise, *, code: str) -> list[str]:
@@ -384,6 +360,15 @@ def registration_submit(
             if country_code:
                 company.country = country_code
             company.save()
+            events.emit("company.changed", fair_id=fair.pk, subject=company, actor=user)
     if profile_values is not None:
         SourcingProfile.objects.update_or_create(buyer=participant, defaults=profile_values)
+    events.emit(
+        "participant.registered" if existing is None else "participant.profile_changed",
+        fair_id=fair.pk,
+        subject=participant,
+        actor=user,
+        role=role,
+        company_id=company.pk,
+    )
     return participant

@@ -1,7 +1,7 @@
 """Booth pages, the booth builder, the search across a fair and the buyer's bookmarks.
 
-Thin: parse the request, check the permission (fair.permissions through exhibitors.builder.booth_can_edit),
-call one service of exhibitors.builder / exhibitors.services, render.
+Thin: parse the request, load the fair and the booth through the access layer (fair/access.py,
+exhibitors/access.py), call one service of exhibitors.builder / exhibitors.services, render.
 """
 
 from __future__ import annotations
@@ -10,8 +10,6 @@ import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -21,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from exhibitors import builder, search, services
-from exhibitors import selectors as live_selectors
+from exhibitors.access import access_booth, viewer_of
 from exhibitors.models import Booth
-from fair import hs, selectors
-from fair.permissions import Perm, has_perm
+from fair import hs
+from fair.access import access_fair, access_participation, my_participant
 from frontend.booth_forms import (
     BoothProfileForm,
     BoothTextsForm,
@@ -39,18 +37,8 @@ from kernel.errors import DomainError
 RESULTS_PER_PAGE = 12
 
 
-def _fair(slug: str):
-    fair = selectors.fair_get(slug=slug)
-    if fair is None:
-        raise Http404(_("No fair has this address."))
-    return fair
-
-
 def _visible_booth(request, fair, booth_id: int) -> Booth:
-    booth = search.booth_get_page(fair=fair, booth_id=booth_id)
-    if booth is None or not has_perm(request.user, Perm.BOOTH_VIEW, booth):
-        raise Http404(_("No published booth has this address."))
-    return booth
+    return access_booth(request.user, booth_id, fair=fair, rows=search.booth_page_rows())
 
 
 def booth_editor(view):
@@ -58,14 +46,10 @@ def booth_editor(view):
 
     @functools.wraps(view)
     def wrapped(request, fair_slug: str, booth_id: int, *args, **kwargs):
-        fair = _fair(fair_slug)
-        booth = search.booth_get_page(fair=fair, booth_id=booth_id)
-        if booth is None:
-            raise Http404(_("No booth has this address."))
-        if not builder.booth_can_edit(request.user, booth):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            raise DjangoPermissionDenied(Perm.BOOTH_EDIT.value)
+        fair = access_fair(request.user, fair_slug)
+        booth = access_booth(
+            request.user, booth_id, perm="booth:edit", fair=fair, rows=search.booth_page_rows()
+        )
         return view(request, fair, booth, *args, **kwargs)
 
     return wrapped
@@ -76,12 +60,12 @@ def booth_editor(view):
 
 @anonymous_page()
 def booth_detail(request, fair_slug: str, booth_id: int):
-    fair = _fair(fair_slug)
+    fair = access_fair(request.user, fair_slug)
     booth = _visible_booth(request, fair, booth_id)
-    viewer = live_selectors.viewer_get(user=request.user, booth=booth)
+    viewer = viewer_of(request.user, booth)
     if booth.is_published:
         services.booth_visit_record(booth=booth, viewer=viewer)
-    buyer = search.buyer_in_fair(user=request.user, fair=fair)
+    buyer = my_participant(request.user, fair, "buyer")
     booth_marks, product_marks = search.bookmarked_ids(participant=buyer)
     context = {
         "fair": fair,
@@ -100,16 +84,14 @@ def booth_detail(request, fair_slug: str, booth_id: int):
 
 
 def product_detail(request, fair_slug: str, booth_id: int, product_id: int):
-    fair = _fair(fair_slug)
+    fair = access_fair(request.user, fair_slug)
     booth = _visible_booth(request, fair, booth_id)
     product = search.product_get(booth=booth, product_id=product_id)
     if product is None:
         raise Http404(_("This booth has no such product."))
     if booth.is_published:
-        builder.product_view_record(
-            product=product, viewer=live_selectors.viewer_get(user=request.user, booth=booth)
-        )
-    buyer = search.buyer_in_fair(user=request.user, fair=fair)
+        builder.product_view_record(product=product, viewer=viewer_of(request.user, booth))
+    buyer = my_participant(request.user, fair, "buyer")
     _booths, product_marks = search.bookmarked_ids(participant=buyer)
     return render(
         request,
@@ -125,7 +107,7 @@ def product_detail(request, fair_slug: str, booth_id: int, product_id: int):
 
 
 def fair_search(request, fair_slug: str):
-    fair = _fair(fair_slug)
+    fair = access_fair(request.user, fair_slug)
     form = SearchForm(request.GET or None)
     page = None
     if form.is_valid():
@@ -172,11 +154,11 @@ def hs_search_json(request):
 @require_POST
 @login_required
 def bookmark_toggle(request, fair_slug: str, booth_id: int):
-    fair = _fair(fair_slug)
+    fair = access_fair(request.user, fair_slug)
     booth = _visible_booth(request, fair, booth_id)
-    buyer = search.buyer_in_fair(user=request.user, fair=fair)
-    if buyer is None:
-        raise DjangoPermissionDenied("bookmark.buyers_only")
+    buyer = access_participation(
+        request.user, fair, "buyer", code="bookmark.buyers_only", message=_("Only buyers keep bookmarks.")
+    )
     product = None
     if request.POST.get("product"):
         product = search.product_get(booth=booth, product_id=_int(request.POST["product"]))
@@ -198,8 +180,8 @@ def bookmark_toggle(request, fair_slug: str, booth_id: int):
 
 @login_required
 def bookmark_list(request, fair_slug: str):
-    fair = _fair(fair_slug)
-    buyer = search.buyer_in_fair(user=request.user, fair=fair)
+    fair = access_fair(request.user, fair_slug)
+    buyer = my_participant(request.user, fair, "buyer")
     marks = search.bookmarks_of(participant=buyer) if buyer else []
     return render(request, "frontend/bookmarks.html", {"fair": fair, "buyer": buyer, "bookmarks": marks})
 

@@ -6,14 +6,14 @@ first snapshot; frontend/static/frontend/js/dashboard.js keeps it fresh over ws/
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from exhibitors.models import Booth
-from fair.models import Fair
-from fair.permissions import Perm, permission_required
+from exhibitors.access import access_booth
+from fair.access import access_fair
 from insights import reports, stats
 
 
@@ -42,12 +42,8 @@ def _labels() -> dict:
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _fair(request, fair_slug, **kwargs):
-    return get_object_or_404(Fair, slug=fair_slug)
-
-
-def _booth(request, fair_slug, booth_id, **kwargs):
-    return get_object_or_404(Booth, pk=booth_id, fair__slug=fair_slug)
+def _fair(request, fair_slug):
+    return access_fair(request.user, fair_slug, perm="fair:organize")
 
 
 def _download(content, *, filename: str, content_type: str) -> HttpResponse:
@@ -57,7 +53,7 @@ def _download(content, *, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
-@permission_required(Perm.FAIR_ORGANIZE, _fair)
+@login_required
 def dashboard(request, fair_slug):
     fair = _fair(request, fair_slug)
     snapshot = stats.run_sync(stats.snapshot, fair)
@@ -68,7 +64,7 @@ def dashboard(request, fair_slug):
     )
 
 
-@permission_required(Perm.FAIR_ORGANIZE, _fair)
+@login_required
 def fair_report(request, fair_slug):
     """One printable page: the headline figures and the charts (print stylesheet)."""
     fair = _fair(request, fair_slug)
@@ -97,14 +93,14 @@ EXPORTS = (
 )
 
 
-@permission_required(Perm.FAIR_ORGANIZE, _fair)
+@login_required
 def export_xlsx(request, fair_slug):
     fair = _fair(request, fair_slug)
     content = reports.to_xlsx(reports.fair_tables(fair), title=fair.name)
     return _download(content, filename=f"{fair.slug}-dashboard.xlsx", content_type=XLSX)
 
 
-@permission_required(Perm.FAIR_ORGANIZE, _fair)
+@login_required
 def export_csv(request, fair_slug, table):
     fair = _fair(request, fair_slug)
     if table not in EXPORTS:
@@ -115,10 +111,11 @@ def export_csv(request, fair_slug, table):
     )
 
 
-@permission_required(Perm.BOOTH_EDIT, _booth)
+@login_required
 def booth_report(request, fair_slug, booth_id, fmt):
     """The booth's own figures: its staff (and the fair's organizers) only."""
-    booth = _booth(request, fair_slug, booth_id)
+    fair = access_fair(request.user, fair_slug)
+    booth = access_booth(request.user, booth_id, perm="booth:edit", fair=fair)
     tables = reports.booth_tables(booth)
     name = slugify(booth.company.name) or str(booth.pk)
     if fmt == "xlsx":

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,10 +15,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from exhibitors.access import access_booth
 from exhibitors.models import Booth
 from fair import selectors as fair_selectors
+from fair.access import access_fair, access_participation
 from fair.models import Participant
-from fair.permissions import Perm, has_perm
 from kernel.errors import DomainError
 from matching import selectors, services
 from matching.models import Mark
@@ -27,25 +27,18 @@ from matching.models import Mark
 PER_PAGE = 20
 
 
-def _fair_or_404(slug: str):
-    fair = fair_selectors.fair_get(slug=slug)
-    if fair is None:
-        raise Http404(_("No fair has this address."))
-    return fair
-
-
 def _my_buyer(request, fair) -> Participant:
-    buyer = selectors.buyer_for_user(fair, request.user)
-    if buyer is None:
-        raise PermissionDenied(_("Only approved buyers of this fair get recommended booths."))
-    return buyer
+    return access_participation(
+        request.user,
+        fair,
+        Participant.Role.BUYER,
+        code="matching.denied",
+        message=_("Only approved buyers of this fair get recommended booths."),
+    )
 
 
 def _staffed_booth(request, fair, booth_id: int) -> Booth:
-    booth = get_object_or_404(Booth.objects.select_related("fair", "company"), pk=booth_id, fair=fair)
-    if not has_perm(request.user, Perm.BOOTH_STAFF, booth):
-        raise PermissionDenied(_("Only this booth's staff see the buyers recommended to it."))
-    return booth
+    return access_booth(request.user, booth_id, perm="booth:leads", fair=fair)
 
 
 def _back(request, default: str) -> str:
@@ -74,7 +67,7 @@ def recommended_index(request):
 
 @login_required
 def recommended_booths(request, fair_slug: str):
-    fair = _fair_or_404(fair_slug)
+    fair = access_fair(request.user, fair_slug)
     buyer = _my_buyer(request, fair)
     hall = request.GET.get("hall", "").strip()
     country = request.GET.get("country", "").strip().upper()
@@ -100,9 +93,11 @@ def recommended_booths(request, fair_slug: str):
 @login_required
 @require_POST
 def recommended_booth_mark(request, fair_slug: str, booth_id: int):
-    fair = _fair_or_404(fair_slug)
+    fair = access_fair(request.user, fair_slug)
     buyer = _my_buyer(request, fair)
-    booth = get_object_or_404(Booth, pk=booth_id, fair=fair, status=Booth.Status.PUBLISHED)
+    booth = access_booth(request.user, booth_id, fair=fair)
+    if not booth.is_published:
+        raise Http404(_("No published booth has this address."))
     back = _back(request, reverse("recommended_booths", args=[fair.slug]))
     try:
         mark = services.mark_set(
@@ -124,7 +119,7 @@ def recommended_booth_mark(request, fair_slug: str, booth_id: int):
 
 @login_required
 def recommended_buyers(request, fair_slug: str, booth_id: int):
-    fair = _fair_or_404(fair_slug)
+    fair = access_fair(request.user, fair_slug)
     booth = _staffed_booth(request, fair, booth_id)
     language = translation.get_language()
     context = {
@@ -150,7 +145,7 @@ def recommended_buyers(request, fair_slug: str, booth_id: int):
 @login_required
 @require_POST
 def recommended_buyer_mark(request, fair_slug: str, booth_id: int, buyer_id: int):
-    fair = _fair_or_404(fair_slug)
+    fair = access_fair(request.user, fair_slug)
     booth = _staffed_booth(request, fair, booth_id)
     buyer = get_object_or_404(
         Participant.objects.select_related("company"), pk=buyer_id, fair=fair, role=Participant.Role.BUYER

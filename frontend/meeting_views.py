@@ -21,27 +21,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from exhibitors.access import access_booth
 from exhibitors.models import Booth
-from fair import selectors as fair_selectors
+from fair.access import access_fair, my_participant
 from fair.models import Fair, Participant
-from fair.permissions import Perm, has_perm
 from kernel.errors import DomainError
 from meetings import selectors, services
+from meetings.access import BUYER, EXHIBITOR, ORGANIZER, access_meeting, side_of
 from meetings.models import Meeting, Outcome, Round, RoundProposal, Slot
 from meetings.slots import format_dual
 
 ROUND_TIME_LIMIT = 10.0
-
-
-def _fair(slug: str) -> Fair:
-    fair = fair_selectors.fair_get(slug=slug)
-    if fair is None:
-        raise Http404(_("No fair has this address."))
-    return fair
-
-
-def _me(fair: Fair, user, role: str) -> Participant | None:
-    return Participant.objects.filter(fair=fair, user=user, role=role, status="approved").first()
 
 
 def _labelled(slots, *, viewer, other_zone: str) -> list[tuple[Slot, str]]:
@@ -59,11 +49,11 @@ def _slot_from(request, offered: list[Slot]) -> Slot | None:
 @login_required
 def meeting_book(request, fair_slug: str, booth_id: int):
     """A buyer picks one of the slots both sides are free in, with a message."""
-    fair = _fair(fair_slug)
-    booth = Booth.objects.select_related("company").filter(pk=booth_id, fair=fair, status="published").first()
-    if booth is None:
+    fair = access_fair(request.user, fair_slug)
+    booth = access_booth(request.user, booth_id, fair=fair)
+    if not booth.is_published:
         raise Http404(_("No published booth has this address."))
-    buyer = _me(fair, request.user, Participant.Role.BUYER)
+    buyer = my_participant(request.user, fair, Participant.Role.BUYER)
     context = {"fair": fair, "booth": booth, "buyer": buyer, "error": None, "message": ""}
     if buyer is None:
         return render(request, "meetings/book.html", context, status=403)
@@ -128,19 +118,9 @@ class OutcomeForm(forms.Form):
     )
 
 
-def _meeting_or_404(request, meeting_id: int) -> Meeting:
-    try:
-        meeting = selectors.meeting_get(meeting_id=meeting_id)
-    except Meeting.DoesNotExist:
-        raise Http404(_("No meeting has this address.")) from None
-    if not has_perm(request.user, Perm.MEETING_JOIN, meeting):
-        raise Http404(_("No meeting has this address."))
-    return meeting
-
-
 def _side(request, meeting: Meeting) -> str | None:
     try:
-        return services.side_of(request.user, meeting)
+        return side_of(request.user, meeting)
     except DomainError:
         return None  # the interpreter: sees the meeting, answers nothing
 
@@ -149,10 +129,10 @@ def _detail_context(request, meeting: Meeting, *, outcome_form=None) -> dict:
     side = _side(request, meeting)
     other_zone = selectors.other_zone_for(meeting=meeting, viewer=request.user)
     pending = meeting.status in (Meeting.Status.REQUESTED, Meeting.Status.PROPOSED)
-    can_answer = side is not None and pending and side in (meeting.awaiting, services.ORGANIZER)
+    can_answer = side is not None and pending and side in (meeting.awaiting, ORGANIZER)
     can_move = side is not None and (can_answer or meeting.status == Meeting.Status.ACCEPTED)
     begun = meeting.slot.starts_at <= timezone.now()
-    outcome_side = side if side in (services.BUYER, services.EXHIBITOR) else None
+    outcome_side = side if side in (BUYER, EXHIBITOR) else None
     if outcome_form is None and outcome_side and meeting.status == Meeting.Status.HELD:
         mine = selectors.outcome_visible(meeting=meeting, side=outcome_side)
         initial = {}
@@ -162,7 +142,7 @@ def _detail_context(request, meeting: Meeting, *, outcome_form=None) -> dict:
                 for f in ("rating", "interest_level", "deal_size_usd", "follow_up_on", "notes")
             }
         outcome_form = OutcomeForm(initial=initial)
-    if outcome_form is not None and outcome_side != services.BUYER:
+    if outcome_form is not None and outcome_side != BUYER:
         outcome_form.fields.pop("interest_level", None)
     slots = []
     if can_move:
@@ -185,7 +165,7 @@ def _detail_context(request, meeting: Meeting, *, outcome_form=None) -> dict:
         "can_mark_held": side is not None
         and begun
         and meeting.status in (Meeting.Status.ACCEPTED, Meeting.Status.HELD, Meeting.Status.NO_SHOW),
-        "can_confirm_interpreter": side == services.ORGANIZER
+        "can_confirm_interpreter": side == ORGANIZER
         and meeting.is_active
         and meeting.interpreter_status == Meeting.InterpreterStatus.PROPOSED,
         "slots": slots,
@@ -195,7 +175,7 @@ def _detail_context(request, meeting: Meeting, *, outcome_form=None) -> dict:
 
 @login_required
 def meeting_detail(request, meeting_id: int):
-    meeting = _meeting_or_404(request, meeting_id)
+    meeting = access_meeting(request.user, meeting_id)
     return render(request, "meetings/detail.html", _detail_context(request, meeting))
 
 
@@ -241,7 +221,7 @@ def _act(request, meeting: Meeting, action: str) -> str:
 @login_required
 @require_POST
 def meeting_action(request, meeting_id: int, action: str):
-    meeting = _meeting_or_404(request, meeting_id)
+    meeting = access_meeting(request.user, meeting_id)
     try:
         done = _act(request, meeting, action)
     except DomainError as e:
@@ -257,11 +237,11 @@ def meeting_action(request, meeting_id: int, action: str):
 @login_required
 @require_POST
 def meeting_outcome(request, meeting_id: int):
-    meeting = _meeting_or_404(request, meeting_id)
+    meeting = access_meeting(request.user, meeting_id)
     form = OutcomeForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        if _side(request, meeting) != services.BUYER:
+        if _side(request, meeting) != BUYER:
             data.pop("interest_level", None)
         try:
             services.outcome_record(actor=request.user, meeting=meeting, **data)
@@ -284,9 +264,7 @@ def my_schedule(request):
     rows = []
     for m in selectors.schedule_for(user=user, include_closed=True):
         mine = (
-            services.BUYER
-            if m.buyer.user_id == user.pk
-            else (services.EXHIBITOR if m.booth_id in booth_ids else "interpreter")
+            BUYER if m.buyer.user_id == user.pk else (EXHIBITOR if m.booth_id in booth_ids else "interpreter")
         )
         rows.append(
             {
@@ -296,9 +274,7 @@ def my_schedule(request):
                     viewer_zone=user.time_zone,
                     other_zone=selectors.other_zone_for(meeting=m, viewer=user),
                 ),
-                "with": m.booth.company.name
-                if mine != services.EXHIBITOR
-                else str(m.buyer.company or m.buyer.user),
+                "with": m.booth.company.name if mine != EXHIBITOR else str(m.buyer.company or m.buyer.user),
                 "your_turn": m.status in (Meeting.Status.REQUESTED, Meeting.Status.PROPOSED)
                 and m.awaiting == mine,
             }
@@ -330,8 +306,8 @@ def calendar_feed_change(request):
 
 @login_required
 def interpreter_schedule(request, fair_slug: str):
-    fair = _fair(fair_slug)
-    me = _me(fair, request.user, Participant.Role.INTERPRETER)
+    fair = access_fair(request.user, fair_slug)
+    me = my_participant(request.user, fair, Participant.Role.INTERPRETER)
     if me is None:
         raise Forbidden(_("Only the fair's interpreters have an interpreting schedule."))
     rows = [
@@ -353,7 +329,7 @@ def _parties(fair: Fair, user) -> list[tuple[str, str, dict]]:
     """(key, label, party) for each calendar the user keeps in this fair."""
     out = []
     for role in (Participant.Role.BUYER, Participant.Role.INTERPRETER):
-        me = _me(fair, user, role)
+        me = my_participant(user, fair, role)
         if me is not None:
             out.append(("me", _("Me"), {"participant": me}))
             break
@@ -368,7 +344,7 @@ def _parties(fair: Fair, user) -> list[tuple[str, str, dict]]:
 
 @login_required
 def availability(request, fair_slug: str):
-    fair = _fair(fair_slug)
+    fair = access_fair(request.user, fair_slug)
     parties = _parties(fair, request.user)
     if not parties:
         raise Forbidden(_("Only buyers, booth staff and interpreters of this fair keep availability."))
@@ -418,15 +394,9 @@ def availability(request, fair_slug: str):
 # --- the organizer --------------------------------------------------------------------------------
 
 
-def _require_organizer(request, fair: Fair) -> None:
-    if not has_perm(request.user, Perm.FAIR_ORGANIZE, fair):
-        raise Forbidden(_("Only the fair's organizers see this page."))
-
-
 @login_required
 def organizer_overview(request, fair_slug: str):
-    fair = _fair(fair_slug)
-    _require_organizer(request, fair)
+    fair = access_fair(request.user, fair_slug, perm="fair:organize")
     status = request.GET.get("status", "")
     if status not in Meeting.Status.values:
         status = ""
@@ -468,8 +438,7 @@ def organizer_overview(request, fair_slug: str):
 @login_required
 @require_POST
 def organizer_round(request, fair_slug: str):
-    fair = _fair(fair_slug)
-    _require_organizer(request, fair)
+    fair = access_fair(request.user, fair_slug, perm="fair:organize")
     action = request.POST.get("action")
     try:
         if action == "run":

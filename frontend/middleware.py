@@ -29,3 +29,32 @@ class UserPreferencesMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class AccessErrorMiddleware:
+    """A refusal from the access layer (kernel/access.py), raised by any view: NotFound answers the
+    404 page; PermissionDenied sends a visitor who is not signed in to the sign-in page, and answers
+    anyone else the 403 page. Views need no code of their own for either."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.contrib.auth.views import redirect_to_login
+        from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+        from django.http import Http404
+        from django.views import defaults
+
+        from kernel.errors import NotFound, PermissionDenied
+
+        if isinstance(exception, NotFound):
+            return defaults.page_not_found(request, Http404(exception.message))
+        if isinstance(exception, PermissionDenied):
+            user = getattr(request, "user", None)
+            if user is None or not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            return defaults.permission_denied(request, DjangoPermissionDenied(exception.message))
+        return None

@@ -45,9 +45,9 @@ class FairEditForm(FairForm):
     )
 
     @classmethod
-    def initial_for(cls, fair: Fair, breaks: list) -> dict:
+    def initial_for(cls, fair: Fair) -> dict:
         values = {name: getattr(fair, name) for name in cls.base_fields if hasattr(fair, name)}
-        values["breaks"] = ", ".join(f"{a}-{b}" for a, b in breaks)
+        values["breaks"] = ", ".join(f"{a}-{b}" for a, b in fair.breaks)
         return values
 
 

@@ -1,9 +1,9 @@
 """The organizer's console (create and edit a fair, halls, registrations, invitations, currency rates),
 the self-registration page, and the outcome ledger of a meeting.
 
-Thin: parse the request, check the permission (organizer pages: ``Perm.FAIR_ORGANIZE`` through
-``permission_required``; anonymous users go to the login page, others get 403, an unknown fair 404),
-call one service, render. Interpreters are assigned on the meetings overview (meeting_overview).
+Thin: parse the request, load the fair through the access layer (organizer pages ask for
+``fair:organize``: anonymous users go to the login page, others get 403, an unknown fair 404), call
+one service, render. Interpreters are assigned on the meetings overview (meeting_overview).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from datasets import invitations
 from fair import selectors as fair_selectors
 from fair import services as fair_services
-from fair.models import Fair, Hall, Participant
-from fair.permissions import Perm, has_perm, permission_required
+from fair.access import access_fair
+from fair.models import Hall, Participant
 from frontend.organizer_forms import (
     FairEditForm,
     FairForm,
@@ -33,24 +33,9 @@ from frontend.organizer_forms import (
 from kernel.errors import DomainError
 from meetings import ledger
 from meetings import selectors as meeting_selectors
-from meetings import services as meeting_services
-from meetings.models import Meeting
+from meetings.access import access_meeting
 
 PREVIEW_ERRORS_SHOWN = 500
-
-
-def _fair(slug: str) -> Fair:
-    fair = fair_selectors.fair_get(slug=slug)
-    if fair is None:
-        raise Http404(_("No fair has this address."))
-    return fair
-
-
-def _fair_of(request, fair_slug: str, **kwargs) -> Fair:
-    return _fair(fair_slug)
-
-
-organizer_only = permission_required(Perm.FAIR_ORGANIZE, _fair_of)
 
 
 # --- the fair ------------------------------------------------------------------------------------
@@ -71,9 +56,8 @@ def fair_create(request):
     return render(request, "organizer/fair_form.html", {"form": form, "fair": None}, status=status)
 
 
-@organizer_only
 def console(request, fair_slug: str):
-    fair = _fair(fair_slug)
+    fair = access_fair(request.user, fair_slug, perm="fair:organize")
     context = {
         "fair": fair,
         "counts": fair_selectors.registration_counts(fair=fair),
@@ -84,15 +68,13 @@ def console(request, fair_slug: str):
     return render(request, "organizer/console.html", context)
 
 
-@organizer_only
 def fair_edit(request, fair_slug: str):
-    fair = _fair(fair_slug)
-    breaks = meeting_services.rules_get(fair=fair).breaks
-    form = FairEditForm(request.POST or None, initial=FairEditForm.initial_for(fair, breaks))
+    fair = access_fair(request.user, fair_slug, perm="fair:organize")
+    form = FairEditForm(request.POST or None, initial=FairEditForm.initial_for(fair))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            data["breaks"] = fair_services.parse_breaks(data.pop("breaks"))
+            data["breaks"] = fair_services.breaks_from_text(data.pop("breaks"))
             fair_services.fair_update(actor=request.user, fair=fair, **data)
         except DomainError as e:
             form.add_error(None, e.message)
@@ -106,9 +88,8 @@ def fair_edit(request, fair_slug: str):
 # --- halls ----------------------------------------------------------------------------------------
 
 
-@organizer_only
 def halls(request, fair_slug: str):
-    fair = _fair(fair_slug)
+    fair = access_fair(request.user, fair_slug, perm="fair:organize")
     form = HallForm()
     status = 200
     if request.method == "POST":
@@ -138,9 +119,8 @@ def halls(request, fair_slug: str):
 # --- registrations ----------------------------------------------------------------------------------
 
 
-@organizer_only
 def registrations(request, fair_slug: str):
-    fair = _fair(fair_slug)
+    fair = access_fair(request.user, fair_slug, perm="fair:organize")
     if request.method == "POST":
         one = request.POST.get("one", "")
         decision = request.POST.get("decision", "")
@@ -183,7 +163,7 @@ def registrations(request, fair_slug: str):
 @login_required
 def register(request, fair_slug: str):
     """Register as a buyer or an exhibitor; for a buyer also the page to edit the sourcing profile."""
-    fair = _fair(fair_slug)
+    fair = access_fair(request.user, fair_slug)
     role = request.POST.get("role") or request.GET.get("role") or "buyer"
     if role not in ("buyer", "exhibitor"):
         role = "buyer"
@@ -224,9 +204,8 @@ def register(request, fair_slug: str):
 # --- invitations ------------------------------------------------------------------------------------
 
 
-@organizer_only
 def invite(request, fair_slug: str):
-    fair = _fair(fair_slug)
+    fair = access_fair(request.user, fair_slug, perm="fair:organize")
     form = InvitationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         files = {
@@ -244,9 +223,8 @@ def invite(request, fair_slug: str):
     return render(request, "organizer/invite.html", {"fair": fair, "form": form}, status=status)
 
 
-@organizer_only
 def invite_preview(request, fair_slug: str, token: str):
-    fair = _fair(fair_slug)
+    fair = access_fair(request.user, fair_slug, perm="fair:organize")
     try:
         if request.method == "POST":
             if request.POST.get("action") == "discard":
@@ -288,9 +266,8 @@ def invite_preview(request, fair_slug: str, token: str):
 # --- currency rates and the ledger ------------------------------------------------------------------
 
 
-@organizer_only
 def rates(request, fair_slug: str):
-    fair = _fair(fair_slug)
+    fair = access_fair(request.user, fair_slug, perm="fair:organize")
     form = RateForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -316,13 +293,7 @@ def rates(request, fair_slug: str):
 @login_required
 def meeting_ledger(request, meeting_id: int):
     """The booth's private ledger of one meeting: only its staff (the buyer never sees it)."""
-    meeting = (
-        Meeting.objects.select_related("fair", "booth__company", "buyer__company", "slot")
-        .filter(pk=meeting_id)
-        .first()
-    )
-    if meeting is None or not has_perm(request.user, Perm.BOOTH_STAFF, meeting.booth):
-        raise Http404(_("No meeting has this address."))
+    meeting = access_meeting(request.user, meeting_id, perm="lead:keep")
     form = LeadUpdateForm(request.POST or None, initial={"on": timezone.localdate(), "stage": "sample_sent"})
     status = 200
     if request.method == "POST":

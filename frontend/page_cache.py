@@ -3,7 +3,7 @@
 A visitor who is not signed in and has no session sees the same page as every other one in the
 same language and time zone (their language switcher carries no CSRF token: see
 frontend/views.set_language). So the view's response is kept under the path, the language and the
-time zone, next to the fair's public-pages version (fair/public_pages.py) it was rendered at. A
+time zone, next to the fair's public-pages version (frontend/public_pages.py) it was rendered at. A
 change to anything the page shows gives the fair a new version, and the kept page is not used again.
 
 Never kept or served from here: a request that carries a session (signed in, or anything the
@@ -24,7 +24,7 @@ from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
-from fair.public_pages import public_pages_version, version_key
+from frontend.public_pages import public_pages_version, version_key
 
 # What {% csrf_token %} renders.
 _CSRF_INPUT = b'name="csrfmiddlewaretoken"'
@@ -63,7 +63,7 @@ def anonymous_page(*, params: tuple[str, ...] = ()):
             fair_slug = kwargs["fair_slug"]
             key = _page_key(request, fair_slug)
             found = cache.get_many([version_key(fair_slug), key])
-            # Taken before the view reads the database: see fair/public_pages.py.
+            # Taken before the view reads the database: see frontend/public_pages.py.
             version = found.get(version_key(fair_slug)) or public_pages_version(fair_slug)
             kept = found.get(key)
             if kept is not None and kept[0] == version:

@@ -16,19 +16,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from exhibitors import selectors as booth_selectors
 from fair import selectors
-from fair.public_pages import public_pages_version
+from fair.access import access_fair
 from frontend.forms import ProfileForm
 from frontend.page_cache import anonymous_page
+from frontend.public_pages import public_pages_version
 
 BOOTHS_PER_PAGE = 12
-
-
-def _fair_or_404(slug: str):
-    fair = selectors.fair_get(slug=slug)
-    if fair is None:
-        raise Http404(_("No fair has this address."))
-    return fair
 
 
 def home(request):
@@ -44,7 +39,7 @@ def fair_list(request):
 
 
 def fair_home(request, fair_slug: str):
-    fair = _fair_or_404(fair_slug)
+    fair = access_fair(request.user, fair_slug)
     opens_at, closes_at = selectors.fair_opening(fair)
     context = {
         "fair": fair,
@@ -57,7 +52,7 @@ def fair_home(request, fair_slug: str):
 
 
 def hall_list(request, fair_slug: str):
-    fair = _fair_or_404(fair_slug)
+    fair = access_fair(request.user, fair_slug)
     return render(
         request,
         "frontend/hall_list.html",
@@ -67,12 +62,12 @@ def hall_list(request, fair_slug: str):
 
 @anonymous_page(params=("page",))
 def hall_detail(request, fair_slug: str, hall_slug: str):
-    public_version = public_pages_version(fair_slug)  # before the reads: see fair/public_pages.py
-    fair = _fair_or_404(fair_slug)
+    public_version = public_pages_version(fair_slug)  # before the reads: see frontend/public_pages.py
+    fair = access_fair(request.user, fair_slug)
     hall = selectors.hall_get(fair=fair, slug=hall_slug)
     if hall is None:
         raise Http404(_("This fair has no such hall."))
-    page = Paginator(selectors.hall_booths_published(hall=hall), BOOTHS_PER_PAGE).get_page(
+    page = Paginator(booth_selectors.hall_booths_published(hall=hall), BOOTHS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     context = {

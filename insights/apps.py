@@ -16,3 +16,4 @@ class InsightsConfig(AppConfig):
     def ready(self):
         # The dashboard's past hours are counted every minute by the worker: created on migrate.
         post_migrate.connect(_ensure_schedules, sender=self)
+        from insights import subscribers  # noqa: F401 - the dashboard hears the domain events

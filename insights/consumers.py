@@ -17,17 +17,23 @@ import time
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from fair.access import access_fair
 from fair.models import Fair
-from fair.permissions import Perm, has_perm
 from insights import protocol as p
 from insights import stats
+from kernel import live
+from kernel.access import allowed
+from kernel.errors import NotFound
 from kernel.websocket import CleanExit
 
 
 @database_sync_to_async
 def _fair_for(slug: str, user) -> tuple[Fair | None, bool]:
-    fair = Fair.objects.filter(slug=slug).first()
-    return fair, fair is not None and has_perm(user, Perm.FAIR_ORGANIZE, fair)
+    try:
+        fair = access_fair(user, slug)
+    except NotFound:
+        return None, False
+    return fair, allowed(user, "fair:organize", fair)
 
 
 class DashboardConsumer(CleanExit, AsyncWebsocketConsumer):
@@ -46,7 +52,7 @@ class DashboardConsumer(CleanExit, AsyncWebsocketConsumer):
             return await self.close(code=p.CLOSE_NOT_FOUND)
         if not allowed:
             return await self.close(code=p.CLOSE_DENIED)
-        await self.channel_layer.group_add(p.dashboard_group(self.fair.pk), self.channel_name)
+        await self.channel_layer.group_add(live.fair_group(self.fair.pk), self.channel_name)
         self.changed_at = time.time()  # the first snapshot is read after the socket opened
         await self.send_snapshot()
         self.ticker = asyncio.create_task(self._tick())
@@ -59,7 +65,7 @@ class DashboardConsumer(CleanExit, AsyncWebsocketConsumer):
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
         if self.fair is not None:
-            await self.channel_layer.group_discard(p.dashboard_group(self.fair.pk), self.channel_name)
+            await self.channel_layer.group_discard(live.fair_group(self.fair.pk), self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None):
         try:
@@ -76,7 +82,7 @@ class DashboardConsumer(CleanExit, AsyncWebsocketConsumer):
             error = {"type": p.ERROR, "code": "protocol.unknown_type", "message": "Send ping or refresh."}
             await self.send(text_data=json.dumps(error))
 
-    async def fair_changed(self, event):  # the channel-layer announcement (p.FAIR_CHANGED)
+    async def fair_changed(self, event):  # the channel-layer announcement (kernel.live.FAIR_CHANGED)
         self.changed_at = time.time()
         self.schedule()
 

@@ -11,13 +11,8 @@ from django.conf import settings
 DASHBOARD_PATH = "ws/fairs/<slug:slug>/dashboard/"
 
 
-def dashboard_group(fair_id: int) -> str:
-    """Every open dashboard of one fair, on any daphne process."""
-    return f"dashboard.fair.{int(fair_id)}"
-
-
-# channel layer: the cheap announcement (no payload but the fair), handled by DashboardConsumer.fair_changed
-FAIR_CHANGED = "fair.changed"
+# channel layer: the cheap announcement of kernel/live.py (its group, its FAIR_CHANGED message type),
+# handled by DashboardConsumer.fair_changed
 
 # server -> client
 SNAPSHOT = "snapshot"  # {"type": "snapshot", "snapshot": {...fair.stats.snapshot()...}}

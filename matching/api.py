@@ -16,19 +16,21 @@ Errors answer 4xx as {"code": "matching.no_model", "message": "..."}.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from exhibitors.access import access_booth
 from exhibitors.models import Booth
 from fair import hs
+from fair.access import access_fair, access_participation
 from fair.models import Fair, Participant
-from fair.permissions import Perm, has_perm
 from kernel.api import id_field, parse_id, validated
-from kernel.errors import DomainError, NotFound, PermissionDenied
-from matching import selectors, services
+from kernel.errors import DomainError, NotFound
+from matching import services
 from matching.models import Mark
 from matching.reasons import EXHIBITOR, render_reasons
 
@@ -118,27 +120,18 @@ def _k(request) -> int:
     return k
 
 
-def _fair(slug: str) -> Fair:
-    fair = Fair.objects.filter(slug=slug).first() if slug else None
-    if fair is None:
-        raise NotFound("matching.no_fair", "No such fair.")
-    return fair
-
-
 def _booth(request, booth_id: int) -> Booth:
-    booth = Booth.objects.select_related("fair", "company").filter(pk=booth_id).first()
-    if booth is None:
-        raise NotFound("matching.no_booth", "No such booth.")
-    if not has_perm(request.user, Perm.BOOTH_STAFF, booth):
-        raise PermissionDenied("matching.denied", "Only this booth's staff see what is recommended to it.")
-    return booth
+    return access_booth(request.user, booth_id, perm="booth:leads")
 
 
 def _buyer(request, fair: Fair) -> Participant:
-    buyer = selectors.buyer_for_user(fair, request.user)
-    if buyer is None:
-        raise PermissionDenied("matching.denied", "Only approved buyers of this fair get recommended booths.")
-    return buyer
+    return access_participation(
+        request.user,
+        fair,
+        Participant.Role.BUYER,
+        code="matching.denied",
+        message=_("Only approved buyers of this fair get recommended booths."),
+    )
 
 
 def _language(request) -> str:
@@ -159,7 +152,7 @@ class RecommendationViewSet(viewsets.ViewSet):
     )
     @action(detail=False, methods=["get"])
     def exhibitors(self, request):
-        fair = _fair(request.query_params.get("fair", ""))
+        fair = access_fair(request.user, request.query_params.get("fair", ""))
         buyer = _buyer(request, fair)
         rows = services.exhibitors_for_buyer(
             buyer=buyer,
@@ -212,9 +205,9 @@ class RecommendationViewSet(viewsets.ViewSet):
     @action(detail=False, methods=["post"])
     def marks(self, request):
         data = validated(MarkIn, request.data, code="matching.bad_input")
-        booth = Booth.objects.select_related("fair").filter(pk=data["booth"]).first()
-        if booth is None or booth.status != Booth.Status.PUBLISHED:
-            raise NotFound("matching.no_booth", "No such booth.")
+        booth = access_booth(request.user, data["booth"])
+        if not booth.is_published:
+            raise NotFound("booth.not_found", _("No such booth."))
         if "buyer" in data:
             booth = _booth(request, booth.pk)
             buyer = Participant.objects.filter(

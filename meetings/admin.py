@@ -21,7 +21,7 @@ from meetings.models import (
 
 @admin.register(MeetingRules)
 class MeetingRulesAdmin(admin.ModelAdmin):
-    list_display = ["fair", "breaks", "auto_confirm_interpreters"]
+    list_display = ["fair", "auto_confirm_interpreters"]
     raw_id_fields = ["fair"]
     search_fields = ["fair__name"]
 

@@ -26,12 +26,13 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from exhibitors.models import Booth
-from fair.models import Fair, Participant
-from fair.permissions import Perm, has_perm
+from exhibitors.access import access_booth
+from fair.access import access_fair, my_participant
+from fair.models import Participant
 from kernel.api import id_field, parse_id, validated
-from kernel.errors import DomainError, NotFound, PermissionDenied
+from kernel.errors import DomainError, PermissionDenied
 from meetings import selectors, services
+from meetings.access import access_meeting
 from meetings.models import Meeting, Slot
 from meetings.slots import format_dual
 
@@ -96,17 +97,6 @@ class MeetingOut(serializers.Serializer):
     buyer_id = serializers.IntegerField()
 
 
-def _fair(slug: str) -> Fair:
-    fair = Fair.objects.filter(slug=slug).first()
-    if fair is None:
-        raise NotFound("fair.not_found", "No such fair.")
-    return fair
-
-
-def _my(fair: Fair, user, role: str) -> Participant | None:
-    return Participant.objects.filter(fair=fair, user=user, role=role, status="approved").first()
-
-
 def meeting_json(meeting: Meeting, viewer) -> dict:
     data = selectors.meeting_for(meeting=meeting, viewer=viewer)
     data["slot"] = meeting.slot_id
@@ -120,12 +110,10 @@ class SlotViewSet(viewsets.ViewSet):
 
     @extend_schema(responses=SlotSerializer(many=True))
     def list(self, request):
-        fair = _fair(request.query_params.get("fair", ""))
-        if not has_perm(request.user, Perm.FAIR_ATTEND, fair):
-            raise PermissionDenied("meeting.denied", "Only participants of this fair see its slots.")
+        fair = access_fair(request.user, request.query_params.get("fair", ""), perm="fair:attend")
         if booth_id := request.query_params.get("booth"):
-            booth = get_object_or_404(Booth, pk=parse_id(booth_id) or 0, fair=fair)
-            buyer = _my(fair, request.user, "buyer")
+            booth = access_booth(request.user, parse_id(booth_id) or 0, fair=fair)
+            buyer = my_participant(request.user, fair, "buyer")
             if buyer is None:
                 raise PermissionDenied("meeting.denied", "Only buyers book meetings.")
             slots = selectors.slots_mutually_free(buyer=buyer, booth=booth)
@@ -143,15 +131,17 @@ class SlotViewSet(viewsets.ViewSet):
     @action(detail=False, methods=["put"])
     def availability(self, request):
         data = validated(AvailabilityIn, request.data, code="meeting.bad_input")
-        fair = _fair(data["fair"])
-        slots = list(Slot.objects.filter(fair=fair, pk__in=data["slots"]))
+        fair = access_fair(request.user, data["fair"])
+        slots = list(Slot.objects.filter(fair=fair, retired=False, pk__in=data["slots"]))
         if len(slots) != len(set(data["slots"])):
             raise DomainError("meeting.no_such_slot", "A slot does not belong to this fair.")
         if "booth" in data:
-            booth = get_object_or_404(Booth, pk=data["booth"], fair=fair)
+            booth = access_booth(request.user, data["booth"], fair=fair)
             n = services.availability_set(actor=request.user, fair=fair, slots=slots, booth=booth)
         else:
-            me = _my(fair, request.user, "buyer") or _my(fair, request.user, "interpreter")
+            me = my_participant(request.user, fair, "buyer") or my_participant(
+                request.user, fair, "interpreter"
+            )
             if me is None:
                 raise PermissionDenied(
                     "meeting.denied", "Buyers and interpreters set their own availability."
@@ -179,17 +169,17 @@ class MeetingViewSet(viewsets.ViewSet):
     permission_classes = [IsAuthenticated]
 
     def _get(self, request, pk) -> Meeting:
-        rows = Meeting.objects.select_related("fair", "booth", "buyer")
-        meeting = rows.filter(pk=parse_id(pk) or 0).first()
-        if meeting is None or not has_perm(request.user, Perm.MEETING_JOIN, meeting):
-            raise NotFound("meeting.not_found", "No such meeting.")
-        return meeting
+        return access_meeting(request.user, parse_id(pk) or 0)
 
     def _answer(self, request, meeting: Meeting, code=status.HTTP_200_OK) -> Response:
         return Response(meeting_json(selectors.meeting_get(meeting_id=meeting.pk), request.user), status=code)
 
     def list(self, request):
-        fair = _fair(request.query_params["fair"]) if request.query_params.get("fair") else None
+        fair = (
+            access_fair(request.user, request.query_params["fair"])
+            if request.query_params.get("fair")
+            else None
+        )
         meetings = selectors.schedule_for(user=request.user, fair=fair)
         return Response([meeting_json(m, request.user) for m in meetings])
 
@@ -198,12 +188,12 @@ class MeetingViewSet(viewsets.ViewSet):
 
     def create(self, request):
         data = validated(RequestIn, request.data, code="meeting.bad_input")
-        booth = get_object_or_404(Booth, pk=data["booth"])
-        slot = get_object_or_404(Slot, pk=data["slot"])
+        booth = access_booth(request.user, data["booth"])
+        slot = get_object_or_404(Slot, pk=data["slot"], retired=False)
         if "buyer" in data:
             buyer = get_object_or_404(Participant, pk=data["buyer"], fair=booth.fair, role="buyer")
         else:
-            buyer = _my(booth.fair, request.user, "buyer")
+            buyer = my_participant(request.user, booth.fair, "buyer")
             if buyer is None:
                 raise PermissionDenied(
                     "meeting.denied", "Only approved buyers of this fair request meetings."

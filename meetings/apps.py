@@ -18,3 +18,4 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         # The reminder job runs every minute wherever the database exists: created on migrate, idempotent.
         post_migrate.connect(_ensure_schedules, sender=self)
+        from meetings import access, notifications, subscribers  # noqa: F401 - rules and subscribers

@@ -3,10 +3,9 @@
 ``reminders_send`` runs every minute (a django-q2 Schedule created on migrate).
 For each (meeting, kind, user) due, it claims a Reminder row and sends, in one
 transaction: the row is unique, so a second run (or a second worker) finds it
-and sends nothing; if the worker dies before the transaction commits, the
-claim rolls back with it and the next run sends. Nothing is sent twice and
-nothing is lost, except in the instant between the mail server taking the
-message and the commit, which no scheduler can close.
+and sends nothing. The mail and the live notification are written to the
+outbox in that same transaction (kernel/outbox.py): if the worker dies before
+it commits, claim and messages roll back together and the next run sends.
 """
 
 from __future__ import annotations
@@ -19,8 +18,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_q.models import Schedule
 
-from meetings import ics, notify, protocol
+from meetings import ics, notifications, protocol
 from meetings.models import Meeting, Reminder
+from meetings.selectors import people
 from meetings.slots import format_dual
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ def _send_one(meeting: Meeting, kind: str, user, other_zone: str) -> None:
         }
         body = f"{subject}\n\n{when}\n\n{ics.meeting_link(meeting)}"
     if user.email:
-        notify.build_email(to=user.email, subject=subject, body=body).send()
+        notifications.mail(to=user.email, subject=subject, body=body, event=protocol.MEETING_REMINDER)
     payload = {
         "type": protocol.MEETING_REMINDER,
         "kind": kind,
@@ -82,17 +82,15 @@ def _send_one(meeting: Meeting, kind: str, user, other_zone: str) -> None:
         "starts_at": meeting.slot.starts_at.isoformat(),
         "link": ics.meeting_link(meeting),
     }
-    notify.push(user_ids=[user.pk], payload=payload)
+    notifications.push(user_ids=[user.pk], payload=payload, event=protocol.MEETING_REMINDER)
 
 
 def reminders_send(now: datetime | None = None) -> int:
     """Send every reminder that is due and not yet sent; returns how many went out."""
-    from meetings.services import _people
-
     now = now or timezone.now()
     sent = 0
     for meeting, kind in _due(now):
-        for user, other_zone in _people(meeting, with_organizers=False):
+        for user, other_zone in people(meeting, with_organizers=False):
             if user.pk is None:
                 continue
             try:

@@ -25,9 +25,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from fair.models import Fair, Interaction, Participant
-from fair.permissions import Perm, has_perm
-from kernel.errors import DomainError, PermissionDenied
-from meetings import ics, notify, protocol
+from kernel.access import require
+from kernel.errors import DomainError
+from meetings import ics, notifications, protocol
 from meetings.models import FairCurrencyRate, FollowUpNudge, LeadUpdate, Meeting, Outcome
 
 log = logging.getLogger(__name__)
@@ -57,15 +57,10 @@ def _decimal(value, *, code: str, message: str) -> Decimal:
     return number
 
 
-def _require_organizer(actor, fair: Fair) -> None:
-    if not has_perm(actor, Perm.FAIR_ORGANIZE, fair):
-        raise PermissionDenied("ledger.denied", _("Only the fair's organizers may do this."))
-
-
 @transaction.atomic
 def rate_set(*, actor, fair: Fair, currency: str, usd_per_unit) -> FairCurrencyRate:
     """Set (or change) how many USD one unit of ``currency`` is worth in this fair."""
-    _require_organizer(actor, fair)
+    require(actor, "fair:organize", fair)
     code = currency_clean(currency)
     rate = _decimal(usd_per_unit, code="ledger.bad_rate", message=_("A rate is a positive number of USD."))
     if rate <= 0 or rate.as_tuple().exponent < -8:
@@ -78,7 +73,7 @@ def rate_set(*, actor, fair: Fair, currency: str, usd_per_unit) -> FairCurrencyR
 
 @transaction.atomic
 def rate_delete(*, actor, fair: Fair, currency: str) -> None:
-    _require_organizer(actor, fair)
+    require(actor, "fair:organize", fair)
     FairCurrencyRate.objects.filter(fair=fair, currency=currency_clean(currency)).delete()
 
 
@@ -111,9 +106,10 @@ def lead_update_add(
     note: str = "",
 ) -> LeadUpdate:
     """Record how the lead of a held meeting moved on; only the booth's approved staff may."""
-    meeting = Meeting.objects.select_for_update().select_related("fair", "slot").get(pk=meeting.pk)
-    if not has_perm(actor, Perm.BOOTH_STAFF, meeting.booth):
-        raise PermissionDenied("ledger.denied", _("Only the booth's staff keep its ledger."))
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",)).select_related("fair", "slot").get(pk=meeting.pk)
+    )
+    require(actor, "lead:keep", meeting)
     if meeting.status != Meeting.Status.HELD:
         raise DomainError("ledger.not_held", _("Record leads of meetings that were held."))
     if stage not in LeadUpdate.Stage.values:
@@ -210,8 +206,8 @@ def _nudge_one(outcome: Outcome, user) -> None:
             ]
         )
     if user.email:
-        notify.mail([notify.build_email(to=user.email, subject=subject, body=body)])
-    notify.push(
+        notifications.mail(to=user.email, subject=subject, body=body, event=protocol.FOLLOW_UP_DUE)
+    notifications.push(
         user_ids=[user.pk],
         payload={
             "type": protocol.FOLLOW_UP_DUE,

@@ -23,15 +23,9 @@ ONE_PARTY = Q(participant__isnull=False, booth__isnull=True) | Q(
 
 
 class MeetingRules(models.Model):
-    """What the Fair's own meeting rules do not say: breaks and the interpreter rule."""
+    """What the Fair's own meeting rules do not say: the interpreter rule."""
 
     fair = models.OneToOneField("fair.Fair", on_delete=models.CASCADE, related_name="meeting_rules")
-    breaks = models.JSONField(
-        _("breaks"),
-        default=list,
-        blank=True,
-        help_text=_('Daily breaks in the fair\'s time zone, e.g. [["12:00", "13:00"]].'),
-    )
     auto_confirm_interpreters = models.BooleanField(
         _("confirm proposed interpreters automatically"), default=False
     )
@@ -41,7 +35,7 @@ class MeetingRules(models.Model):
         verbose_name_plural = _("meeting rules")
 
     def __str__(self):
-        return f"{self.fair}: {self.breaks}"
+        return str(self.fair)
 
 
 class Slot(models.Model):
@@ -51,6 +45,8 @@ class Slot(models.Model):
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     day = models.DateField(_("day (in the fair's time zone)"))
+    # No longer in the fair's schedule, kept for the closed meetings it holds; never offered again.
+    retired = models.BooleanField(_("retired"), default=False)
 
     class Meta:
         ordering = ["starts_at"]

@@ -29,11 +29,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fair.models import Participant
-from fair.permissions import Perm, has_perm
+from kernel.access import allowed
 from kernel.errors import DomainError
+from meetings import access, services
 from meetings import protocol as p
-from meetings import services
 from meetings.models import Meeting
 from meetings.room_models import RoomMessage, RoomReport, RoomVisit
 
@@ -63,23 +62,19 @@ def room_closes_at(meeting: Meeting) -> datetime:
     return meeting.slot.ends_at + timedelta(seconds=settings.ROOM_CLOSES_AFTER_SECONDS)
 
 
+ROOM_ROLES = {
+    access.BUYER: Role.BUYER,
+    access.EXHIBITOR: Role.EXHIBITOR,
+    access.INTERPRETER: Role.INTERPRETER,
+    access.ORGANIZER: Role.OBSERVER,
+}
+
+
 def room_role(*, user, meeting: Meeting) -> str | None:
-    """The user's place in this meeting's room, or None: the one vocabulary decides, then the role."""
-    if user is None or not user.is_authenticated or not has_perm(user, Perm.MEETING_JOIN, meeting):
+    """The user's place in this meeting's room, or None: the access rule decides, then the role."""
+    if not allowed(user, "meeting:join", meeting):
         return None
-    if meeting.buyer.user_id == user.pk and meeting.buyer.status == Participant.Status.APPROVED:
-        return Role.BUYER
-    if has_perm(user, Perm.BOOTH_STAFF, meeting.booth):
-        return Role.EXHIBITOR
-    if (
-        meeting.interpreter_id
-        and meeting.interpreter.user_id == user.pk
-        and meeting.interpreter_status == Meeting.InterpreterStatus.CONFIRMED
-    ):
-        return Role.INTERPRETER
-    if has_perm(user, Perm.FAIR_ORGANIZE, meeting.fair):
-        return Role.OBSERVER
-    return None
+    return ROOM_ROLES.get(access.member_side(user, meeting), Role.OBSERVER)
 
 
 def room_check(*, user, meeting: Meeting | None, now: datetime | None = None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -13,8 +14,71 @@ from matching.models import Mark
 from meetings.models import Availability, CalendarFeed, Meeting, Outcome, Seat, Slot
 
 
+def buyer_languages(buyer: Participant) -> set[str]:
+    langs = set(buyer.languages or [])
+    sourcing = getattr(buyer, "sourcing", None) if hasattr(buyer, "sourcing") else None
+    if sourcing is not None:
+        langs |= set(sourcing.languages or [])
+    if buyer.company_id:
+        langs |= set(buyer.company.languages or [])
+    return langs
+
+
+def booth_languages(booth: Booth) -> set[str]:
+    langs = set(booth.company.languages or [])
+    for staff_langs in booth.staff.filter(status=Participant.Status.APPROVED).values_list(
+        "languages", flat=True
+    ):
+        langs |= set(staff_langs or [])
+    return langs
+
+
+def meeting_payload(meeting: Meeting, kind: str) -> dict:
+    return {
+        "type": kind,
+        "meeting": {
+            "id": meeting.pk,
+            "status": meeting.status,
+            "awaiting": meeting.awaiting,
+            "starts_at": meeting.slot.starts_at.isoformat(),
+            "ends_at": meeting.slot.ends_at.isoformat(),
+            "buyer": str(meeting.buyer.company or meeting.buyer.user),
+            "booth": meeting.booth.company.name,
+            "interpreter_status": meeting.interpreter_status,
+            "reason": meeting.reason,
+        },
+    }
+
+
+def people(meeting: Meeting, *, with_organizers: bool = True) -> list[tuple[object, str]]:
+    """(user, the zone of the other side) for everyone in the meeting."""
+    buyer_user = meeting.buyer.user
+    staff = [
+        s.user
+        for s in meeting.booth.staff.filter(
+            status=Participant.Status.APPROVED, user__isnull=False
+        ).select_related("user")
+    ]
+    booth_zone = staff[0].time_zone if staff else meeting.fair.time_zone
+    buyer_zone = buyer_user.time_zone if buyer_user else meeting.fair.time_zone
+    people = [(buyer_user, booth_zone)] if buyer_user else []
+    people += [(u, buyer_zone) for u in staff]
+    if meeting.interpreter_status == Meeting.InterpreterStatus.CONFIRMED and meeting.interpreter.user_id:
+        people.append((meeting.interpreter.user, meeting.fair.time_zone))
+    elif with_organizers and meeting.interpreter_status == Meeting.InterpreterStatus.PROPOSED:
+        # The organizers are the ones to confirm.
+        for org in Participant.objects.filter(
+            fair=meeting.fair,
+            role=Participant.Role.ORGANIZER,
+            status=Participant.Status.APPROVED,
+            user__isnull=False,
+        ).select_related("user"):
+            people.append((org.user, buyer_zone))
+    return people
+
+
 def slots_of(*, fair: Fair) -> QuerySet[Slot]:
-    return Slot.objects.filter(fair=fair).order_by("starts_at")
+    return Slot.objects.filter(fair=fair, retired=False).order_by("starts_at")
 
 
 def _free_slot_ids(**party) -> set[int]:
@@ -25,9 +89,9 @@ def _free_slot_ids(**party) -> set[int]:
 def slots_mutually_free(*, buyer: Participant, booth: Booth) -> QuerySet[Slot]:
     """The slots to offer a buyer for a booth: both available, neither booked, not begun."""
     ids = _free_slot_ids(participant=buyer) & _free_slot_ids(booth=booth)
-    return Slot.objects.filter(pk__in=ids, fair_id=buyer.fair_id, starts_at__gt=timezone.now()).order_by(
-        "starts_at"
-    )
+    return Slot.objects.filter(
+        pk__in=ids, fair_id=buyer.fair_id, retired=False, starts_at__gt=timezone.now()
+    ).order_by("starts_at")
 
 
 def availability_of(*, participant: Participant | None = None, booth: Booth | None = None) -> set[int]:
@@ -92,9 +156,7 @@ def feed_user(*, token: str):
 
 def meeting_for(*, meeting: Meeting, viewer) -> dict:
     """A meeting as one viewer sees it: in their zone, with the other side's local time next to it."""
-    from meetings.services import _people, meeting_payload
-
-    zones = {u.pk: z for u, z in _people(meeting)}
+    zones = {u.pk: z for u, z in people(meeting)}
     other_zone = zones.get(viewer.pk, meeting.fair.time_zone)
     data = meeting_payload(meeting, "meeting")["meeting"]
     data["when"] = _when(meeting, viewer, other_zone)
@@ -118,9 +180,10 @@ def round_problem(*, fair: Fair, scores: Mapping[tuple[int, int], float]):
     plus 1 per side that marked interest and 1 for a request.
     """
     from meetings import scheduler
-    from meetings.services import booth_languages, buyer_languages
 
-    slots = list(Slot.objects.filter(fair=fair, starts_at__gt=timezone.now()).order_by("starts_at"))
+    slots = list(
+        Slot.objects.filter(fair=fair, retired=False, starts_at__gt=timezone.now()).order_by("starts_at")
+    )
     slot_ids = {s.pk for s in slots}
     score: dict[tuple[int, int], float] = {k: float(v) for k, v in scores.items()}
     no_thanks = set()
@@ -230,9 +293,7 @@ def booth_time_zone(*, booth: Booth) -> str:
 
 def other_zone_for(*, meeting: Meeting, viewer) -> str:
     """The zone of the other side, as the viewer sees the meeting (the fair's for anyone outside it)."""
-    from meetings.services import _people
-
-    return dict((u.pk, z) for u, z in _people(meeting)).get(viewer.pk, meeting.fair.time_zone)
+    return dict((u.pk, z) for u, z in people(meeting)).get(viewer.pk, meeting.fair.time_zone)
 
 
 def staff_booth_ids(*, user, fair: Fair | None = None) -> set[int]:
@@ -310,3 +371,40 @@ def currency_rates_of(*, fair: Fair):
     from meetings.models import FairCurrencyRate
 
     return FairCurrencyRate.objects.filter(fair=fair).order_by("currency")
+
+
+KNOCK_OFFERS = 3  # how many meeting slots a missed knock offers the buyer
+
+
+def knock_offers(*, knock, limit: int = KNOCK_OFFERS) -> tuple[int, list[dict]] | None:
+    """After a missed knock: (the buyer's user id, the next slots the buyer and the booth are both
+    free in), each labelled in the buyer's zone and language with the booking page that picks it.
+    The list is empty when no slot is free; None for a knock whose buyer is not an approved buyer."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    from meetings.slots import format_dual
+
+    buyer = Participant.objects.select_related("user", "fair").filter(pk=knock.buyer_id).first()
+    if (
+        buyer is None
+        or buyer.user is None
+        or buyer.role != Participant.Role.BUYER
+        or buyer.status != Participant.Status.APPROVED
+    ):
+        return None
+    booth = Booth.objects.select_related("fair").get(pk=knock.booth_id)
+    slots = list(slots_mutually_free(buyer=buyer, booth=booth)[:limit])
+    other_zone = booth_time_zone(booth=booth)
+    book_url = reverse("meeting_book", args=[booth.fair.slug, booth.pk])
+    with translation.override(buyer.user.language or None):
+        offers = [
+            {
+                "id": slot.pk,
+                "starts_at": slot.starts_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+                "label": format_dual(slot.starts_at, viewer_zone=buyer.user.time_zone, other_zone=other_zone),
+                "url": f"{book_url}?slot={slot.pk}",
+            }
+            for slot in slots
+        ]
+    return buyer.user_id, offers

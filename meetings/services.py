@@ -15,15 +15,17 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 
 from exhibitors.models import Booth
-from fair.models import Fair, Interaction, Participant
-from fair.permissions import Perm, has_perm
+from fair.models import Fair, Interaction, Participant, parse_breaks
+from kernel import events
+from kernel.access import allowed, require
 from kernel.errors import DomainError, NotFound, PermissionDenied
-from meetings import ics, notify, protocol
+from meetings import protocol
+from meetings.access import BUYER, EXHIBITOR, ORGANIZER, side_of
 from meetings.models import (
     Availability,
     CalendarFeed,
@@ -35,11 +37,9 @@ from meetings.models import (
     Seat,
     Slot,
 )
-from meetings.slots import cut_slots, format_dual, parse_breaks
+from meetings.selectors import booth_languages, buyer_languages
+from meetings.slots import cut_slots
 
-ORGANIZER = "organizer"
-BUYER = Meeting.Side.BUYER
-EXHIBITOR = Meeting.Side.EXHIBITOR
 MAX_TEXT = 2000
 
 # --- rules and slots -------------------------------------------------------------------
@@ -51,14 +51,9 @@ def rules_get(*, fair: Fair) -> MeetingRules:
 
 
 @transaction.atomic
-def rules_update(
-    *, actor, fair: Fair, breaks=None, auto_confirm_interpreters: bool | None = None
-) -> MeetingRules:
-    _require_organizer(actor, fair)
+def rules_update(*, actor, fair: Fair, auto_confirm_interpreters: bool | None = None) -> MeetingRules:
+    require(actor, "fair:organize", fair)
     rules = rules_get(fair=fair)
-    if breaks is not None:
-        parse_breaks(breaks)
-        rules.breaks = breaks
     if auto_confirm_interpreters is not None:
         rules.auto_confirm_interpreters = bool(auto_confirm_interpreters)
     rules.save()
@@ -67,7 +62,13 @@ def rules_update(
 
 @transaction.atomic
 def slots_generate(*, fair: Fair) -> list[Slot]:
-    """Create the fair's slots from its rules; unused slots the rules no longer give are removed."""
+    """Cut the fair's slots from its schedule (days, zone, daily window, slot length, breaks).
+
+    Slots the schedule still gives are kept, with their availability and bookings; new ones are
+    added. A slot the schedule no longer gives is deleted, or retired (kept for the history of its
+    closed meetings, never offered again); when one still holds a requested, proposed or accepted
+    meeting, the change is refused (``fair.schedule_booked``) and nothing changes.
+    """
     specs = cut_slots(
         first_day=fair.starts_on,
         last_day=fair.ends_on,
@@ -75,45 +76,44 @@ def slots_generate(*, fair: Fair) -> list[Slot]:
         day_start=fair.day_start,
         day_end=fair.day_end,
         minutes=fair.slot_minutes,
-        breaks=parse_breaks(rules_get(fair=fair).breaks),
+        breaks=parse_breaks(fair.breaks),
     )
-    wanted = {s.starts_at for s in specs}
-    existing = {s.starts_at: s for s in Slot.objects.filter(fair=fair)}
+    wanted = {(s.starts_at, s.ends_at): s for s in specs}
+    existing = {(s.starts_at, s.ends_at): s for s in Slot.objects.filter(fair=fair)}
+    stale = [slot.pk for key, slot in existing.items() if key not in wanted and not slot.retired]
+    if stale:
+        booked = Meeting.objects.filter(slot_id__in=stale, status__in=Meeting.ACTIVE).count()
+        if booked:
+            raise DomainError(
+                "fair.schedule_booked",
+                ngettext(
+                    "%(n)d booked meeting falls outside the new schedule: move or cancel it first.",
+                    "%(n)d booked meetings fall outside the new schedule: move or cancel them first.",
+                    booked,
+                )
+                % {"n": booked},
+            )
+        kept = set(Slot.objects.filter(pk__in=stale, meetings__isnull=False).values_list("pk", flat=True))
+        Availability.objects.filter(slot_id__in=kept).delete()
+        Slot.objects.filter(pk__in=kept).update(retired=True)
+        Slot.objects.filter(pk__in=set(stale) - kept).delete()
+    revived = [slot.pk for key, slot in existing.items() if key in wanted and slot.retired]
+    Slot.objects.filter(pk__in=revived).update(retired=False)
     Slot.objects.bulk_create(
         [
             Slot(fair=fair, starts_at=s.starts_at, ends_at=s.ends_at, day=s.day)
-            for s in specs
-            if s.starts_at not in existing
+            for key, s in wanted.items()
+            if key not in existing
         ]
     )
-    stale = [s.pk for start, s in existing.items() if start not in wanted]
-    if stale:
-        Slot.objects.filter(pk__in=stale, seats__isnull=True, meetings__isnull=True).delete()
-    return list(Slot.objects.filter(fair=fair))
+    return list(Slot.objects.filter(fair=fair, retired=False).order_by("starts_at"))
 
 
 # --- who is acting ----------------------------------------------------------------------
 
 
-def _require_organizer(actor, fair) -> None:
-    if not has_perm(actor, Perm.FAIR_ORGANIZE, fair):
-        raise PermissionDenied("meeting.denied", _("Only the fair's organizers may do this."))
-
-
 def _is_staff(actor, booth: Booth) -> bool:
-    return has_perm(actor, Perm.BOOTH_STAFF, booth)
-
-
-def side_of(actor, meeting: Meeting) -> str:
-    """'buyer', 'exhibitor' or 'organizer'; PermissionDenied for anyone else."""
-    if actor is not None and actor.is_authenticated:
-        if meeting.buyer.user_id == actor.pk and meeting.buyer.is_approved:
-            return BUYER
-        if _is_staff(actor, meeting.booth):
-            return EXHIBITOR
-        if has_perm(actor, Perm.FAIR_ORGANIZE, meeting.fair):
-            return ORGANIZER
-    raise PermissionDenied("meeting.denied", _("You are not part of this meeting."))
+    return allowed(actor, "booth:staff", booth)
 
 
 def _other(side: str) -> str:
@@ -140,20 +140,10 @@ def availability_set(
 ) -> int:
     """Replace a party's availability in this fair with ``slots``; returns how many slots it is free in."""
     party = _party_kwargs(participant=participant, booth=booth)
-    organizer = has_perm(actor, Perm.FAIR_ORGANIZE, fair)
-    if booth is not None:
-        allowed = booth.fair_id == fair.pk and (organizer or _is_staff(actor, booth))
-    else:
-        allowed = participant.fair_id == fair.pk and (
-            organizer
-            or (
-                participant.user_id == actor.pk
-                and participant.is_approved
-                and participant.role in (Participant.Role.BUYER, Participant.Role.INTERPRETER)
-            )
-        )
-    if not allowed:
-        raise PermissionDenied("meeting.denied", _("You may not change this availability."))
+    who = booth if booth is not None else participant
+    if who.fair_id != fair.pk:
+        raise DomainError("meeting.bad_party", _("That calendar belongs to another fair."))
+    require(actor, "availability:keep", who)
     slot_ids = {s.pk for s in slots}
     if Slot.objects.filter(pk__in=slot_ids).exclude(fair=fair).exists():
         raise DomainError("meeting.no_such_slot", _("A slot does not belong to this fair."))
@@ -254,25 +244,6 @@ def _check_mutually_free(meeting: Meeting, slot: Slot) -> None:
 # --- languages and interpreters ----------------------------------------------------------
 
 
-def buyer_languages(buyer: Participant) -> set[str]:
-    langs = set(buyer.languages or [])
-    sourcing = getattr(buyer, "sourcing", None) if hasattr(buyer, "sourcing") else None
-    if sourcing is not None:
-        langs |= set(sourcing.languages or [])
-    if buyer.company_id:
-        langs |= set(buyer.company.languages or [])
-    return langs
-
-
-def booth_languages(booth: Booth) -> set[str]:
-    langs = set(booth.company.languages or [])
-    for staff_langs in booth.staff.filter(status=Participant.Status.APPROVED).values_list(
-        "languages", flat=True
-    ):
-        langs |= set(staff_langs or [])
-    return langs
-
-
 def needs_interpreter(*, buyer: Participant, booth: Booth) -> bool:
     """True when both sides state languages and share none."""
     a, b = buyer_languages(buyer), booth_languages(booth)
@@ -334,7 +305,7 @@ def _seat_interpreter(meeting: Meeting, interpreter: Participant) -> None:
 def interpreter_confirm(*, actor, meeting: Meeting, interpreter: Participant | None = None) -> Meeting:
     """The organizer confirms the proposed interpreter (or names another one who fits)."""
     meeting = _locked(meeting)
-    _require_organizer(actor, meeting.fair)
+    require(actor, "fair:organize", meeting.fair)
     if not meeting.is_active:
         raise DomainError("meeting.closed", _("This meeting is no longer open."))
     interpreter = interpreter or meeting.interpreter
@@ -391,7 +362,7 @@ def meeting_request(*, actor, buyer: Participant, booth: Booth, slot: Slot, mess
         raise DomainError("meeting.not_a_buyer", _("Only approved buyers can request meetings."))
     if booth.fair_id != fair.pk or not booth.is_published:
         raise NotFound("meeting.no_such_booth", _("That booth is not open for meetings."))
-    if not (buyer.user_id == actor.pk or has_perm(actor, Perm.FAIR_ORGANIZE, fair)):
+    if not (buyer.user_id == actor.pk or allowed(actor, "fair:organize", fair)):
         raise PermissionDenied("meeting.denied", _("You may only request meetings for yourself."))
     message = _clean_text(message)
     _check_slot(slot, fair)
@@ -633,7 +604,7 @@ def round_run(
     from meetings import scheduler
     from meetings.selectors import round_problem
 
-    _require_organizer(actor, fair)
+    require(actor, "fair:organize", fair)
     problem = round_problem(fair=fair, scores=scores or {})
     solution = scheduler.schedule(problem, time_limit=time_limit)
     rnd = Round.objects.create(fair=fair, created_by=actor, total_score=solution.total_score)
@@ -656,7 +627,7 @@ def round_run(
 @transaction.atomic
 def round_edit(*, actor, proposal: RoundProposal, slot: Slot | None = None, remove: bool = False) -> None:
     rnd = Round.objects.select_for_update().get(pk=proposal.round_id)
-    _require_organizer(actor, rnd.fair)
+    require(actor, "fair:organize", rnd.fair)
     if rnd.status != Round.Status.DRAFT:
         raise DomainError("round.published", _("This round is already published."))
     if remove:
@@ -689,7 +660,7 @@ def models_q_party(proposal: RoundProposal):
 def round_publish(*, actor, round: Round) -> dict:
     """Turn the proposals into accepted meetings; a proposal that clashes with a newer booking is skipped."""
     rnd = Round.objects.select_for_update().get(pk=round.pk)
-    _require_organizer(actor, rnd.fair)
+    require(actor, "fair:organize", rnd.fair)
     if rnd.status != Round.Status.DRAFT:
         raise DomainError("round.published", _("This round is already published."))
     made, skipped = 0, 0
@@ -726,100 +697,21 @@ def round_publish(*, actor, round: Round) -> dict:
 
 # --- telling people ---------------------------------------------------------------------------
 
-SUBJECTS = {
-    protocol.MEETING_REQUESTED: gettext_lazy("Meeting request from %(buyer)s"),
-    protocol.MEETING_ACCEPTED: gettext_lazy("Meeting confirmed: %(booth)s and %(buyer)s"),
-    protocol.MEETING_DECLINED: gettext_lazy("Meeting declined: %(booth)s and %(buyer)s"),
-    protocol.MEETING_PROPOSED: gettext_lazy("Another time proposed: %(booth)s and %(buyer)s"),
-    protocol.MEETING_RESCHEDULED: gettext_lazy("Meeting moved: %(booth)s and %(buyer)s"),
-    protocol.MEETING_CANCELLED: gettext_lazy("Meeting cancelled: %(booth)s and %(buyer)s"),
-    protocol.MEETING_INTERPRETER: gettext_lazy("Interpreter for %(booth)s and %(buyer)s"),
-    protocol.ROUND_PUBLISHED: gettext_lazy("New meeting scheduled: %(booth)s and %(buyer)s"),
-}
-
-
-def meeting_payload(meeting: Meeting, kind: str) -> dict:
-    return {
-        "type": kind,
-        "meeting": {
-            "id": meeting.pk,
-            "status": meeting.status,
-            "awaiting": meeting.awaiting,
-            "starts_at": meeting.slot.starts_at.isoformat(),
-            "ends_at": meeting.slot.ends_at.isoformat(),
-            "buyer": str(meeting.buyer.company or meeting.buyer.user),
-            "booth": meeting.booth.company.name,
-            "interpreter_status": meeting.interpreter_status,
-            "reason": meeting.reason,
-        },
-    }
-
-
-def _people(meeting: Meeting, *, with_organizers: bool = True) -> list[tuple[object, str]]:
-    """(user, the zone of the other side) for everyone in the meeting."""
-    buyer_user = meeting.buyer.user
-    staff = [
-        s.user
-        for s in meeting.booth.staff.filter(
-            status=Participant.Status.APPROVED, user__isnull=False
-        ).select_related("user")
-    ]
-    booth_zone = staff[0].time_zone if staff else meeting.fair.time_zone
-    buyer_zone = buyer_user.time_zone if buyer_user else meeting.fair.time_zone
-    people = [(buyer_user, booth_zone)] if buyer_user else []
-    people += [(u, buyer_zone) for u in staff]
-    if meeting.interpreter_status == Meeting.InterpreterStatus.CONFIRMED and meeting.interpreter.user_id:
-        people.append((meeting.interpreter.user, meeting.fair.time_zone))
-    elif with_organizers and meeting.interpreter_status == Meeting.InterpreterStatus.PROPOSED:
-        # The organizers are the ones to confirm.
-        for org in Participant.objects.filter(
-            fair=meeting.fair,
-            role=Participant.Role.ORGANIZER,
-            status=Participant.Status.APPROVED,
-            user__isnull=False,
-        ).select_related("user"):
-            people.append((org.user, buyer_zone))
-    return people
-
 
 def _announce(
     meeting: Meeting, *, actor, kind: str, invite: bool = False, cancel_invite: bool = False
 ) -> None:
-    people = [(u, z) for u, z in _people(meeting) if actor is None or u.pk != actor.pk]
-    notify.push(user_ids=[u.pk for u, _z in people], payload=meeting_payload(meeting, kind))
-    attach = invite or cancel_invite
+    """Emit the meeting's event (``kind``, a meetings.protocol type); meetings/notifications.py tells
+    the people through the outbox. An invitation marks the meeting invited (its ICS was sent)."""
     if invite and not meeting.invited:
         meeting.invited = True
         Meeting.objects.filter(pk=meeting.pk).update(invited=True)
-    everyone = _people(meeting) if attach else people  # invitations go to the actor's calendar too
-    messages = []
-    for user, other_zone in everyone:
-        if not user.email:
-            continue
-        with translation.override(user.language):
-            names = {
-                "buyer": str(meeting.buyer.company or meeting.buyer.user),
-                "booth": meeting.booth.company.name,
-            }
-            when = format_dual(meeting.slot.starts_at, viewer_zone=user.time_zone, other_zone=other_zone)
-            lines = [str(SUBJECTS[kind] % names), "", when]
-            if meeting.message:
-                lines += ["", meeting.message]
-            if meeting.reason and kind in (protocol.MEETING_DECLINED, protocol.MEETING_CANCELLED):
-                lines += ["", _("Reason: %(reason)s") % {"reason": meeting.reason}]
-            lines += ["", ics.meeting_link(meeting)]
-            payload = ics.invitation(meeting, zone=user.time_zone, cancel=cancel_invite) if attach else None
-            messages.append(
-                notify.build_email(
-                    to=user.email,
-                    subject=str(SUBJECTS[kind] % names),
-                    body="\n".join(lines),
-                    ics=payload,
-                    method="CANCEL" if cancel_invite else "REQUEST",
-                )
-            )
-    notify.mail(messages)
-
-
-def when_for(meeting: Meeting, *, viewer, other_zone: str) -> str:
-    return format_dual(meeting.slot.starts_at, viewer_zone=viewer.time_zone, other_zone=other_zone)
+    events.emit(
+        kind,
+        fair_id=meeting.fair_id,
+        subject=meeting,
+        actor=actor,
+        status=meeting.status,
+        invite=invite,
+        cancel_invite=cancel_invite,
+    )

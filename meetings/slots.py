@@ -14,32 +14,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from kernel.errors import DomainError
-
 
 @dataclass(frozen=True)
 class SlotSpec:
     starts_at: datetime  # UTC
     ends_at: datetime  # UTC
     day: date  # in the fair's zone
-
-
-def parse_breaks(breaks) -> list[tuple[time, time]]:
-    """[["12:00", "13:00"], ...] -> [(time, time)]; raises DomainError("meeting.bad_breaks")."""
-    out = []
-    if not isinstance(breaks, list):
-        raise DomainError("meeting.bad_breaks", _('Breaks must be a list of ["HH:MM", "HH:MM"] pairs.'))
-    for item in breaks:
-        try:
-            start, end = (time.fromisoformat(str(v)) for v in item)
-        except (TypeError, ValueError):
-            raise DomainError(
-                "meeting.bad_breaks", _('Breaks must be a list of ["HH:MM", "HH:MM"] pairs.')
-            ) from None
-        if end <= start:
-            raise DomainError("meeting.bad_breaks", _("A break must end after it starts."))
-        out.append((start, end))
-    return out
 
 
 def cut_slots(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
-from fair.permissions import Perm, permission_required
 from meetings import ics, room_selectors, selectors
-from meetings.models import Meeting
+from meetings.access import access_meeting
 
 
 def calendar_feed(request, token: str):
@@ -22,10 +22,10 @@ def calendar_feed(request, token: str):
     return response
 
 
-@permission_required(Perm.MEETING_JOIN, lambda request, meeting_id: get_object_or_404(Meeting, pk=meeting_id))
+@login_required
 def room(request, meeting_id: int):
     """The video room page (templates/meetings/room.html, js/room.js); it joins ws/meetings/<id>/room/."""
-    meeting = selectors.meeting_get(meeting_id=meeting_id)
+    meeting = access_meeting(request.user, meeting_id, perm="meeting:join")
     context = room_selectors.room_page(meeting=meeting, user=request.user)
     response = render(request, "meetings/room.html", context)
     response["Permissions-Policy"] = "camera=(self), microphone=(self), display-capture=(self)"

@@ -40,6 +40,13 @@ def _default_language_after_each_test():
 
 
 @pytest.fixture(autouse=True)
+def _outbox_delivers_at_once(settings):
+    """Mail and notifications leave right after the commit that wrote them, in the test's process
+    (in production the worker relays what is not pushed at once: kernel/outbox.py)."""
+    settings.OUTBOX_DELIVER_AT_ONCE = True
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """PBKDF2 at full strength costs seconds per user on a shared 2-core machine; tests need no strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -39,23 +39,12 @@ def sign_in(v, user) -> None:
 
 
 def queued_mails_to(address: str) -> list[dict]:
-    """The e-mail jobs waiting for the worker (nobody runs one here), on whichever broker is set."""
-    from django_q.brokers import get_broker
-    from django_q.conf import Conf
-    from django_q.models import OrmQ
-    from django_q.signing import SignedPackage
+    """The e-mails written to the outbox for this address (kernel/outbox.py; the worker sends them)."""
+    from kernel import outbox
+    from kernel.models import OutboxMessage
 
-    broker = get_broker()
-    if Conf.ORM:
-        payloads = list(OrmQ.objects.filter(key=broker.list_key).values_list("payload", flat=True))
-    else:
-        payloads = broker.connection.lrange(broker.list_key, 0, -1)
-    jobs = [SignedPackage.loads(p) for p in payloads]
-    return [
-        job["kwargs"]
-        for job in jobs
-        if job.get("func") == "kernel.jobs.send_email" and address in job.get("kwargs", {}).get("to", [])
-    ]
+    rows = OutboxMessage.objects.filter(kind=outbox.MAIL).values_list("payload", flat=True)
+    return [payload for payload in rows if address in payload["to"]]
 
 
 def test_an_organizer_approves_in_bulk_and_sees_every_error_of_a_csv_invitation(visit, small_fair):

@@ -1,4 +1,4 @@
-"""A missed knock offers the buyer the booth's next free meeting slots, in the buyer's own zone."""
+"""A missed knock offers the buyer the booth's next free meeting slots (knock.offers), in the buyer's zone."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_q.conf import Conf
 
-from exhibitors import selectors
 from exhibitors.models import Knock
+from meetings import selectors as meeting_selectors
 from meetings import services as meetings
 from tests import factories
 from tests.exhibitors.conftest import Socket, run
@@ -50,15 +50,17 @@ def test_the_buyer_of_a_missed_knock_is_offered_the_next_free_slots_in_their_zon
         await visitor.send({"type": "knock"})
         knock_id = (await visitor.recv_type("knock.waiting"))["knock"]
         missed = await visitor.recv_type("knock.missed", timeout=3)
+        offers = await visitor.recv_type("knock.offers", timeout=3)
         told_staff = await worker.recv_type("knock.missed", timeout=3)
         await worker.close()
         await visitor.close()
-        return knock_id, missed, told_staff
+        return knock_id, missed, offers, told_staff
 
-    knock_id, missed, told_staff = run(scenario)
+    knock_id, missed, offers, told_staff = run(scenario)
     book = reverse("meeting_book", args=["demo-expo", booth.pk])
     assert missed["knock"] == knock_id and missed["status"] == "missed"
-    assert missed["slots"] == [
+    assert offers["knock"] == knock_id
+    assert offers["slots"] == [
         {
             "id": slots[1].pk,
             "starts_at": f"{FAIR_START}T00:30:00Z",
@@ -83,16 +85,17 @@ def test_the_buyer_of_a_missed_knock_is_offered_the_next_free_slots_in_their_zon
     assert Knock.objects.get().status == "missed"
 
 
-def test_no_free_slot_or_no_buyer_participation_offers_an_empty_list(free_booth):
+def test_no_free_slot_or_no_buyer_participation_offers_nothing(free_booth):
     booth, buyer = free_booth["booth"], free_booth["buyer"]
     lonely = factories.buyer(free_booth["fair"])  # free in no slot
     knock = Knock.objects.create(booth=booth, buyer=lonely, status="missed", created_at=timezone.now())
-    assert selectors.knock_missed_frame(knock)["slots"] == []
+    assert meeting_selectors.knock_offers(knock=knock) == (lonely.user_id, [])
     knock = Knock.objects.create(booth=booth, buyer=buyer, status="missed", created_at=timezone.now())
-    assert len(selectors.knock_missed_frame(knock)["slots"]) == 3
+    user_id, slots = meeting_selectors.knock_offers(knock=knock)
+    assert user_id == buyer.user_id and len(slots) == 3
     buyer.status = "rejected"  # no longer a buyer of the fair
     buyer.save()
-    assert selectors.knock_missed_frame(knock)["slots"] == []
+    assert meeting_selectors.knock_offers(knock=knock) is None
 
 
 def test_the_booking_link_preselects_its_slot(client, free_booth):

@@ -396,7 +396,7 @@ def test_anonymous_sockets_of_a_served_booth_cost_no_query(small_fair, monkeypat
     """No session lookup, no booth or chat read: nothing that waits for the one database thread."""
     import channels.auth
 
-    from exhibitors import selectors
+    from exhibitors import live, selectors
 
     booth, staff = small_fair["booths"]["cosmetics"], small_fair["staff"]
     calls = []
@@ -410,8 +410,9 @@ def test_anonymous_sockets_of_a_served_booth_cost_no_query(small_fair, monkeypat
 
         monkeypatch.setattr(module, name, wrapper)
 
-    for name in ("booth_get_live", "viewer_get", "chat_recent", "knocks_open"):
+    for name in ("booth_get_live", "chat_recent", "knocks_open"):
         counted(selectors, name)
+    counted(live, "_booth_open")  # the thread hop that reads the booth and the viewer's roles
     counted(channels.auth, "get_user")
 
     async def scenario():

@@ -9,6 +9,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from exhibitors import selectors, services
+from exhibitors.access import ANONYMOUS, viewer_of
 from exhibitors.models import Bookmark, ChatMessage, Knock
 from fair.models import Interaction
 from kernel.errors import DomainError
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def viewer(participant_or_user, booth):
     user = getattr(participant_or_user, "user", participant_or_user)
-    return selectors.viewer_get(user=user, booth=booth)
+    return viewer_of(user, booth)
 
 
 def test_viewer_roles_and_names_never_carry_an_email(small_fair):
@@ -47,7 +48,7 @@ def test_chat_post_validates_stores_and_records_one_chat_interaction_a_day(small
         services.chat_post(booth=booth, viewer=v, body="bell\x07")
     assert e.value.code == "chat.invalid"
     with pytest.raises(DomainError) as e:
-        services.chat_post(booth=booth, viewer=selectors.ANONYMOUS, body="hi")
+        services.chat_post(booth=booth, viewer=ANONYMOUS, body="hi")
     assert e.value.code == "chat.login_required"
     assert ChatMessage.objects.count() == 2
 

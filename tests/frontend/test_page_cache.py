@@ -1,4 +1,4 @@
-"""Hall and booth pages kept for anonymous visitors (frontend/page_cache.py, fair/public_pages.py).
+"""Hall and booth pages kept for anonymous visitors (frontend/page_cache.py, frontend/public_pages.py).
 
 What a visitor would notice: an exhibitor's edit shows at once, a draft never shows, nobody gets
 another person's page, and the language switcher of a kept page still works.
@@ -21,13 +21,20 @@ from PIL import Image
 from datasets.generator import generate_fair
 from datasets.importing import fair_import
 from exhibitors import builder, services
+from exhibitors.access import viewer_of
 from exhibitors.models import Booth
-from exhibitors.selectors import viewer_get
+from fair import services as fair_services
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+
+
+def _rename_company(small_fair, name: str) -> None:
+    """The exhibitor renames its company on its registration page (the service behind it)."""
+    staff = small_fair["staff"]
+    fair_services.registration_submit(user=staff.user, fair=staff.fair, role="exhibitor", company_name=name)
 
 
 @pytest.fixture
@@ -120,19 +127,22 @@ def test_media_brochures_and_live_status_show_on_the_booth_page(
         upload=SimpleUploadedFile("c.pdf", b"%PDF-1.4\n%%EOF\n"),
     )
     assert "Catalogue 2026" in kept(client, pages["booth"], django_assert_num_queries)
-    services.booth_status_set(booth=booth, viewer=viewer_get(user=staff, booth=booth), status="on_duty")
+    services.booth_status_set(booth=booth, viewer=viewer_of(staff, booth), status="on_duty")
     assert "Staff on duty</dd>" in body(client.get(pages["booth"]))
 
 
 def test_company_and_hall_renames_show_on_the_hall_page(client, small_fair, pages, django_assert_num_queries):
     kept(client, pages["hall"], django_assert_num_queries)
-    company = small_fair["booths"]["cosmetics"].company
-    company.name = "Seoul Glow Global"
-    company.save()
+    _rename_company(small_fair, "Seoul Glow Global")
     assert "Seoul Glow Global" in kept(client, pages["hall"], django_assert_num_queries)
     hall = small_fair["halls"]["beauty"]
-    hall.name = "K-Beauty"
-    hall.save()
+    fair_services.hall_save(
+        actor=small_fair["organizer"].user,
+        fair=hall.fair,
+        hall=hall,
+        name="K-Beauty",
+        hs_chapters=hall.hs_chapters,
+    )
     assert "<h1>K-Beauty</h1>" in body(client.get(pages["hall"]))
 
 
@@ -153,7 +163,7 @@ def test_a_reimport_of_the_fair_dataset_renews_the_pages(client, tmp_path, djang
 
 
 def test_the_version_changes_again_after_the_commit(small_fair, django_capture_on_commit_callbacks):
-    from fair.public_pages import public_pages_changed, public_pages_version
+    from frontend.public_pages import public_pages_changed, public_pages_version
 
     before = public_pages_version("demo-expo")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -275,9 +285,7 @@ def test_the_hall_list_signed_in_visitors_see_is_renewed_too(small_fair, pages, 
     buyer = Client()
     buyer.force_login(small_fair["buyer"].user)
     assert "Seoul Glow Co." in body(buyer.get(pages["hall"]))
-    company = small_fair["booths"]["cosmetics"].company
-    company.name = "Seoul Glow Global"
-    company.save()
+    _rename_company(small_fair, "Seoul Glow Global")
     page = body(buyer.get(pages["hall"]))
     assert "Seoul Glow Global" in page and "Seoul Glow Co." not in page
     booth = small_fair["booths"]["cosmetics"]

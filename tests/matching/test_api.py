@@ -50,7 +50,7 @@ def test_reasons_follow_accept_language(api, trained):
 @pytest.mark.parametrize(
     ("query", "status", "code"),
     [
-        ({"fair": "nope"}, 404, "matching.no_fair"),
+        ({"fair": "nope"}, 404, "fair.not_found"),
         ({"fair": "rec-expo", "hall": "toys"}, 400, "matching.unknown_hall"),
         ({"fair": "rec-expo", "country": "Japan"}, 400, "matching.bad_country"),
         ({"fair": "rec-expo", "k": "0"}, 400, "matching.bad_input"),
@@ -141,7 +141,7 @@ def test_permissions(api, trained):
     assert api.get(BUYERS, {"booth": plain.pk}).status_code == 403
     assert api.get(MARKETS, {"booth": plain.pk}).status_code == 403
     assert api.get(BOOTHS, {"fair": "rec-expo"}).status_code == 403  # staff are not buyers
-    assert api.get(BUYERS, {"booth": 999999}).json()["code"] == "matching.no_booth"
+    assert api.get(BUYERS, {"booth": 999999}).json()["code"] == "booth.not_found"
     assert not Mark.objects.exists()
 
 

@@ -25,7 +25,7 @@ def test_interpreter_proposed_confirmed_and_never_double_booked(booking, small_f
     assert not Seat.objects.filter(participant=interpreter).exists()
     with pytest.raises(DomainError) as e:
         services.interpreter_confirm(actor=buyer.user, meeting=m)
-    assert e.value.code == "meeting.denied"
+    assert e.value.code == "fair.denied"
     m = services.interpreter_confirm(actor=booking["org"], meeting=m)
     assert m.interpreter_status == "confirmed"
     assert list(selectors.interpreter_schedule(interpreter=interpreter)) == [m]

@@ -96,10 +96,16 @@ def test_only_the_booths_staff_keep_and_see_the_ledger(client, booking, held):
         note="secret margin 12%",
     )
     url = reverse("meeting_ledger", args=[held.pk])
-    for user in (booking["buyer"].user, booking["org"], booking["interpreter"].user):
+    # The buyer and the organizer see the meeting, not the booth's ledger; the interpreter (merely
+    # proposed) does not even see the meeting.
+    for user, status in (
+        (booking["buyer"].user, 403),
+        (booking["org"], 403),
+        (booking["interpreter"].user, 404),
+    ):
         client.force_login(user)
-        assert client.get(url).status_code == 404
-        assert client.post(url, {"stage": "order", "on": "2026-12-06"}).status_code == 404
+        assert client.get(url).status_code == status
+        assert client.post(url, {"stage": "order", "on": "2026-12-06"}).status_code == status
         assert "secret margin" not in client.get(reverse("meeting_detail", args=[held.pk])).content.decode()
     with pytest.raises(DomainError):
         ledger.lead_update_add(actor=booking["buyer"].user, meeting=held, stage="order", on=date(2026, 12, 6))

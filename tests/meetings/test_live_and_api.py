@@ -94,7 +94,7 @@ def test_an_id_that_is_not_one_is_no_such_meeting_and_changes_nothing(booking, m
         answer = staff.post(path, {}, "application/json") if path.endswith("accept/") else staff.get(path)
         assert answer.status_code == 404 and answer.json()["code"] == "meeting.not_found", path
     slots = staff.get(f"/api/meeting-slots/?fair={booking['fair'].slug}&booth={meeting_id}")
-    assert slots.status_code == 404 and slots.json()["code"] == "api.not_found"
+    assert slots.status_code == 404 and slots.json()["code"] == "booth.not_found"
     assert Meeting.objects.get().status == "requested"
 
 

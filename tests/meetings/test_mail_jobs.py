@@ -1,12 +1,13 @@
-"""Meeting e-mails go through the background worker (kernel.jobs), with the ICS attached and links."""
+"""Meeting e-mails go through the outbox (kernel/outbox.py), with the ICS attached and links."""
 
 from django.core import mail
-from django_q.models import Success
 
+from kernel import outbox
+from kernel.models import OutboxMessage
 from meetings import services
 
 
-def test_acceptance_mail_is_a_worker_job_with_an_ics_invitation(
+def test_acceptance_mail_leaves_through_the_outbox_with_an_ics_invitation(
     booking, settings, django_capture_on_commit_callbacks
 ):
     settings.SITE_URL = "https://fair.example.org"
@@ -21,8 +22,9 @@ def test_acceptance_mail_is_a_worker_job_with_an_ics_invitation(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.meeting_accept(actor=staff, meeting=m)
-    # Sent by the job, not by the web request: the worker recorded each run.
-    assert Success.objects.filter(func="kernel.jobs.send_email").count() == len(mail.outbox) == 2
+    # Written with the acceptance, delivered after its commit; each row marked delivered once.
+    sent = OutboxMessage.objects.filter(kind=outbox.MAIL, event="meeting.accepted")
+    assert sent.count() == len(mail.outbox) == 2 and not sent.filter(delivered_at__isnull=True).exists()
     to_buyer = next(x for x in mail.outbox if x.to == [buyer.email])
     assert "Meeting confirmed: Seoul Glow Co." in to_buyer.subject
     assert f"https://fair.example.org/meetings/{m.pk}/" in to_buyer.body
@@ -47,4 +49,4 @@ def test_nothing_is_queued_when_the_change_rolls_back(booking, django_capture_on
         except Exception as e:  # meeting.text_too_long
             assert getattr(e, "code", "") == "meeting.text_too_long"
     assert callbacks == [] and mail.outbox == []
-    assert not Success.objects.filter(func="kernel.jobs.send_email").exists()
+    assert not OutboxMessage.objects.exists()

@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django_q.models import Schedule
 
+from kernel.models import OutboxMessage
 from meetings import jobs, services
 from meetings.models import Reminder
 from tests.meetings.test_services import request
@@ -27,26 +28,33 @@ def test_reminders_go_once_to_both_sides(accepted, booking, django_capture_on_co
     )
     assert all("Tomorrow" in m.subject for m in mail.outbox)
     mail.outbox.clear()
-    assert jobs.reminders_send(now=start - timedelta(minutes=9)) == 2
-    assert jobs.reminders_send(now=start - timedelta(minutes=5)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert jobs.reminders_send(now=start - timedelta(minutes=9)) == 2
+        assert jobs.reminders_send(now=start - timedelta(minutes=5)) == 0
     assert all("10 minutes" in m.subject for m in mail.outbox) and len(mail.outbox) == 2
     assert Reminder.objects.count() == 4
     assert jobs.reminders_send(now=start + timedelta(minutes=1)) == 0  # begun: nothing more
 
 
-def test_a_crash_between_claim_and_send_loses_nothing(accepted, monkeypatch):
+def test_a_crash_between_claim_and_send_loses_nothing(
+    accepted, monkeypatch, django_capture_on_commit_callbacks
+):
     start = accepted.slot.starts_at
     real = jobs._send_one
 
     def crash(*args, **kwargs):
-        raise SystemExit("worker killed")
+        real(*args, **kwargs)  # the mail is written to the outbox...
+        raise SystemExit("worker killed")  # ...and the worker dies before the claim commits
 
     monkeypatch.setattr(jobs, "_send_one", crash)
-    with pytest.raises(SystemExit):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(SystemExit):
         jobs.reminders_send(now=start - timedelta(minutes=5))
-    assert Reminder.objects.count() == 0 and not mail.outbox  # the claim rolled back with the crash
+    # The claim and the outbox rows rolled back together: nothing sent, nothing marked sent.
+    assert Reminder.objects.count() == 0 and not mail.outbox
+    assert not OutboxMessage.objects.filter(event="meeting.reminder").exists()
     monkeypatch.setattr(jobs, "_send_one", real)
-    assert jobs.reminders_send(now=start - timedelta(minutes=5)) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert jobs.reminders_send(now=start - timedelta(minutes=5)) == 2
     assert len(mail.outbox) == 2
 
 

@@ -480,7 +480,7 @@ def test_the_room_page_is_for_the_meeting_only(small_fair):
     assert Client().get(f"/meetings/{m.pk}/").status_code == 302  # to the sign-in page
     stranger = Client()
     stranger.force_login(factories.buyer(small_fair["fair"]).user)
-    assert stranger.get(f"/meetings/{m.pk}/").status_code == 403
+    assert stranger.get(f"/meetings/{m.pk}/").status_code == 404  # no such meeting, for them
     staff = Client()
     staff.force_login(small_fair["staff"].user)
     assert 'data-role="exhibitor"' in staff.get(f"/meetings/{m.pk}/").content.decode()

@@ -124,7 +124,7 @@ def test_editing_the_fair_and_its_meeting_rules(client, small_fair):
         5,
     )
     assert not fair.registration_open
-    assert fair.meeting_rules.breaks == [["12:00", "13:00"]]
+    assert fair.breaks == [["12:00", "13:00"]]
     response = client.post(url, {**data, "name": "Changed", "breaks": "13:00-12:00"})
     assert response.status_code == 400 and "ends before it starts" in response.content.decode()
     assert Fair.objects.get(slug="demo-expo").name == "Demo Expo 2026"

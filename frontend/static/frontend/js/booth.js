@@ -75,8 +75,10 @@
       knockNote(t("knock-answered"), f.knock);
       thread = f.thread || f.knock;
     } else if (f.type === "knock.missed") {
-      var note = knockNote(t("knock-missed"), f.knock);
-      if (Array.isArray(f.slots)) offerSlots(note, f.knock, f.slots);
+      knockNote(t("knock-missed"), f.knock);
+    } else if (f.type === "knock.offers" && Array.isArray(f.slots)) {
+      // Sent by the meetings app after the missed knock; it may overtake knock.missed.
+      offerSlots(knockNote(t("knock-missed"), f.knock), f.knock, f.slots);
     }
   }
 
@@ -128,6 +130,7 @@
     "knock.waiting": onKnock,
     "knock.answered": onKnock,
     "knock.missed": onKnock,
+    "knock.offers": onKnock,
     error: function (f) { if (errorBox) errorBox.textContent = f.message || t("error"); },
   };
 
