@@ -14,10 +14,16 @@ def _servers_use_this_runs_cache_keys():
     os.environ["CACHE_KEY_PREFIX"] = RUN_ID
 
 
+_test_number = iter(range(1, 10**9))
+
+
 @pytest.fixture(autouse=True)
 def _cache_keys_of_this_run(settings):
-    """Redis outlives a test run and the test database reuses ids: a run never reads another run's keys."""
-    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": RUN_ID}}
+    """Redis outlives a test run and the test database reuses ids: a run never reads another run's keys,
+    and a test never reads a page an earlier test kept (fixtures write rows without the services'
+    events, so no cached page hears of them). Servers a test starts use the run's prefix."""
+    prefix = f"{RUN_ID}-{next(_test_number)}"
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": prefix}}
 
 
 @pytest.fixture(autouse=True)
