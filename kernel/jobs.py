@@ -1,4 +1,4 @@
-"""Background jobs on django-q2 (settings.Q_CLUSTER; `manage.py qcluster` runs them).
+"""Background jobs on django-q2 (settings.Q_CLUSTER; `manage.py worker` runs them, beside the outbox relay).
 
     enqueue("kernel.jobs.send_email", to=["buyer@example.com"], subject="...", body="...")
 

@@ -1,6 +1,6 @@
 """Real servers for the cluster tests: nginx from deploy/nginx/tradefair.conf, daphne, the worker.
 
-tests/cluster starts two daphne processes (tests/e2e/harness.Daphne), one `manage.py qcluster`
+tests/cluster starts two daphne processes (tests/e2e/harness.Daphne), one `manage.py worker`
 and nginx in front of them, all on 127.0.0.1 and free ports, every file in a temporary folder.
 tests/deploy renders the same template to check it with `nginx -t`.
 """
@@ -141,7 +141,7 @@ class Nginx:
 
 
 class Worker:
-    """`manage.py qcluster` on the test database and the test's Redis."""
+    """`manage.py worker` on the test database and the test's Redis."""
 
     def __init__(self, *, db: dict, log_path: Path, extra_env: dict):
         env = os.environ.copy()
@@ -151,7 +151,7 @@ class Worker:
         self.log_path = log_path
         self._log = log_path.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "qcluster"],
+            [sys.executable, "manage.py", "worker"],
             cwd=ROOT,
             env=env,
             stdout=self._log,

@@ -73,7 +73,7 @@ def test_compose_has_every_part():
         "coturn",
     } <= set(services)
     assert services["web"]["deploy"]["replicas"] == 2
-    assert services["worker"]["command"] == ["python", "manage.py", "qcluster"]
+    assert services["worker"]["command"] == ["python", "manage.py", "worker"]
     assert "mb" in " ".join(services["minio-bucket"]["command"])
     assert services["nginx"]["build"]["target"] == "nginx"
 

@@ -1,6 +1,6 @@
 """Background jobs run for real: django-q2's pusher, worker and monitor, in this process.
 
-The same loop `manage.py qcluster` runs in its child processes, here driven
+The same loop the django-q2 cluster of `manage.py worker` runs in its child processes, here driven
 step by step, on the database broker and (when REDIS_URL is set) on Redis.
 """
 
