@@ -1,0 +1,1 @@
+"""The ground floor: machinery every app uses, importing no app."""
