@@ -228,6 +228,9 @@ NODE_MODULES = BASE_DIR / "frontend" / "node_modules"
 STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
+    # janus.js as a classic script (it reads the global `adapter` that webrtc-adapter's build sets).
+    ("vendor/janus", NODE_MODULES / "janus-gateway" / "src"),
+    ("vendor/webrtc-adapter", NODE_MODULES / "webrtc-adapter" / "out"),
 ]
 S3_BUCKET = env("S3_BUCKET", "")
 if S3_BUCKET:
