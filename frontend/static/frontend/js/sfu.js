@@ -233,7 +233,11 @@
       },
       error: function (cause) { self.fail("attach", cause, "error"); },
       onmessage: function (msg, jsep) { self.onSubscriberMessage(msg, jsep); },
-      onremotetrack: function (track, mid, on) { self.onRemoteTrack(track, mid, on); },
+      onremotetrack: function (track, mid, on, meta) {
+        // "mute"/"unmute" only say that packets paused: the track stays in the picture.
+        if (meta && (meta.reason === "mute" || meta.reason === "unmute")) return;
+        self.onRemoteTrack(track, mid, on);
+      },
       onlocaltrack: function () {},
       oncleanup: function () {}
     });
