@@ -331,6 +331,12 @@ class JanusAdmin:
         """Every room (private ones too: the request carries the admin key)."""
         return self._videoroom("list", admin_key=self._room_admin_key).get("list", [])
 
+    def room_allowed(self, *, room: JanusRoom) -> list[str]:
+        """The room tokens Janus admits to a room now (its "allowed" list)."""
+        return self._videoroom("allowed", room=room.id, secret=room.secret, action="add", allowed=[]).get(
+            "allowed", []
+        )
+
     def room_participants(self, *, room: str) -> list[dict]:
         """Who is in a room: [{"id", "display", "publisher": bool, ...}] (not subscriptions)."""
         return self._videoroom("listparticipants", room=room).get("participants", [])

@@ -273,9 +273,7 @@ def test_an_expired_admission_is_refused_by_janus(admin, room, janus_server):
         )
     # Issuing again drops expired tokens from the room's allowed list.
     admin.admission_issue(room=room, person="u5", expires_at=soon())
-    allowed = admin._videoroom("allowed", room=room.id, secret=room.secret, action="add", allowed=[])[
-        "allowed"
-    ]
+    allowed = admin.room_allowed(room=room)
     assert admission.room_token not in allowed
     assert fresh.room_token in allowed
 
