@@ -19,7 +19,8 @@ Who may join a room is decided by Janus, with what the application gave it:
   an admitted token), and kicking that participant stops its subscriptions too;
 - the room's `secret` (kept by the application) guards destroy, allowed, kick and recording;
   the plugin's `admin_key` (`JANUS_ROOM_ADMIN_KEY`) guards room creation; `lock_record` keeps
-  participants from starting or stopping recordings themselves.
+  participants from starting or stopping recordings with "configure" (not with their own
+  "joinandconfigure", a gap in Janus: docs/janus.md, "Recordings").
 
 What Janus cannot tell apart is a participant's role: any participant of a room may publish, up
 to the room's `publishers`. `room_enforce_roles` kicks whoever publishes without being allowed
