@@ -233,6 +233,9 @@ NODE_MODULES = BASE_DIR / "frontend" / "node_modules"
 STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
+    # janus.js as a classic script (it reads the global `adapter` that webrtc-adapter's build sets).
+    ("vendor/janus", NODE_MODULES / "janus-gateway" / "src"),
+    ("vendor/webrtc-adapter", NODE_MODULES / "webrtc-adapter" / "out"),
 ]
 S3_BUCKET = env("S3_BUCKET", "")
 if S3_BUCKET:
@@ -362,6 +365,9 @@ LOGGING = {
     "loggers": {
         "django.channels.server": {"level": "WARNING"},
         "django-q": {"level": env("JOB_LOG_LEVEL", "WARNING")},
+        # httpx logs every request's URL at INFO: Janus's long polls carry a participant's token.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
     },
 }
 
@@ -381,3 +387,29 @@ STUN_URLS = env_list("STUN_URLS")
 TURN_URLS = env_list("TURN_URLS")
 TURN_SECRET = env("TURN_SECRET", "")
 TURN_CREDENTIAL_TTL_SECONDS = int(env("TURN_CREDENTIAL_TTL_SECONDS", "3600"))
+
+# --- Janus, the SFU of live shows and rooms of more than three (kernel/janus.py, docs/janus.md) -----
+# Unset (the embedded default): those features are unavailable and their pages say why; one-to-one
+# consultations stay peer-to-peer either way. Set together or not at all.
+JANUS_ADMIN_URL = env("JANUS_ADMIN_URL", "")  # the Admin API, from the app's network: http://janus:7088/admin
+JANUS_ADMIN_SECRET = env("JANUS_ADMIN_SECRET", "")  # Janus's admin_secret
+JANUS_TOKEN_SECRET = env("JANUS_TOKEN_SECRET", "")  # Janus's token_auth_secret: signs browsers' tokens
+JANUS_ROOM_ADMIN_KEY = env("JANUS_ROOM_ADMIN_KEY", "")  # the VideoRoom's admin_key: creates rooms
+JANUS_PUBLIC_URL = env("JANUS_PUBLIC_URL", "")  # what browsers connect to: wss://fair.example.org/janus
+# Optional: the Janus API over HTTP from the app's network (tests and benchmarks act as participants
+# through it), and where a recorded room's .mjr files go on the Janus host.
+JANUS_URL = env("JANUS_URL", "")
+JANUS_RECORDINGS_DIR = env("JANUS_RECORDINGS_DIR", "")
+_janus_required = {
+    "JANUS_ADMIN_URL": JANUS_ADMIN_URL,
+    "JANUS_ADMIN_SECRET": JANUS_ADMIN_SECRET,
+    "JANUS_TOKEN_SECRET": JANUS_TOKEN_SECRET,
+    "JANUS_ROOM_ADMIN_KEY": JANUS_ROOM_ADMIN_KEY,
+    "JANUS_PUBLIC_URL": JANUS_PUBLIC_URL,
+}
+if any(_janus_required.values()) and not all(_janus_required.values()):
+    raise ImproperlyConfigured(
+        "Janus is half configured: set "
+        + ", ".join(name for name, value in _janus_required.items() if not value)
+        + " too, or none of the JANUS_* variables (deploy/README.md)."
+    )

@@ -117,3 +117,33 @@ def small_fair(db):
         "organizer": factories.participant(f, "organizer"),
         "interpreter": factories.participant(f, "interpreter", languages=["ko", "ja"]),
     }
+
+
+@pytest.fixture(scope="session")
+def janus_server(tmp_path_factory):
+    """A real Janus for this run, configured from deploy/janus/ (tests/janus_server.py).
+
+    Skips, saying why, where `janus` is missing; fails instead under TRADEFAIR_REQUIRE_JANUS=1.
+    Its log ends up in test-artifacts/janus.log.
+    """
+    import shutil
+
+    from tests.e2e.harness import ARTIFACTS
+    from tests.janus_server import JanusServer
+
+    server = JanusServer(tmp_path_factory.mktemp("janus"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        ARTIFACTS.mkdir(exist_ok=True)
+        shutil.copyfile(server.log_path, ARTIFACTS / "janus.log")
+
+
+@pytest.fixture
+def janus_settings(settings, janus_server):
+    """The application's JANUS_* settings pointed at this run's Janus; returns the server."""
+    for name, value in janus_server.settings.items():
+        setattr(settings, name, value)
+    return janus_server

@@ -142,3 +142,38 @@ def test_s3_bucket_switches_default_storage(tmp_path):
     assert s["STORAGE"]["BACKEND"] == "storages.backends.s3.S3Storage"
     assert s["STORAGE"]["OPTIONS"]["bucket_name"] == "fair-media"
     assert s["STORAGE"]["OPTIONS"]["endpoint_url"] == "http://minio.internal:9000"
+
+
+JANUS = {
+    "JANUS_ADMIN_URL": "http://janus.internal:7088/admin",
+    "JANUS_ADMIN_SECRET": "a" * 30,
+    "JANUS_TOKEN_SECRET": "t" * 30,
+    "JANUS_ROOM_ADMIN_KEY": "k" * 30,
+    "JANUS_PUBLIC_URL": "wss://fair.example.org/janus",
+}
+JANUS_STATE = (
+    "import django; django.setup()\nfrom kernel.janus import janus_available, janus_missing_settings\n"
+)
+JANUS_STATE += "print(janus_available(), ','.join(janus_missing_settings()))"
+
+
+def test_janus_is_unavailable_on_the_embedded_default(tmp_path):
+    result = run(["-c", JANUS_STATE], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", ",".join(JANUS)]
+
+
+def test_janus_is_available_when_all_its_variables_are_set(tmp_path):
+    result = run(["-c", JANUS_STATE], tmp_path, **JANUS)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True"]
+
+
+def test_janus_half_configured_refuses_to_start(tmp_path):
+    partial = {k: v for k, v in JANUS.items() if k not in ("JANUS_TOKEN_SECRET", "JANUS_PUBLIC_URL")}
+    result = run(["manage.py", "check"], tmp_path, **partial)
+    assert result.returncode != 0
+    message = result.stderr.strip().splitlines()[-1]
+    assert "ImproperlyConfigured" in message
+    assert "JANUS_TOKEN_SECRET" in message and "JANUS_PUBLIC_URL" in message
+    assert "JANUS_ADMIN_SECRET" not in message

@@ -71,6 +71,7 @@ def test_compose_has_every_part():
         "worker",
         "nginx",
         "coturn",
+        "janus",
     } <= set(services)
     assert services["web"]["deploy"]["replicas"] == 2
     assert services["worker"]["command"] == ["python", "manage.py", "worker"]
@@ -93,7 +94,15 @@ def test_k8s_configmap_and_secret_set_every_variable_the_app_reads():
     assert not set(config) & set(secret), "a variable is both in the ConfigMap and in the Secret"
     missing = sorted(variables_read() - set(config) - set(secret))
     assert not missing, f"deploy/k8s ConfigMap/Secret do not set {missing}"
-    for name in ("SECRET_KEY", "DATABASE_URL", "AWS_SECRET_ACCESS_KEY", "TURN_SECRET"):
+    for name in (
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "AWS_SECRET_ACCESS_KEY",
+        "TURN_SECRET",
+        "JANUS_ADMIN_SECRET",
+        "JANUS_TOKEN_SECRET",
+        "JANUS_ROOM_ADMIN_KEY",
+    ):
         assert name in secret, f"{name} belongs in the Secret"
 
 
@@ -129,6 +138,7 @@ def test_dockerfile_stages():
     assert re.search(r"^FROM .* AS build$", text, re.M)
     assert re.search(r"^FROM .* AS web$", text, re.M)
     assert re.search(r"^FROM nginx.* AS nginx$", text, re.M)
+    assert re.search(r"^FROM debian:.* AS janus$", text, re.M)
     assert re.search(r"^USER 10001", text, re.M), "the app runs as a non-root user"
     for step in ("npm(sys.argv[1:])", "collectstatic", "pybabel compile", "daphne"):
         assert step in text
