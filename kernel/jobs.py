@@ -1,35 +1,34 @@
 """Background jobs on django-q2 (settings.Q_CLUSTER; `manage.py worker` runs them, beside the outbox relay).
 
-    enqueue("kernel.jobs.send_email", to=["buyer@example.com"], subject="...", body="...")
+    enqueue("matching.jobs.refit", fair.pk, task_name="matching-refit-demo", group="matching")
 
-A job is any importable function, named by its dotted path. Its arguments must
-be picklable plain values (ids, strings), never model instances. A job that
-raises is tried again, immediately, until it has been tried
-Q_CLUSTER["max_attempts"] times, on the database broker and on Redis alike
-(Redis has no redelivery of its own, so the retry is done here, by the
-``retry_failed`` hook, re-enqueuing the same task id); after the last attempt
-the failure stays under "Failed tasks" in the admin, with its traceback.
+A job is any importable function, named by its dotted path. Its arguments must be picklable plain
+values (ids, strings), never model instances. A job that raises is tried again, at once, until it
+has been tried Q_CLUSTER["max_attempts"] times, on the database broker and on Redis alike (Redis has
+no redelivery of its own): the queued task is ``run(path, args, kwargs, attempt)``, and the
+``retry_failed`` result hook queues the next attempt through django-q2's public ``async_task``.
+After the last attempt the failure stays under "Failed tasks" in the admin, with its traceback.
+
+Mail is not a job: it leaves through the outbox (kernel/outbox.py), which the same worker relays.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from importlib import import_module
 
-from django.core.mail import EmailMultiAlternatives
-from django.utils import timezone
-from django_q.brokers import get_broker
 from django_q.conf import Conf
 from django_q.models import Schedule, Task
-from django_q.signing import SignedPackage
 from django_q.tasks import async_task
 
 from kernel.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
+RUN = "kernel.jobs.run"
 RETRY_HOOK = "kernel.jobs.retry_failed"
+# async_task's own options; everything else is the job's keyword arguments.
+OPTIONS = ("task_name", "group", "timeout", "save", "cached", "sync", "broker", "cluster")
 
 
 def _resolve(path: str):
@@ -43,75 +42,57 @@ def _resolve(path: str):
     return func
 
 
+def _queue(path: str, args: tuple, kwargs: dict, attempt: int, options: dict) -> str:
+    return async_task(RUN, path, list(args), kwargs, attempt, hook=RETRY_HOOK, ack_failure=True, **options)
+
+
 def enqueue(path: str, *args, **kwargs) -> str:
     """Queue the function at dotted ``path`` with these arguments; returns the task id.
 
     Raises DomainError("job.unknown") at once, not in the worker, for a path that does not resolve.
     """
     _resolve(path)
-    return async_task(path, *args, hook=RETRY_HOOK, ack_failure=True, **kwargs)
+    options = {k: kwargs.pop(k) for k in OPTIONS if k in kwargs}
+    options.setdefault("task_name", path.rsplit(".", 1)[-1])
+    return _queue(path, args, kwargs, 1, options)
+
+
+def run(path: str, args: list, kwargs: dict, attempt: int):
+    """What the worker executes: attempt ``attempt`` of the job at ``path``."""
+    return _resolve(path)(*args, **kwargs)
 
 
 def retry_failed(task: Task) -> None:
-    """Result hook: put a failed task back on the queue until it has used its attempts."""
-    if task.success or Conf.MAX_ATTEMPTS <= 0 or task.attempt_count >= Conf.MAX_ATTEMPTS:
+    """Result hook: queue the next attempt of a failed job until it has used its attempts."""
+    if task.success or task.func != RUN or not task.args or len(task.args) != 4:
         return
-    package = {
-        "id": task.id,
-        "name": task.name,
-        "func": task.func,
-        "args": task.args or (),
-        "kwargs": task.kwargs or {},
-        "hook": task.hook,
-        "group": task.group,
-        "ack_failure": True,
-        "started": timezone.now(),
-    }
-    logger.warning("job %s (%s) failed, attempt %d; trying again", task.name, task.func, task.attempt_count)
-    get_broker().enqueue(SignedPackage.dumps(package))
-
-
-def send_email(
-    *,
-    to: Sequence[str],
-    subject: str,
-    body: str,
-    html: str | None = None,
-    reply_to: Sequence[str] = (),
-    attachments: Sequence[tuple[str, str | bytes, str]] = (),
-) -> int:
-    """Send one e-mail through Django's mail backend. Invitations and reminders use this.
-
-    ``attachments``: (filename, content, mimetype) tuples, e.g. ("invite.ics", ics_text, "text/calendar").
-    """
-    message = EmailMultiAlternatives(subject=subject, body=body, to=list(to), reply_to=list(reply_to))
-    if html:
-        message.attach_alternative(html, "text/html")
-    for filename, content, mimetype in attachments:
-        message.attach(filename, content, mimetype)
-    return message.send(fail_silently=False)
-
-
-def send_email_later(
-    *,
-    to: Sequence[str],
-    subject: str,
-    body: str,
-    html: str | None = None,
-    attachments: Sequence[tuple[str, str | bytes, str]] = (),
-) -> str:
-    extra = {"attachments": [tuple(a) for a in attachments]} if attachments else {}
-    return enqueue("kernel.jobs.send_email", to=list(to), subject=subject, body=body, html=html, **extra)
+    path, args, kwargs, attempt = task.args
+    if Conf.MAX_ATTEMPTS <= 0 or attempt >= Conf.MAX_ATTEMPTS:
+        return
+    logger.warning("job %s (%s) failed, attempt %d; trying again", task.name, path, attempt)
+    name = (task.name or path).split(" #")[0]
+    _queue(
+        path,
+        tuple(args),
+        kwargs or {},
+        attempt + 1,
+        {"task_name": f"{name} #{attempt + 1}", "group": task.group},
+    )
 
 
 def ensure_schedules() -> None:
     """Create or update the recurring jobs; safe to run again."""
-    Schedule.objects.update_or_create(
-        name="tradefair.clear_expired_sessions",
-        defaults={
-            "func": "django.core.management.call_command",
-            "args": "'clearsessions'",
-            "schedule_type": Schedule.DAILY,
-            "hook": RETRY_HOOK,
-        },
+    schedule(
+        "tradefair.clear_expired_sessions", "django.core.management.call_command", "clearsessions", daily=True
     )
+
+
+def schedule(name: str, path: str, *args, minutes: int = 0, daily: bool = False) -> Schedule:
+    """Install (or update) a recurring job, retried like any other; safe to run again."""
+    defaults = {"func": RUN, "args": repr((path, list(args), {}, 1)), "hook": RETRY_HOOK, "repeats": -1}
+    if daily:
+        defaults.update(schedule_type=Schedule.DAILY)
+    else:
+        defaults.update(schedule_type=Schedule.MINUTES, minutes=minutes)
+    obj, _created = Schedule.objects.update_or_create(name=name, defaults=defaults)
+    return obj

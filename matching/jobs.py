@@ -12,7 +12,7 @@ from django.db.models import Count
 from django_q.models import Schedule
 
 from fair.models import Fair
-from kernel.jobs import RETRY_HOOK, enqueue
+from kernel.jobs import enqueue, schedule
 from matching import selectors, services
 
 log = logging.getLogger(__name__)
@@ -63,14 +63,4 @@ def refit_after_import(report) -> str | None:
 
 def schedule_refits(*, minutes: int = 60) -> Schedule:
     """Install (or update) the periodic refit of changed fairs."""
-    schedule, _created = Schedule.objects.update_or_create(
-        name=SCHEDULE_NAME,
-        defaults={
-            "func": "matching.jobs.refit_changed",
-            "schedule_type": Schedule.MINUTES,
-            "minutes": minutes,
-            "repeats": -1,
-            "hook": RETRY_HOOK,
-        },
-    )
-    return schedule
+    return schedule(SCHEDULE_NAME, "matching.jobs.refit_changed", minutes=minutes)

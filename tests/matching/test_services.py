@@ -129,7 +129,8 @@ def test_refit_jobs(fair_world):
     assert jobs.refit_changed() == [f.pk]
     assert jobs.refit_changed() == []  # nothing changed since
     schedule = jobs.schedule_refits(minutes=30)
-    assert schedule.func == "matching.jobs.refit_changed" and schedule.minutes == 30
+    assert schedule.func == "kernel.jobs.run" and "matching.jobs.refit_changed" in schedule.args
+    assert schedule.minutes == 30 and schedule.hook == "kernel.jobs.retry_failed"
     assert jobs.refit(f.pk) == 2
 
 
