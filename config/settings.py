@@ -170,8 +170,8 @@ REDIS_CLIENT_OPTIONS = {
 # rooms, the dashboard), and "booth" for the live booths' hubs (exhibitors/live.py, one subscriber
 # per booth and process, the only group members there). On Redis, "booth" is the PubSub layer: a
 # group message is one PUBLISH pushed to each subscribed process, where the core layer spends
-# four round trips to send and a blocking pop per process to receive (bench/ws_booth.py, 100
-# clients, 3,000 deliveries/s: p99 72 ms on the core layer, 15 ms on PubSub; bench/README.md).
+# four round trips to send and a blocking pop per process to receive (bench/ws_booth.py measures
+# both; the figures are in bench/README.md).
 # The core layer stays the default: its groups are resolved when a message is sent, which the
 # meeting rooms rely on (with PubSub a peer that joins just after a message may still get it).
 # Like any pub/sub, a booth frame published while a process is cut off from Redis does not reach

@@ -149,12 +149,5 @@ def int_field(content: dict, name: str, *, required: bool = True) -> int | None:
     return value
 
 
-def str_field(content: dict, name: str, *, default: str | None = None) -> str:
-    value = content.get(name, default)
-    if not isinstance(value, str):
-        raise DomainError("protocol.bad_field", _('"%(name)s" must be text.') % {"name": name})
-    return value
-
-
 def encode(frame: dict) -> str:
     return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))

@@ -29,7 +29,7 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import connection, connections
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Sum, TextField, Window
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, TextField, Window
 from django.db.models.functions import Cast, TruncHour
 
 from exhibitors.models import Booth, ChatMessage
@@ -398,15 +398,6 @@ def ledger(fair: Fair) -> dict:
         "usd_by_stage": {stage: str(usd.quantize(cent)) for stage, usd in totals["usd_by_stage"].items()},
         "updates_by_stage": totals["updates_by_stage"],
     }
-
-
-def outcome_totals(fair: Fair) -> dict:
-    """Interest the buyers stated after held meetings."""
-    return Outcome.objects.filter(meeting__fair=fair, side=Meeting.Side.BUYER).aggregate(
-        rated=Count("id", filter=Q(rating__isnull=False)),
-        high_interest=Count("id", filter=Q(interest_level=Outcome.Interest.HIGH)),
-        deal_usd=Sum("deal_size_usd"),
-    )
 
 
 # --- everything at once ----------------------------------------------------------------------
