@@ -290,6 +290,12 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # allauth builds its sign-up form on this class (time zone and language); ACCOUNT_FORMS would replace it.
 ACCOUNT_SIGNUP_FORM_CLASS = "frontend.forms.SignupForm"
 
+# Who may create a fair on a page: "anyone" signed in, or only "approved" organizers (a superuser or
+# an organizer grants it on /organizers/). Fairs created on a page stay unlisted until published.
+FAIR_CREATION = env("FAIR_CREATION", "approved" if PRODUCTION else "anyone").strip().lower()
+if FAIR_CREATION not in ("anyone", "approved"):
+    raise ImproperlyConfigured('FAIR_CREATION must be "anyone" or "approved".')
+
 # --- e-mail ----------------------------------------------------------------------
 # The public address of the site, for links in e-mails and calendar invitations.
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
