@@ -366,10 +366,19 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"expected_refusals": {"()": "kernel.logs.ExpectedRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.channels.server": {"level": "WARNING"},
+        # A 403 is an answer, not a fault: one line, no traceback, printed once (not again by
+        # Django's own console handler of the "django" logger).
+        "django.request": {
+            "handlers": ["console"],
+            "filters": ["expected_refusals"],
+            "level": "WARNING",
+            "propagate": False,
+        },
         "django-q": {"level": env("JOB_LOG_LEVEL", "WARNING")},
         # httpx logs every request's URL at INFO: Janus's long polls carry a participant's token.
         "httpx": {"level": "WARNING"},

@@ -325,10 +325,12 @@ def _decision_mail(participant: Participant) -> None:
         role = participant.get_role_display()
         link = settings.SITE_URL + reverse("fair_home", args=[fair.slug])
         if participant.status == Status.APPROVED:
+            link = settings.SITE_URL + reverse("first_steps", args=[fair.slug])  # what to do first
             subject = _("You are registered for %(fair)s") % {"fair": fair.name}
             lines = [
                 _("The organizers approved your registration as %(role)s.") % {"role": role},
                 "",
+                _("Your first steps at the fair:"),
                 link,
             ]
         else:

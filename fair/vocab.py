@@ -14,6 +14,7 @@ import babel
 import pycountry
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import to_locale
 
 # code: (name, markets where buyers commonly require it; empty = any market)
 CERTIFICATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -136,6 +137,17 @@ def normalise_language(value: str) -> str:
 
 def language_name(code: str) -> str:
     return _languages().get(code, code)
+
+
+@cache
+def language_name_in(code: str, ui_language: str | None) -> str:
+    """A language's name in the viewer's UI language (CLDR, through Babel): ('zh', 'ko') -> '중국어'."""
+    try:
+        locale = babel.Locale.parse(to_locale(ui_language or "en"))
+        name = locale.languages.get(code)
+    except (ValueError, babel.UnknownLocaleError):
+        name = None
+    return name or language_name(code)
 
 
 # Offered first wherever people pick meeting languages; any ISO 639-1 code is valid.
