@@ -298,7 +298,7 @@ def test_console_menu_on_every_console_page(client, small_fair):
     for name, current in CONSOLE_PAGES:
         page = body(client.get(reverse(name, args=["demo-expo"])))
         menu = page.split('<nav class="console-nav"')[1].split("</nav>")[0]
-        for other, label in CONSOLE_PAGES:
+        for other, _label in CONSOLE_PAGES:
             assert reverse(other, args=["demo-expo"]) in menu, (name, other)
         assert "Matchmaking rounds" in menu
         assert f'aria-current="page">{current}</a>' in menu, name
