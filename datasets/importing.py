@@ -148,7 +148,15 @@ def _ensure_halls(fair: Fair) -> int:
     if fair.halls.exists():
         return 0
     Hall.objects.bulk_create(
-        Hall(fair=fair, name=spec.name, slug=spec.slug, hs_chapters=list(spec.hs_chapters), position=i)
+        Hall(
+            fair=fair,
+            name=spec.name,
+            name_en=spec.name,
+            **{f"name_{column}": name for column, name in spec.names},
+            slug=spec.slug,
+            hs_chapters=list(spec.hs_chapters),
+            position=i,
+        )
         for i, spec in enumerate(DEFAULT_HALLS)
     )
     return len(DEFAULT_HALLS)
