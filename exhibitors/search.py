@@ -128,9 +128,10 @@ def _max_edits(word: str) -> int:
 
 
 def _fuzzy_python(qs: QuerySet[Booth], word: str) -> Q:
-    """The booths one of whose words is within an edit or two of ``word`` (rapidfuzz), its start
-    included ("serun" finds "serum" and "serums")."""
-    from rapidfuzz.distance import Levenshtein
+    """The booths one of whose words is within an edit or two of ``word`` (rapidfuzz's optimal string
+    alignment: a swap of two letters is one edit), its start included ("serun" finds "serum" and
+    "serums", "snial" finds "snail")."""
+    from rapidfuzz.distance import OSA
 
     texts: dict[int, list[str]] = {}
     for row in qs.values_list("pk", *BOOTH_TEXT):
@@ -142,8 +143,8 @@ def _fuzzy_python(qs: QuerySet[Booth], word: str) -> Q:
     for pk, parts in texts.items():
         tokens = set(_TOKEN.findall(" ".join(parts).casefold()))
         if any(
-            Levenshtein.distance(wanted, token[: n + 1], score_cutoff=limit) <= limit
-            or Levenshtein.distance(wanted, token[:n], score_cutoff=limit) <= limit
+            OSA.distance(wanted, token[: n + 1], score_cutoff=limit) <= limit
+            or OSA.distance(wanted, token[:n], score_cutoff=limit) <= limit
             for token in tokens
             if len(token) >= n - limit
         ):
