@@ -164,8 +164,16 @@ def native_language_name(code: str) -> str:
 
 
 def meeting_language_choices(also=()) -> list[tuple[str, str]]:
-    """(code, name in itself) for the common meeting languages, then any others in ``also``."""
-    return [(code, native_language_name(code)) for code in dict.fromkeys([*COMMON_MEETING_LANGUAGES, *also])]
+    """(code, name) for the common meeting languages, then any others in ``also``: the name in the
+    viewer's language, and in itself when that differs ("중국어 (中文)" on a Korean page)."""
+    from django.utils.translation import get_language
+
+    ui = get_language()
+    choices = []
+    for code in dict.fromkeys([*COMMON_MEETING_LANGUAGES, *also]):
+        name, native = language_name_in(code, ui), native_language_name(code)
+        choices.append((code, name if name.casefold() == native.casefold() else f"{name} ({native})"))
+    return choices
 
 
 @cache

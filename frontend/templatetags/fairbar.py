@@ -41,7 +41,10 @@ def fair_bar(context):
         "request": request,
         "user": user,
         "roles": roles,
-        "can_register": fair.registration_open and not roles.registered and not roles.any,
+        "can_register": fair.registration_open
+        and not roles.registered
+        and not roles.any
+        and not (match and match.url_name == "fair_register"),
         "pending": sorted(roles.pending),
         "attending": attending,
         "console_section": section if roles.organizer or getattr(user, "is_superuser", False) else None,
