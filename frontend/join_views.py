@@ -30,9 +30,10 @@ _WORDS = re.compile(r"[^\d\s.,;]")
 
 
 def register_start(request):
-    """/register/: the fairs open for registration (straight to the one when there is one)."""
+    """/register/: the fairs open for registration (a signed-in person goes straight to the one when
+    there is one; a visitor first reads how it works, with the sign-up button)."""
     fairs = list(fair_selectors.fair_list_open_for_registration())
-    if len(fairs) == 1:
+    if len(fairs) == 1 and request.user.is_authenticated:
         return redirect("fair_register", fairs[0].slug)
     return render(request, "join/register_start.html", {"fairs": fairs})
 

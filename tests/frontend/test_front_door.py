@@ -240,7 +240,10 @@ def test_after_approval_the_mail_and_pages_lead_to_first_steps(
 
 def test_register_start_lists_open_fairs_and_is_linked_for_visitors(client, small_fair):
     assert reverse("register_start") in body(client.get("/"))
-    # One fair open: straight to it.
+    # A visitor reads how it works and signs up first; a signed-in person goes straight to the one fair.
+    page = body(client.get(reverse("register_start")))
+    assert "signup/?next=/fairs/demo-expo/register/" in page and small_fair["fair"].name in page
+    client.force_login(factories.user())
     assert client.get(reverse("register_start")).url == reverse("fair_register", args=["demo-expo"])
     factories.fair(name="Hanoi Expo")
     page = body(client.get(reverse("register_start")))
