@@ -127,28 +127,48 @@ def _max_edits(word: str) -> int:
     return 1 if len(word) < 8 else 2
 
 
-def _fuzzy_python(qs: QuerySet[Booth], word: str) -> Q:
+WORDS_CACHE_SECONDS = 60  # how long a fair's words are kept for the approximate search (SQLite)
+
+
+def fair_words(fair_id: int) -> dict[str, frozenset[int]]:
+    """Every word of the fair's published booths and their products (all languages, folded) with the
+    booths it is in: read once a minute (kept in the cache), for the approximate search on SQLite.
+    A word added since is found as typed at once (in the database), approximately within a minute."""
+    from django.core.cache import cache
+
+    key = f"search-words:v1:{fair_id}"
+    words = cache.get(key)
+    if words is not None:
+        return words
+    found: dict[str, set[int]] = {}
+
+    def add(pk: int, values) -> None:
+        for token in _TOKEN.findall(" ".join(str(v) for v in values if v).casefold()):
+            found.setdefault(token, set()).add(pk)
+
+    booths = Booth.objects.filter(fair_id=fair_id, status=Booth.Status.PUBLISHED)
+    for row in booths.values_list("pk", *BOOTH_TEXT):
+        add(row[0], row[1:])
+    for row in Product.objects.filter(booth__in=booths).values_list("booth_id", *PRODUCT_TEXT):
+        add(row[0], row[1:])
+    words = {token: frozenset(ids) for token, ids in found.items()}
+    cache.set(key, words, WORDS_CACHE_SECONDS)
+    return words
+
+
+def _fuzzy_python(qs: QuerySet[Booth], word: str, fair_id: int) -> Q:
     """The booths one of whose words is within an edit or two of ``word``, its start included
     ("serun" finds "serum" and "serums"; a swap of two letters is one edit: "snial" finds "snail").
-
-    The fair's words are gathered once per query into prefixes (the word's length, and one more)
-    pointing at their booths; rapidfuzz compares ``word`` with each distinct prefix in C."""
+    rapidfuzz compares ``word`` with each distinct prefix of the fair's words (fair_words) in C."""
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
     wanted, limit, n = word.casefold(), _max_edits(word), len(word)
     prefixes: dict[str, set[int]] = {}
-
-    def add(pk: int, values) -> None:
-        for token in _TOKEN.findall(" ".join(str(v) for v in values if v).casefold()):
-            if len(token) >= n - limit:
-                prefixes.setdefault(token[:n], set()).add(pk)
-                prefixes.setdefault(token[: n + 1], set()).add(pk)
-
-    for row in qs.values_list("pk", *BOOTH_TEXT):
-        add(row[0], row[1:])
-    for row in Product.objects.filter(booth__in=qs).values_list("booth_id", *PRODUCT_TEXT):
-        add(row[0], row[1:])
+    for token, ids in fair_words(fair_id).items():
+        if len(token) >= n - limit:
+            prefixes.setdefault(token[:n], set()).update(ids)
+            prefixes.setdefault(token[: n + 1], set()).update(ids)
     keys = list(prefixes)
     found: set[int] = set()
     for _key, _distance, index in process.extract(
@@ -164,7 +184,7 @@ class WordsMatch:
     approximate: tuple[str, ...]  # the words found only approximately
 
 
-def words_match(qs: QuerySet[Booth], q: str) -> WordsMatch:
+def words_match(qs: QuerySet[Booth], q: str, *, fair_id: int) -> WordsMatch:
     """Every word must be found in a booth (as typed, in HS names, or approximately)."""
     condition, approximate = Q(), []
     for word in words_of(q):
@@ -174,7 +194,9 @@ def words_match(qs: QuerySet[Booth], q: str) -> WordsMatch:
             condition &= exact | Q(pk__in=by_codes)
             continue
         approximate.append(word)
-        condition &= _fuzzy_postgres(qs, word) if settings.USING_POSTGRES else _fuzzy_python(qs, word)
+        condition &= (
+            _fuzzy_postgres(qs, word) if settings.USING_POSTGRES else _fuzzy_python(qs, word, fair_id)
+        )
     return WordsMatch(condition, tuple(approximate))
 
 
@@ -231,7 +253,7 @@ def fair_search(*, fair: Fair, filters: SearchFilters) -> SearchResult:
         qs = qs.filter(company__country=filters.country)
     approximate: tuple[str, ...] = ()
     if filters.q:
-        match = words_match(qs, filters.q)
+        match = words_match(qs, filters.q, fair_id=fair.pk)
         qs = qs.filter(match.condition)
         approximate = match.approximate
     ids = _list_filter_ids(qs, filters)
