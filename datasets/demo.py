@@ -130,15 +130,36 @@ def demo_fair_create(*, exhibitors: int = 60, buyers: int = 200, seed: int = 202
                 starts_on=today - timedelta(days=2),
                 ends_on=today + timedelta(days=2),
                 time_zone=DEMO_TIME_ZONE,
+                published=True,
             )
+            _demo_fair_texts(fair)
             fair_import(path=folder, fair_slug=DEMO_SLUG)
             _add_products(fair, seed)
+            _dress_booths(fair, seed)
             _demo_users(fair)
     # Train the demo fair's matching model once, so `make run` shows recommendations (the web never trains).
     from matching.services import matching_train
 
     matching_train(fair=fair)
     return fair
+
+
+def _demo_fair_texts(fair: Fair) -> None:
+    """The fair's description in Korean too (the halls are named in every language by the import:
+    fair/halls.py)."""
+    fair.description_en = fair.description_en or fair.description
+    fair.description_ko = (
+        "화장품, 식품, 의료기기, 패션, 완구, 전자 액세서리, 생활용품을 만드는 한국 중소 수출기업이 "
+        "해외 바이어를 만나는 온라인 박람회입니다."
+    )
+    fair.save(update_fields=["description_en", "description_ko"])
+
+
+def _dress_booths(fair: Fair, seed: int) -> None:
+    """Booth texts in English and Korean, and pictures drawn with Pillow (datasets/demo_content.py)."""
+    from datasets.demo_content import demo_booths_dress
+
+    demo_booths_dress(fair=fair, seed=seed)
 
 
 def _demo_users(fair: Fair) -> None:

@@ -134,6 +134,9 @@ def _fair_for(slug: str) -> tuple[Fair, bool]:
             "starts_on": today,
             "ends_on": today,
             "time_zone": DEFAULT_TIME_ZONE,
+            # Created by whoever runs the import command: listed at once (a fair created on a page
+            # waits for its organizers' "Publish the fair").
+            "published": True,
         },
     )
     if connection.features.has_select_for_update:
@@ -145,7 +148,15 @@ def _ensure_halls(fair: Fair) -> int:
     if fair.halls.exists():
         return 0
     Hall.objects.bulk_create(
-        Hall(fair=fair, name=spec.name, slug=spec.slug, hs_chapters=list(spec.hs_chapters), position=i)
+        Hall(
+            fair=fair,
+            name=spec.name,
+            name_en=spec.name,
+            **{f"name_{column}": name for column, name in spec.names},
+            slug=spec.slug,
+            hs_chapters=list(spec.hs_chapters),
+            position=i,
+        )
         for i, spec in enumerate(DEFAULT_HALLS)
     )
     return len(DEFAULT_HALLS)

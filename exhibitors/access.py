@@ -26,8 +26,9 @@ def _roles(user, booth):
 
 @rule("booth:view", code="booth.not_found", message=_("No such booth."), public=True)
 def _booth_view(user, booth) -> bool:
-    """Published booths: anyone. Drafts: their staff and the fair's organizers."""
-    if booth.status == Booth.Status.PUBLISHED:
+    """Published booths of a published fair: anyone. Drafts, and every booth of a fair not yet
+    published: their staff and the fair's organizers."""
+    if booth.status == Booth.Status.PUBLISHED and booth.fair.published:
         return True
     roles = _roles(user, booth)
     return booth.pk in roles.staff_of or roles.organizer

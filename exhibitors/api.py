@@ -42,7 +42,7 @@ def booth_list_public(
     hs_code: str | None = None,
 ) -> QuerySet[Booth]:
     """Published booths, filtered; raises DomainError for a malformed country or HS code."""
-    qs = Booth.objects.filter(status=Booth.Status.PUBLISHED)
+    qs = Booth.objects.filter(status=Booth.Status.PUBLISHED, fair__published=True)
     if fair:
         qs = qs.filter(fair__slug=fair)
     if hall:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from fair.models import Fair, Participant
@@ -25,6 +26,9 @@ class Roles:
     roles: frozenset[str] = frozenset()
     staff_of: dict[int, int] = field(default_factory=dict)  # booth id -> their staff Participant id
     participant_ids: dict[str, int] = field(default_factory=dict)  # role -> Participant id
+    # Registrations the organizers have not approved (no rights: what the pages say about them).
+    pending: frozenset[str] = frozenset()
+    rejected: frozenset[str] = frozenset()
 
     @property
     def organizer(self) -> bool:
@@ -42,27 +46,40 @@ class Roles:
     def any(self) -> bool:
         return bool(self.roles)
 
+    @property
+    def registered(self) -> bool:
+        """Registered as a buyer or an exhibitor, whatever the organizers decided."""
+        taken = self.roles | self.pending | self.rejected
+        return bool(taken & {Role.BUYER, Role.EXHIBITOR})
+
 
 NOBODY = Roles()
 _CACHE_ATTR = "_tradefair_roles"
 
 
 def roles_in(user, fair_id: int | None) -> Roles:
-    """The user's approved roles in one fair, read once per request (cached on the user object)."""
+    """The user's approved roles in one fair (and the registrations still pending or rejected), read
+    once per request (cached on the user object)."""
     if not signed_in(user) or not fair_id:
         return NOBODY
     cache = user.__dict__.setdefault(_CACHE_ATTR, {})
     if fair_id not in cache:
-        rows = Participant.objects.filter(
-            user_id=user.pk, fair_id=fair_id, status=Participant.Status.APPROVED
-        ).values_list("role", "booth_id", "pk")
-        roles, staff_of, ids = set(), {}, {}
-        for role, booth_id, pk in rows.order_by("pk"):
+        rows = Participant.objects.filter(user_id=user.pk, fair_id=fair_id).values_list(
+            "role", "booth_id", "pk", "status"
+        )
+        roles, staff_of, ids, pending, rejected = set(), {}, {}, set(), set()
+        for role, booth_id, pk, status in rows.order_by("pk"):
+            if status == Participant.Status.PENDING:
+                pending.add(role)
+                continue
+            if status != Participant.Status.APPROVED:
+                rejected.add(role)
+                continue
             roles.add(role)
             ids.setdefault(role, pk)
             if role == Role.EXHIBITOR and booth_id:
                 staff_of.setdefault(booth_id, pk)
-        cache[fair_id] = Roles(frozenset(roles), staff_of, ids)
+        cache[fair_id] = Roles(frozenset(roles), staff_of, ids, frozenset(pending), frozenset(rejected))
     return cache[fair_id]
 
 
@@ -81,8 +98,31 @@ def fair_id_of(obj) -> int | None:
 
 @rule("fair:view", code="fair.not_found", message=_("No such fair."), public=True)
 def _fair_view(user, fair) -> bool:
-    """Anyone sees a fair, its halls and its published booths."""
-    return fair is not None
+    """Anyone sees a published fair, its halls and its published booths; a fair not yet published
+    (unlisted) only its organizers."""
+    if fair is None:
+        return False
+    return fair.published or roles_in(user, fair.pk).organizer
+
+
+@rule("fair:create", code="fair.create_denied", message=_("You may not create fairs here yet."))
+def _fair_create(user, _obj) -> bool:
+    """Create a fair: anyone signed in when FAIR_CREATION is "anyone"; with "approved", the users a
+    superuser or an organizer made fair creators (and superusers)."""
+    return settings.FAIR_CREATION == "anyone" or bool(getattr(user, "can_create_fairs", False))
+
+
+@rule(
+    "fair:grant_creators",
+    code="fair.denied",
+    message=_("Only organizers may name who creates fairs."),
+)
+def _fair_grant_creators(user, _obj) -> bool:
+    """Name who may create fairs (the "Fair creators" page): superusers and the approved organizers
+    of any fair."""
+    return Participant.objects.filter(
+        user_id=user.pk, role=Role.ORGANIZER, status=Participant.Status.APPROVED
+    ).exists()
 
 
 @rule("fair:organize", code="fair.denied", message=_("Only the fair's organizers may do this."))

@@ -1,7 +1,7 @@
 """Read-only REST API of fairs and their halls (registered on the one router in config/urls.py).
 
-GET /api/fairs/               fairs, newest first
-GET /api/fairs/{slug}/        one fair
+GET /api/fairs/               published fairs, newest first
+GET /api/fairs/{slug}/        one fair (a fair not yet published: its organizers only)
 GET /api/fairs/{slug}/halls/  its halls, with the number of published booths in each
 
 Errors a client can cause answer 4xx as {"code": "<dotted.code>", "message": "..."}, in every API
@@ -15,6 +15,7 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from fair.access import access_fair
 from fair.selectors import fair_halls_with_counts, fair_list
 from fair.serializers import FairSerializer, HallSerializer
 
@@ -25,6 +26,10 @@ class FairViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return fair_list()
+
+    def get_object(self):
+        """One fair through the access layer: an unlisted fair is a 404 to all but its organizers."""
+        return access_fair(self.request.user, self.kwargs.get("slug"))
 
     @extend_schema(responses=HallSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)

@@ -1,4 +1,4 @@
-"""The fair dataset (../shared/specs/fair-dataset.md): typed rows, reading and writing.
+"""The fair dataset (docs/fair-dataset.md): typed rows, reading and writing.
 
 One place reads and validates the CSV folder; `import_fair` writes its rows to
 the database and `evaluate_matching` hands them to the recommender directly.

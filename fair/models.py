@@ -85,6 +85,9 @@ class User(AbstractUser):
         _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
     )
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="en")
+    # With FAIR_CREATION = "approved", only approved organizers (and superusers) create fairs; a
+    # superuser or an organizer of a fair grants it on the "Fair creators" page (fair/services.py).
+    can_create_fairs = models.BooleanField(_("may create fairs"), default=False)
 
     def __str__(self):
         return self.get_full_name() or self.email or self.username
@@ -103,6 +106,8 @@ class Fair(models.Model):
         _("languages"), default=default_fair_languages, validators=[validate_ui_languages]
     )
     registration_open = models.BooleanField(_("registration open"), default=True)
+    # A fair created on a page is unlisted (seen by its organizers only) until they publish it.
+    published = models.BooleanField(_("published"), default=False)
     # Meeting rules: the slots are cut from the daily window, in the fair's time zone.
     slot_minutes = models.PositiveSmallIntegerField(
         _("slot length (minutes)"), default=30, validators=[MinValueValidator(10), MaxValueValidator(240)]

@@ -22,11 +22,12 @@ PUBLISHED = "published"  # a booth's status when the public sees it (exhibitors.
 
 
 def fair_list() -> QuerySet[Fair]:
-    return Fair.objects.all()
+    """The listed fairs: published ones only (a fair not yet published is its organizers' alone)."""
+    return Fair.objects.filter(published=True)
 
 
 def fair_list_open_for_registration() -> QuerySet[Fair]:
-    return Fair.objects.filter(registration_open=True)
+    return fair_list().filter(registration_open=True)
 
 
 def fair_get(*, slug: str) -> Fair | None:
@@ -177,3 +178,56 @@ def registration_of(*, fair: Fair, user: User, role: str) -> Participant | None:
         return None
     rows = Participant.objects.filter(fair=fair, user=user, role=role)
     return rows.select_related("company", "sourcing").first()
+
+
+# --- registration ---------------------------------------------------------------------------------
+
+# What a complete registration gives, by role (buyers: what they source; exhibitors: who they are,
+# their booth says the rest). The meter on the registration page counts these.
+PROFILE_PARTS = {
+    Role.BUYER: (
+        "company_name",
+        "country",
+        "hs_codes",
+        "required_certifications",
+        "languages",
+        "description",
+    ),
+    Role.EXHIBITOR: ("company_name", "country", "languages", "description"),
+}
+
+
+@dataclass(frozen=True)
+class Completeness:
+    percent: int
+    missing: tuple[str, ...]  # the parts still empty, in PROFILE_PARTS order
+
+
+def registration_completeness(*, role: str, values: dict) -> Completeness:
+    """How complete a registration is: the share of its role's parts that are filled in."""
+    parts = PROFILE_PARTS.get(role, PROFILE_PARTS[Role.BUYER])
+    missing = tuple(part for part in parts if not values.get(part))
+    return Completeness(round(100 * (len(parts) - len(missing)) / len(parts)), missing)
+
+
+def registration_values(participant: Participant | None) -> dict:
+    """What a registration holds, in the registration form's terms."""
+    if participant is None:
+        return {}
+    company = participant.company
+    sourcing = getattr(participant, "sourcing", None) if participant.role == Role.BUYER else None
+    values = {
+        "role": participant.role,
+        "company_name": company.name if company else "",
+        "country": company.country.code if company and company.country else "",
+        "languages": list(participant.languages or (company.languages if company else []) or []),
+        "description": company.description if company else "",
+    }
+    if sourcing is not None:
+        values.update(
+            hs_codes=", ".join(sourcing.hs_codes),
+            required_certifications=list(sourcing.required_certifications),
+            languages=list(sourcing.languages),
+            description=sourcing.description,
+        )
+    return values

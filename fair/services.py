@@ -17,10 +17,11 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from modeltranslation.utils import build_localized_fieldname
 
 from fair import hs, vocab
 from fair.access import forget_roles
-from fair.models import Company, Fair, Hall, Participant, SourcingProfile
+from fair.models import Company, Fair, Hall, Participant, SourcingProfile, User
 from kernel import events, outbox
 from kernel.access import require
 from kernel.errors import DomainError, PermissionDenied
@@ -30,6 +31,7 @@ Role, Status = Participant.Role, Participant.Status
 FAIR_FIELDS = (
     "name",
     "description",
+    "descriptions",
     "starts_on",
     "ends_on",
     "time_zone",
@@ -49,6 +51,23 @@ def _messages(e: ValidationError) -> str:
     if hasattr(e, "message_dict"):
         return " ".join(f"{field}: {' '.join(msgs)}" for field, msgs in e.message_dict.items())
     return " ".join(e.messages)
+
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+def _set_texts(obj, field: str, texts: dict[str, str] | None) -> None:
+    """One text per UI language ({"en": ..., "ko": ...}) into modeltranslation's columns; a language
+    left out keeps its text, an empty one is cleared (and falls back to another language)."""
+    for code, value in (texts or {}).items():
+        if code not in LANGUAGE_CODES:
+            raise DomainError("fair.unknown_language", _("%(code)s is not a UI language.") % {"code": code})
+        setattr(obj, build_localized_fieldname(field, code), (value or "").strip() or None)
+
+
+def texts_of(obj, field: str) -> dict[str, str]:
+    """{language: text} of a per-language field, as stored (no fallback)."""
+    return {code: getattr(obj, build_localized_fieldname(field, code)) or "" for code in LANGUAGE_CODES}
 
 
 def _validated(obj, *, code: str) -> None:
@@ -72,11 +91,14 @@ def fair_create(
     slug: str = "",
     languages: list[str] | None = None,
     description: str = "",
+    descriptions: dict[str, str] | None = None,
     registration_open: bool = False,
 ) -> Fair:
-    """A new fair; whoever creates it is its first approved organizer."""
+    """A new fair, unlisted until its organizers publish it; whoever creates it is its first approved
+    organizer. FAIR_CREATION says who may (the ``fair:create`` rule)."""
     if actor is None or not actor.is_authenticated:
         raise PermissionDenied("fair.denied", _("Sign in to create a fair."))
+    require(actor, "fair:create", None)
     slug = (slug or slugify(name))[:80]
     if not slug:
         raise DomainError("fair.bad_slug", _("Give the fair a name made of letters or digits."))
@@ -93,7 +115,10 @@ def fair_create(
         time_zone=time_zone,
         languages=languages or [code for code, _n in settings.LANGUAGES],
         registration_open=registration_open,
+        published=False,
     )
+    if descriptions:
+        _set_texts(fair, "description", descriptions)
     _validated(fair, code="fair.invalid")
     if fair.ends_on < fair.starts_on:
         raise DomainError("fair.bad_dates", _("The last day cannot come before the first day."))
@@ -117,8 +142,12 @@ def fair_update(*, actor, fair: Fair, **values) -> Fair:
         raise DomainError("fair.unknown_field", ", ".join(sorted(unknown)))
     fair = Fair.objects.select_for_update().get(pk=fair.pk)
     before = {f: getattr(fair, f) for f in SCHEDULE_FIELDS}
+    descriptions = values.pop("descriptions", None)
     for field, value in values.items():
         setattr(fair, field, value)
+    if descriptions is not None:
+        _set_texts(fair, "description", descriptions)
+        values["descriptions"] = descriptions
     _validated(fair, code="fair.invalid")
     if fair.ends_on < fair.starts_on:
         raise DomainError("fair.bad_dates", _("The last day cannot come before the first day."))
@@ -130,6 +159,60 @@ def fair_update(*, actor, fair: Fair, **values) -> Fair:
     if changed:
         events.emit("fair.schedule_changed", fair_id=fair.pk, subject=fair, actor=actor, fields=changed)
     return fair
+
+
+@transaction.atomic
+def fair_publish(*, actor, fair: Fair, published: bool = True) -> Fair:
+    """List the fair (on /, /fairs/ and /api/fairs/, open to every visitor), or unlist it again."""
+    require(actor, "fair:organize", fair)
+    fair = Fair.objects.select_for_update().get(pk=fair.pk)
+    if fair.published != published:
+        fair.published = published
+        fair.save(update_fields=["published"])
+        events.emit(
+            "fair.published" if published else "fair.unpublished", fair_id=fair.pk, subject=fair, actor=actor
+        )
+    return fair
+
+
+# --- who may create fairs ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def fair_creator_grant(*, actor, email: str) -> User:
+    """Let the user with this e-mail address create fairs (with FAIR_CREATION = "approved")."""
+    require(actor, "fair:grant_creators", None)
+    email = (email or "").strip()
+    user = (
+        User.objects.select_for_update().filter(email__iexact=email, is_active=True).first()
+        if email
+        else None
+    )
+    if user is None:
+        raise DomainError(
+            "fair.no_such_user",
+            _("Nobody has signed up with %(email)s yet: ask them to sign up first.")
+            % {"email": email or "–"},
+        )
+    if not user.can_create_fairs:
+        user.can_create_fairs = True
+        user.save(update_fields=["can_create_fairs"])
+        events.emit("user.fair_creator_granted", fair_id=None, subject=user, actor=actor)
+    return user
+
+
+@transaction.atomic
+def fair_creator_revoke(*, actor, user_id: int) -> User:
+    """Take back the right to create fairs (the fairs they created stay theirs)."""
+    require(actor, "fair:grant_creators", None)
+    user = User.objects.select_for_update().filter(pk=user_id).first()
+    if user is None:
+        raise DomainError("fair.no_such_user", _("No such user."))
+    if user.can_create_fairs:
+        user.can_create_fairs = False
+        user.save(update_fields=["can_create_fairs"])
+        events.emit("user.fair_creator_revoked", fair_id=None, subject=user, actor=actor)
+    return user
 
 
 def breaks_from_text(text: str) -> list[list[str]]:
@@ -183,17 +266,29 @@ def hall_chapters_clean(values: Iterable[str] | str) -> list[str]:
 
 @transaction.atomic
 def hall_save(
-    *, actor, fair: Fair, name: str, hs_chapters, hall: Hall | None = None, position: int | None = None
+    *,
+    actor,
+    fair: Fair,
+    hs_chapters,
+    name: str = "",
+    names: dict[str, str] | None = None,
+    hall: Hall | None = None,
+    position: int | None = None,
 ) -> Hall:
+    """Add or change a hall. ``names``: its name per UI language ({"en": ..., "ko": ...}), at least
+    one; or ``name``: one name, in the active language."""
     require(actor, "fair:organize", fair)
     if hall is not None and hall.fair_id != fair.pk:
         raise DomainError("hall.not_in_fair", _("This hall belongs to another fair."))
-    name = (name or "").strip()
-    if not name:
+    names = {code: (value or "").strip() for code, value in (names or {}).items()}
+    if not names and (name or "").strip():
+        names = {translation.get_language() or settings.LANGUAGE_CODE: name.strip()}
+    if not any(names.values()) and (hall is None or names):
         raise DomainError("hall.no_name", _("Give the hall a name."))
     chapters = hall_chapters_clean(hs_chapters)
     if hall is None:
-        base = slugify(name)[:70] or "hall"
+        first = next(v for v in (names.get("en"), *names.values()) if v)
+        base = slugify(first)[:70] or "hall"
         slug, n = base, 1
         while Hall.objects.filter(fair=fair, slug=slug).exists():
             n += 1
@@ -201,7 +296,8 @@ def hall_save(
         hall = Hall(fair=fair, slug=slug, position=fair.halls.count() if position is None else position)
     elif position is not None:
         hall.position = position
-    hall.name, hall.hs_chapters = name, chapters
+    _set_texts(hall, "name", names)
+    hall.hs_chapters = chapters
     _validated(hall, code="hall.invalid")
     hall.save()
     events.emit("hall.saved", fair_id=fair.pk, subject=hall, actor=actor)
@@ -229,10 +325,12 @@ def _decision_mail(participant: Participant) -> None:
         role = participant.get_role_display()
         link = settings.SITE_URL + reverse("fair_home", args=[fair.slug])
         if participant.status == Status.APPROVED:
+            link = settings.SITE_URL + reverse("first_steps", args=[fair.slug])  # what to do first
             subject = _("You are registered for %(fair)s") % {"fair": fair.name}
             lines = [
                 _("The organizers approved your registration as %(role)s.") % {"role": role},
                 "",
+                _("Your first steps at the fair:"),
                 link,
             ]
         else:
@@ -337,8 +435,14 @@ def registration_submit(
             "languages": _clean_list(languages, vocab.normalise_language, code="registration.bad_language"),
             "description": (description or "").strip()[:5000],
         }
+    company_extra = {}
+    if role == Role.EXHIBITOR:  # who the exhibitor is; its booth says the rest
+        company_extra = {
+            "languages": _clean_list(languages, vocab.normalise_language, code="registration.bad_language"),
+            "description": (description or "").strip()[:5000],
+        }
     if existing is None:
-        company = Company.objects.create(name=company_name, country=country_code)
+        company = Company.objects.create(name=company_name, country=country_code, **company_extra)
         try:
             with transaction.atomic():
                 participant = Participant.objects.create(
@@ -353,14 +457,18 @@ def registration_submit(
             company = Company.objects.create(name=company_name, country=country_code)
             participant.company = company
             participant.save(update_fields=["company"])
-        elif company_name and (
-            company.name != company_name or (country_code and company.country != country_code)
-        ):
-            company.name = company_name
+        else:
+            before = (company.name, company.country, company.languages, company.description)
+            if company_name:
+                company.name = company_name
             if country_code:
                 company.country = country_code
-            company.save()
-            events.emit("company.changed", fair_id=fair.pk, subject=company, actor=user)
+            for field, value in company_extra.items():
+                if value:
+                    setattr(company, field, value)
+            if (company.name, company.country, company.languages, company.description) != before:
+                company.save()
+                events.emit("company.changed", fair_id=fair.pk, subject=company, actor=user)
     if profile_values is not None:
         SourcingProfile.objects.update_or_create(buyer=participant, defaults=profile_values)
     events.emit(

@@ -14,6 +14,7 @@ import babel
 import pycountry
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import to_locale
 
 # code: (name, markets where buyers commonly require it; empty = any market)
 CERTIFICATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -138,6 +139,17 @@ def language_name(code: str) -> str:
     return _languages().get(code, code)
 
 
+@cache
+def language_name_in(code: str, ui_language: str | None) -> str:
+    """A language's name in the viewer's UI language (CLDR, through Babel): ('zh', 'ko') -> '중국어'."""
+    try:
+        locale = babel.Locale.parse(to_locale(ui_language or "en"))
+        name = locale.languages.get(code)
+    except (ValueError, babel.UnknownLocaleError):
+        name = None
+    return name or language_name(code)
+
+
 # Offered first wherever people pick meeting languages; any ISO 639-1 code is valid.
 COMMON_MEETING_LANGUAGES = ("ko", "en", "zh", "ja", "vi", "id", "es", "fr", "de", "ar", "ru", "th", "ms")
 
@@ -152,8 +164,16 @@ def native_language_name(code: str) -> str:
 
 
 def meeting_language_choices(also=()) -> list[tuple[str, str]]:
-    """(code, name in itself) for the common meeting languages, then any others in ``also``."""
-    return [(code, native_language_name(code)) for code in dict.fromkeys([*COMMON_MEETING_LANGUAGES, *also])]
+    """(code, name) for the common meeting languages, then any others in ``also``: the name in the
+    viewer's language, and in itself when that differs ("중국어 (中文)" on a Korean page)."""
+    from django.utils.translation import get_language
+
+    ui = get_language()
+    choices = []
+    for code in dict.fromkeys([*COMMON_MEETING_LANGUAGES, *also]):
+        name, native = language_name_in(code, ui), native_language_name(code)
+        choices.append((code, name if name.casefold() == native.casefold() else f"{name} ({native})"))
+    return choices
 
 
 @cache

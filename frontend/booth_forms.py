@@ -180,12 +180,12 @@ class SearchForm(forms.Form):
     q = forms.CharField(
         label=_("Words"), required=False, max_length=200, widget=forms.TextInput(attrs={"type": "search"})
     )
-    hs = forms.RegexField(
-        label=_("HS code or chapter"),
-        regex=r"^\d{2,6}$",
+    hs = forms.CharField(
+        label=_("HS code or product kind"),
+        max_length=100,
         required=False,
-        error_messages={"invalid": _("Type 2 to 6 digits, e.g. 33 or 3304.")},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "list": "hs-options"}),
+        help_text=_("A code or chapter (33, 3304), or words in any language (cosmetics, 화장품)."),
+        widget=forms.TextInput(attrs={"list": "hs-options", "autocomplete": "off"}),
     )
     country = forms.ChoiceField(
         label=_("Exhibitor country"),

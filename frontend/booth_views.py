@@ -109,19 +109,18 @@ def product_detail(request, fair_slug: str, booth_id: int, product_id: int):
 def fair_search(request, fair_slug: str):
     fair = access_fair(request.user, fair_slug)
     form = SearchForm(request.GET or None)
-    page = None
+    page = result = None
     if form.is_valid():
         filters = search.SearchFilters(**{k: (v or "").strip() for k, v in form.cleaned_data.items()})
         if filters.any:
-            page = Paginator(search.booth_search(fair=fair, filters=filters), RESULTS_PER_PAGE).get_page(
-                request.GET.get("page")
-            )
+            result = search.fair_search(fair=fair, filters=filters)
+            page = Paginator(result.booths, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "frontend/fair_search.html",
-        {"fair": fair, "form": form, "page": page, "query": query.urlencode()},
+        {"fair": fair, "form": form, "page": page, "result": result, "query": query.urlencode()},
         status=200 if form.is_valid() or not form.is_bound else 400,
     )
 

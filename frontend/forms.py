@@ -2,6 +2,7 @@ import zoneinfo
 
 from django import forms
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from fair.models import User
@@ -14,14 +15,38 @@ def time_zone_choices():
     return [("UTC", "UTC")] + [(name, name.replace("_", " ")) for name in zones]
 
 
-class SignupForm(forms.Form):
-    """Extra fields on allauth's sign-up: the user's time zone and language."""
+def _signup_zone_choices():
+    return [("", _("The time zone of this device")), *time_zone_choices()]
 
-    time_zone = forms.ChoiceField(label=_("Your time zone"), choices=time_zone_choices, initial="UTC")
-    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="en")
+
+class SignupForm(forms.Form):
+    """Extra fields on allauth's sign-up: the user's time zone and language.
+
+    Both default to what the browser says: the language the page is shown in (from the browser's
+    Accept-Language, or the one chosen in the header), and the time zone a small script reads from
+    the browser into a hidden field (frontend/static/frontend/js/site.js). UTC when neither is known.
+    """
+
+    time_zone = forms.ChoiceField(
+        label=_("Your time zone"), choices=_signup_zone_choices, required=False, initial=""
+    )
+    browser_time_zone = forms.CharField(
+        required=False, max_length=64, widget=forms.HiddenInput(attrs={"data-browser-time-zone": ""})
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        known = {code for code, _name in settings.LANGUAGES}
+        active = translation.get_language()
+        self.fields["language"].initial = active if active in known else settings.LANGUAGE_CODE
+
+    def chosen_time_zone(self) -> str:
+        zone = self.cleaned_data.get("time_zone") or self.cleaned_data.get("browser_time_zone") or ""
+        return zone if zone in zoneinfo.available_timezones() else "UTC"
 
     def signup(self, request, user):
-        user.time_zone = self.cleaned_data["time_zone"]
+        user.time_zone = self.chosen_time_zone()
         user.language = self.cleaned_data["language"]
         user.save(update_fields=["time_zone", "language"])
 

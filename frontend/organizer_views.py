@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,8 +27,8 @@ from frontend.organizer_forms import (
     InvitationForm,
     LeadUpdateForm,
     RateForm,
-    RegistrationForm,
 )
+from kernel.access import require
 from kernel.errors import DomainError
 from meetings import ledger
 from meetings import selectors as meeting_selectors
@@ -43,14 +42,17 @@ PREVIEW_ERRORS_SHOWN = 500
 
 @login_required
 def fair_create(request):
+    require(request.user, "fair:create", None)  # FAIR_CREATION: the 403 page says who may
     form = FairForm(request.POST or None, initial={"time_zone": request.user.time_zone, "languages": ["en"]})
     if request.method == "POST" and form.is_valid():
         try:
-            fair = fair_services.fair_create(actor=request.user, **form.cleaned_data)
+            fair = fair_services.fair_create(actor=request.user, **form.values())
         except DomainError as e:
             form.add_error(None, e.message)
         else:
-            messages.success(request, _("The fair is created. You are its organizer."))
+            messages.success(
+                request, _("The fair is created. You are its organizer. Publish it when it is ready.")
+            )
             return redirect("organizer_console", fair.slug)
     status = 400 if form.errors else 200
     return render(request, "organizer/fair_form.html", {"form": form, "fair": None}, status=status)
@@ -70,9 +72,13 @@ def console(request, fair_slug: str):
 
 def fair_edit(request, fair_slug: str):
     fair = access_fair(request.user, fair_slug, perm="fair:organize")
-    form = FairEditForm(request.POST or None, initial=FairEditForm.initial_for(fair))
+    form = FairEditForm(
+        request.POST or None,
+        initial=FairEditForm.initial_for(fair),
+        stored={"description": fair_services.texts_of(fair, "description")},
+    )
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        data = form.values()
         try:
             data["breaks"] = fair_services.breaks_from_text(data.pop("breaks"))
             fair_services.fair_update(actor=request.user, fair=fair, **data)
@@ -88,9 +94,22 @@ def fair_edit(request, fair_slug: str):
 # --- halls ----------------------------------------------------------------------------------------
 
 
+def publish(request, fair_slug: str):
+    """Publish the fair (listed, open to every visitor), or take it off the lists again."""
+    fair = access_fair(request.user, fair_slug, perm="fair:organize")
+    if request.method == "POST":
+        published = request.POST.get("action") != "unpublish"
+        fair_services.fair_publish(actor=request.user, fair=fair, published=published)
+        if published:
+            messages.success(request, _("The fair is published: everyone can find it now."))
+        else:
+            messages.success(request, _("The fair is unlisted: only its organizers see it."))
+    return redirect("organizer_console", fair.slug)
+
+
 def halls(request, fair_slug: str):
     fair = access_fair(request.user, fair_slug, perm="fair:organize")
-    form = HallForm()
+    form = HallForm(stored={})
     status = 200
     if request.method == "POST":
         action = request.POST.get("action", "add")
@@ -104,15 +123,29 @@ def halls(request, fair_slug: str):
                 fair_services.hall_delete(actor=request.user, hall=hall)
                 messages.success(request, _("The hall is removed; its booths wait for a new hall."))
                 return redirect("organizer_halls", fair.slug)
-            form = HallForm(request.POST)
+            form = HallForm(request.POST, stored={})
             if form.is_valid():
-                fair_services.hall_save(actor=request.user, fair=fair, hall=hall, **form.cleaned_data)
+                values = form.values()
+                fair_services.hall_save(
+                    actor=request.user,
+                    fair=fair,
+                    hall=hall,
+                    names=values["names"],
+                    hs_chapters=values["hs_chapters"],
+                )
                 messages.success(request, _("The hall is saved."))
                 return redirect("organizer_halls", fair.slug)
         except DomainError as e:
             form.add_error(None, e.message)
         status = 400
-    rows = [(h, ", ".join(h.hs_chapters)) for h in fair.halls.order_by("position", "name")]
+    rows = [
+        (
+            h,
+            ", ".join(h.hs_chapters),
+            HallForm(stored={"name": fair_services.texts_of(h, "name")}, auto_id=f"hall{h.pk}-%s"),
+        )
+        for h in fair.halls.order_by("position", "pk")
+    ]
     return render(request, "organizer/halls.html", {"fair": fair, "form": form, "rows": rows}, status=status)
 
 
@@ -158,47 +191,6 @@ def registrations(request, fair_slug: str):
         "counts": fair_selectors.registration_counts(fair=fair),
     }
     return render(request, "organizer/registrations.html", context)
-
-
-@login_required
-def register(request, fair_slug: str):
-    """Register as a buyer or an exhibitor; for a buyer also the page to edit the sourcing profile."""
-    fair = access_fair(request.user, fair_slug)
-    role = request.POST.get("role") or request.GET.get("role") or "buyer"
-    if role not in ("buyer", "exhibitor"):
-        role = "buyer"
-    mine = fair_selectors.registration_of(fair=fair, user=request.user, role=role)
-    initial = {"role": role}
-    if mine is not None and mine.company_id:
-        initial.update(company_name=mine.company.name, country=mine.company.country.code)
-    sourcing = getattr(mine, "sourcing", None) if mine else None
-    if sourcing is not None:
-        initial.update(
-            hs_codes=", ".join(sourcing.hs_codes),
-            required_certifications=", ".join(sourcing.required_certifications),
-            languages=", ".join(sourcing.languages),
-            description=sourcing.description,
-        )
-    form = RegistrationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            fair_services.registration_submit(user=request.user, fair=fair, **form.cleaned_data)
-        except DomainError as e:
-            form.add_error(None, e.message)
-        else:
-            if mine is None:
-                messages.success(request, _("Thank you. The organizers will review your registration."))
-            else:
-                messages.success(request, _("Your details are saved."))
-            return redirect(reverse("fair_register", args=[fair.slug]) + f"?role={role}")
-    context = {
-        "fair": fair,
-        "form": form,
-        "mine": mine,
-        "closed": not fair.registration_open and mine is None,
-    }
-    status = 400 if form.errors else (403 if context["closed"] and request.method == "POST" else 200)
-    return render(request, "organizer/register.html", context, status=status)
 
 
 # --- invitations ------------------------------------------------------------------------------------

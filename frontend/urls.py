@@ -1,11 +1,20 @@
 from django.urls import path
 
-from frontend import booth_views, dashboard_views, matching_views, meeting_views, organizer_views, views
+from frontend import (
+    booth_views,
+    dashboard_views,
+    join_views,
+    matching_views,
+    meeting_views,
+    organizer_views,
+    views,
+)
 
 _BOOTH = "fairs/<slug:fair_slug>/booths/<int:booth_id>/"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("profile/", views.profile, name="profile"),
     path("fairs/", views.fair_list, name="fair_list"),
     path("fairs/<slug:fair_slug>/", views.fair_home, name="fair_home"),
@@ -48,7 +57,12 @@ urlpatterns = [
         name="organizer_invite_preview",
     ),
     path("fairs/<slug:fair_slug>/organize/rates/", organizer_views.rates, name="organizer_rates"),
-    path("fairs/<slug:fair_slug>/register/", organizer_views.register, name="fair_register"),
+    # Joining a fair, the first steps after approval, who may create fairs: frontend/join_views.py
+    path("register/", join_views.register_start, name="register_start"),
+    path("fairs/<slug:fair_slug>/register/", join_views.register, name="fair_register"),
+    path("fairs/<slug:fair_slug>/first-steps/", join_views.first_steps, name="first_steps"),
+    path("organizers/", join_views.fair_creators, name="fair_creators"),
+    path("fairs/<slug:fair_slug>/organize/publish/", organizer_views.publish, name="organizer_publish"),
     path("leads/<int:meeting_id>/", organizer_views.meeting_ledger, name="meeting_ledger"),
     # Recommended for you (buyers); recommended buyers and markets (booth staff)
     path("recommended/", matching_views.recommended_index, name="recommended_index"),

@@ -6,9 +6,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import translation
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from fair.access import access_fair
 from frontend.forms import ProfileForm
 from frontend.page_cache import anonymous_page
 from frontend.public_pages import public_pages_version
+from kernel.access import allowed
 
 BOOTHS_PER_PAGE = 12
 
@@ -31,11 +33,21 @@ def home(request):
     if not request.user.is_authenticated:
         return render(request, "frontend/site_home.html", {"fairs": selectors.fair_list()})
     dashboard = selectors.user_dashboard(user=request.user)
-    return render(request, "frontend/home.html", {"dash": dashboard})
+    context = {
+        "dash": dashboard,
+        "can_create": allowed(request.user, "fair:create", None),
+        "can_grant": bool(dashboard.organizing) or request.user.is_superuser,
+    }
+    return render(request, "frontend/home.html", context)
 
 
 def fair_list(request):
     return render(request, "frontend/site_home.html", {"fairs": selectors.fair_list()})
+
+
+def favicon(request):
+    """/favicon.ico, which browsers and tools ask for whatever the page says: our SVG icon."""
+    return HttpResponsePermanentRedirect(static("frontend/img/favicon.svg"))
 
 
 def fair_home(request, fair_slug: str):

@@ -1,4 +1,4 @@
-"""Ranking metrics for evaluate_matching (../shared/specs/fair-dataset.md), one place for all of them.
+"""Ranking metrics for evaluate_matching (docs/fair-dataset.md), one place for all of them.
 
 Every function takes one buyer's ranked list (best first) and the set of exhibitors that
 buyer went on to meet (the held-out positives). Averages are over buyers.

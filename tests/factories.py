@@ -57,6 +57,7 @@ def fair(*, slug: str | None = None, **extra) -> Fair:
         "starts_on": FAIR_START,
         "ends_on": FAIR_END,
         "time_zone": "Asia/Seoul",
+        "published": True,
     }
     values.update(extra)
     return Fair.objects.create(**values)

@@ -1,7 +1,7 @@
 """Template filters for the fair's vocabularies: HS codes, countries, languages, certifications."""
 
 from django import template
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language
 from django_countries import countries
 
 from fair import hs, vocab
@@ -22,13 +22,23 @@ def country_name(code: str) -> str:
 
 @register.filter
 def language_name(code: str) -> str:
-    """A meeting language's name in the active UI language where Django knows it."""
-    try:
-        return get_language_info(code)["name_translated"]
-    except KeyError:
-        return vocab.language_name(code)
+    """A meeting language's name in the active UI language (CLDR through Babel: "zh" on a Korean page
+    is 중국어), else Django's name for it, else its English name."""
+    return vocab.language_name_in(code, get_language())
 
 
 @register.filter
 def certification_name(code: str) -> str:
     return vocab.certification_name(code)
+
+
+@register.filter
+def parse_iso(value):
+    """An ISO 8601 time (as the dashboard's snapshot carries it) as a datetime, for |date to show in
+    the viewer's zone and locale; the text itself when it is not one."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return value

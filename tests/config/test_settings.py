@@ -177,3 +177,18 @@ def test_janus_half_configured_refuses_to_start(tmp_path):
     assert "ImproperlyConfigured" in message
     assert "JANUS_TOKEN_SECRET" in message and "JANUS_PUBLIC_URL" in message
     assert "JANUS_ADMIN_SECRET" not in message
+
+
+def test_fair_creation_is_open_embedded_approved_in_production_and_checked(tmp_path):
+    show = "import django; django.setup()\nfrom django.conf import settings; print(settings.FAIR_CREATION)"
+    assert run(["-c", show], tmp_path).stdout.strip().splitlines()[-1] == "anyone"
+    production = {
+        "TRADEFAIR_MODE": "production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "fair.example.org",
+        "DATABASE_URL": PG_URL,
+    }
+    assert run(["-c", show], tmp_path, **production).stdout.strip().splitlines()[-1] == "approved"
+    assert run(["-c", show], tmp_path, FAIR_CREATION="Approved").stdout.strip().splitlines()[-1] == "approved"
+    bad = run(["-c", show], tmp_path, FAIR_CREATION="everyone")
+    assert bad.returncode != 0 and 'FAIR_CREATION must be "anyone" or "approved"' in bad.stderr

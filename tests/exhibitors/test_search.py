@@ -73,10 +73,10 @@ def test_search_page_paginates_and_keeps_the_query(client, fair):
     assert "Tea House 13" in second and "Tea House 00" not in second
 
 
-def test_bad_hs_input_gets_a_clear_error(client, fair):
-    response = client.get(reverse("fair_search", args=["demo-expo"]), {"hs": "cream"})
+def test_bad_input_gets_a_clear_error(client, fair):
+    response = client.get(reverse("fair_search", args=["demo-expo"]), {"hs": "x" * 101})
     assert response.status_code == 400
-    assert "Type 2 to 6 digits" in response.content.decode()
+    assert "at most 100 characters" in response.content.decode()
 
 
 def test_results_in_the_viewers_language(client, fair, small_fair):
@@ -90,3 +90,65 @@ def test_results_in_the_viewers_language(client, fair, small_fair):
     with translation.override("en"):
         client.logout()
         assert "Gentle skin care" in client.get(url, {"q": "snail"}).content.decode()
+
+
+# --- tolerant words (issue 13): typos, languages, HS names; the same on SQLite and PostgreSQL -------
+
+
+@pytest.fixture
+def serum_fair(small_fair):
+    f = small_fair["fair"]
+    glow = small_fair["booths"]["cosmetics"]
+    product = factories.product(glow, name="Snail repair serum", hs_code="330499")
+    product.name_ko = "달팽이 리페어 세럼"
+    product.description_ko = "피부 장벽을 위한 세럼"
+    product.save()
+    return f
+
+
+@pytest.mark.parametrize(
+    "q,expected,approximate",
+    [
+        ("serum", ["Seoul Glow Co."], ()),
+        ("serun", ["Seoul Glow Co."], ("serun",)),  # one letter off
+        ("SERUMS", ["Seoul Glow Co."], ("SERUMS",)),  # case, and a longer form of the word
+        ("세럼", ["Seoul Glow Co."], ()),  # Korean text of an English product
+        ("리페어 세럼", ["Seoul Glow Co."], ()),
+        ("화장품", ["Seoul Glow Co."], ()),  # "cosmetics" in Korean: the name of HS 33
+        ("cosmetics", ["Seoul Glow Co."], ()),
+        ("serun broth", [], ("serun", "broth")),  # every word must be found
+        ("zzzqqq", [], ("zzzqqq",)),
+    ],
+)
+def test_words_tolerate_typos_and_languages(serum_fair, q, expected, approximate):
+    from exhibitors.search import fair_search
+
+    result = fair_search(fair=serum_fair, filters=SearchFilters(q=q))
+    assert names(result.booths) == expected
+    assert result.approximate == approximate
+
+
+def test_hs_box_takes_words_and_names_the_codes(client, serum_fair):
+    url = reverse("fair_search", args=[serum_fair.slug])
+    response = client.get(url, {"hs": "cosmetics"})
+    assert response.status_code == 200  # never a 400 page
+    body = response.content.decode()
+    assert "Seoul Glow Co." in body and "Busan Snacks" not in body
+    assert "(HS 33)" in body  # the codes the words named, to refine the search
+    assert client.get(url, {"hs": "3304"}).status_code == 200
+    nothing = client.get(url, {"hs": "no such goods"})
+    assert nothing.status_code == 200 and "0 booths found" in nothing.content.decode()
+
+
+def test_header_search_on_every_fair_page_finds_a_typo(client, serum_fair, small_fair):
+    booth = small_fair["booths"]["cosmetics"]
+    for url in (
+        reverse("fair_home", args=[serum_fair.slug]),
+        reverse("hall_list", args=[serum_fair.slug]),
+        reverse("hall_detail", args=[serum_fair.slug, small_fair["halls"]["beauty"].slug]),
+        reverse("booth_detail", args=[serum_fair.slug, booth.pk]),
+    ):
+        body = client.get(url).content.decode()
+        assert 'role="search"' in body and reverse("fair_search", args=[serum_fair.slug]) in body, url
+    found = client.get(reverse("fair_search", args=[serum_fair.slug]), {"q": "serun"}).content.decode()
+    assert "Seoul Glow Co." in found and "something close to it" in found

@@ -1,4 +1,4 @@
-"""Reading and writing the fair dataset folder (../shared/specs/fair-dataset.md)."""
+"""Reading and writing the fair dataset folder (docs/fair-dataset.md)."""
 
 from datetime import UTC, datetime, timedelta
 

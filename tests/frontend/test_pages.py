@@ -164,7 +164,7 @@ def test_home_for_user_without_participation_lists_open_fairs(client, small_fair
 def test_fair_home_has_a_call_to_action_per_role(client, small_fair, role):
     body = text(login(client, small_fair[role]).get(reverse("fair_home", args=["demo-expo"])))
     expected = {
-        "organizer": "See booths, buyers and pending approvals",
+        "organizer": "Organizer console",
         "staff": "Open your booth: Seoul Glow Co.",
         "buyer": "Browse the halls",
         "interpreter": "See your fairs and languages",

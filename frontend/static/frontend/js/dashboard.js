@@ -8,7 +8,12 @@
   var regions = window.Intl && Intl.DisplayNames ? new Intl.DisplayNames([lang], { type: "region" }) : null;
   var number = new Intl.NumberFormat(lang);
   var money = new Intl.NumberFormat(lang, { style: "currency", currency: "USD", maximumFractionDigits: 0 });
-  var timeFormat = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit" });
+  // Times in the viewer's own zone (the one the server shows pages in), not the browser's.
+  var zone = document.documentElement.dataset.timeZone || undefined;
+  var timeFormat;
+  try { timeFormat = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", timeZone: zone }); }
+  catch (e) { timeFormat = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit" }); }
+  var clock = function (iso) { return timeFormat.format(new Date(iso)); };
   var charts = {};
 
   function country(code) {
@@ -61,7 +66,7 @@
       el.textContent = el.dataset.format === "money" ? money.format(Number(v)) : number.format(v);
     });
     var at = document.getElementById("dash-at");
-    if (at) { at.dateTime = s.at; at.textContent = new Date(s.at).toLocaleTimeString(lang); }
+    if (at) { at.dateTime = s.at; at.textContent = clock(s.at); }
     var blue = "#0b4f8a", green = "#1e6b32", orange = "#a15c00";
     chart("chart-visits", "bar",
       s.visits_per_hour.map(function (h) { return timeFormat.format(new Date(h[0])); }),
@@ -85,7 +90,7 @@
     list("busiest_booths", s.busiest_booths, function (b) { return [b.name, number.format(b.visits), b.booth]; }, labels.none);
     list("unvisited_booths.booths", s.unvisited_booths.booths, function (b) { return [b.name, b.hall]; }, labels.none);
     list("chats_waiting.threads", s.chats_waiting.threads,
-      function (t) { return [t.name, new Date(t.since).toLocaleTimeString(lang)]; }, labels.none);
+      function (t) { return [t.name, clock(t.since)]; }, labels.none);
     list("interpreter_load", s.interpreter_load, function (r) { return [r.name, number.format(r.meetings)]; }, labels.none);
   }
 
