@@ -60,7 +60,9 @@ def _agreement_view(user, agreement) -> bool:
     )
 
 
-@rule("agreement:edit", code="agreement.denied", message=_("Only the parties and the organizers may do this."))
+@rule(
+    "agreement:edit", code="agreement.denied", message=_("Only the parties and the organizers may do this.")
+)
 def _agreement_edit(user, agreement) -> bool:
     """Change the text, the parties and signatories, comment and propose changes, schedule a signing
     ceremony: the people of its parties and the fair's organizers."""

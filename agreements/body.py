@@ -8,7 +8,6 @@ import json
 from agreements.models import AgreementVersion
 
 
-
 def canonical_body(version: AgreementVersion) -> str:
     """The text a signature covers: every word of the document and who signs it, as sorted JSON.
 

@@ -93,7 +93,8 @@ class Agreement(models.Model):
         verbose_name_plural = _("agreements")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="signed") | Q(completed_at__isnull=False), name="agreement_signed_has_time"
+                condition=~Q(status="signed") | Q(completed_at__isnull=False),
+                name="agreement_signed_has_time",
             ),
         ]
 
@@ -202,7 +203,9 @@ class Comment(models.Model):
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="comments")
     version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     text = models.TextField(_("comment"), max_length=5000)
     proposed_text = models.TextField(_("proposed text"), blank=True, max_length=50000)
     proposed_for = models.CharField(max_length=12, blank=True)  # "text" or "second_text"
@@ -269,7 +272,9 @@ class SigningCode(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(expires_at__gt=models.F("created_at")), name="code_expires_later"),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")), name="code_expires_later"
+            ),
         ]
 
     def __str__(self):
@@ -306,7 +311,9 @@ class Ceremony(models.Model):
         verbose_name = _("signing ceremony")
         verbose_name_plural = _("signing ceremonies")
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="ceremony_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="ceremony_ends_after_start"
+            ),
         ]
 
     def __str__(self):
@@ -351,7 +358,9 @@ class TradeOutcome(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     type = models.CharField(_("type"), max_length=10, choices=Type.choices)
-    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2, validators=[MinValueValidator(0)])
+    value = models.DecimalField(
+        _("value"), max_digits=16, decimal_places=2, validators=[MinValueValidator(0)]
+    )
     currency = models.CharField(_("currency"), max_length=3)
     value_usd = models.DecimalField(_("value (USD)"), max_digits=18, decimal_places=2)
     products = models.TextField(_("products"), max_length=2000)
@@ -379,7 +388,9 @@ class TradeOutcome(models.Model):
         verbose_name = _("declared outcome")
         verbose_name_plural = _("declared outcomes")
         constraints = [
-            models.CheckConstraint(condition=Q(value__gte=0) & Q(value_usd__gte=0), name="trade_outcome_value"),
+            models.CheckConstraint(
+                condition=Q(value__gte=0) & Q(value_usd__gte=0), name="trade_outcome_value"
+            ),
             models.CheckConstraint(
                 condition=~Q(status="confirmed") | Q(answered_at__isnull=False),
                 name="trade_outcome_confirmed_answered",
@@ -408,7 +419,9 @@ class Shipment(models.Model):
 
     outcome = models.ForeignKey(TradeOutcome, on_delete=models.CASCADE, related_name="shipments")
     shipped_on = models.DateField(_("shipment date"))
-    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2, validators=[MinValueValidator(0)])
+    value = models.DecimalField(
+        _("value"), max_digits=16, decimal_places=2, validators=[MinValueValidator(0)]
+    )
     currency = models.CharField(_("currency"), max_length=3)
     value_usd = models.DecimalField(max_digits=18, decimal_places=2)
     declaration_number = models.CharField(_("export declaration number"), max_length=64, blank=True)

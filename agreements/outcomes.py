@@ -46,7 +46,12 @@ def _meeting_origin(user, origin_id: int) -> Origin:
     if meeting.status != Meeting.Status.HELD:
         raise DomainError("outcome.not_held", _("Declare outcomes of meetings that were held."))
     return Origin(
-        kind="meeting", id=meeting.pk, fair=meeting.fair, buyer=meeting.buyer, booth=meeting.booth, meeting=meeting
+        kind="meeting",
+        id=meeting.pk,
+        fair=meeting.fair,
+        buyer=meeting.buyer,
+        booth=meeting.booth,
+        meeting=meeting,
     )
 
 
@@ -118,7 +123,9 @@ def outcome_declare(
         agreement.fair_id != origin.fair.pk or not allowed(actor, "agreement:view", agreement)
     ):
         raise DomainError("outcome.bad_agreement", _("Choose one of your agreements in this fair."))
-    side = side_in(actor, origin.fair.pk, buyer_id=origin.buyer.pk, booth_id=origin.booth.pk) or Side.EXHIBITOR
+    side = (
+        side_in(actor, origin.fair.pk, buyer_id=origin.buyer.pk, booth_id=origin.booth.pk) or Side.EXHIBITOR
+    )
     outcome = TradeOutcome.objects.create(
         fair=origin.fair,
         origin_kind=origin.kind,
@@ -242,7 +249,9 @@ def shipment_record(
     code = currency_clean(currency)
     number = (declaration_number or "").strip()
     if len(number) > 64:
-        raise DomainError("shipment.bad_declaration", _("An export declaration number is at most 64 characters."))
+        raise DomainError(
+            "shipment.bad_declaration", _("An export declaration number is at most 64 characters.")
+        )
     shipment = Shipment.objects.create(
         outcome=outcome,
         shipped_on=shipped_on,
@@ -252,7 +261,9 @@ def shipment_record(
         declaration_number=number,
         recorded_by=actor,
     )
-    events.emit("shipment.recorded", fair_id=outcome.fair_id, subject=shipment, actor=actor, outcome=outcome.pk)
+    events.emit(
+        "shipment.recorded", fair_id=outcome.fair_id, subject=shipment, actor=actor, outcome=outcome.pk
+    )
     return shipment
 
 

@@ -11,14 +11,24 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from agreements.access import company_ids_of
 from agreements.body import version_sha256
-from agreements.models import Agreement, AgreementVersion, Ceremony, Comment, Shipment, Signature, TradeOutcome
+from agreements.models import (
+    Agreement,
+    AgreementVersion,
+    Ceremony,
+    Comment,
+    Shipment,
+    Signature,
+    SigningCode,
+    TradeOutcome,
+)
 from fair.access import roles_in
 from fair.models import Company, Fair
 
-O = TradeOutcome.Status
+ST = TradeOutcome.Status
 ZERO = Decimal("0.00")
 
 
@@ -40,7 +50,11 @@ def versions_of(*, agreement: Agreement):
 
 
 def comments_of(*, agreement: Agreement):
-    return Comment.objects.filter(agreement=agreement).select_related("author", "version").order_by("created_at", "pk")
+    return (
+        Comment.objects.filter(agreement=agreement)
+        .select_related("author", "version")
+        .order_by("created_at", "pk")
+    )
 
 
 def signatures_of(*, version: AgreementVersion):
@@ -60,6 +74,17 @@ def signing_state(*, agreement: Agreement, version: AgreementVersion) -> list[di
     ):
         rows.append({"signatory": s, "answer": answers.get(s.pk)})
     return rows
+
+
+def live_code(*, signatory, version: AgreementVersion) -> SigningCode | None:
+    """The signatory's code for this version that still works (sent, unused, not expired)."""
+    return (
+        SigningCode.objects.filter(
+            signatory=signatory, version=version, used_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def document_hash(*, version: AgreementVersion) -> str:
@@ -89,7 +114,9 @@ def outcomes_of_origin(*, kind: str, origin_id: int):
 
 def outcomes_for(*, user, fair: Fair):
     """Outcomes the user is a side of (all of the fair's for an organizer)."""
-    rows = TradeOutcome.objects.filter(fair=fair).select_related("booth__company", "buyer__company", "buyer__user")
+    rows = TradeOutcome.objects.filter(fair=fair).select_related(
+        "booth__company", "buyer__company", "buyer__user"
+    )
     roles = roles_in(user, fair.pk)
     if not roles.organizer and not user.is_superuser:
         rows = rows.filter(
@@ -115,10 +142,10 @@ def _grouped(rows, key: str, label: str) -> list[dict]:
     out = (
         rows.values(key, label)
         .annotate(
-            verified=Sum("value_usd", filter=Q(status=O.CONFIRMED)),
-            verified_n=Count("id", filter=Q(status=O.CONFIRMED)),
-            declared=Sum("value_usd", filter=Q(status=O.DECLARED)),
-            disputed_n=Count("id", filter=Q(status=O.DISPUTED)),
+            verified=Sum("value_usd", filter=Q(status=ST.CONFIRMED)),
+            verified_n=Count("id", filter=Q(status=ST.CONFIRMED)),
+            declared=Sum("value_usd", filter=Q(status=ST.DECLARED)),
+            disputed_n=Count("id", filter=Q(status=ST.DISPUTED)),
         )
         .order_by()
     )
@@ -140,19 +167,21 @@ def _grouped(rows, key: str, label: str) -> list[dict]:
         }
         for r in out
     ]
-    return sorted(result, key=lambda r: (-Decimal(r["verified_usd"]), -Decimal(r["declared_usd"]), str(r["name"])))
+    return sorted(
+        result, key=lambda r: (-Decimal(r["verified_usd"]), -Decimal(r["declared_usd"]), str(r["name"]))
+    )
 
 
 def verified_exports(fair: Fair) -> dict:
     """The fair's verified export value (USD): in total, per hall, per market (the buyer's country) and
     per exhibitor; beside it what was declared and awaits the other side; JSON-ready strings."""
-    rows = TradeOutcome.objects.filter(fair=fair).exclude(status=O.WITHDRAWN)
+    rows = TradeOutcome.objects.filter(fair=fair).exclude(status=ST.WITHDRAWN)
     totals = rows.aggregate(
-        verified=Sum("value_usd", filter=Q(status=O.CONFIRMED)),
-        verified_n=Count("id", filter=Q(status=O.CONFIRMED)),
-        declared=Sum("value_usd", filter=Q(status=O.DECLARED)),
-        declared_n=Count("id", filter=Q(status=O.DECLARED)),
-        disputed_n=Count("id", filter=Q(status=O.DISPUTED)),
+        verified=Sum("value_usd", filter=Q(status=ST.CONFIRMED)),
+        verified_n=Count("id", filter=Q(status=ST.CONFIRMED)),
+        declared=Sum("value_usd", filter=Q(status=ST.DECLARED)),
+        declared_n=Count("id", filter=Q(status=ST.DECLARED)),
+        disputed_n=Count("id", filter=Q(status=ST.DISPUTED)),
     )
     shipped = Shipment.objects.filter(outcome__fair=fair, status=Shipment.Status.CONFIRMED).aggregate(
         s=Sum("value_usd")
@@ -173,7 +202,7 @@ def verified_exports(fair: Fair) -> dict:
 def disputed_outcomes(fair: Fair) -> list[dict]:
     """Every disputed outcome with both versions: the declared one and the other side's."""
     rows = (
-        TradeOutcome.objects.filter(fair=fair, status=O.DISPUTED)
+        TradeOutcome.objects.filter(fair=fair, status=ST.DISPUTED)
         .select_related("booth__company", "buyer__company", "buyer__user")
         .order_by("-answered_at", "-pk")
     )
@@ -207,16 +236,16 @@ def disputed_outcomes(fair: Fair) -> list[dict]:
 def company_history(company: Company) -> list[dict]:
     """One company across fairs: per fair, its verified and declared outcomes (as exhibitor or buyer)
     and its confirmed shipments, the latest fair first."""
-    rows = TradeOutcome.objects.filter(
-        Q(booth__company=company) | Q(buyer__company=company)
-    ).exclude(status=O.WITHDRAWN)
+    rows = TradeOutcome.objects.filter(Q(booth__company=company) | Q(buyer__company=company)).exclude(
+        status=ST.WITHDRAWN
+    )
     per_fair = (
         rows.values("fair_id", "fair__name", "fair__starts_on")
         .annotate(
-            verified=Sum("value_usd", filter=Q(status=O.CONFIRMED)),
-            verified_n=Count("id", filter=Q(status=O.CONFIRMED)),
-            declared=Sum("value_usd", filter=Q(status=O.DECLARED)),
-            disputed_n=Count("id", filter=Q(status=O.DISPUTED)),
+            verified=Sum("value_usd", filter=Q(status=ST.CONFIRMED)),
+            verified_n=Count("id", filter=Q(status=ST.CONFIRMED)),
+            declared=Sum("value_usd", filter=Q(status=ST.DECLARED)),
+            disputed_n=Count("id", filter=Q(status=ST.DISPUTED)),
         )
         .order_by("-fair__starts_on", "fair_id")
     )

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import secrets
 from datetime import datetime, timedelta
 
@@ -111,7 +110,10 @@ def template_save(*, actor, fair: Fair, kind: str, language: str, title: str, bo
         title, limit=MAX_TITLE, code="agreement.bad_title", message=_("A title is at most 200 characters.")
     )
     body = _clean_text(
-        body, limit=MAX_TEXT, code="agreement.text_too_long", message=_("A text is at most 50,000 characters.")
+        body,
+        limit=MAX_TEXT,
+        code="agreement.text_too_long",
+        message=_("A text is at most 50,000 characters."),
     )
     if not title or not body:
         raise DomainError("agreement.template_empty", _("A template needs a title and a text."))
@@ -215,7 +217,9 @@ def agreement_draft(
         second_language=second_language,
         created_by=actor,
     )
-    version = AgreementVersion(agreement=agreement, number=1, text=text, second_text=second_text, created_by=actor)
+    version = AgreementVersion(
+        agreement=agreement, number=1, text=text, second_text=second_text, created_by=actor
+    )
     if data is not None:
         version.document_sha256 = hashlib.sha256(data).hexdigest()
         version.document.save(f"agreements/{agreement.pk}/v1-upload.pdf", ContentFile(data), save=False)
@@ -372,7 +376,10 @@ def comment_add(
             "agreement.signed", _("Everyone has signed this agreement; it cannot change. Draft a new one.")
         )
     text = _clean_text(
-        text, limit=MAX_COMMENT, code="agreement.comment_too_long", message=_("A comment is at most 5,000 characters.")
+        text,
+        limit=MAX_COMMENT,
+        code="agreement.comment_too_long",
+        message=_("A comment is at most 5,000 characters."),
     )
     if not text:
         raise DomainError("agreement.comment_empty", _("Write a comment."))
@@ -381,7 +388,10 @@ def comment_add(
     ):
         raise DomainError("agreement.bad_proposal", _("Choose the language whose text you propose."))
     proposed_text = _clean_text(
-        proposed_text, limit=MAX_TEXT, code="agreement.text_too_long", message=_("A text is at most 50,000 characters.")
+        proposed_text,
+        limit=MAX_TEXT,
+        code="agreement.text_too_long",
+        message=_("A text is at most 50,000 characters."),
     )
     if proposed_for and not proposed_text:
         raise DomainError("agreement.bad_proposal", _("Write the text you propose."))
@@ -419,7 +429,11 @@ def proposal_answer(*, actor, comment: Comment, accept: bool) -> Comment:
         setattr(version, comment.proposed_for, comment.proposed_text)
         version.save(update_fields=[comment.proposed_for])
         events.emit(
-            "agreement.edited", fair_id=agreement.fair_id, subject=agreement, actor=actor, version=version.number
+            "agreement.edited",
+            fair_id=agreement.fair_id,
+            subject=agreement,
+            actor=actor,
+            version=version.number,
         )
     comment.status = Comment.Status.ACCEPTED if accept else Comment.Status.REJECTED
     comment.save(update_fields=["status"])
@@ -444,7 +458,9 @@ def agreement_viewed(*, actor, agreement: Agreement, ip: str | None = None, user
 
 def _code_hmac(signatory_id: int, version_id: int, code: str) -> str:
     key = settings.SECRET_KEY.encode()
-    return hmac.new(key, f"agreement-code:{signatory_id}:{version_id}:{code}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        key, f"agreement-code:{signatory_id}:{version_id}:{code}".encode(), hashlib.sha256
+    ).hexdigest()
 
 
 def verified_email(user) -> str | None:
@@ -511,7 +527,9 @@ def code_send(*, actor, signatory: Signatory, ip: str | None = None, user_agent:
                 _("Document SHA-256: %(hash)s") % {"hash": sha},
             ]
         )
-    outbox.mail(to=[email], subject=subject, body=body, event="agreement.code_sent", fair_id=agreement.fair_id)
+    outbox.mail(
+        to=[email], subject=subject, body=body, event="agreement.code_sent", fair_id=agreement.fair_id
+    )
     events.emit(
         "agreement.code_sent",
         fair_id=agreement.fair_id,
@@ -525,7 +543,9 @@ def code_send(*, actor, signatory: Signatory, ip: str | None = None, user_agent:
     return row
 
 
-def _check_code(signatory: Signatory, version: AgreementVersion, code: str, now: datetime) -> DomainError | None:
+def _check_code(
+    signatory: Signatory, version: AgreementVersion, code: str, now: datetime
+) -> DomainError | None:
     """None when ``code`` is the signatory's live code for this version (it is used up), else the
     error to raise after the commit (a wrong code's try is counted)."""
     row = (
@@ -552,7 +572,8 @@ def _check_code(signatory: Signatory, version: AgreementVersion, code: str, now:
         row.used_at = now
         row.save(update_fields=["used_at"])
         return DomainError(
-            "agreement.changed", _("The document changed after this code was sent. Read it again and ask for a new code.")
+            "agreement.changed",
+            _("The document changed after this code was sent. Read it again and ask for a new code."),
         )
     row.used_at = now
     row.save(update_fields=["used_at"])
@@ -576,7 +597,9 @@ def agreement_sign(
         now = timezone.now()
         refused = _check_code(signatory, version, code, now)
         if refused is None:
-            signature = _record_signature(agreement, version, signatory, actor, now, ip, user_agent, typed_name)
+            signature = _record_signature(
+                agreement, version, signatory, actor, now, ip, user_agent, typed_name
+            )
     if refused is not None:
         raise refused  # after the commit: the try is counted, nothing is signed
     return signature
@@ -619,7 +642,9 @@ def _record_signature(agreement, version, signatory, actor, now, ip, user_agent,
 def _complete(agreement: Agreement, version: AgreementVersion, now: datetime) -> None:
     """Everyone signed: the final PDF, written once (the caller holds the agreement's row lock)."""
     data = pdf.final_pdf(agreement, version)
-    name = default_storage.save(f"agreements/{agreement.pk}/{agreement.pk}-v{version.number}-signed.pdf", ContentFile(data))
+    name = default_storage.save(
+        f"agreements/{agreement.pk}/{agreement.pk}-v{version.number}-signed.pdf", ContentFile(data)
+    )
     agreement.final_pdf.name = name
     agreement.final_pdf_sha256 = hashlib.sha256(data).hexdigest()
     agreement.status = Agreement.Status.SIGNED
@@ -643,7 +668,10 @@ def agreement_decline(
     agreement = _locked(signatory.agreement)
     version = _signable(agreement, signatory, actor)
     reason = _clean_text(
-        reason, limit=2000, code="agreement.reason_too_long", message=_("A reason is at most 2,000 characters.")
+        reason,
+        limit=2000,
+        code="agreement.reason_too_long",
+        message=_("A reason is at most 2,000 characters."),
     )
     now = timezone.now()
     _freeze(version, now)
@@ -690,9 +718,10 @@ def ceremony_schedule(
         raise DomainError("ceremony.in_the_past", _("Choose a time in the future."))
     if not 5 <= int(minutes) <= 240:
         raise DomainError("ceremony.bad_length", _("A ceremony lasts 5 to 240 minutes."))
-    if meeting is not None:
-        if meeting.fair_id != agreement.fair_id or not allowed(actor, "meeting:view", meeting):
-            raise DomainError("ceremony.bad_meeting", _("Choose one of your consultations in this fair."))
+    if meeting is not None and (
+        meeting.fair_id != agreement.fair_id or not allowed(actor, "meeting:view", meeting)
+    ):
+        raise DomainError("ceremony.bad_meeting", _("Choose one of your consultations in this fair."))
     ends_at = starts_at + timedelta(minutes=int(minutes))
     ceremony = Ceremony.objects.filter(agreement=agreement).first()
     if ceremony is None:
@@ -722,4 +751,3 @@ def ceremony_cancel(*, actor, ceremony: Ceremony) -> Ceremony:
 
 def can_edit(user, agreement: Agreement) -> bool:
     return allowed(user, "agreement:edit", agreement) and agreement.status != Agreement.Status.SIGNED
-

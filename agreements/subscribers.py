@@ -40,7 +40,10 @@ def _organizers(fair_id: int) -> list:
     return [
         p.user
         for p in Participant.objects.filter(
-            fair_id=fair_id, role=Participant.Role.ORGANIZER, status=Participant.Status.APPROVED, user__isnull=False
+            fair_id=fair_id,
+            role=Participant.Role.ORGANIZER,
+            status=Participant.Status.APPROVED,
+            user__isnull=False,
         ).select_related("user")
     ]
 
@@ -58,7 +61,9 @@ def _ceremony_invitations(event: events.Event) -> None:
             else:
                 subject = _("Signing ceremony: %(title)s") % {"title": agreement.title}
             local = ceremony.starts_at.astimezone(zoneinfo.ZoneInfo(user.time_zone))
-            body = "\n".join([subject, "", f"{local:%Y-%m-%d %H:%M} ({user.time_zone})", "", ics.agreement_link(agreement)])
+            body = "\n".join(
+                [subject, "", f"{local:%Y-%m-%d %H:%M} ({user.time_zone})", "", ics.agreement_link(agreement)]
+            )
             text = ics.invitation(ceremony, zone=user.time_zone, attendees=people, cancel=cancel).decode()
         method = "CANCEL" if cancel else "REQUEST"
         outbox.mail(
@@ -110,9 +115,9 @@ def _side_users(outcome: TradeOutcome, side: str) -> list:
         return [outcome.buyer.user] if outcome.buyer.user_id else []
     return [
         p.user
-        for p in outcome.booth.staff.filter(status=Participant.Status.APPROVED, user__isnull=False).select_related(
-            "user"
-        )
+        for p in outcome.booth.staff.filter(
+            status=Participant.Status.APPROVED, user__isnull=False
+        ).select_related("user")
     ]
 
 
@@ -120,7 +125,9 @@ OUTCOME_SUBJECTS = {
     "outcome.declared": (lambda o: _("Please confirm: %(type)s of %(value)s %(currency)s") % _names(o)),
     "outcome.confirmed": (lambda o: _("Confirmed: %(type)s of %(value)s %(currency)s") % _names(o)),
     "outcome.disputed": (lambda o: _("Disputed: %(type)s of %(value)s %(currency)s") % _names(o)),
-    "shipment.recorded": (lambda o: _("Please confirm a shipment: %(type)s of %(value)s %(currency)s") % _names(o)),
+    "shipment.recorded": (
+        lambda o: _("Please confirm a shipment: %(type)s of %(value)s %(currency)s") % _names(o)
+    ),
 }
 
 

@@ -8,305 +8,811 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('exhibitors', '0004_booth_builder'),
-        ('fair', '0003_fair_breaks'),
-        ('meetings', '0005_breaks_on_the_fair_slot_retired'),
+        ("exhibitors", "0004_booth_builder"),
+        ("fair", "0003_fair_breaks"),
+        ("meetings", "0005_breaks_on_the_fair_slot_retired"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Agreement',
+            name="Agreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('mou', 'Memorandum of understanding'), ('loi', 'Letter of intent'), ('supply', 'Supply contract'), ('nda', 'Non-disclosure agreement')], max_length=10, verbose_name='kind')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('language', models.CharField(choices=[('ko', '한국어'), ('en', 'English'), ('zh-hans', '简体中文'), ('ja', '日本語'), ('vi', 'Tiếng Việt'), ('id', 'Bahasa Indonesia')], max_length=10, verbose_name='language')),
-                ('second_language', models.CharField(blank=True, choices=[('ko', '한국어'), ('en', 'English'), ('zh-hans', '简体中文'), ('ja', '日本語'), ('vi', 'Tiếng Việt'), ('id', 'Bahasa Indonesia')], help_text='A bilingual document shows both languages side by side.', max_length=10, verbose_name='second language')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('signing', 'Being signed'), ('signed', 'Signed by all'), ('declined', 'Declined')], default='draft', max_length=10, verbose_name='status')),
-                ('witness_required', models.BooleanField(default=False, verbose_name='the organizer countersigns as witness')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='current version')),
-                ('final_pdf', models.FileField(blank=True, max_length=300, upload_to='', verbose_name='final PDF')),
-                ('final_pdf_sha256', models.CharField(blank=True, max_length=64)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('fair', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agreements', to='fair.fair')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("mou", "Memorandum of understanding"),
+                            ("loi", "Letter of intent"),
+                            ("supply", "Supply contract"),
+                            ("nda", "Non-disclosure agreement"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("ko", "한국어"),
+                            ("en", "English"),
+                            ("zh-hans", "简体中文"),
+                            ("ja", "日本語"),
+                            ("vi", "Tiếng Việt"),
+                            ("id", "Bahasa Indonesia"),
+                        ],
+                        max_length=10,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "second_language",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("ko", "한국어"),
+                            ("en", "English"),
+                            ("zh-hans", "简体中文"),
+                            ("ja", "日本語"),
+                            ("vi", "Tiếng Việt"),
+                            ("id", "Bahasa Indonesia"),
+                        ],
+                        help_text="A bilingual document shows both languages side by side.",
+                        max_length=10,
+                        verbose_name="second language",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("signing", "Being signed"),
+                            ("signed", "Signed by all"),
+                            ("declined", "Declined"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "witness_required",
+                    models.BooleanField(default=False, verbose_name="the organizer countersigns as witness"),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="current version")),
+                (
+                    "final_pdf",
+                    models.FileField(blank=True, max_length=300, upload_to="", verbose_name="final PDF"),
+                ),
+                ("final_pdf_sha256", models.CharField(blank=True, max_length=64)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "fair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="agreements", to="fair.fair"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agreement',
-                'verbose_name_plural': 'agreements',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "agreement",
+                "verbose_name_plural": "agreements",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AgreementVersion',
+            name="AgreementVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('text', models.TextField(blank=True, max_length=50000, verbose_name='text')),
-                ('second_text', models.TextField(blank=True, max_length=50000, verbose_name='text in the second language')),
-                ('document', models.FileField(blank=True, max_length=300, upload_to='', verbose_name='uploaded PDF')),
-                ('document_sha256', models.CharField(blank=True, max_length=64)),
-                ('frozen_at', models.DateTimeField(blank=True, null=True)),
-                ('frozen_body', models.TextField(blank=True)),
-                ('sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='agreements.agreement')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("text", models.TextField(blank=True, max_length=50000, verbose_name="text")),
+                (
+                    "second_text",
+                    models.TextField(
+                        blank=True, max_length=50000, verbose_name="text in the second language"
+                    ),
+                ),
+                (
+                    "document",
+                    models.FileField(blank=True, max_length=300, upload_to="", verbose_name="uploaded PDF"),
+                ),
+                ("document_sha256", models.CharField(blank=True, max_length=64)),
+                ("frozen_at", models.DateTimeField(blank=True, null=True)),
+                ("frozen_body", models.TextField(blank=True)),
+                ("sha256", models.CharField(blank=True, max_length=64, verbose_name="SHA-256")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="agreements.agreement",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agreement version',
-                'verbose_name_plural': 'agreement versions',
-                'ordering': ['agreement', 'number'],
+                "verbose_name": "agreement version",
+                "verbose_name_plural": "agreement versions",
+                "ordering": ["agreement", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Ceremony',
+            name="Ceremony",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('starts_at', models.DateTimeField(verbose_name='starts at')),
-                ('ends_at', models.DateTimeField(verbose_name='ends at')),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('cancelled', 'Cancelled')], default='scheduled', max_length=10)),
-                ('sequence', models.PositiveIntegerField(default=0)),
-                ('agreement', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='ceremony', to='agreements.agreement')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('meeting', models.ForeignKey(blank=True, help_text='The consultation whose video room the parties use.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='meetings.meeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("starts_at", models.DateTimeField(verbose_name="starts at")),
+                ("ends_at", models.DateTimeField(verbose_name="ends at")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("scheduled", "Scheduled"), ("cancelled", "Cancelled")],
+                        default="scheduled",
+                        max_length=10,
+                    ),
+                ),
+                ("sequence", models.PositiveIntegerField(default=0)),
+                (
+                    "agreement",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ceremony",
+                        to="agreements.agreement",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The consultation whose video room the parties use.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="meetings.meeting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signing ceremony',
-                'verbose_name_plural': 'signing ceremonies',
-                'ordering': ['starts_at'],
+                "verbose_name": "signing ceremony",
+                "verbose_name_plural": "signing ceremonies",
+                "ordering": ["starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(max_length=5000, verbose_name='comment')),
-                ('proposed_text', models.TextField(blank=True, max_length=50000, verbose_name='proposed text')),
-                ('proposed_for', models.CharField(blank=True, max_length=12)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('accepted', 'Accepted'), ('rejected', 'Rejected')], default='open', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='agreements.agreement')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='agreements.agreementversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(max_length=5000, verbose_name="comment")),
+                (
+                    "proposed_text",
+                    models.TextField(blank=True, max_length=50000, verbose_name="proposed text"),
+                ),
+                ("proposed_for", models.CharField(blank=True, max_length=12)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("accepted", "Accepted"), ("rejected", "Rejected")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="agreements.agreement",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="agreements.agreementversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'comment',
-                'verbose_name_plural': 'comments',
-                'ordering': ['agreement', 'created_at', 'id'],
+                "verbose_name": "comment",
+                "verbose_name_plural": "comments",
+                "ordering": ["agreement", "created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Party',
+            name="Party",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parties', to='agreements.agreement')),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agreement_parties', to='fair.company')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parties",
+                        to="agreements.agreement",
+                    ),
+                ),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agreement_parties",
+                        to="fair.company",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'party',
-                'verbose_name_plural': 'parties',
-                'ordering': ['agreement', 'position', 'id'],
+                "verbose_name": "party",
+                "verbose_name_plural": "parties",
+                "ordering": ["agreement", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Signatory',
+            name="Signatory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name as signed')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='position')),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signatories', to='agreements.agreement')),
-                ('party', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='signatories', to='agreements.party')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name as signed")),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="position")),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="signatories",
+                        to="agreements.agreement",
+                    ),
+                ),
+                (
+                    "party",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="signatories",
+                        to="agreements.party",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signatory',
-                'verbose_name_plural': 'signatories',
-                'ordering': ['agreement', 'party__position', 'party_id', 'id'],
+                "verbose_name": "signatory",
+                "verbose_name_plural": "signatories",
+                "ordering": ["agreement", "party__position", "party_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Signature',
+            name="Signature",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('signed', 'Signed'), ('declined', 'Declined')], default='signed', max_length=10)),
-                ('sha256', models.CharField(max_length=64)),
-                ('at', models.DateTimeField()),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('user_agent', models.CharField(blank=True, max_length=400)),
-                ('typed_name', models.CharField(blank=True, max_length=200, verbose_name='typed signature')),
-                ('reason', models.TextField(blank=True, max_length=2000)),
-                ('signatory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signatures', to='agreements.signatory')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signatures', to='agreements.agreementversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("signed", "Signed"), ("declined", "Declined")],
+                        default="signed",
+                        max_length=10,
+                    ),
+                ),
+                ("sha256", models.CharField(max_length=64)),
+                ("at", models.DateTimeField()),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                ("user_agent", models.CharField(blank=True, max_length=400)),
+                ("typed_name", models.CharField(blank=True, max_length=200, verbose_name="typed signature")),
+                ("reason", models.TextField(blank=True, max_length=2000)),
+                (
+                    "signatory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="signatures",
+                        to="agreements.signatory",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="signatures",
+                        to="agreements.agreementversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signature',
-                'verbose_name_plural': 'signatures',
-                'ordering': ['version', 'at', 'id'],
+                "verbose_name": "signature",
+                "verbose_name_plural": "signatures",
+                "ordering": ["version", "at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SigningCode',
+            name="SigningCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sha256', models.CharField(max_length=64)),
-                ('code_hash', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField()),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('signatory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='codes', to='agreements.signatory')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='agreements.agreementversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sha256", models.CharField(max_length=64)),
+                ("code_hash", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField()),
+                ("expires_at", models.DateTimeField()),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "signatory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="codes",
+                        to="agreements.signatory",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="agreements.agreementversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Template',
+            name="Template",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('mou', 'Memorandum of understanding'), ('loi', 'Letter of intent'), ('supply', 'Supply contract'), ('nda', 'Non-disclosure agreement')], max_length=10, verbose_name='kind')),
-                ('language', models.CharField(choices=[('ko', '한국어'), ('en', 'English'), ('zh-hans', '简体中文'), ('ja', '日本語'), ('vi', 'Tiếng Việt'), ('id', 'Bahasa Indonesia')], max_length=10, verbose_name='language')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('body', models.TextField(max_length=50000, verbose_name='text')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('fair', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agreement_templates', to='fair.fair')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("mou", "Memorandum of understanding"),
+                            ("loi", "Letter of intent"),
+                            ("supply", "Supply contract"),
+                            ("nda", "Non-disclosure agreement"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("ko", "한국어"),
+                            ("en", "English"),
+                            ("zh-hans", "简体中文"),
+                            ("ja", "日本語"),
+                            ("vi", "Tiếng Việt"),
+                            ("id", "Bahasa Indonesia"),
+                        ],
+                        max_length=10,
+                        verbose_name="language",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("body", models.TextField(max_length=50000, verbose_name="text")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "fair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agreement_templates",
+                        to="fair.fair",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agreement template',
-                'verbose_name_plural': 'agreement templates',
-                'ordering': ['fair', 'kind', 'language'],
+                "verbose_name": "agreement template",
+                "verbose_name_plural": "agreement templates",
+                "ordering": ["fair", "kind", "language"],
             },
         ),
         migrations.CreateModel(
-            name='TradeOutcome',
+            name="TradeOutcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('origin_kind', models.CharField(max_length=20)),
-                ('origin_id', models.BigIntegerField()),
-                ('declared_side', models.CharField(choices=[('buyer', 'Buyer'), ('exhibitor', 'Exhibitor')], max_length=10)),
-                ('type', models.CharField(choices=[('order', 'Order'), ('contract', 'Contract')], max_length=10, verbose_name='type')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=16, validators=[django.core.validators.MinValueValidator(0)], verbose_name='value')),
-                ('currency', models.CharField(max_length=3, verbose_name='currency')),
-                ('value_usd', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='value (USD)')),
-                ('products', models.TextField(max_length=2000, verbose_name='products')),
-                ('ship_by', models.DateField(blank=True, null=True, verbose_name='expected shipment date')),
-                ('status', models.CharField(choices=[('declared', 'Waiting for confirmation'), ('confirmed', 'Confirmed by both sides'), ('disputed', 'Disputed'), ('withdrawn', 'Withdrawn')], default='declared', max_length=10)),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('counter_value', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True)),
-                ('counter_currency', models.CharField(blank=True, max_length=3)),
-                ('counter_value_usd', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True)),
-                ('counter_products', models.TextField(blank=True, max_length=2000)),
-                ('counter_ship_by', models.DateField(blank=True, null=True)),
-                ('dispute_note', models.TextField(blank=True, max_length=2000)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('agreement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='outcomes', to='agreements.agreement')),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('booth', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='trade_outcomes', to='exhibitors.booth')),
-                ('buyer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='trade_outcomes', to='fair.participant')),
-                ('declared_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('fair', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='trade_outcomes', to='fair.fair')),
-                ('meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='trade_outcomes', to='meetings.meeting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("origin_kind", models.CharField(max_length=20)),
+                ("origin_id", models.BigIntegerField()),
+                (
+                    "declared_side",
+                    models.CharField(choices=[("buyer", "Buyer"), ("exhibitor", "Exhibitor")], max_length=10),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[("order", "Order"), ("contract", "Contract")],
+                        max_length=10,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=16,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="value",
+                    ),
+                ),
+                ("currency", models.CharField(max_length=3, verbose_name="currency")),
+                (
+                    "value_usd",
+                    models.DecimalField(decimal_places=2, max_digits=18, verbose_name="value (USD)"),
+                ),
+                ("products", models.TextField(max_length=2000, verbose_name="products")),
+                ("ship_by", models.DateField(blank=True, null=True, verbose_name="expected shipment date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("declared", "Waiting for confirmation"),
+                            ("confirmed", "Confirmed by both sides"),
+                            ("disputed", "Disputed"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="declared",
+                        max_length=10,
+                    ),
+                ),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "counter_value",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True),
+                ),
+                ("counter_currency", models.CharField(blank=True, max_length=3)),
+                (
+                    "counter_value_usd",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True),
+                ),
+                ("counter_products", models.TextField(blank=True, max_length=2000)),
+                ("counter_ship_by", models.DateField(blank=True, null=True)),
+                ("dispute_note", models.TextField(blank=True, max_length=2000)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="outcomes",
+                        to="agreements.agreement",
+                    ),
+                ),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "booth",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="trade_outcomes",
+                        to="exhibitors.booth",
+                    ),
+                ),
+                (
+                    "buyer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="trade_outcomes",
+                        to="fair.participant",
+                    ),
+                ),
+                (
+                    "declared_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "fair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="trade_outcomes",
+                        to="fair.fair",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="trade_outcomes",
+                        to="meetings.meeting",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'declared outcome',
-                'verbose_name_plural': 'declared outcomes',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "declared outcome",
+                "verbose_name_plural": "declared outcomes",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Shipment',
+            name="Shipment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('shipped_on', models.DateField(verbose_name='shipment date')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=16, validators=[django.core.validators.MinValueValidator(0)], verbose_name='value')),
-                ('currency', models.CharField(max_length=3, verbose_name='currency')),
-                ('value_usd', models.DecimalField(decimal_places=2, max_digits=18)),
-                ('declaration_number', models.CharField(blank=True, max_length=64, verbose_name='export declaration number')),
-                ('status', models.CharField(choices=[('recorded', 'Waiting for the buyer'), ('confirmed', 'Confirmed by the buyer'), ('disputed', 'Disputed by the buyer')], default='recorded', max_length=10)),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('note', models.TextField(blank=True, max_length=2000)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('outcome', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shipments', to='agreements.tradeoutcome')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("shipped_on", models.DateField(verbose_name="shipment date")),
+                (
+                    "value",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=16,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="value",
+                    ),
+                ),
+                ("currency", models.CharField(max_length=3, verbose_name="currency")),
+                ("value_usd", models.DecimalField(decimal_places=2, max_digits=18)),
+                (
+                    "declaration_number",
+                    models.CharField(blank=True, max_length=64, verbose_name="export declaration number"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("recorded", "Waiting for the buyer"),
+                            ("confirmed", "Confirmed by the buyer"),
+                            ("disputed", "Disputed by the buyer"),
+                        ],
+                        default="recorded",
+                        max_length=10,
+                    ),
+                ),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                ("note", models.TextField(blank=True, max_length=2000)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shipments",
+                        to="agreements.tradeoutcome",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'shipment',
-                'verbose_name_plural': 'shipments',
-                'ordering': ['outcome', 'shipped_on', 'id'],
+                "verbose_name": "shipment",
+                "verbose_name_plural": "shipments",
+                "ordering": ["outcome", "shipped_on", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='agreement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'signed'), _negated=True), ('completed_at__isnull', False), _connector='OR'), name='agreement_signed_has_time'),
+            model_name="agreement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "signed"), _negated=True),
+                    ("completed_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="agreement_signed_has_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agreementversion',
-            constraint=models.UniqueConstraint(fields=('agreement', 'number'), name='agreement_version_once'),
+            model_name="agreementversion",
+            constraint=models.UniqueConstraint(fields=("agreement", "number"), name="agreement_version_once"),
         ),
         migrations.AddConstraint(
-            model_name='agreementversion',
-            constraint=models.CheckConstraint(condition=models.Q(('frozen_at__isnull', True), models.Q(('sha256', ''), _negated=True), _connector='OR'), name='agreement_version_frozen_has_hash'),
+            model_name="agreementversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("frozen_at__isnull", True), models.Q(("sha256", ""), _negated=True), _connector="OR"
+                ),
+                name="agreement_version_frozen_has_hash",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ceremony',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='ceremony_ends_after_start'),
+            model_name="ceremony",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))), name="ceremony_ends_after_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='party',
-            constraint=models.UniqueConstraint(fields=('agreement', 'company'), name='agreement_party_once'),
+            model_name="party",
+            constraint=models.UniqueConstraint(fields=("agreement", "company"), name="agreement_party_once"),
         ),
         migrations.AddConstraint(
-            model_name='signatory',
-            constraint=models.UniqueConstraint(condition=models.Q(('party__isnull', False)), fields=('party', 'user'), name='signatory_once_per_party'),
+            model_name="signatory",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("party__isnull", False)),
+                fields=("party", "user"),
+                name="signatory_once_per_party",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signatory',
-            constraint=models.UniqueConstraint(condition=models.Q(('party__isnull', True)), fields=('agreement', 'user'), name='witness_once'),
+            model_name="signatory",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("party__isnull", True)), fields=("agreement", "user"), name="witness_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signature',
-            constraint=models.UniqueConstraint(fields=('version', 'signatory'), name='signature_once_per_version'),
+            model_name="signature",
+            constraint=models.UniqueConstraint(
+                fields=("version", "signatory"), name="signature_once_per_version"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signingcode',
-            constraint=models.CheckConstraint(condition=models.Q(('expires_at__gt', models.F('created_at'))), name='code_expires_later'),
+            model_name="signingcode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("expires_at__gt", models.F("created_at"))), name="code_expires_later"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='template',
-            constraint=models.UniqueConstraint(fields=('fair', 'kind', 'language'), name='agreement_template_once'),
+            model_name="template",
+            constraint=models.UniqueConstraint(
+                fields=("fair", "kind", "language"), name="agreement_template_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='tradeoutcome',
-            index=models.Index(fields=['fair', 'status'], name='trade_outcome_fair_status'),
+            model_name="tradeoutcome",
+            index=models.Index(fields=["fair", "status"], name="trade_outcome_fair_status"),
         ),
         migrations.AddIndex(
-            model_name='tradeoutcome',
-            index=models.Index(fields=['origin_kind', 'origin_id'], name='trade_outcome_origin'),
+            model_name="tradeoutcome",
+            index=models.Index(fields=["origin_kind", "origin_id"], name="trade_outcome_origin"),
         ),
         migrations.AddConstraint(
-            model_name='tradeoutcome',
-            constraint=models.CheckConstraint(condition=models.Q(('value__gte', 0), ('value_usd__gte', 0)), name='trade_outcome_value'),
+            model_name="tradeoutcome",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value__gte", 0), ("value_usd__gte", 0)), name="trade_outcome_value"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tradeoutcome',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'confirmed'), _negated=True), ('answered_at__isnull', False), _connector='OR'), name='trade_outcome_confirmed_answered'),
+            model_name="tradeoutcome",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "confirmed"), _negated=True),
+                    ("answered_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="trade_outcome_confirmed_answered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='shipment',
-            constraint=models.CheckConstraint(condition=models.Q(('value__gte', 0)), name='shipment_value_non_negative'),
+            model_name="shipment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("value__gte", 0)), name="shipment_value_non_negative"
+            ),
         ),
     ]
