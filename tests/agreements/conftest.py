@@ -12,7 +12,7 @@ from agreements import services
 from agreements.models import Kind
 from tests import factories
 
-KO_TEXT = "제1조 (목적) 본 양해각서는 당사자 간 화장품 수출 협력을 목적으로 한다.\n\n제2조 (협력 분야) 공동 마케팅과 유통."
+KO_TEXT = "제1조 (목적) 본 양해각서는 화장품 수출 협력을 목적으로 한다.\n\n제2조 (협력 분야) 공동 마케팅."
 ZH_TEXT = "第一条（目的）本谅解备忘录旨在促进双方化妆品出口合作。\n\n第二条（合作领域）联合营销与分销。"
 
 
