@@ -153,7 +153,7 @@ def _outcome_answer(user, outcome) -> bool:
 
 @rule("outcome:withdraw", code="outcome.denied", message=_("Only the side that declared it withdraws it."))
 def _outcome_withdraw(user, outcome) -> bool:
-    """Withdraw a declared outcome, or declare it again after a dispute: the side that declared it."""
+    """Withdraw a declared outcome (nothing shipped against it yet): the side that declared it."""
     return outcome_side(user, outcome) == outcome.declared_side
 
 
