@@ -13,8 +13,8 @@ from django.db import connection, connections
 
 from agreements import services
 from agreements.models import Agreement, Signature
-from kernel.models import OutboxMessage
 from kernel.errors import DomainError
+from kernel.models import OutboxMessage
 from tests import factories
 from tests.agreements.conftest import last_code, signatory_of, verified
 
