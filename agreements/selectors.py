@@ -172,16 +172,19 @@ def _grouped(rows, key: str, label: str) -> list[dict]:
     )
 
 
-def verified_exports(fair: Fair) -> dict:
-    """The fair's verified export value (USD): in total, per hall, per market (the buyer's country) and
-    per exhibitor; beside it what was declared and awaits the other side; JSON-ready strings."""
-    rows = TradeOutcome.objects.filter(fair=fair).exclude(status=ST.WITHDRAWN)
-    totals = rows.aggregate(
-        verified=Sum("value_usd", filter=Q(status=ST.CONFIRMED)),
-        verified_n=Count("id", filter=Q(status=ST.CONFIRMED)),
-        declared=Sum("value_usd", filter=Q(status=ST.DECLARED)),
-        declared_n=Count("id", filter=Q(status=ST.DECLARED)),
-        disputed_n=Count("id", filter=Q(status=ST.DISPUTED)),
+def verified_totals(fair: Fair) -> dict:
+    """The fair's headline outcome figures (two queries): verified (confirmed) USD and count, declared
+    and waiting USD and count, disputed count, confirmed shipments' USD; JSON-ready strings."""
+    totals = (
+        TradeOutcome.objects.filter(fair=fair)
+        .exclude(status=ST.WITHDRAWN)
+        .aggregate(
+            verified=Sum("value_usd", filter=Q(status=ST.CONFIRMED)),
+            verified_n=Count("id", filter=Q(status=ST.CONFIRMED)),
+            declared=Sum("value_usd", filter=Q(status=ST.DECLARED)),
+            declared_n=Count("id", filter=Q(status=ST.DECLARED)),
+            disputed_n=Count("id", filter=Q(status=ST.DISPUTED)),
+        )
     )
     shipped = Shipment.objects.filter(outcome__fair=fair, status=Shipment.Status.CONFIRMED).aggregate(
         s=Sum("value_usd")
@@ -193,6 +196,15 @@ def verified_exports(fair: Fair) -> dict:
         "declared": totals["declared_n"],
         "disputed": totals["disputed_n"],
         "shipped_usd": _usd(shipped),
+    }
+
+
+def verified_exports(fair: Fair) -> dict:
+    """The fair's verified export value (USD): in total, per hall, per market (the buyer's country) and
+    per exhibitor; beside it what was declared and awaits the other side; JSON-ready strings."""
+    rows = TradeOutcome.objects.filter(fair=fair).exclude(status=ST.WITHDRAWN)
+    return {
+        **verified_totals(fair),
         "by_hall": _grouped(rows, "booth__hall_id", "booth__hall__name"),
         "by_market": _grouped(rows, "buyer__company__country", "buyer__company__country"),
         "by_exhibitor": _grouped(rows, "booth__company_id", "booth__company__name"),
