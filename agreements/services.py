@@ -196,7 +196,7 @@ def agreement_draft(
                 _("The organizer keeps no template of this kind in the languages chosen."),
             )
         text, second_text = first.body, second.body if second else ""
-        title = title or first.title
+        title = title or " / ".join(t.title for t in (first, second) if t is not None)
     title = _clean_text(
         title, limit=MAX_TITLE, code="agreement.bad_title", message=_("A title is at most 200 characters.")
     )

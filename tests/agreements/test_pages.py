@@ -57,7 +57,7 @@ def test_draft_from_templates_side_by_side(client, mou_world):
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     agreement = Agreement.objects.get()
-    assert agreement.title == "양해각서" and agreement.parties.count() == 2
+    assert agreement.title == "양해각서 / 谅解备忘录" and agreement.parties.count() == 2
     body = client.get(response.url).content.decode()
     assert '<td lang="ko">' in body and '<td lang="zh-Hans">' in body
     assert "제1조" in body and "第一条" in body
