@@ -71,7 +71,7 @@ def test_bad_input_changes_nothing(client, mou_world):
         {"kind": "nda", "language": "ko", "source": "template", "title": "x"},
     )
     assert response.status_code == 400
-    assert "no template" in response.content.decode()
+    assert "이 종류의 템플릿을 두고 있지 않습니다" in response.content.decode()  # in the user's Korean
     assert Agreement.objects.count() == 0
 
 
