@@ -36,7 +36,7 @@ from agreements import outcomes, selectors, services
 from agreements.access import access_agreement, access_outcome
 from agreements.body import canonical_body
 from agreements.models import Agreement, Kind, Shipment, Signatory, TradeOutcome
-from agreements.rooms import ceremony_room
+from agreements.rooms import ceremony_rooms
 from fair.access import access_fair
 from fair.models import Participant
 from kernel.api import id_field, parse_id, validated
@@ -312,12 +312,13 @@ class AgreementViewSet(viewsets.ViewSet):
             minutes=data["minutes"],
             meeting=meeting,
         )
-        room = ceremony_room(ceremony)
         return Response(
             {
                 "starts_at": ceremony.starts_at,
                 "ends_at": ceremony.ends_at,
-                "room": room.absolute_url if room else None,
+                "rooms": [
+                    {"url": r.absolute_url, "label": r.label} for r in ceremony_rooms(ceremony, request.user)
+                ],
                 "sequence": ceremony.sequence,
             }
         )

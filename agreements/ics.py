@@ -1,5 +1,6 @@
 """The signing ceremony's calendar invitation (REQUEST / CANCEL), like a meeting's (meetings/ics.py):
-times in UTC, UID fixed, SEQUENCE rising with every change, the room's link in URL and LOCATION."""
+times in UTC, UID fixed, SEQUENCE rising with every change, the recipient's room in URL and LOCATION
+(agreements/rooms.py), the agreement's page in the description."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from agreements.models import Ceremony
-from agreements.rooms import ceremony_room
+from agreements.rooms import ceremony_rooms
 
 PRODID = "-//Tradefair//Agreements//EN"
 
@@ -21,10 +22,11 @@ def agreement_link(agreement) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("agreement_detail", args=[agreement.pk])
 
 
-def invitation(ceremony: Ceremony, *, zone: str, attendees, cancel: bool = False) -> bytes:
+def invitation(ceremony: Ceremony, *, user, zone: str, attendees, cancel: bool = False) -> bytes:
+    """The invitation as ``user`` receives it: the first room they enter, else the agreement's page."""
     agreement = ceremony.agreement
-    room = ceremony_room(ceremony)
-    link = room.absolute_url if room else agreement_link(agreement)
+    rooms = ceremony_rooms(ceremony, user)
+    link = rooms[0].absolute_url if rooms else agreement_link(agreement)
     local = ceremony.starts_at.astimezone(zoneinfo.ZoneInfo(zone))
     cal = Calendar()
     cal.add("prodid", PRODID)

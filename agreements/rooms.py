@@ -1,9 +1,10 @@
-"""Where the parties of a signing ceremony see each other: the one place that says which room.
+"""Where the parties of a signing ceremony see each other: the one place that says which rooms.
 
-Until the fair has multi-party rooms, a ceremony uses the video room of a consultation of its parties
-(the meeting chosen when it was scheduled, else the latest accepted or held meeting between two of
-its party companies). When multi-party rooms exist, ``ceremony_room`` answers with the ceremony's own
-room instead, and every page, invitation and API answer follows.
+Until the fair has multi-party rooms, a ceremony uses the video rooms of the consultations between its
+parties: each person gets the rooms of the consultations they may join (the organizers, all of them),
+the consultation chosen when the ceremony was scheduled first. When multi-party rooms exist,
+``ceremony_rooms`` answers with the ceremony's own room instead, and every page, invitation and API
+answer follows.
 """
 
 from __future__ import annotations
@@ -11,42 +12,50 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Value, When
 from django.urls import reverse
 
 from agreements.models import Ceremony
+from kernel.access import allowed
 from meetings.models import Meeting
 
 
 @dataclass(frozen=True)
 class Room:
     url: str  # a path on this site
-    meeting_id: int | None
+    label: str  # who meets there
+    meeting_id: int | None = None
 
     @property
     def absolute_url(self) -> str:
         return settings.SITE_URL.rstrip("/") + self.url
 
 
-def ceremony_meeting(ceremony: Ceremony) -> Meeting | None:
-    if ceremony.meeting_id:
-        return ceremony.meeting
+def _consultations(ceremony: Ceremony):
+    """Accepted or held meetings between two party companies, the chosen one first, latest next."""
     companies = list(ceremony.agreement.parties.values_list("company_id", flat=True))
+    chosen = ceremony.meeting_id or 0
     return (
         Meeting.objects.filter(
-            Q(fair_id=ceremony.agreement.fair_id),
-            Q(buyer__company_id__in=companies),
-            Q(booth__company_id__in=companies),
+            fair_id=ceremony.agreement.fair_id,
+            buyer__company_id__in=companies,
+            booth__company_id__in=companies,
             status__in=[Meeting.Status.ACCEPTED, Meeting.Status.HELD],
         )
-        .order_by("-slot__starts_at", "-pk")
-        .first()
+        .select_related("fair", "booth__company", "buyer__company", "buyer__user", "slot")
+        .annotate(chosen=Case(When(pk=chosen, then=Value(0)), default=Value(1), output_field=IntegerField()))
+        .order_by("chosen", "-slot__starts_at", "-pk")
     )
 
 
-def ceremony_room(ceremony: Ceremony) -> Room | None:
-    """The room the ceremony's parties meet in, or None when there is none yet."""
-    meeting = ceremony_meeting(ceremony)
-    if meeting is None:
-        return None
-    return Room(url=reverse("meetings:room", args=[meeting.pk]), meeting_id=meeting.pk)
+def ceremony_rooms(ceremony: Ceremony, user) -> list[Room]:
+    """The rooms ``user`` enters for this ceremony (none when they take part in no consultation of it)."""
+    return [
+        Room(
+            url=reverse("meetings:room", args=[m.pk]),
+            label=f"{m.booth.company.name} · {m.buyer.company or m.buyer.user}",
+            meeting_id=m.pk,
+        )
+        for m in _consultations(ceremony)
+        if allowed(user, "meeting:join", m)
+    ]

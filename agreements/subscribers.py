@@ -64,7 +64,9 @@ def _ceremony_invitations(event: events.Event) -> None:
             body = "\n".join(
                 [subject, "", f"{local:%Y-%m-%d %H:%M} ({user.time_zone})", "", ics.agreement_link(agreement)]
             )
-            text = ics.invitation(ceremony, zone=user.time_zone, attendees=people, cancel=cancel).decode()
+            text = ics.invitation(
+                ceremony, user=user, zone=user.time_zone, attendees=people, cancel=cancel
+            ).decode()
         method = "CANCEL" if cancel else "REQUEST"
         outbox.mail(
             to=[user.email],

@@ -20,7 +20,7 @@ from agreements.access import access_agreement
 from agreements.api import client_of
 from agreements.body import canonical_body
 from agreements.models import Agreement, Ceremony, Comment, Signatory, Template
-from agreements.rooms import ceremony_room
+from agreements.rooms import ceremony_rooms
 from fair.access import access_fair, roles_in
 from fair.models import Participant
 from frontend.agreement_forms import CeremonyForm, CommentForm, DraftForm, EditForm, TemplateForm
@@ -121,7 +121,9 @@ def _detail_context(request, agreement: Agreement, *, comment_form=None) -> dict
         "comment_form": comment_form or CommentForm(languages=agreement.languages),
         "can_edit": can_edit,
         "ceremony": ceremony if ceremony and ceremony.status == "scheduled" else None,
-        "room": ceremony_room(ceremony) if ceremony and ceremony.status == "scheduled" else None,
+        "rooms": ceremony_rooms(ceremony, request.user)
+        if ceremony and ceremony.status == "scheduled"
+        else [],
         "versions": selectors.versions_of(agreement=agreement),
     }
 
@@ -400,7 +402,7 @@ def ceremonies(request, fair_slug: str):
     """The fair programme's signing ceremonies the visitor may see."""
     fair = access_fair(request.user, fair_slug)
     rows = [
-        {"ceremony": c, "room": ceremony_room(c)}
+        {"ceremony": c, "rooms": ceremony_rooms(c, request.user)}
         for c in selectors.ceremonies_of(fair=fair, user=request.user)
     ]
     return render(request, "agreements/ceremonies.html", {"fair": fair, "rows": rows})

@@ -152,9 +152,14 @@ def test_ceremony_invitations_carry_an_ics_and_the_room(
     ceremony = Ceremony.objects.get()
     invitations = [m for m in mail.outbox if m.attachments]
     assert {m.to[0] for m in invitations} == {w[k].user.email for k in ("staff_a", "staff_b", "buyer_c")}
-    ics = invitations[0].attachments[0][1]
-    assert "BEGIN:VEVENT" in ics and f"{ceremony.uid}@tradefair" in ics
-    assert reverse("meetings:room", args=[meeting.pk]) in ics.replace("\r\n ", "")
+    ics = {m.to[0]: m.attachments[0][1].replace("\r\n ", "") for m in invitations}
+    mine = ics[w["staff_a"].user.email]
+    assert "BEGIN:VEVENT" in mine and f"{ceremony.uid}@tradefair" in mine
+    # Each invitation names the room its recipient enters; Busan takes part in no consultation yet.
+    assert reverse("meetings:room", args=[meeting.pk]) in mine
+    assert reverse("meetings:room", args=[meeting.pk]) in ics[w["buyer_c"].user.email]
+    assert reverse("agreement_detail", args=[mou.pk]) in ics[w["staff_b"].user.email]
+    assert reverse("meetings:room", args=[meeting.pk]) not in ics[w["staff_b"].user.email]
     programme = client.get(reverse("ceremonies", args=[w["fair"].slug])).content.decode()
     assert mou.title in programme and reverse("meetings:room", args=[meeting.pk]) in programme
 

@@ -88,6 +88,10 @@ def test_two_korean_companies_and_a_chinese_one_sign_an_mou_in_a_ceremony(visit,
         actor=buyer_c.user, buyer=buyer_c, booth=booth_a, slot=slots[0]
     )
     meeting_services.meeting_accept(actor=staff_a.user, meeting=meeting)
+    # And between Busan Ocean Foods and the Shanghai buyer: each party enters the rooms it belongs to.
+    meeting_services.availability_set(actor=org, fair=fair, slots=slots, booth=booth_b)
+    other = meeting_services.meeting_request(actor=buyer_c.user, buyer=buyer_c, booth=booth_b, slot=slots[1])
+    meeting_services.meeting_accept(actor=staff_b.user, meeting=other)
 
     # The Korean exhibitor drafts the MOU from the templates, Korean and Chinese side by side.
     a = visit(name="mou-seoul")
@@ -144,6 +148,7 @@ def test_two_korean_companies_and_a_chinese_one_sign_an_mou_in_a_ceremony(visit,
     assert cp.locator("html").get_attribute("lang") == "zh-hans"
     assert cp.locator("#ceremony-heading").inner_text() == "签约仪式"
     assert cp.locator(f"a[href='/meetings/{meeting.pk}/']").inner_text() == "进入洽谈室"
+    assert cp.locator(f"a[href='/meetings/{other.pk}/']").count() == 1  # the buyer met both Korean companies
     c.goto(f"/agreements/{agreement.pk}/sign/")
     c.audit("sign in Chinese")
     assert cp.locator("#code-heading").inner_text() == "使用一次性验证码签署"
@@ -160,6 +165,10 @@ def test_two_korean_companies_and_a_chinese_one_sign_an_mou_in_a_ceremony(visit,
     # The other Korean signatory, on a phone.
     b = visit(phone=True, name="mou-busan")
     sign_in(b, staff_b.user)
+    b.goto(f"/agreements/{agreement.pk}/")
+    b.audit("busan detail")
+    assert b.page.locator(f"a[href='/meetings/{other.pk}/']").count() == 1
+    assert b.page.locator(f"a[href='/meetings/{meeting.pk}/']").count() == 0  # not Busan's consultation
     sign(b, staff_b, label="busan")
     assert b.page.evaluate("() => document.documentElement.scrollWidth") <= 390
     b.finish()
