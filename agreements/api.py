@@ -13,6 +13,7 @@ POST /api/agreements/{id}/code/                   {"signatory"?}: mail me a one-
 POST /api/agreements/{id}/sign/                   {"code", "signatory"?, "typed_name"?}
 POST /api/agreements/{id}/decline/                {"reason", "signatory"?}
 GET  /api/agreements/{id}/audit/                  every version's canonical body, hash and signature events
+GET  /api/agreements/{id}/signed/                 the final PDF (every party and the organizers)
 POST /api/agreements/{id}/ceremony/               {"starts_at", "minutes", "meeting"?}
 GET  /api/outcomes/?fair=<slug>                   the outcomes I am a side of (all, for an organizer)
 POST /api/outcomes/                               {"origin_kind": "meeting", "origin_id", "type", "value",
@@ -26,6 +27,9 @@ GET  /api/outcomes/verified/?fair=<slug>          the organizer's verified expor
 
 from __future__ import annotations
 
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -159,7 +163,7 @@ def _signatory(request, agreement: Agreement, data: dict) -> Signatory:
     else:
         signatory = rows.filter(user=request.user).first()
     if signatory is None:
-        raise NotFound("agreement.no_signatory", "No such signatory in this agreement.")
+        raise NotFound("agreement.no_signatory", _("No such signatory in this agreement."))
     return signatory
 
 
@@ -175,6 +179,7 @@ def _signatory(request, agreement: Agreement, data: dict) -> Signatory:
     sign=extend_schema(parameters=[_ID], request=SignIn, responses=AgreementOut),
     decline=extend_schema(parameters=[_ID], request=DeclineIn, responses=AgreementOut),
     audit=extend_schema(parameters=[_ID], responses={200: None}),
+    signed=extend_schema(parameters=[_ID], responses={(200, "application/pdf"): OpenApiTypes.BINARY}),
     ceremony=extend_schema(parameters=[_ID], request=CeremonyIn, responses={200: None}),
 )
 class AgreementViewSet(viewsets.ViewSet):
@@ -207,7 +212,10 @@ class AgreementViewSet(viewsets.ViewSet):
             )
         }
         if len(people) != len(set(data["signatories"])):
-            raise DomainError("agreement.bad_signatory", "A signatory is not a participant of this fair.")
+            raise DomainError(
+                "agreement.bad_signatory",
+                _("A signatory is a person taking part in this fair for their company."),
+            )
         data["signatories"] = [(people[pk], "") for pk in data["signatories"]]
         agreement = services.agreement_draft(actor=request.user, fair=fair, **data)
         return self._answer(agreement, status.HTTP_201_CREATED)
@@ -295,6 +303,16 @@ class AgreementViewSet(viewsets.ViewSet):
                 }
             )
         return Response({"id": agreement.pk, "versions": out})
+
+    @action(detail=True, methods=["get"])
+    def signed(self, request, pk=None):
+        agreement = self._get(request, pk)
+        if not agreement.final_pdf:
+            raise NotFound("agreement.not_signed", _("The final PDF is made when everyone has signed."))
+        with agreement.final_pdf.open("rb") as f:
+            response = HttpResponse(f.read(), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="agreement-{agreement.pk}-signed.pdf"'
+        return response
 
     @action(detail=True, methods=["post"])
     def ceremony(self, request, pk=None):
@@ -470,7 +488,7 @@ class OutcomeViewSet(viewsets.ViewSet):
         outcome = self._get(request, pk)
         row = Shipment.objects.filter(outcome=outcome, pk=parse_id(shipment) or 0).first()
         if row is None:
-            raise NotFound("shipment.not_found", "No such shipment.")
+            raise NotFound("shipment.not_found", _("No such shipment."))
         data = validated(ShipmentAnswerIn, request.data, code="shipment.bad_input")
         outcomes.shipment_answer(actor=request.user, shipment=row, **data)
         return self._answer(outcome)

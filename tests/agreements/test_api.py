@@ -51,6 +51,9 @@ def test_draft_sign_and_audit_through_the_api(client, mou_world, django_capture_
     assert version["sha256"] == hashlib.sha256(version["body"].encode("utf-8")).hexdigest()
     assert [e["user_agent"] for e in version["events"]] == ["api-client/2", "api-client/2"]
     assert Signature.objects.count() == 2
+    pdf = client.get(f"/api/agreements/{pk}/signed/")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert hashlib.sha256(pdf.content).hexdigest() == Agreement.objects.get().final_pdf_sha256
 
 
 def test_a_signatory_of_another_company_is_refused(client, mou, mou_world):
