@@ -467,10 +467,9 @@ class OutcomeViewSet(viewsets.ViewSet):
 
     @action(detail=True, methods=["post"])
     def dispute(self, request, pk=None):
+        outcome = self._get(request, pk)
         data = validated(DisputeIn, request.data, code="outcome.bad_input")
-        return self._answer(
-            outcomes.outcome_dispute(actor=request.user, outcome=self._get(request, pk), **data)
-        )
+        return self._answer(outcomes.outcome_dispute(actor=request.user, outcome=outcome, **data))
 
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
