@@ -127,7 +127,7 @@ def fair_tables(fair: Fair, *, now: datetime | None = None) -> list[Table]:
             [_("Meetings with a deal"), _("USD")],
             [[deal["meetings"], Decimal(deal["usd"])]],
         ),
-           *_verified_tables(verified),
+        *_verified_tables(verified),
         Table(
             "disputed_outcomes",
             _("Disputed outcomes"),
