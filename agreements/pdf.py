@@ -30,7 +30,7 @@ def _paragraphs(text: str) -> list[str]:
     return [p.strip() for p in (text or "").replace("\r\n", "\n").split("\n\n") if p.strip()]
 
 
-def _rows(agreement: Agreement, version: AgreementVersion) -> list[tuple[str, str]]:
+def paragraph_rows(agreement: Agreement, version: AgreementVersion) -> list[tuple[str, str]]:
     second = _paragraphs(version.second_text) if agreement.second_language else []
     return list(zip_longest(_paragraphs(version.text), second, fillvalue=""))
 
@@ -42,7 +42,7 @@ def _context(agreement: Agreement, version: AgreementVersion, *, sha256: str) ->
     return {
         "agreement": agreement,
         "version": version,
-        "rows": _rows(agreement, version),
+        "rows": paragraph_rows(agreement, version),
         "bilingual": bool(agreement.second_language),
         "lang": LANGUAGE_TAGS.get(agreement.language, agreement.language),
         "second_lang": LANGUAGE_TAGS.get(agreement.second_language, agreement.second_language),

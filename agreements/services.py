@@ -130,7 +130,9 @@ def template_delete(*, actor, template: Template) -> None:
 
 
 def _check_pdf(document) -> bytes:
-    data = document.read() if hasattr(document, "read") else bytes(document)
+    if getattr(document, "size", 0) > MAX_UPLOAD:  # an upload says its size: not read into memory
+        raise DomainError("agreement.upload_too_large", _("An uploaded PDF is at most 20 MB."))
+    data = document.read(MAX_UPLOAD + 1) if hasattr(document, "read") else bytes(document)
     if len(data) > MAX_UPLOAD:
         raise DomainError("agreement.upload_too_large", _("An uploaded PDF is at most 20 MB."))
     if not data.startswith(b"%PDF-"):

@@ -267,6 +267,16 @@ def test_a_pdf_upload_is_signed_with_its_own_pages_first(mou_world, django_captu
             document=io.BytesIO(b"GIF89a"),
         )
     assert e.value.code == "agreement.not_a_pdf"
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    huge = SimpleUploadedFile(
+        "big.pdf", b"%PDF-" + b"0" * services.MAX_UPLOAD, content_type="application/pdf"
+    )
+    with pytest.raises(DomainError) as e:
+        services.agreement_draft(
+            actor=w["staff_a"].user, fair=w["fair"], kind="nda", title="NDA", language="en", document=huge
+        )
+    assert e.value.code == "agreement.upload_too_large"
     for who in ("staff_a", "buyer_c"):
         _sign(agreement, w[who], django_capture_on_commit_callbacks)
     agreement.refresh_from_db()
