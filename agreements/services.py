@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from agreements import pdf
+from agreements.access import is_party_member
 from agreements.body import body_sha256, canonical_body, version_sha256
 from agreements.models import (
     Agreement,
@@ -230,6 +231,10 @@ def agreement_draft(
         _add_signatory(agreement, participant, title=position)
     if witness:
         _witness_add(agreement, actor)
+    if not roles_in(actor, fair.pk).organizer and not is_party_member(actor, agreement):
+        raise DomainError(
+            "agreement.drafter_not_party", _("Name at least one signatory of your own company.")
+        )
     events.emit("agreement.drafted", fair_id=fair.pk, subject=agreement, actor=actor, kind=kind)
     return agreement
 

@@ -286,3 +286,19 @@ def test_a_pdf_upload_is_signed_with_its_own_pages_first(mou_world, django_captu
     version = agreement.versions.get()
     assert version.document_sha256 == hashlib.sha256(source).hexdigest()
     assert version.document_sha256 in version.frozen_body
+
+
+def test_the_drafter_names_a_signatory_of_their_own_company(mou_world):
+    w = mou_world
+    with pytest.raises(DomainError) as e:
+        services.agreement_draft(
+            actor=w["staff_a"].user,
+            fair=w["fair"],
+            kind="mou",
+            title="MOU",
+            language="ko",
+            text="본문",
+            signatories=[(w["staff_b"], ""), (w["buyer_c"], "")],
+        )
+    assert e.value.code == "agreement.drafter_not_party"
+    assert not Agreement.objects.exists()
