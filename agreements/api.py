@@ -345,7 +345,7 @@ class AgreementViewSet(viewsets.ViewSet):
 # --- outcomes -----------------------------------------------------------------------------------
 
 
-class OutcomeIn(serializers.Serializer):
+class DeclareIn(serializers.Serializer):
     origin_kind = serializers.CharField(max_length=20, default="meeting")
     origin_id = id_field()
     type = serializers.ChoiceField(choices=TradeOutcome.Type.choices)
@@ -421,14 +421,19 @@ def outcome_json(outcome: TradeOutcome) -> dict:
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[OpenApiParameter("fair", str, required=True)], responses={200: None}),
+    list=extend_schema(
+        operation_id="outcomes_list",
+        parameters=[OpenApiParameter("fair", str, required=True)],
+        responses={200: None},
+    ),
     retrieve=extend_schema(parameters=[_ID], responses={200: None}),
-    create=extend_schema(request=OutcomeIn, responses={201: None}),
+    create=extend_schema(request=DeclareIn, responses={201: None}),
     confirm=extend_schema(parameters=[_ID], request=None, responses={200: None}),
     dispute=extend_schema(parameters=[_ID], request=DisputeIn, responses={200: None}),
     withdraw=extend_schema(parameters=[_ID], request=None, responses={200: None}),
     shipments=extend_schema(parameters=[_ID], request=ShipmentIn, responses={201: None}),
     shipment=extend_schema(
+        operation_id="outcomes_shipment_answer",
         parameters=[_ID, OpenApiParameter("shipment", int, OpenApiParameter.PATH)],
         request=ShipmentAnswerIn,
         responses={200: None},
@@ -452,7 +457,7 @@ class OutcomeViewSet(viewsets.ViewSet):
         return self._answer(self._get(request, pk))
 
     def create(self, request):
-        data = validated(OutcomeIn, request.data, code="outcome.bad_input")
+        data = validated(DeclareIn, request.data, code="outcome.bad_input")
         origin = outcomes.origin_get(
             user=request.user, kind=data.pop("origin_kind"), origin_id=data.pop("origin_id")
         )
