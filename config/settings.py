@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "exhibitors",
     "matching",
     "meetings",
+    "agreements",
     "insights",
     "datasets",
     "frontend",
@@ -383,6 +384,9 @@ LOGGING = {
         # httpx logs every request's URL at INFO: Janus's long polls carry a participant's token.
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
+        # WeasyPrint (agreements' PDFs) logs every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
@@ -395,6 +399,9 @@ IMPORT_BATCH_SIZE = int(env("IMPORT_BATCH_SIZE", "5000"))
 ROOM_OPENS_BEFORE_SECONDS = float(env("ROOM_OPENS_BEFORE_SECONDS", "600"))
 ROOM_CLOSES_AFTER_SECONDS = float(env("ROOM_CLOSES_AFTER_SECONDS", "900"))
 ROOM_MIN_HELD_SECONDS = float(env("ROOM_MIN_HELD_SECONDS", "300"))
+# Agreements: how long a signing code works, and how many wrong tries it allows.
+AGREEMENT_CODE_SECONDS = int(env("AGREEMENT_CODE_SECONDS", "600"))
+AGREEMENT_CODE_ATTEMPTS = int(env("AGREEMENT_CODE_ATTEMPTS", "5"))
 # ICE servers. None by default: on one network the browsers' own host candidates suffice and no
 # request leaves for a public STUN server. TURN (coturn with use-auth-secret) gets time-limited
 # credentials computed from TURN_SECRET, the way coturn's REST API expects.

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from agreements import api as agreements_api
 from exhibitors import api as exhibitors_api
 from fair import api as fair_api
 from frontend import views as frontend_views
@@ -18,6 +19,7 @@ fair_api.register(api_router)
 exhibitors_api.register(api_router)
 meetings_api.register(api_router)
 matching_api.register(api_router)
+agreements_api.register(api_router)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

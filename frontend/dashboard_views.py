@@ -90,6 +90,11 @@ EXPORTS = (
     "ledger",
     "deals",
     "deal_value",
+    "verified",
+    "verified_by_hall",
+    "verified_by_market",
+    "verified_by_exhibitor",
+    "disputed_outcomes",
 )
 
 

@@ -1,12 +1,14 @@
 from django.urls import path
 
 from frontend import (
+    agreement_views,
     booth_views,
     dashboard_views,
     join_views,
     matching_views,
     meeting_views,
     organizer_views,
+    outcome_views,
     views,
 )
 
@@ -31,6 +33,7 @@ urlpatterns = [
     path("schedule/calendar/", meeting_views.calendar_feed_change, name="calendar_feed_change"),
     path("schedule/<int:meeting_id>/", meeting_views.meeting_detail, name="meeting_detail"),
     path("schedule/<int:meeting_id>/outcome/", meeting_views.meeting_outcome, name="meeting_outcome"),
+    path("schedule/<int:meeting_id>/outcomes/", outcome_views.meeting_outcomes, name="meeting_outcomes"),
     path("schedule/<int:meeting_id>/<slug:action>/", meeting_views.meeting_action, name="meeting_action"),
     path("fairs/<slug:fair_slug>/availability/", meeting_views.availability, name="meeting_availability"),
     path(
@@ -109,4 +112,38 @@ urlpatterns = [
         booth_views.product_image_remove,
         name="product_image_remove",
     ),
+    # Agreements, signing ceremonies and declared outcomes: frontend/agreement_views.py, outcome_views.py
+    path("fairs/<slug:fair_slug>/agreements/", agreement_views.agreement_list, name="agreement_list"),
+    path("fairs/<slug:fair_slug>/agreements/new/", agreement_views.agreement_new, name="agreement_new"),
+    path("fairs/<slug:fair_slug>/ceremonies/", agreement_views.ceremonies, name="ceremonies"),
+    path(
+        "fairs/<slug:fair_slug>/organize/agreement-templates/",
+        agreement_views.templates,
+        name="agreement_templates",
+    ),
+    path("agreements/<int:agreement_id>/", agreement_views.agreement_detail, name="agreement_detail"),
+    path("agreements/<int:agreement_id>/edit/", agreement_views.agreement_edit, name="agreement_edit"),
+    path("agreements/<int:agreement_id>/sign/", agreement_views.agreement_sign, name="agreement_sign"),
+    path("agreements/<int:agreement_id>/audit/", agreement_views.agreement_audit, name="agreement_audit"),
+    path("agreements/<int:agreement_id>/ceremony/", agreement_views.ceremony, name="agreement_ceremony"),
+    path(
+        "agreements/<int:agreement_id>/document.pdf", agreement_views.agreement_document, name="agreement_pdf"
+    ),
+    path(
+        "agreements/<int:agreement_id>/signed.pdf",
+        agreement_views.agreement_signed_pdf,
+        name="agreement_signed_pdf",
+    ),
+    path(
+        "agreements/<int:agreement_id>/comments/<int:comment_id>/<slug:answer>/",
+        agreement_views.proposal_answer,
+        name="agreement_proposal_answer",
+    ),
+    path("fairs/<slug:fair_slug>/outcomes/", outcome_views.fair_outcomes, name="fair_outcomes"),
+    path(
+        "fairs/<slug:fair_slug>/outcomes/companies/<int:company_id>/",
+        outcome_views.company_outcomes,
+        name="company_outcomes",
+    ),
+    path("outcomes/<int:outcome_id>/", outcome_views.outcome_detail, name="outcome_detail"),
 ]

@@ -18,6 +18,7 @@ from django.db.models.functions import TruncDate
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from agreements.selectors import disputed_outcomes, verified_exports
 from exhibitors.models import Booth, ChatMessage
 from fair.models import Fair, Interaction
 from insights import stats
@@ -38,6 +39,7 @@ def fair_tables(fair: Fair, *, now: datetime | None = None) -> list[Table]:
     funnel = stats.meeting_funnel(fair)
     deal = stats.deal_value(fair)
     ledger = stats.ledger(fair)
+    verified = verified_exports(fair)
     return [
         Table("online_by_role", _("People online by role"), [_("Role"), _("People")], online["by_role"]),
         Table("online_by_hall", _("People online by hall"), [_("Hall"), _("People")], online["by_hall"]),
@@ -125,7 +127,76 @@ def fair_tables(fair: Fair, *, now: datetime | None = None) -> list[Table]:
             [_("Meetings with a deal"), _("USD")],
             [[deal["meetings"], Decimal(deal["usd"])]],
         ),
+        *_verified_tables(verified),
+        Table(
+            "disputed_outcomes",
+            _("Disputed outcomes"),
+            [_("Exhibitor"), _("Buyer"), _("Declared (USD)"), _("Other side's value"), _("What is wrong")],
+            [
+                [
+                    d["exhibitor"],
+                    d["buyer"],
+                    Decimal(d["declared"]["usd"]),
+                    f"{d['other']['value'] or ''} {d['other']['currency']}".strip(),
+                    d["other"]["note"],
+                ]
+                for d in disputed_outcomes(fair)
+            ],
+        ),
     ]
+
+
+VERIFIED_HEADERS = [
+    _("Verified (USD)"),
+    _("Confirmed outcomes"),
+    _("Declared, not confirmed (USD)"),
+    _("Disputed"),
+    _("Shipped, confirmed (USD)"),
+]
+
+
+def _verified_tables(verified: dict) -> list[Table]:
+    """Verified export value per hall, market and exhibitor (confirmed by the other side)."""
+    out = [
+        Table(
+            "verified",
+            _("Verified export value"),
+            VERIFIED_HEADERS,
+            [
+                [
+                    Decimal(verified["verified_usd"]),
+                    verified["verified"],
+                    Decimal(verified["declared_usd"]),
+                    verified["disputed"],
+                    Decimal(verified["shipped_usd"]),
+                ]
+            ],
+        )
+    ]
+    for key, title, label in (
+        ("by_hall", _("Verified export value by hall"), _("Hall")),
+        ("by_market", _("Verified export value by market"), _("Market")),
+        ("by_exhibitor", _("Verified export value by exhibitor"), _("Exhibitor")),
+    ):
+        out.append(
+            Table(
+                f"verified_{key}",
+                title,
+                [label, *VERIFIED_HEADERS],
+                [
+                    [
+                        r["name"],
+                        Decimal(r["verified_usd"]),
+                        r["verified"],
+                        Decimal(r["declared_usd"]),
+                        r["disputed"],
+                        Decimal(r["shipped_usd"]),
+                    ]
+                    for r in verified[key]
+                ],
+            )
+        )
+    return out
 
 
 def booth_tables(booth: Booth) -> list[Table]:

@@ -400,6 +400,15 @@ def ledger(fair: Fair) -> dict:
     }
 
 
+def verified_outcomes(fair: Fair) -> dict:
+    """Orders and contracts declared after meetings: verified (the other side confirmed them) apart from
+    those still waiting or disputed, and the confirmed shipments (USD, JSON-ready strings)."""
+    from agreements.selectors import verified_totals
+
+    return verified_totals(fair)
+
+
+
 # --- everything at once ----------------------------------------------------------------------
 
 
@@ -416,6 +425,7 @@ def _tables(now: datetime | None) -> dict:
         "busiest_booths": (busiest_booths, {"now": now}),
         "visits_per_hour": (visits_per_hour, {"now": now}),
         "ledger": (ledger, {}),
+        "verified": (verified_outcomes, {}),
     }
 
 

@@ -211,23 +211,21 @@ class MeetingViewSet(viewsets.ViewSet):
 
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
+        meeting = self._get(request, pk)
         data = validated(ReasonIn, request.data, code="meeting.bad_input")
-        meeting = services.meeting_decline(
-            actor=request.user, meeting=self._get(request, pk), reason=data["reason"]
-        )
+        meeting = services.meeting_decline(actor=request.user, meeting=meeting, reason=data["reason"])
         return self._answer(request, meeting)
 
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
+        meeting = self._get(request, pk)
         data = validated(ReasonIn, request.data, code="meeting.bad_input")
-        meeting = services.meeting_cancel(
-            actor=request.user, meeting=self._get(request, pk), reason=data["reason"]
-        )
+        meeting = services.meeting_cancel(actor=request.user, meeting=meeting, reason=data["reason"])
         return self._answer(request, meeting)
 
     def _move(self, request, pk, service):
-        data = validated(MoveIn, request.data, code="meeting.bad_input")
         meeting = self._get(request, pk)
+        data = validated(MoveIn, request.data, code="meeting.bad_input")
         slot = get_object_or_404(Slot, pk=data["slot"], fair=meeting.fair)
         return self._answer(
             request, service(actor=request.user, meeting=meeting, slot=slot, message=data.get("message", ""))

@@ -17,17 +17,37 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from agreements import outcomes
+from agreements import services as agreement_services
 from config.asgi import application
 from config.routing import websocket_urlpatterns
 from kernel.access import tracing
 from meetings import services as meeting_services
+from meetings.models import Meeting
 from tests import factories
 from tests.exhibitors.conftest import cookie_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-OBJECT_KWARGS = {"booth_id": "booth", "meeting_id": "meeting"}
-API_ROUTES = {r"^api/booths/": "booth", r"^api/meetings/": "meeting"}
+OBJECT_KWARGS = {
+    "booth_id": "booth",
+    "meeting_id": "meeting",
+    "agreement_id": "agreement",
+    "outcome_id": "outcome",
+}
+API_ROUTES = {
+    r"^api/booths/": "booth",
+    r"^api/meetings/": "meeting",
+    r"^api/agreements/": "agreement",
+    r"^api/outcomes/": "outcome",
+}
+# kind of object -> (the prefixes of the rules about it, its model's name)
+RULES_OF = {
+    "booth": ({"booth"}, "booth"),
+    "meeting": ({"meeting", "lead"}, "meeting"),
+    "agreement": ({"agreement"}, "agreement"),
+    "outcome": ({"outcome", "shipment"}, "tradeoutcome"),
+}
 
 
 def _walk(patterns, prefix=""):
@@ -44,7 +64,7 @@ def _routes():
     for route, _pattern in _walk(get_resolver().url_patterns):
         kinds = {kind for kwarg, kind in OBJECT_KWARGS.items() if f"<int:{kwarg}>" in route}
         for prefix, kind in API_ROUTES.items():
-            if re.match(prefix, route) and "(?P<pk>" in route:
+            if re.match(prefix, route.replace("^", "")) and "(?P<pk>" in route and "(?P<format>" not in route:
                 kinds.add(kind)
         if kinds:
             assert len(kinds) == 1, route
@@ -57,6 +77,11 @@ def _url(route: str, ids: dict) -> str:
         "fair_slug": "demo-expo",
         "booth_id": ids["booth"],
         "meeting_id": ids["meeting"],
+        "agreement_id": ids["agreement"],
+        "outcome_id": ids["outcome"],
+        "comment_id": 1,
+        "answer": "accept",
+        "shipment": 1,
         "pk": ids["object"],
         "product_id": ids["product"],
         "document_id": 1,
@@ -86,6 +111,25 @@ def world(small_fair):
         actor=small_fair["buyer"].user, buyer=small_fair["buyer"], booth=booth, slot=slots[0]
     )
     stranger = factories.buyer(f).user
+    staff, buyer = small_fair["staff"], small_fair["buyer"]
+    agreement = agreement_services.agreement_draft(
+        actor=staff.user,
+        fair=f,
+        kind="nda",
+        title="NDA",
+        language="en",
+        text="Secret.",
+        signatories=[(staff, ""), (buyer, "")],
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.HELD)
+    outcome = outcomes.outcome_declare(
+        actor=staff.user,
+        origin=outcomes.origin_get(user=staff.user, kind="meeting", origin_id=meeting.pk),
+        type="order",
+        value="100",
+        currency="USD",
+        products="Cream",
+    )
     return {
         **small_fair,
         "meeting": meeting,
@@ -95,15 +139,18 @@ def world(small_fair):
             "meeting": meeting.pk,
             "product": booth.products.first().pk,
             "buyer": small_fair["buyer"].pk,
+            "agreement": agreement.pk,
+            "outcome": outcome.pk,
         },
     }
 
 
 def _asked_about(asked, kind: str, pk: int) -> bool:
+    prefixes, model_name = RULES_OF[kind]
     return any(
-        perm.split(":")[0] in ({"booth"} if kind == "booth" else {"meeting", "lead"})
+        perm.split(":")[0] in prefixes
         and getattr(obj, "pk", None) == pk
-        and obj._meta.model_name == kind
+        and getattr(getattr(obj, "_meta", None), "model_name", "") == model_name
         for perm, obj in asked
     )
 

@@ -24,6 +24,8 @@ CONSOLE_PAGES = {
     "organizer_fair_edit": "settings",
     "organizer_halls": "halls",
     "organizer_rates": "rates",
+    "agreement_templates": "agreements",
+    "fair_outcomes": "outcomes",
 }
 
 

@@ -1,0 +1,61 @@
+"""Where the parties of a signing ceremony see each other: the one place that says which rooms.
+
+Until the fair has multi-party rooms, a ceremony uses the video rooms of the consultations between its
+parties: each person gets the rooms of the consultations they may join (the organizers, all of them),
+the consultation chosen when the ceremony was scheduled first. When multi-party rooms exist,
+``ceremony_rooms`` answers with the ceremony's own room instead, and every page, invitation and API
+answer follows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Case, IntegerField, Value, When
+from django.urls import reverse
+
+from agreements.models import Ceremony
+from kernel.access import allowed
+from meetings.models import Meeting
+
+
+@dataclass(frozen=True)
+class Room:
+    url: str  # a path on this site
+    label: str  # who meets there
+    meeting_id: int | None = None
+
+    @property
+    def absolute_url(self) -> str:
+        return settings.SITE_URL.rstrip("/") + self.url
+
+
+def _consultations(ceremony: Ceremony):
+    """Accepted or held meetings between two party companies, the chosen one first, latest next."""
+    companies = list(ceremony.agreement.parties.values_list("company_id", flat=True))
+    chosen = ceremony.meeting_id or 0
+    return (
+        Meeting.objects.filter(
+            fair_id=ceremony.agreement.fair_id,
+            buyer__company_id__in=companies,
+            booth__company_id__in=companies,
+            status__in=[Meeting.Status.ACCEPTED, Meeting.Status.HELD],
+        )
+        .select_related("fair", "booth__company", "buyer__company", "buyer__user", "slot")
+        .annotate(chosen=Case(When(pk=chosen, then=Value(0)), default=Value(1), output_field=IntegerField()))
+        .order_by("chosen", "-slot__starts_at", "-pk")
+    )
+
+
+def ceremony_rooms(ceremony: Ceremony, user) -> list[Room]:
+    """The rooms ``user`` enters for this ceremony (none when they take part in no consultation of it)."""
+    return [
+        Room(
+            url=reverse("meetings:room", args=[m.pk]),
+            label=f"{m.booth.company.name} · {m.buyer.company or m.buyer.user}",
+            meeting_id=m.pk,
+        )
+        for m in _consultations(ceremony)
+        if allowed(user, "meeting:join", m)
+    ]
