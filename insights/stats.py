@@ -408,7 +408,6 @@ def verified_outcomes(fair: Fair) -> dict:
     return verified_totals(fair)
 
 
-
 # --- everything at once ----------------------------------------------------------------------
 
 
