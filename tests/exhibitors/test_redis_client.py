@@ -78,6 +78,7 @@ def test_no_idle_connection_is_dropped_over_a_minute():
         message = await asyncio.wait_for(waiting, 5)
         await layer.group_discard("idle", channel)
         await layer.flush()
+        await layer.close_pools()
         for c in clients:
             await c.aclose()
         return errors, pings, ids_before, ids_after, message
@@ -102,6 +103,7 @@ def test_5000_concurrent_group_joins_and_leaves_leave_no_dead_member():
             await asyncio.gather(*(layer.group_discard("crowd", c) for c in channels[i : i + 500]))
         left = await layer.connection(0).zcard(layer._group_key("crowd"))
         await layer.flush()
+        await layer.close_pools()  # no pooled socket left for the garbage collector to warn about
         return joined, left
 
     joined, left = async_to_sync(scenario)()
