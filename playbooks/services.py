@@ -92,11 +92,17 @@ def _create(fair: Fair, parsed: ParsedPlaybook, *, name: str, actor) -> Playbook
 
 
 def import_starter_set(*, fair: Fair, actor=None) -> list[ImportResult]:
-    """The playbooks that ship with Tradefair (playbooks/starter/*.yaml)."""
-    return [
-        import_playbook(fair=fair, content=path.read_bytes(), name=path.name, actor=actor)
-        for path in sorted(STARTER.glob("*.yaml"))
-    ]
+    """The playbooks that ship with Tradefair (playbooks/starter/*.yaml), for the markets the fair has
+    no playbook of yet (a market the organizers already wrote is left as it is)."""
+    have = set(Playbook.objects.filter(fair=fair).values_list("country", flat=True))
+    results = []
+    with transaction.atomic():
+        for path in sorted(STARTER.glob("*.yaml")):
+            content = path.read_bytes()
+            if parse(content, name=path.name).country in have:
+                continue
+            results.append(import_playbook(fair=fair, content=content, name=path.name, actor=actor))
+    return results
 
 
 def current_playbooks(fair: Fair) -> dict[str, Playbook]:
