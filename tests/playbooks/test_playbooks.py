@@ -155,9 +155,16 @@ def test_a_playbook_edit_shows_on_the_next_page_load(client, small_fair):
     client.force_login(small_fair["organizer"].user)
     response = client.post(
         reverse("playbook_item_edit", args=[fair.slug, item.pk]),
-        {"language": "en", "title": "NMPA filing for ordinary cosmetics", "text": "Through a responsible person.",
-         "authority": "NMPA", "lead_time_days": "120", "required": "on", "url": ""},
-    )  # fmt: skip
+        {
+            "language": "en",
+            "title": "NMPA filing for ordinary cosmetics",
+            "text": "Through a responsible person.",
+            "authority": "NMPA",
+            "lead_time_days": "120",
+            "required": "on",
+            "url": "",
+        },
+    )
     assert response.status_code == 302
     client.force_login(small_fair["staff"].user)
     page = client.get(
