@@ -143,6 +143,9 @@ def readiness(request, fair_slug: str, booth_id: int, product_id: int, country: 
             else:
                 messages.success(request, _("Your checklist is saved."))
                 return redirect(request.path + f"#item-{data['key']}")
+        else:
+            for errors in form.errors.values():
+                messages.error(request, " ".join(errors))
     playbook = services.current_playbook(fair, country)
     checks = services.checklist(product=product, country=country, playbook=playbook)
     context = {

@@ -190,8 +190,8 @@ def checklist(*, product: Product, country: str, playbook: Playbook | None = Non
             state, because = MET, _("This product is offered %(term)s.") % {"term": product.incoterm}
         elif mark is not None:
             state = DONE if mark.status == ReadinessMark.Status.DONE else IN_PROGRESS
-        elif item.code or item.language or item.incoterms or item.required:
-            state = MISSING
+        elif item.required:
+            state = MISSING  # customary items the data does not show stay "to check"
         out.append(Check(item, state, because, mark))
     return out
 
