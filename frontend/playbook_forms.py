@@ -45,3 +45,14 @@ class MarkForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
     document = forms.FileField(label=_("Proof (PDF or image)"), required=False)
+
+
+class BriefingForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_at = forms.DateTimeField(
+        label=_("Starts at (your time)"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    minutes = forms.IntegerField(label=_("Length (minutes)"), min_value=15, max_value=480, initial=60)
+    link = forms.URLField(
+        label=_("Where it takes place (link)"), max_length=500, required=False, assume_scheme="https"
+    )

@@ -4,18 +4,22 @@ their products ranked for a market. Thin: load through the access layer, call pl
 
 from __future__ import annotations
 
+import zoneinfo
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from exhibitors.access import access_booth
 from fair.access import access_fair
 from fair.vocab import normalise_country
-from frontend.playbook_forms import ItemEditForm, MarkForm, PlaybookUploadForm
+from frontend.playbook_forms import BriefingForm, ItemEditForm, MarkForm, PlaybookUploadForm
+from frontend.templatetags.tradefair import country_name as country_label
 from kernel.access import allowed
 from kernel.errors import DomainError
 from playbooks import services
@@ -198,3 +202,61 @@ def readiness_gaps(request, fair_slug: str):
         "language": language,
     }
     return render(request, "playbooks/gaps.html", context)
+
+
+@login_required
+def briefing_new(request, fair_slug: str):
+    """Invite the exhibitors of one gap (?country=CN&key=nmpa) to a briefing."""
+    fair = access_fair(request.user, fair_slug, perm="fair:organize")
+    country = _country(request.GET.get("country", ""))
+    key = request.GET.get("key", "")[:60]
+    rows = [g for g in services.gaps(fair=fair) if g.country == country and g.item.key == key]
+    if not rows:
+        raise Http404(_("No exhibitor has this gap any more."))
+    item = rows[0].item
+    booths = sorted({b.pk: b for g in rows for b in g.booths}.values(), key=lambda b: b.company.name)
+    title = _("Briefing: %(item)s for %(market)s") % {
+        "item": item.title_text(),
+        "market": country_label(country),
+    }
+    form = BriefingForm(request.POST or None, initial={"title": title})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        zone = zoneinfo.ZoneInfo(request.user.time_zone or "UTC")
+        try:
+            services.briefing_invite(
+                actor=request.user,
+                fair=fair,
+                country=country,
+                key=key,
+                title=data["title"],
+                starts_at=timezone.make_aware(data["starts_at"].replace(tzinfo=None), zone),
+                minutes=data["minutes"],
+                link=data["link"],
+            )
+        except DomainError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)d exhibitor is invited; the invitation is on the way.",
+                    "%(n)d exhibitors are invited; their invitations are on the way.",
+                    len(booths),
+                )
+                % {"n": len(booths)},
+            )
+            return redirect("briefings", fair.slug)
+    context = {"fair": fair, "form": form, "item": item, "country": country, "booths": booths}
+    return render(request, "playbooks/briefing_new.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def briefings(request, fair_slug: str):
+    """The fair programme's briefings: all of them for organizers, those of their booths for staff."""
+    fair = access_fair(request.user, fair_slug, perm="fair:attend")
+    organizer = allowed(request.user, "fair:organize", fair)
+    rows = services.briefings_for(user=request.user, fair=fair, organizer=organizer)
+    return render(
+        request, "playbooks/briefings.html", {"fair": fair, "briefings": rows, "organizer": organizer}
+    )

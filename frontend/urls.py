@@ -153,6 +153,8 @@ urlpatterns = [
         name="playbook_item_edit",
     ),
     path("fairs/<slug:fair_slug>/organize/readiness/", playbook_views.readiness_gaps, name="readiness_gaps"),
+    path("fairs/<slug:fair_slug>/organize/briefings/new/", playbook_views.briefing_new, name="briefing_new"),
+    path("fairs/<slug:fair_slug>/briefings/", playbook_views.briefings, name="briefings"),
     path(f"{_BOOTH}markets/", playbook_views.booth_markets, name="booth_markets"),
     path(
         f"{_BOOTH}products/<int:product_id>/ready/<str:country>/",

@@ -13,6 +13,8 @@ spoken, the Incoterm offered) is read from that data, never stored twice.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
@@ -133,3 +135,30 @@ class ReadinessMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id} {self.country} {self.key}: {self.status}"
+
+
+class Briefing(models.Model):
+    """A briefing in the fair programme for the exhibitors of one gap ("target China, lack NMPA"):
+    invitations with an ICS file go to the staff of each invited booth."""
+
+    fair = models.ForeignKey("fair.Fair", on_delete=models.CASCADE, related_name="briefings")
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    link = models.URLField(_("where it takes place (link)"), max_length=500, blank=True)
+    country = models.CharField(_("market"), max_length=2)
+    key = models.SlugField(_("item"), max_length=60)
+    booths = models.ManyToManyField("exhibitors.Booth", related_name="briefings", verbose_name=_("invited"))
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("briefing")
+        verbose_name_plural = _("briefings")
+        ordering = ["starts_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

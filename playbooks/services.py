@@ -11,6 +11,7 @@ import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.db import transaction
@@ -24,7 +25,7 @@ from fair.models import Fair, Interaction, Participant, SourcingProfile
 from kernel.errors import DomainError
 from kernel.events import emit
 from playbooks.formats import ParsedPlaybook, PlaybookFileError, parse
-from playbooks.models import Kind, Playbook, PlaybookItem, ReadinessMark
+from playbooks.models import Briefing, Kind, Playbook, PlaybookItem, ReadinessMark
 
 STARTER = Path(__file__).resolve().parent / "starter"
 
@@ -409,3 +410,51 @@ def markets_with_buyers(fair: Fair) -> list[str]:
         )
         - {"", None}
     )
+
+
+# --- briefings ---------------------------------------------------------------------------------------
+
+
+def briefing_invite(
+    *, actor, fair: Fair, country: str, key: str, title: str, starts_at, minutes: int, link: str = ""
+) -> Briefing:
+    """Invite the exhibitors of one gap (every hall) to a briefing; each booth's staff get an e-mail
+    with an ICS invitation (playbooks/subscribers.py), written with the briefing."""
+    if starts_at is None or timezone.is_naive(starts_at):
+        raise DomainError("briefing.bad_time", _("Give the day and time of the briefing."))
+    if starts_at <= timezone.now():
+        raise DomainError("briefing.in_the_past", _("Choose a time in the future."))
+    if not 15 <= int(minutes) <= 480:
+        raise DomainError("briefing.bad_length", _("A briefing lasts 15 to 480 minutes."))
+    if not title.strip():
+        raise DomainError("briefing.no_title", _("Give the briefing a title."))
+    booths = {
+        b.pk: b for g in gaps(fair=fair) if g.country == country and g.item.key == key for b in g.booths
+    }
+    if not booths:
+        raise DomainError("briefing.nobody", _("No exhibitor has this gap any more."))
+    with transaction.atomic():
+        briefing = Briefing.objects.create(
+            fair=fair,
+            title=title.strip()[:200],
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=int(minutes)),
+            link=link,
+            country=country,
+            key=key,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        briefing.booths.set(booths.values())
+        emit("briefing.scheduled", fair_id=fair.pk, subject=briefing, actor=actor, booths=sorted(booths))
+    return briefing
+
+
+def briefings_for(*, user, fair: Fair, organizer: bool) -> list[Briefing]:
+    """The fair programme's briefings the user sees: all for organizers, else those of their booths."""
+    rows = Briefing.objects.filter(fair=fair).prefetch_related("booths__company")
+    if not organizer:
+        rows = rows.filter(
+            booths__staff__user=user,
+            booths__staff__status=Participant.Status.APPROVED,
+        ).distinct()
+    return list(rows)

@@ -29,6 +29,7 @@ CONSOLE_PAGES = {
     "playbooks": "readiness",
     "playbook_item_edit": "readiness",
     "readiness_gaps": "readiness",
+    "briefing_new": "readiness",
 }
 
 

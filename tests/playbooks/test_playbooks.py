@@ -3,6 +3,7 @@ the organizer's gaps; promising products per market; the pages and who may open 
 
 from __future__ import annotations
 
+import icalendar
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -10,7 +11,7 @@ from django.urls import reverse
 from fair.models import Interaction
 from playbooks import services
 from playbooks.formats import PlaybookFileError
-from playbooks.models import Playbook, PlaybookItem, ReadinessMark
+from playbooks.models import Briefing, Playbook, PlaybookItem, ReadinessMark
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -258,3 +259,43 @@ def test_the_import_page_shows_errors_and_imports(client, small_fair):
     assert (
         "4 starter playbooks added." in response.content.decode()
     )  # CN is the organizers own: left as it is
+
+
+def test_the_organizer_invites_a_gaps_exhibitors_to_a_briefing_with_a_calendar_invitation(
+    client, small_fair, mailoutbox, django_capture_on_commit_callbacks
+):
+    fair = small_fair["fair"]
+    booth, _product = _cosmetics_for_china(small_fair)
+    _import(fair)
+    client.force_login(small_fair["organizer"].user)
+    url = reverse("briefing_new", args=[fair.slug]) + "?country=CN&key=nmpa"
+    page = client.get(url).content.decode()
+    assert "Seoul Glow Co." in page and "Briefing: NMPA registration for China" in page
+    past = client.post(url, {"title": "NMPA", "starts_at": "2020-01-01T10:00", "minutes": "60"})
+    assert past.status_code == 400 and "Choose a time in the future." in past.content.decode()
+    assert not Briefing.objects.exists() and not mailoutbox
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {
+                "title": "NMPA filing, step by step",
+                "starts_at": "2099-03-02T10:00",
+                "minutes": "60",
+                "link": "https://video.example.org/nmpa",
+            },
+        )
+    assert response.status_code == 302
+    briefing = Briefing.objects.get()
+    assert list(briefing.booths.all()) == [booth]
+    assert [m.to for m in mailoutbox] == [[small_fair["staff"].user.email]]
+    name, content, mimetype = mailoutbox[0].attachments[0]
+    assert name == "invite.ics" and mimetype.startswith("text/calendar")
+    event = icalendar.Calendar.from_ical(content).walk("VEVENT")[0]
+    assert str(event["summary"]).endswith("NMPA filing, step by step")
+    assert str(event["location"]) == "https://video.example.org/nmpa"
+    assert event.decoded("dtstart").isoformat() == "2099-03-02T10:00:00+00:00"  # the organizer's UTC
+    client.force_login(small_fair["staff"].user)
+    assert "NMPA filing, step by step" in client.get(reverse("briefings", args=[fair.slug])).content.decode()
+    client.force_login(small_fair["buyer"].user)
+    assert "NMPA filing" not in client.get(reverse("briefings", args=[fair.slug])).content.decode()
+    assert client.get(url).status_code == 403
