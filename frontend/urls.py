@@ -9,6 +9,7 @@ from frontend import (
     meeting_views,
     organizer_views,
     outcome_views,
+    playbook_views,
     views,
 )
 
@@ -140,6 +141,26 @@ urlpatterns = [
         name="agreement_proposal_answer",
     ),
     path("fairs/<slug:fair_slug>/outcomes/", outcome_views.fair_outcomes, name="fair_outcomes"),
+    path("fairs/<slug:fair_slug>/organize/playbooks/", playbook_views.playbooks, name="playbooks"),
+    path(
+        "fairs/<slug:fair_slug>/playbooks/<str:country>/<int:version>/",
+        playbook_views.playbook_detail,
+        name="playbook_detail",
+    ),
+    path(
+        "fairs/<slug:fair_slug>/organize/playbooks/items/<int:item_id>/",
+        playbook_views.playbook_item_edit,
+        name="playbook_item_edit",
+    ),
+    path("fairs/<slug:fair_slug>/organize/readiness/", playbook_views.readiness_gaps, name="readiness_gaps"),
+    path("fairs/<slug:fair_slug>/organize/briefings/new/", playbook_views.briefing_new, name="briefing_new"),
+    path("fairs/<slug:fair_slug>/briefings/", playbook_views.briefings, name="briefings"),
+    path(f"{_BOOTH}markets/", playbook_views.booth_markets, name="booth_markets"),
+    path(
+        f"{_BOOTH}products/<int:product_id>/ready/<str:country>/",
+        playbook_views.readiness,
+        name="readiness",
+    ),
     path(
         "fairs/<slug:fair_slug>/outcomes/companies/<int:company_id>/",
         outcome_views.company_outcomes,

@@ -26,6 +26,10 @@ CONSOLE_PAGES = {
     "organizer_rates": "rates",
     "agreement_templates": "agreements",
     "fair_outcomes": "outcomes",
+    "playbooks": "readiness",
+    "playbook_item_edit": "readiness",
+    "readiness_gaps": "readiness",
+    "briefing_new": "readiness",
 }
 
 
