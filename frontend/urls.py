@@ -4,6 +4,7 @@ from frontend import (
     agreement_views,
     booth_views,
     dashboard_views,
+    integration_views,
     join_views,
     matching_views,
     meeting_views,
@@ -141,6 +142,18 @@ urlpatterns = [
         name="agreement_proposal_answer",
     ),
     path("fairs/<slug:fair_slug>/outcomes/", outcome_views.fair_outcomes, name="fair_outcomes"),
+    path("fairs/<slug:fair_slug>/organize/webhooks/", integration_views.fair_webhooks, name="fair_webhooks"),
+    path(f"{_BOOTH}webhooks/", integration_views.booth_webhooks, name="booth_webhooks"),
+    path(
+        "fairs/<slug:fair_slug>/webhooks/<int:webhook_id>/",
+        integration_views.webhook_detail,
+        name="webhook_detail",
+    ),
+    path(
+        "fairs/<slug:fair_slug>/webhooks/<int:webhook_id>/deliveries/<int:delivery_id>/redeliver/",
+        integration_views.webhook_redeliver,
+        name="webhook_redeliver",
+    ),
     path("fairs/<slug:fair_slug>/organize/playbooks/", playbook_views.playbooks, name="playbooks"),
     path(
         "fairs/<slug:fair_slug>/playbooks/<str:country>/<int:version>/",
