@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_POST
 from exhibitors.access import access_booth
 from fair.access import access_fair
 from frontend.integration_forms import EndpointForm
-from integrations import webhooks
+from integrations import crm, webhooks
 from integrations.access import access_endpoint
 from integrations.models import WebhookDelivery, WebhookEndpoint
 from kernel.errors import DomainError
@@ -100,3 +101,15 @@ def webhook_redeliver(request, fair_slug: str, webhook_id: int, delivery_id: int
     webhooks.redeliver(actor=request.user, delivery=delivery)
     messages.success(request, _("The event is queued to be sent again."))
     return redirect("webhook_detail", fair.slug, endpoint.pk)
+
+
+@login_required
+def crm_leads(request, fair_slug: str, booth_id: int, crm_name: str):
+    """The booth's agreed leads as a CSV in HubSpot's or Salesforce's import format."""
+    fair = access_fair(request.user, fair_slug)
+    booth = access_booth(request.user, booth_id, perm="booth:leads", fair=fair)
+    if crm_name not in crm.FORMATS:
+        raise Http404(crm_name)
+    response = HttpResponse(crm.to_csv(booth, crm_name), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="leads-{booth.pk}-{crm_name}.csv"'
+    return response

@@ -144,6 +144,7 @@ urlpatterns = [
     path("fairs/<slug:fair_slug>/outcomes/", outcome_views.fair_outcomes, name="fair_outcomes"),
     path("fairs/<slug:fair_slug>/organize/webhooks/", integration_views.fair_webhooks, name="fair_webhooks"),
     path(f"{_BOOTH}webhooks/", integration_views.booth_webhooks, name="booth_webhooks"),
+    path(f"{_BOOTH}leads/<slug:crm_name>.csv", integration_views.crm_leads, name="crm_leads"),
     path(
         "fairs/<slug:fair_slug>/webhooks/<int:webhook_id>/",
         integration_views.webhook_detail,
