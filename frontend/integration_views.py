@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,9 +14,9 @@ from django.views.decorators.http import require_POST
 from exhibitors.access import access_booth
 from fair.access import access_fair
 from frontend.integration_forms import EndpointForm
-from integrations import crm, webhooks
+from integrations import crm, privacy, webhooks
 from integrations.access import access_endpoint
-from integrations.models import WebhookDelivery, WebhookEndpoint
+from integrations.models import DataExport, WebhookDelivery, WebhookEndpoint
 from kernel.errors import DomainError
 
 
@@ -112,4 +113,35 @@ def crm_leads(request, fair_slug: str, booth_id: int, crm_name: str):
         raise Http404(crm_name)
     response = HttpResponse(crm.to_csv(booth, crm_name), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="leads-{booth.pk}-{crm_name}.csv"'
+    return response
+
+
+# --- a person's own data ---------------------------------------------------------------------------
+
+
+@login_required
+def my_data(request):
+    """Download everything Tradefair holds about you (prepared by the worker, e-mailed, a week)."""
+    if request.method == "POST":
+        try:
+            privacy.export_request(user=request.user)
+        except DomainError as e:
+            messages.error(request, e.message)
+        else:
+            messages.success(request, _("Your data is being prepared; we will e-mail you the link."))
+        return redirect("my_data")
+    exports = DataExport.objects.filter(user=request.user)[:10]
+    return render(request, "integrations/my_data.html", {"exports": exports})
+
+
+@login_required
+def data_export_download(request, uid):
+    try:
+        export = privacy.export_file(user=request.user, uid=uid)
+    except DomainError as e:
+        raise Http404(e.message) from None
+    response = FileResponse(default_storage.open(export.file, "rb"), content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="tradefair-my-data-{export.created_at:%Y%m%d}.zip"'
+    )
     return response
