@@ -54,7 +54,7 @@ def test_the_bell_counts_live_and_the_status_reaches_the_visitor(visit, small_fa
     exhibitor.goto(booth_path)
     ex.locator("#live-booth.online").wait_for()
     exhibitor.audit("staff on the booth page")
-    ex.get_by_label("Staff on duty").check()
+    ex.get_by_role("radio", name="Staff on duty").check()
     ex.get_by_role("button", name="Set the status").click()
     bp.wait_for_function(
         "() => document.querySelector('[data-booth-status-text]').textContent === 'Staff on duty'"
@@ -64,7 +64,7 @@ def test_the_bell_counts_live_and_the_status_reaches_the_visitor(visit, small_fa
     shopper.audit("booth on duty")
 
     # ... and a bad stream link is refused with a clear message, changing nothing.
-    ex.get_by_label("Live broadcast").check()
+    ex.get_by_role("radio", name="Live broadcast").check()
     ex.get_by_label("Live stream link (for a live broadcast)").fill("javascript:alert(1)")
     ex.get_by_role("button", name="Set the status").click()
     ex.locator("[data-live=status-error]", has_text="http(s)").wait_for()
