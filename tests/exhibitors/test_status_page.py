@@ -109,3 +109,15 @@ def test_missed_knocks_are_listed_for_the_staff_only(small_fair):
     staff_page = _client(small_fair["staff"].user).get(_url(booth)).content.decode()
     assert 'id="missed-knocks"' in staff_page and "Aiko" in staff_page and "Call me" in staff_page
     assert 'id="missed-knocks"' not in _client(buyer).get(_url(booth)).content.decode()
+
+
+def test_the_exhibitors_home_shows_the_live_status_and_the_missed_knocks(small_fair):
+    booth, buyer = small_fair["booths"]["cosmetics"], small_fair["buyer"].user
+    home = _client(small_fair["staff"].user)
+    page = home.get("/").content.decode()
+    assert f'booths/{booth.pk}/#live-booth">Away</a>' in page and "missed knock" not in page
+    for _ in range(2):
+        knock, _created = services.knock_create(booth=booth, viewer=viewer_of(buyer, booth))
+        services.knock_expire(knock_id=knock.pk, force=True)
+    page = home.get("/").content.decode()
+    assert f'booths/{booth.pk}/#missed-knocks">2 missed knocks</a>' in page
