@@ -5,6 +5,7 @@ page shows it without a reload; the list page marks everything read."""
 
 from __future__ import annotations
 
+from tests import factories
 from tests.e2e.test_live_booth import sign_in
 
 
@@ -70,11 +71,27 @@ def test_the_bell_counts_live_and_the_status_reaches_the_visitor(visit, small_fa
     ex.locator("[data-live=status-error]", has_text="http(s)").wait_for()
     assert bp.locator("[data-booth-status-text]").inner_text() == "Staff on duty"
 
-    # The list page: the knock is there; marking all read empties the bell.
+    # The list page: the knock is there; a new one while it is open is offered; marking all read
+    # empties the bell.
     exhibitor.goto("/notifications/")
     row = ex.locator(".notice.unread", has_text="is knocking at Seoul Glow Co.")
     row.wait_for()
     exhibitor.audit("one unread notification")
+    ken = factories.buyer(small_fair["fair"]).user
+    ken.first_name = "Ken"
+    ken.save()
+    second = visit(name="notices-second-buyer")
+    sign_in(second, ken)
+    second.goto(booth_path)
+    second.page.locator("#live-booth.online").wait_for()
+    second.audit("second buyer")
+    second.page.get_by_role("button", name="Knock: ask for a staff member").click()
+    ex.locator("[data-notice-fresh]", has_text="New notifications arrived").wait_for()
+    ex.wait_for_function("() => document.querySelector('[data-bell]').dataset.unread === '2'")
+    ex.get_by_role("link", name="New notifications arrived: show them").click()
+    ex.locator(".notice.unread", has_text="Ken (").wait_for()
+    assert ex.locator(".notice.unread").count() == 2
+    exhibitor.audit("two unread notifications")
     ex.get_by_role("button", name="Mark all as read").click()
     ex.wait_for_load_state("load")
     assert ex.locator("[data-bell-count]").is_hidden()
@@ -82,3 +99,4 @@ def test_the_bell_counts_live_and_the_status_reaches_the_visitor(visit, small_fa
     exhibitor.audit("all read")
     exhibitor.finish()
     shopper.finish()
+    second.finish()

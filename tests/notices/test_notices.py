@@ -162,3 +162,29 @@ def test_knocks_notify_the_staff_and_a_missed_one_both_sides(booking):
     assert missed.url.endswith("#missed-knocks")
     told = Notice.objects.get(user=buyer, kind="knock.missed.buyer")
     assert "Seoul Glow Co." in selectors.notice_text(told)
+
+
+NOTIFICATIONS = {
+    "en": ("Notifications", "Meeting request from"),
+    "ko": ("알림", "상담 신청"),
+    "ja": ("通知", "商談"),
+    "zh-hans": ("通知", "洽谈"),
+    "vi": ("Thông báo", "họp"),
+    "id": ("Notifikasi", "pertemuan"),
+}
+
+
+@pytest.mark.parametrize("code", sorted(NOTIFICATIONS))
+def test_the_centre_speaks_every_ui_language(booking, code):
+    """The page, the bell and each notice's line are drawn in the reader's language, whatever
+    language the notice was written in."""
+    staff = booking["staff"].user
+    request(booking)  # written while the staff's language is English
+    staff.language = code
+    staff.save()
+    heading, line = NOTIFICATIONS[code]
+    page = _client(staff).get("/notifications/").content.decode()
+    assert f'<html lang="{code}"' in page and f"<h1>{heading}</h1>" in page
+    assert line in page
+    if code != "en":
+        assert "Meeting request from" not in page

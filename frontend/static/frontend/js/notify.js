@@ -74,6 +74,11 @@
     notice: function (f) {
       if (typeof f.unread === "number") setCount(f.unread);
       if (f.toast && f.notice) showToast(f.notice);
+      var fresh = document.querySelector("[data-notice-fresh]"); // the list page: offer the new lines
+      if (fresh && fresh.hidden) {
+        fresh.hidden = false;
+        fresh.setAttribute("role", "status");
+      }
       document.dispatchEvent(new CustomEvent("notices:new", { detail: f }));
     },
     "notice.read": function (f) { if (typeof f.unread === "number") setCount(f.unread); },
