@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     # Bottom to top (docs/layers.md): the kernel imports no app; each layer imports only those below.
     "kernel",
     "fair",
+    "notices",
     "exhibitors",
     "matching",
     "meetings",
@@ -119,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "frontend.context_processors.site",
+                "frontend.context_processors.notices",
             ],
         },
     },
