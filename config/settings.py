@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "matching",
     "meetings",
     "agreements",
+    "rfq",
     "insights",
     "datasets",
     "frontend",

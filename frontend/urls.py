@@ -9,6 +9,7 @@ from frontend import (
     meeting_views,
     organizer_views,
     outcome_views,
+    rfq_views,
     views,
 )
 
@@ -112,6 +113,10 @@ urlpatterns = [
         booth_views.product_image_remove,
         name="product_image_remove",
     ),
+    # Sourcing requests (RFQ) and quotations: frontend/rfq_views.py
+    path("fairs/<slug:fair_slug>/rfq/", rfq_views.rfq_list, name="rfq_list"),
+    path("fairs/<slug:fair_slug>/rfq/new/", rfq_views.rfq_new, name="rfq_new"),
+    path("fairs/<slug:fair_slug>/rfq/<int:rfq_id>/", rfq_views.rfq_detail, name="rfq_detail"),
     # Agreements, signing ceremonies and declared outcomes: frontend/agreement_views.py, outcome_views.py
     path("fairs/<slug:fair_slug>/agreements/", agreement_views.agreement_list, name="agreement_list"),
     path("fairs/<slug:fair_slug>/agreements/new/", agreement_views.agreement_new, name="agreement_new"),
