@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exhibitors.models import Booth
+from fair import hs
 from fair.access import access_fair, roles_in
 from frontend.rfq_forms import QuoteForm, RfqForm
 from kernel.access import allowed
@@ -25,15 +26,54 @@ from meetings.selectors import slots_mutually_free
 from rfq import selectors, services
 from rfq.access import EXHIBITOR, access_quote, access_rfq, invited_booth_ids, side_in_rfq
 from rfq.models import Invitation, Quote, Rfq
-from rfq.subscribers import buyer_name
+from rfq.subscribers import buyer_name, quantity_text
 
 # The currency a buyer compares in by default: their country's.
 COUNTRY_CURRENCY = {
-    "ID": "IDR", "KR": "KRW", "JP": "JPY", "CN": "CNY", "VN": "VND", "US": "USD", "TH": "THB",
-    "MY": "MYR", "SG": "SGD", "IN": "INR", "AE": "AED", "SA": "SAR", "GB": "GBP", "TW": "TWD",
-    "PH": "PHP", "AU": "AUD", "CA": "CAD", "HK": "HKD",
-    **dict.fromkeys(["AT", "BE", "CY", "DE", "EE", "ES", "FI", "FR", "GR", "HR", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PT", "SI", "SK"], "EUR"),
-}  # fmt: skip
+    "ID": "IDR",
+    "KR": "KRW",
+    "JP": "JPY",
+    "CN": "CNY",
+    "VN": "VND",
+    "US": "USD",
+    "TH": "THB",
+    "MY": "MYR",
+    "SG": "SGD",
+    "IN": "INR",
+    "AE": "AED",
+    "SA": "SAR",
+    "GB": "GBP",
+    "TW": "TWD",
+    "PH": "PHP",
+    "AU": "AUD",
+    "CA": "CAD",
+    "HK": "HKD",
+    **dict.fromkeys(
+        [
+            "AT",
+            "BE",
+            "CY",
+            "DE",
+            "EE",
+            "ES",
+            "FI",
+            "FR",
+            "GR",
+            "HR",
+            "IE",
+            "IT",
+            "LT",
+            "LU",
+            "LV",
+            "MT",
+            "NL",
+            "PT",
+            "SI",
+            "SK",
+        ],
+        "EUR",
+    ),
+}
 
 
 def _zone(user) -> zoneinfo.ZoneInfo:
@@ -201,6 +241,7 @@ def rfq_detail(request, fair_slug: str, rfq_id: int):
     services.rfq_close_due(rfq=rfq)
     rfq.refresh_from_db()
     side = side_in_rfq(request.user, rfq) or "organizer"
+    lang = request.LANGUAGE_CODE
     error = None
     if request.method == "POST":
         try:
@@ -213,9 +254,10 @@ def rfq_detail(request, fair_slug: str, rfq_id: int):
             messages.success(request, result)
             return redirect(request.get_full_path())
     rfq.refresh_from_db()
-    lang = request.LANGUAGE_CODE
     context = {"fair": fair, "rfq": rfq, "side": side, "error": error, "zone": str(_zone(request.user))}
     context["attachments"] = rfq.attachments.filter(quote__isnull=True)
+    context["hs_label"] = hs.hs_label(rfq.hs_code, lang)
+    context["quantity"] = quantity_text(rfq.quantity)
     if side == EXHIBITOR:
         booth_id = sorted(invited_booth_ids(request.user, rfq))[0]
         mine = Quote.objects.filter(rfq=rfq, booth_id=booth_id).first()
