@@ -12,6 +12,7 @@ from frontend import views as frontend_views
 from kernel.health import healthz
 from matching import api as matching_api
 from meetings import api as meetings_api
+from rfq import api as rfq_api
 
 # One router for the REST API; each domain app registers its own viewsets.
 api_router = DefaultRouter()
@@ -20,6 +21,7 @@ exhibitors_api.register(api_router)
 meetings_api.register(api_router)
 matching_api.register(api_router)
 agreements_api.register(api_router)
+rfq_api.register(api_router)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -1,0 +1,87 @@
+"""The RFQ API: the same rules and error codes as the pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from rfq.models import Quote, QuoteVersion
+
+
+def test_post_invite_quote_compare_and_accept_through_the_api(client, rfq_world):
+    w = rfq_world
+    client.force_login(w["buyer"].user)
+    body = {
+        "fair": w["fair"].slug,
+        "product": "Vitamin C serum",
+        "hs_code": "330499",
+        "quantity": "20000",
+        "unit": "pcs",
+        "currency": "USD",
+        "incoterm": "CIF",
+        "destination_country": "ID",
+        "certifications": ["HALAL"],
+        "deadline": (timezone.now() + timedelta(days=3)).isoformat(),
+    }
+    bad = client.post("/api/rfqs/", {**body, "hs_code": "7700"}, content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["code"] == "rfq.bad_hs_code"
+    response = client.post("/api/rfqs/", body, content_type="application/json")
+    assert response.status_code == 201, response.json()
+    rfq = response.json()
+    proposed = [i["booth"] for i in rfq["invitations"]]
+    assert w["booths"]["seoul"].pk in proposed and w["booths"]["fish"].pk not in proposed
+    assert any(r["code"] == "hs_match" for r in rfq["invitations"][0]["reasons"])
+    url = f"/api/rfqs/{rfq['id']}/"
+    seoul, busan = w["booths"]["seoul"].pk, w["booths"]["busan"].pk
+    assert (
+        client.post(url + "invite/", {"booths": [seoul, busan]}, content_type="application/json").status_code
+        == 200
+    )
+
+    client.force_login(w["staff"]["fish"].user)
+    assert client.get(url).json()["code"] == "rfq.not_found"
+    refused = client.post(
+        url + "quote/", {"unit_price": "1", "currency": "USD"}, content_type="application/json"
+    )
+    assert refused.status_code == 403 and refused.json()["code"] == "rfq.not_invited"
+
+    client.force_login(w["staff"]["seoul"].user)
+    seen = client.get(url).json()
+    assert "invitations" not in seen and seen["buyer"].startswith("a buyer from")
+    for price in ("2800", "2700"):
+        r = client.post(
+            url + "quote/", {"unit_price": price, "currency": "KRW"}, content_type="application/json"
+        )
+        assert r.status_code == 200, r.json()
+    assert [v["terms"]["unit_price"] for v in r.json()["versions"]] == ["2700.0000", "2800.0000"]
+    client.force_login(w["staff"]["busan"].user)
+    client.post(url + "quote/", {"unit_price": "1.95", "currency": "USD"}, content_type="application/json")
+    assert [q["company"] for q in client.get(url + "quotes/").json()] == ["Busan Skin Lab"]
+
+    client.force_login(w["buyer"].user)
+    quotes = client.get(url + "quotes/?currency=IDR").json()
+    assert [(q["company"], q["converted"]["unit_price"]) for q in quotes] == [
+        ("Seoul Glow Co.", "31640.6250"),
+        ("Busan Skin Lab", "30468.7500"),
+    ]
+    first = quotes[0]["id"]
+    asked = client.post(
+        f"/api/quotes/{first}/messages/", {"text": "HALAL no.?"}, content_type="application/json"
+    )
+    assert asked.status_code == 201 and asked.json()["thread"][0]["side"] == "buyer"
+    assert client.post(f"/api/quotes/{first}/accept/").json()["status"] == "accepted"
+    second = client.post(f"/api/quotes/{quotes[1]['id']}/accept/")
+    assert second.status_code == 400 and second.json()["code"] == "rfq.accept_limit"
+    declined = client.post(
+        f"/api/quotes/{quotes[1]['id']}/reject/", {"reason": ""}, content_type="application/json"
+    )
+    assert declined.json()["code"] == "quote.reason_required"
+    assert Quote.objects.filter(status="accepted").count() == 1
+    assert QuoteVersion.objects.count() == 3
+
+
+def test_the_schema_lists_the_rfq_api(client, rfq_world):
+    client.force_login(rfq_world["buyer"].user)
+    schema = client.get("/api/schema/").content.decode()
+    assert "/api/rfqs/{id}/quote/" in schema and "/api/quotes/{id}/accept/" in schema
