@@ -139,3 +139,14 @@ def test_after_accepting_the_buyer_books_a_consultation(client, rfq, rfq_world):
     assert (meeting.booth_id, meeting.slot_id) == (seoul.pk, offered[0])
     lead = meeting.lead_updates.get()
     assert lead.stage == "quotation" and lead.value == 40000 and lead.currency == "USD"
+
+
+def test_the_pages_speak_the_viewers_language(client, rfq, rfq_world):
+    w = rfq_world
+    quote(w, "seoul", rfq, unit_price="2700", currency="KRW")
+    client.force_login(w["buyer"].user)  # Indonesian, in Jakarta
+    page = client.get(f"/fairs/{w['fair'].slug}/rfq/{rfq.pk}/").content.decode()
+    assert '<html lang="id"' in page and "Penawaran berdampingan" in page and "Harga satuan dalam IDR" in page
+    client.force_login(w["staff"]["seoul"].user)  # Korean
+    page = client.get(f"/fairs/{w['fair'].slug}/rfq/{rfq.pk}/").content.decode()
+    assert "내 견적" in page and "인도네시아의 바이어" in page
