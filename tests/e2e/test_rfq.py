@@ -6,8 +6,8 @@ question, accepts one and books the consultation offered (axe-core on every page
 from __future__ import annotations
 
 import re
-import zoneinfo
 import uuid
+import zoneinfo
 
 import pytest
 from django.conf import settings
