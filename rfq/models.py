@@ -248,3 +248,28 @@ class QuoteMessage(models.Model):
 
     def __str__(self):
         return f"{self.side} on {self.quote_id}"
+
+
+class WeeklyHours(models.Model):
+    """When a booth's staff are on duty for consultations, week by week, in their own time zone: the
+    slots of a standing hall (a fair open all year) are cut from these (rfq/standing.py)."""
+
+    booth = models.ForeignKey("exhibitors.Booth", on_delete=models.CASCADE, related_name="weekly_hours")
+    weekday = models.PositiveSmallIntegerField(
+        _("weekday"), validators=[MaxValueValidator(6)], help_text=_("0 is Monday.")
+    )
+    starts = models.TimeField(_("from"))
+    ends = models.TimeField(_("until"))
+    time_zone = models.CharField(_("time zone"), max_length=64)
+
+    class Meta:
+        ordering = ["booth", "weekday", "starts"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends__gt=models.F("starts")), name="weekly_hours_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="weekly_hours_weekday"),
+        ]
+
+    def __str__(self):
+        return f"{self.booth_id}: {self.weekday} {self.starts}-{self.ends} {self.time_zone}"
