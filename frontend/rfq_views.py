@@ -22,7 +22,6 @@ from kernel.api import parse_id
 from kernel.errors import DomainError, NotFound
 from matching.reasons import render_reasons
 from meetings.models import Slot
-from meetings.selectors import slots_mutually_free
 from rfq import selectors, services
 from rfq.access import EXHIBITOR, access_quote, access_rfq, invited_booth_ids, side_in_rfq
 from rfq.models import Invitation, Quote, Rfq
@@ -93,6 +92,7 @@ def rfq_list(request, fair_slug: str):
         "lists": lists,
         "can_post": allowed(request.user, "rfq:post", fair),
         "traffic": selectors.traffic(fair=fair) if "all" in lists else None,
+        "hours_booths": sorted(roles_in(request.user, fair.pk).staff_of) if fair.permanent else [],
     }
     return render(request, "rfq/list.html", context)
 
@@ -285,7 +285,7 @@ def rfq_detail(request, fair_slug: str, rfq_id: int):
         q = row["quote"]
         row["thread"] = list(q.thread.select_related("author"))
         row["slots"] = (
-            list(slots_mutually_free(buyer=rfq.buyer, booth=q.booth)[:6])
+            selectors.consultation_slots(buyer=rfq.buyer, booth=q.booth)
             if q.status == Quote.Status.ACCEPTED and side == "buyer"
             else []
         )

@@ -86,6 +86,24 @@ def compare(rfq: Rfq, *, currency: str) -> dict:
     return {"rows": rows, "currency": currency, "rates_on": rates.on, "best": best}
 
 
+def consultation_slots(*, buyer: Participant, booth, limit: int = 6) -> list:
+    """The times to offer a buyer for a consultation with a booth: both free (a fair's days); in a fair
+    open all year, the booth's published weekly hours that neither side has booked."""
+    from django.utils import timezone
+
+    from meetings.models import Availability, Seat, Slot
+    from meetings.selectors import slots_mutually_free
+
+    if not booth.fair.permanent:
+        return list(slots_mutually_free(buyer=buyer, booth=booth)[:limit])
+    taken = set(Seat.objects.filter(participant=buyer).values_list("slot_id", flat=True)) | set(
+        Seat.objects.filter(booth=booth).values_list("slot_id", flat=True)
+    )
+    ids = set(Availability.objects.filter(booth=booth).values_list("slot_id", flat=True)) - taken
+    rows = Slot.objects.filter(pk__in=ids, fair_id=booth.fair_id, retired=False, starts_at__gt=timezone.now())
+    return list(rows.order_by("starts_at")[:limit])
+
+
 def rfqs_for(*, user, fair: Fair) -> dict[str, QuerySet[Rfq]]:
     """What a person sees in a fair: the requests they posted (buyer), the requests their booth is
     invited to (staff), every request (organizers)."""
@@ -158,3 +176,31 @@ def traffic(*, fair: Fair) -> dict:
         "acceptance_rate": round(100 * accepted / with_quotes) if with_quotes else None,
         "viewer": ORGANIZER,
     }
+
+
+def standing_by_month(*, fair: Fair, months: int = 12) -> list[dict]:
+    """A standing hall month by month (in the fair's zone): booth visits, sourcing requests, quotes,
+    accepted quotes and consultations booked; the newest month first."""
+    from django.db.models.functions import TruncMonth
+
+    from fair.models import Interaction
+    from meetings.models import Meeting
+
+    zone = fair.zone
+    rows: dict = {}
+
+    def add(qs, field: str, key: str) -> None:
+        for row in qs.annotate(m=TruncMonth(field, tzinfo=zone)).values("m").annotate(n=Count("pk")):
+            month = row["m"].date() if hasattr(row["m"], "date") else row["m"]
+            rows.setdefault(
+                month,
+                {"month": month, "visits": 0, "requests": 0, "quotes": 0, "accepted": 0, "consultations": 0},
+            )
+            rows[month][key] += row["n"]
+
+    add(Interaction.objects.filter(fair=fair, kind=Interaction.Kind.BOOTH_VISIT), "at", "visits")
+    add(Rfq.objects.filter(fair=fair), "created_at", "requests")
+    add(Quote.objects.filter(rfq__fair=fair, submitted_at__isnull=False), "submitted_at", "quotes")
+    add(Quote.objects.filter(rfq__fair=fair, status=Quote.Status.ACCEPTED), "decided_at", "accepted")
+    add(Meeting.objects.filter(fair=fair), "created_at", "consultations")
+    return [rows[m] for m in sorted(rows, reverse=True)[:months]]

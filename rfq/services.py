@@ -33,7 +33,7 @@ from fair.models import Fair, Participant
 from kernel import events
 from kernel.access import require
 from kernel.errors import DomainError
-from meetings.models import LeadUpdate, Meeting, Slot
+from meetings.models import Availability, LeadUpdate, Meeting, Slot
 from meetings.services import meeting_request
 from rfq import matching as rfq_matching
 from rfq.access import quoting_booth_id
@@ -606,6 +606,10 @@ def consultation_book(*, actor, quote: Quote, slot: Slot, message: str = "") -> 
     if quote.status != Quote.Status.ACCEPTED:
         raise DomainError("quote.not_accepted", _("Book a consultation once you have accepted the quote."))
     rfq = quote.rfq
+    if rfq.fair.permanent:
+        # In a fair open all year the buyer picks from the booth's weekly hours: choosing a time is
+        # saying they are free then.
+        Availability.objects.get_or_create(slot=slot, participant=rfq.buyer)
     text = message or _("Consultation on RFQ %(id)d: %(product)s") % {"id": rfq.pk, "product": rfq.product}
     meeting = meeting_request(actor=actor, buyer=rfq.buyer, booth=quote.booth, slot=slot, message=text[:2000])
     ledger_quotation(rfq=rfq, quote=quote, meeting=meeting, actor=actor)

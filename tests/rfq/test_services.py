@@ -96,10 +96,10 @@ def test_one_exhibitor_never_sees_another_quote(sent, rfq, rfq_world):
     for viewer in (w["buyer"].user, w["organizer"].user):
         assert list(selectors.quotes_visible(user=viewer, rfq=rfq)) == [qs, qb]
         assert access_quote(viewer, qb.pk) == qb
-    # The buyer heard of both quotes.
+    # The buyer heard of both quotes, in Indonesian.
     assert [m.subject for m in sent if m.to == ["sari@jakarta.test"]] == [
-        "New quote from Seoul Glow Co.: Vitamin C serum, 30 ml, CPNP notified",
-        "New quote from Busan Skin Lab: Vitamin C serum, 30 ml, CPNP notified",
+        "Penawaran baru dari Seoul Glow Co.: Vitamin C serum, 30 ml, CPNP notified",
+        "Penawaran baru dari Busan Skin Lab: Vitamin C serum, 30 ml, CPNP notified",
     ]
 
 
