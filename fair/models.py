@@ -301,6 +301,8 @@ class Interaction(models.Model):
         BOOTH_VISIT = "booth_visit", _("Booth visit")
         PRODUCT_VIEW = "product_view", _("Product view")
         CHAT = "chat", _("Chat")
+        RFQ_INVITE = "rfq_invite", _("Invited to quote")
+        QUOTE_ACCEPTED = "quote_accepted", _("Quote accepted")
         MEETING_REQUEST = "meeting_request", _("Meeting request")
         MEETING_HELD = "meeting_held", _("Meeting held")
         DEAL = "deal", _("Deal")

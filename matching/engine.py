@@ -53,7 +53,9 @@ KIND_WEIGHTS = {
     "booth_visit": 1.0,
     "product_view": 1.5,
     "chat": 3.0,
+    "rfq_invite": 3.0,  # the buyer asked this booth for a quotation
     "meeting_request": 5.0,
+    "quote_accepted": 7.0,  # the buyer chose this booth's quotation
     "meeting_held": 8.0,
     "deal": 12.0,
 }

@@ -29,7 +29,7 @@ from exhibitors import media
 from exhibitors.models import Booth
 from fair import hs, vocab
 from fair.access import roles_in
-from fair.models import Fair, Participant
+from fair.models import Fair, Interaction, Participant
 from kernel import events
 from kernel.access import require
 from kernel.errors import DomainError
@@ -279,6 +279,14 @@ def rfq_invite(*, actor, rfq: Rfq, booth_ids) -> list[Invitation]:
             inv.source = source
         inv.save()
         invited.append(inv)
+        # What the matching engine learns from: the buyer asked this booth for a quotation.
+        Interaction.objects.get_or_create(
+            fair_id=rfq.fair_id,
+            buyer_id=rfq.buyer_id,
+            booth_id=booth_id,
+            kind=Interaction.Kind.RFQ_INVITE,
+            at=now,
+        )
     if invited:
         events.emit(
             "rfq.invited",
@@ -508,6 +516,13 @@ def quote_accept(*, actor, quote: Quote) -> Quote:
     quote.status = Quote.Status.ACCEPTED
     quote.decided_at = timezone.now()
     quote.save(update_fields=["status", "decided_at", "updated_at"])
+    Interaction.objects.get_or_create(
+        fair_id=rfq.fair_id,
+        buyer_id=rfq.buyer_id,
+        booth_id=quote.booth_id,
+        kind=Interaction.Kind.QUOTE_ACCEPTED,
+        at=quote.decided_at,
+    )
     if rfq.status == Rfq.Status.OPEN:
         _close(rfq, Rfq.CloseReason.BUYER, actor)
     meeting = (

@@ -260,3 +260,28 @@ def test_traffic_figures_for_the_organizer(rfq, rfq_world):
     assert figures["quotes_per_request"] == 2
     assert figures["acceptance_rate"] == 100
     assert figures["hours_to_first_quote"] is not None
+
+
+def test_invitations_and_acceptances_teach_the_matching_engine(rfq, rfq_world):
+    from fair.models import Interaction
+    from matching.selectors import fair_rows
+    from matching.services import matching_train
+
+    w = rfq_world
+    q = quote(w, "seoul", rfq)
+    services.quote_accept(actor=w["buyer"].user, quote=q)
+    kinds = sorted(Interaction.objects.filter(buyer=w["buyer"]).values_list("kind", "booth_id"))
+    booths = w["booths"]
+    assert kinds == sorted(
+        [("rfq_invite", booths[k].pk) for k in ("seoul", "busan", "paris")]
+        + [("quote_accepted", booths["seoul"].pk)]
+    )
+    _exhibitors, _buyers, interactions, _halls = fair_rows(w["fair"])
+    assert {i.kind for i in interactions} == {"rfq_invite", "quote_accepted"}
+    model = matching_train(fair=w["fair"])
+    assert model.version >= 1
+    # With a trained model, a new request is routed by the engine, with its reasons.
+    again = post(w, product="Hyaluronic serum")
+    seoul = again.invitations.get(booth=booths["seoul"])
+    assert any(r["code"] == "hs_match" for r in seoul.reasons)
+    assert again.invitations.order_by("rank").first().booth_id == booths["seoul"].pk
