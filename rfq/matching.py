@@ -40,13 +40,14 @@ def rank_booths(rfq, *, k: int = 10) -> list[dict]:
     """The top ``k`` booths for the request: [{"booth_id", "score", "reasons"}], best first."""
     engine = matching_selectors.engine_for_fair(rfq.fair)
     if engine is not None:
-        return rank_with_engine(engine, rfq_row(rfq), k=k)
+        ranked = rank_with_engine(engine, rfq_row(rfq), k=k)
+        return [{"booth_id": int(r["id"]), "score": r["score"], "reasons": r["reasons"]} for r in ranked]
     return _rank_by_content(rfq, k=k)
 
 
 def rank_with_engine(engine, row: BuyerRow, *, k: int) -> list[dict]:
     recs = engine.rank_exhibitors(row, k=k, reasons=True)
-    return [{"booth_id": int(r.id), "score": round(float(r.score), 4), "reasons": r.reasons} for r in recs]
+    return [{"id": r.id, "score": round(float(r.score), 4), "reasons": r.reasons} for r in recs]
 
 
 def _rank_by_content(rfq, *, k: int) -> list[dict]:

@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('fair', '0005_fair_permanent'),
+        ("fair", "0005_fair_permanent"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='interaction',
-            name='kind',
-            field=models.CharField(choices=[('booth_visit', 'Booth visit'), ('product_view', 'Product view'), ('chat', 'Chat'), ('rfq_invite', 'Invited to quote'), ('quote_accepted', 'Quote accepted'), ('meeting_request', 'Meeting request'), ('meeting_held', 'Meeting held'), ('deal', 'Deal')], max_length=20, verbose_name='kind'),
+            model_name="interaction",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("booth_visit", "Booth visit"),
+                    ("product_view", "Product view"),
+                    ("chat", "Chat"),
+                    ("rfq_invite", "Invited to quote"),
+                    ("quote_accepted", "Quote accepted"),
+                    ("meeting_request", "Meeting request"),
+                    ("meeting_held", "Meeting held"),
+                    ("deal", "Deal"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
         ),
     ]
