@@ -21,6 +21,12 @@ POST /api/quotes/{id}/messages/             {"text"}
 POST /api/quotes/{id}/shortlist/            {"on": true|false}
 POST /api/quotes/{id}/accept/
 POST /api/quotes/{id}/reject/               {"reason"}
+POST /api/standing/permanent/               {"fair", "on"}: keep a fair open all year (organizers)
+POST /api/standing/carry-over/              {"from", "to"}: every booth of a fair into another
+                                            (the organizers of both)
+GET  /api/standing/weekly-hours/?booth=<id>  a booth's weekly hours
+POST /api/standing/weekly-hours/            {"booth", "time_zone",
+                                             "hours": [[weekday, "09:00", "12:00"], ...]}
 """
 
 from __future__ import annotations
@@ -33,11 +39,12 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from exhibitors.access import access_booth
 from fair.access import access_fair
 from kernel.api import id_field, parse_id, validated
-from rfq import selectors, services
+from rfq import selectors, services, standing
 from rfq.access import EXHIBITOR, access_quote, access_rfq, side_in_rfq
-from rfq.models import Incoterm, Quote, Rfq, Samples
+from rfq.models import Incoterm, Quote, Rfq, Samples, WeeklyHours
 from rfq.subscribers import buyer_name
 
 
@@ -295,6 +302,80 @@ class QuoteViewSet(viewsets.ViewSet):
         return Response(quote_json(q))
 
 
+class PermanentIn(serializers.Serializer):
+    fair = serializers.SlugField()
+    on = serializers.BooleanField()
+
+
+# "from" is a keyword: the serializer is built from a mapping of its fields.
+CarryIn = type(
+    "CarryIn", (serializers.Serializer,), {"from": serializers.SlugField(), "to": serializers.SlugField()}
+)
+
+
+class HoursIn(serializers.Serializer):
+    booth = id_field()
+    time_zone = serializers.CharField(max_length=64)
+    hours = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField(max_length=8), min_length=3, max_length=3),
+        max_length=50,
+    )
+
+
+def hours_json(booth) -> dict:
+    rows = list(WeeklyHours.objects.filter(booth=booth))
+    return {
+        "booth": booth.pk,
+        "time_zone": rows[0].time_zone if rows else "",
+        "hours": [[h.weekday, h.starts.strftime("%H:%M"), h.ends.strftime("%H:%M")] for h in rows],
+    }
+
+
+@extend_schema_view(
+    permanent=extend_schema(request=PermanentIn, responses={200: None}),
+    carry_over=extend_schema(request=CarryIn, responses={200: None}),
+    weekly_hours=extend_schema(
+        parameters=[OpenApiParameter("booth", int, required=False)], request=HoursIn, responses={200: None}
+    ),
+)
+class StandingViewSet(viewsets.ViewSet):
+    """Standing halls: fairs open all year, booths carried over, weekly hours (rfq/standing.py)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @action(detail=False, methods=["post"])
+    def permanent(self, request):
+        data = validated(PermanentIn, request.data, code="standing.invalid")
+        fair = access_fair(request.user, data["fair"], perm="fair:organize")
+        fair = standing.fair_set_permanent(actor=request.user, fair=fair, permanent=data["on"])
+        return Response({"fair": fair.slug, "permanent": fair.permanent})
+
+    @action(detail=False, methods=["post"], url_path="carry-over")
+    def carry_over(self, request):
+        data = validated(CarryIn, request.data, code="standing.invalid")
+        source = access_fair(request.user, data["from"], perm="fair:organize")
+        target = access_fair(request.user, data["to"], perm="fair:organize")
+        booths = standing.booths_carry_over(actor=request.user, from_fair=source, to_fair=target)
+        return Response({"carried_over": [b.pk for b in booths]})
+
+    @action(detail=False, methods=["get", "post"], url_path="weekly-hours")
+    def weekly_hours(self, request):
+        if request.method == "GET":
+            booth = access_booth(
+                request.user, parse_id(request.query_params.get("booth")) or 0, perm="booth:edit"
+            )
+            return Response(hours_json(booth))
+        data = validated(HoursIn, request.data, code="standing.invalid")
+        booth = access_booth(request.user, data["booth"], perm="booth:edit")
+        standing.weekly_hours_set(
+            actor=request.user, booth=booth, hours=data["hours"], time_zone=data["time_zone"]
+        )
+        if booth.fair.permanent:
+            standing.standing_slots_open(fair=booth.fair, weeks=4)
+        return Response(hours_json(booth))
+
+
 def register(router) -> None:
     router.register("rfqs", RfqViewSet, basename="rfq")
     router.register("quotes", QuoteViewSet, basename="quote")
+    router.register("standing", StandingViewSet, basename="standing")

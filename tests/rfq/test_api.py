@@ -85,3 +85,42 @@ def test_the_schema_lists_the_rfq_api(client, rfq_world):
     client.force_login(rfq_world["buyer"].user)
     schema = client.get("/api/schema/").content.decode()
     assert "/api/rfqs/{id}/quote/" in schema and "/api/quotes/{id}/accept/" in schema
+
+
+def test_standing_halls_through_the_api(client, rfq_world):
+    from exhibitors.models import Booth
+    from tests import factories
+
+    w = rfq_world
+    organizer = w["organizer"].user
+    hall = factories.fair(slug="beauty-all-year")
+    factories.participant(hall, "organizer", user_obj=organizer)
+    client.force_login(organizer)
+    on = client.post(
+        "/api/standing/permanent/", {"fair": hall.slug, "on": True}, content_type="application/json"
+    )
+    assert on.status_code == 200 and on.json() == {"fair": hall.slug, "permanent": True}
+    carried = client.post(
+        "/api/standing/carry-over/",
+        {"from": w["fair"].slug, "to": hall.slug},
+        content_type="application/json",
+    )
+    assert carried.status_code == 200 and len(carried.json()["carried_over"]) == 4
+    booth = Booth.objects.get(fair=hall, company=w["booths"]["seoul"].company)
+    client.force_login(w["staff"]["seoul"].user)
+    body = {"booth": booth.pk, "time_zone": "Europe/Paris", "hours": [[1, "09:00", "12:00"]]}
+    saved = client.post("/api/standing/weekly-hours/", body, content_type="application/json")
+    assert saved.status_code == 200, saved.json()
+    assert client.get(f"/api/standing/weekly-hours/?booth={booth.pk}").json()["hours"] == [
+        [1, "09:00", "12:00"]
+    ]
+    bad = client.post(
+        "/api/standing/weekly-hours/",
+        {**body, "hours": [[1, "12:00", "09:00"]]},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and bad.json()["code"] == "standing.bad_hours"
+    refused = client.post(
+        "/api/standing/permanent/", {"fair": hall.slug, "on": False}, content_type="application/json"
+    )
+    assert refused.status_code == 403 and refused.json()["code"] == "fair.denied"
