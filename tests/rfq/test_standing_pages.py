@@ -76,3 +76,25 @@ def test_staff_publish_weekly_hours_and_a_buyer_books_in_them(client, rfq, rfq_w
     assert response.status_code == 302 and meeting.slot_id == offered[0]
     local = meeting.slot.starts_at.astimezone(zoneinfo.ZoneInfo("Asia/Seoul"))
     assert local.strftime("%H:%M") in ("10:00", "10:30")
+
+
+def test_the_fair_report_shows_a_standing_hall_month_by_month(client, rfq, rfq_world):
+    w = rfq_world
+    f = w["fair"]
+    q = quote(w, "seoul", rfq)
+    from rfq import services
+
+    services.quote_accept(actor=w["buyer"].user, quote=q)
+    client.force_login(_english(w["organizer"].user))
+    page = client.get(f"/fairs/{f.slug}/report/")
+    assert page.status_code == 200 and "Open all year: month by month" not in page.content.decode()
+    assert client.get(f"/fairs/{f.slug}/dashboard/export/standing_by_month.csv").status_code == 404
+    f.permanent = True
+    f.save()
+    page = client.get(f"/fairs/{f.slug}/report/").content.decode()
+    assert "Open all year: month by month" in page
+    csv = client.get(f"/fairs/{f.slug}/dashboard/export/standing_by_month.csv").content.decode()
+    month = rfq.created_at.astimezone(f.zone).strftime("%Y-%m")
+    assert f"{month},0,1,1,1,0" in csv.replace("\r", "")
+    per_market = client.get(f"/fairs/{f.slug}/dashboard/export/rfq_per_market.csv").content.decode()
+    assert "ID,1" in per_market.replace("\r", "")
