@@ -57,3 +57,37 @@ def test_two_acceptances_at_once_under_a_limit_of_one_give_one(rfq_world, attemp
     assert sorted(results) == ["ok", "rfq.accept_limit"], results
     assert Quote.objects.filter(rfq=rfq, status=Quote.Status.ACCEPTED).count() == 1
     assert Rfq.objects.get(pk=rfq.pk).status == Rfq.Status.CLOSED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_three_quotes_at_once_under_a_quote_limit_of_two_give_two(rfq_world):
+    w = rfq_world
+    rfq = post(w, max_quotes=2)
+    keys = ("seoul", "busan", "paris")
+    services.rfq_invite(actor=w["buyer"].user, rfq=rfq, booth_ids=[w["booths"][k].pk for k in keys])
+    barrier = threading.Barrier(len(keys))
+    results, lock = [], threading.Lock()
+
+    def submit(key):
+        try:
+            barrier.wait()
+            quote(w, key, Rfq.objects.get(pk=rfq.pk))
+            outcome = "ok"
+        except DomainError as e:
+            outcome = e.code
+        except Exception as e:  # anything else is a failure the test must show
+            outcome = repr(e)
+        finally:
+            connections.close_all()
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=submit, args=(k,)) for k in keys]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["ok", "ok", "rfq.closed"], results
+    assert Quote.objects.filter(rfq=rfq).count() == 2
+    r = Rfq.objects.get(pk=rfq.pk)
+    assert (r.status, r.close_reason) == (Rfq.Status.CLOSED, Rfq.CloseReason.LIMIT)
