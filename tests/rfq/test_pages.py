@@ -150,3 +150,23 @@ def test_the_pages_speak_the_viewers_language(client, rfq, rfq_world):
     client.force_login(w["staff"]["seoul"].user)  # Korean
     page = client.get(f"/fairs/{w['fair'].slug}/rfq/{rfq.pk}/").content.decode()
     assert "내 견적" in page and "인도네시아의 바이어" in page
+
+
+def test_a_specification_pdf_is_attached_and_a_non_pdf_is_refused(client, rfq_world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    w = rfq_world
+    client.force_login(_english(w["buyer"].user))
+    url = f"/fairs/{w['fair'].slug}/rfq/new/"
+    fake = SimpleUploadedFile("spec.pdf", b"<script>alert(1)</script>", content_type="application/pdf")
+    bad = client.post(url, {**_form(w), "attachments": fake})
+    assert bad.status_code == 400 and "not a PDF" in bad.content.decode() and not Rfq.objects.exists()
+    pdf = SimpleUploadedFile(
+        "spec.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", content_type="application/pdf"
+    )
+    response = client.post(url, {**_form(w), "attachments": pdf})
+    rfq = Rfq.objects.get()
+    attachment = rfq.attachments.get()
+    assert response.status_code == 302 and attachment.name == "spec.pdf" and attachment.quote is None
+    page = client.get(response["Location"]).content.decode()
+    assert f'href="{attachment.file.url}"' in page
