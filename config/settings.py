@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "agreements",
     "integrations",
     "playbooks",
+    "rfq",
     "insights",
     "datasets",
     "frontend",

@@ -14,6 +14,7 @@ from kernel.health import healthz
 from matching import api as matching_api
 from meetings import api as meetings_api
 from notices import api as notices_api
+from rfq import api as rfq_api
 
 # One router for the REST API; each domain app registers its own viewsets.
 api_router = DefaultRouter()
@@ -24,6 +25,7 @@ matching_api.register(api_router)
 agreements_api.register(api_router)
 integrations_api.register(api_router)
 notices_api.register(api_router)
+rfq_api.register(api_router)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

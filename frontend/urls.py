@@ -12,6 +12,8 @@ from frontend import (
     organizer_views,
     outcome_views,
     playbook_views,
+    rfq_views,
+    standing_views,
     views,
 )
 
@@ -123,6 +125,15 @@ urlpatterns = [
         booth_views.product_image_remove,
         name="product_image_remove",
     ),
+    # Sourcing requests (RFQ) and quotations: frontend/rfq_views.py
+    path("fairs/<slug:fair_slug>/rfq/", rfq_views.rfq_list, name="rfq_list"),
+    path("fairs/<slug:fair_slug>/rfq/new/", rfq_views.rfq_new, name="rfq_new"),
+    path("fairs/<slug:fair_slug>/rfq/<int:rfq_id>/", rfq_views.rfq_detail, name="rfq_detail"),
+    # Standing halls (open all year): frontend/standing_views.py
+    path(
+        "fairs/<slug:fair_slug>/organize/all-year/", standing_views.standing_console, name="standing_console"
+    ),
+    path(f"{_BOOTH}weekly-hours/", standing_views.weekly_hours, name="weekly_hours"),
     # Agreements, signing ceremonies and declared outcomes: frontend/agreement_views.py, outcome_views.py
     path("fairs/<slug:fair_slug>/agreements/", agreement_views.agreement_list, name="agreement_list"),
     path("fairs/<slug:fair_slug>/agreements/new/", agreement_views.agreement_new, name="agreement_new"),
