@@ -86,7 +86,7 @@ class QuoteIn(serializers.Serializer):
     message = serializers.CharField(max_length=3000, required=False, allow_blank=True, default="")
 
 
-class ReasonIn(serializers.Serializer):
+class RfqReasonIn(serializers.Serializer):
     reason = serializers.CharField(max_length=1000, allow_blank=True)
 
 
@@ -173,7 +173,11 @@ _ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[OpenApiParameter("fair", str, required=True)], responses={200: None}),
+    list=extend_schema(
+        operation_id="rfqs_list",
+        parameters=[OpenApiParameter("fair", str, required=True)],
+        responses={200: None},
+    ),
     retrieve=extend_schema(parameters=[_ID], responses={200: None}),
     create=extend_schema(request=RfqIn, responses={201: None}),
     invite=extend_schema(parameters=[_ID], request=InviteIn, responses={200: None}),
@@ -182,7 +186,7 @@ _ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
         parameters=[_ID, OpenApiParameter("currency", str, required=False)], responses={200: None}
     ),
     quote=extend_schema(parameters=[_ID], request=QuoteIn, responses={200: None}),
-    pass_=extend_schema(parameters=[_ID], request=ReasonIn, responses={200: None}),
+    pass_=extend_schema(parameters=[_ID], request=RfqReasonIn, responses={200: None}),
 )
 class RfqViewSet(viewsets.ViewSet):
     permission_classes = [IsAuthenticated]
@@ -256,7 +260,7 @@ class RfqViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["post"], url_path="pass")
     def pass_(self, request, pk=None):
         rfq = access_rfq(request.user, parse_id(pk) or 0, perm="rfq:quote")
-        data = validated(ReasonIn, request.data, code="quote.invalid")
+        data = validated(RfqReasonIn, request.data, code="quote.invalid")
         q = services.quote_pass(actor=request.user, rfq=rfq, reason=data["reason"])
         return Response(quote_json(q))
 
@@ -266,7 +270,7 @@ class RfqViewSet(viewsets.ViewSet):
     messages=extend_schema(parameters=[_ID], request=TextIn, responses={201: None}),
     shortlist=extend_schema(parameters=[_ID], request=ShortlistIn, responses={200: None}),
     accept=extend_schema(parameters=[_ID], request=None, responses={200: None}),
-    reject=extend_schema(parameters=[_ID], request=ReasonIn, responses={200: None}),
+    reject=extend_schema(parameters=[_ID], request=RfqReasonIn, responses={200: None}),
 )
 class QuoteViewSet(viewsets.ViewSet):
     permission_classes = [IsAuthenticated]
@@ -297,7 +301,7 @@ class QuoteViewSet(viewsets.ViewSet):
 
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        data = validated(ReasonIn, request.data, code="quote.invalid")
+        data = validated(RfqReasonIn, request.data, code="quote.invalid")
         q = services.quote_reject(actor=request.user, quote=self._get(request, pk), reason=data["reason"])
         return Response(quote_json(q))
 
