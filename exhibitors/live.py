@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.utils.translation import gettext as _
 
 from exhibitors import protocol as p
 from exhibitors import selectors, services
@@ -61,6 +62,7 @@ class BoothHub:
         self.presence_pending: asyncio.TimerHandle | None = None
         self.last_presence: dict | None = None
         self.closing = False
+        self.resync_due = False  # a broadcast failed: tell every process's sockets to resume when possible
         # Every member of the booth (all processes), as last read, plus this process's changes since.
         self.mirror: PresenceMirror | None = None
         self.mirror_at = 0.0  # loop time of the last read
@@ -112,6 +114,7 @@ class BoothHub:
     def changed(self, kind: str | None, *, private: bool = False) -> None:
         """A frame went out: forget what it makes stale (any kind unknown here: everything)."""
         unknown = kind not in p.SERVER_KINDS  # None: a process of an older release sent it
+        unknown = unknown or kind == p.RESYNC  # frames may have been missed: forget everything
         if unknown or kind == p.STATUS:
             self.booth, self.booth_at, self.booth_gen = None, float("-inf"), self.booth_gen + 1
         if unknown or (kind in (p.CHAT_MESSAGE, p.CHAT_HIDDEN) and not private):
@@ -180,15 +183,36 @@ class BoothHub:
                 continue
 
     async def _heartbeat(self) -> None:
+        failed = False
         while True:
-            await asyncio.sleep(p.presence_heartbeat())
+            await asyncio.sleep(p.presence_heartbeat() if not (failed or self.resync_due) else 0.5)
             try:
-                await backend().touch(self.booth_id, list(self.sockets))
+                await self.touch()
+                if self.resync_due:  # a broadcast failed here: every process's sockets resume
+                    await broadcast(self.booth_id, {"type": p.RESYNC})
+                    self.resync_due = False
+                elif failed:  # cut off from Redis for a while: frames of other processes may be lost
+                    self.changed(p.RESYNC)
+                    await self.deliver(p.encode({"type": p.RESYNC}))
+                failed = False
                 await self.broadcast_presence(only_if_changed=True)
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("booth hub %s: heartbeat failed", self.booth_id)
+            except Exception as e:
+                if not failed:
+                    log.warning("booth hub %s: heartbeat failed: %s", self.booth_id, e)
+                failed = True
+
+    async def touch(self) -> None:
+        """Refresh (or write back) the members of this process's sockets.
+
+        A socket that left while the write was in flight is removed again afterwards, so a heartbeat
+        racing a leave never leaves a ghost behind.
+        """
+        members = [consumer.member for consumer in list(self.sockets.values())]
+        await backend().touch(self.booth_id, members)
+        for gone in [m.conn_id for m in members if m.conn_id not in self.sockets]:
+            await backend().leave(self.booth_id, gone)
 
     def presence_interval(self) -> float:
         """presence_debounce(), longer in a crowded booth: each presence frame goes to every local socket,
@@ -322,7 +346,10 @@ async def hub_leave(consumer) -> None:
         return
     consumer.hub = None  # once only, however the consumer ended
     hub.sockets.pop(consumer.conn_id, None)
-    await backend().leave(hub.booth_id, consumer.conn_id)
+    try:
+        await backend().leave(hub.booth_id, consumer.conn_id)
+    except Exception as e:  # Redis is away: the member expires after the ttl (nobody refreshes it)
+        log.warning("booth %s: leaving presence failed: %s", hub.booth_id, e)
     hub.local_leave(consumer.conn_id)
     async with _lock():
         if not hub.sockets and _hubs.get(hub.booth_id) is hub:
@@ -424,7 +451,8 @@ async def snapshot(consumer) -> dict:
 def new_member(consumer) -> Member:
     consumer.conn_id = uuid.uuid4().hex
     v = consumer.viewer
-    return Member(consumer.conn_id, v.user_id, v.role, v.name, False)
+    consumer.member = Member(consumer.conn_id, v.user_id, v.role, v.name, False)
+    return consumer.member
 
 
 # --- handlers: one per client message type -----------------------------------------------
@@ -453,19 +481,62 @@ async def on_ping(consumer, content):
     return {"type": p.PONG}
 
 
+def with_client_id(reply: dict, content: dict | None) -> dict:
+    """An answer to a frame that carried a client_id names it, so the page knows which line it is about."""
+    if isinstance(content, dict) and isinstance(content.get("client_id"), str):
+        reply = {**reply, "client_id": content["client_id"][:64]}
+    return reply
+
+
+def unavailable(content: dict | None) -> dict:
+    """The error frame for a frame that failed because the database or Redis is away: nothing was
+    changed (or, for a chat line, a retry with the same client_id stores it once)."""
+    kind = content.get("type") if isinstance(content, dict) else None
+    code = "chat.unavailable" if kind in (p.CHAT_POST, p.KNOCK_MESSAGE) else "live.unavailable"
+    reply = {
+        "type": p.ERROR,
+        "code": code,
+        "message": str(_("The service is briefly unavailable; it will be sent again in a moment.")),
+        "retry_after": p.RETRY_AFTER,
+    }
+    return with_client_id(reply, content)
+
+
+async def broadcast_or_local(consumer, frame: dict, *, private_to: int | None = None) -> None:
+    """Broadcast; when Redis is away, deliver to this process's sockets and have every process's
+    sockets resume once Redis is back (what they missed is stored)."""
+    try:
+        await broadcast(consumer.booth.pk, frame, private_to=private_to)
+    except Exception as e:
+        log.warning("booth %s: broadcast failed, delivering locally: %s", consumer.booth.pk, e)
+        hub = consumer.hub
+        if hub is not None:
+            hub.changed(frame["type"], private=private_to is not None)
+            hub.resync_due = True
+            await hub.deliver(p.encode(frame), private_to)
+
+
 @handles(p.CHAT_POST)
 async def on_chat_post(consumer, content):
     thread = p.int_field(content, "thread", required=False)
     message = await database_sync_to_async(services.chat_post)(
-        booth=consumer.booth, viewer=consumer.viewer, body=content.get("body"), thread=thread
+        booth=consumer.booth,
+        viewer=consumer.viewer,
+        body=content.get("body"),
+        thread=thread,
+        client_id=content.get("client_id"),
+        arrived=getattr(consumer, "arrived", None),
     )
     frame = selectors.message_frame(message)
-    if thread is None:
-        await broadcast(consumer.booth.pk, frame)
-    else:
-        buyer_user = await database_sync_to_async(lambda: message.knock.buyer.user_id)()
-        await broadcast(consumer.booth.pk, frame, private_to=buyer_user)
-    # no reply: the sender gets its own message through the broadcast, with its id
+    if not message.duplicate:
+        if thread is None:
+            await broadcast_or_local(consumer, frame)
+        else:
+            buyer_user = await database_sync_to_async(lambda: message.knock.buyer.user_id)()
+            await broadcast_or_local(consumer, frame, private_to=buyer_user)
+    if message.client_id:  # the page keeps the line until this; a resend stored nothing new
+        return {"type": p.CHAT_ACK, "client_id": message.client_id, "id": message.pk}
+    return None  # an old page: it sees its own message through the broadcast, with its id
 
 
 @handles(p.CHAT_HIDE)
@@ -497,7 +568,7 @@ async def on_presence_visible(consumer, content):
         raise DomainError("protocol.bad_field", '"visible" is true or false.')
     if consumer.viewer.role == "anonymous":
         raise DomainError("chat.login_required", "Sign in to show your name in the booth.")
-    member = Member(
+    member = consumer.member = Member(
         consumer.conn_id, consumer.viewer.user_id, consumer.viewer.role, consumer.viewer.name, visible
     )
     await backend().update(consumer.booth.pk, member)
@@ -557,10 +628,11 @@ async def on_knock_message(consumer, content):
         viewer=consumer.viewer,
         knock_id=p.int_field(content, "knock"),
         body=content.get("body"),
+        arrived=getattr(consumer, "arrived", None),
     )
     frame = {
         **selectors.knock_frame(p.KNOCK_MESSAGE_LEFT, knock, buyer_name=consumer.viewer.name),
         "body": knock.message,
     }
-    await broadcast(consumer.booth.pk, frame, private_to=p.STAFF_ONLY)
-    return {"type": p.KNOCK_MESSAGE_LEFT, "knock": knock.pk}
+    await broadcast_or_local(consumer, frame, private_to=p.STAFF_ONLY)
+    return with_client_id({"type": p.KNOCK_MESSAGE_LEFT, "knock": knock.pk}, content)
