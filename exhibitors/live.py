@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 
@@ -46,6 +47,7 @@ async def broadcast(booth_id: int, frame: dict, *, private_to: int | None = None
     await get_channel_layer(p.LAYER).group_send(p.booth_group(booth_id), event)
 
 
+PROBE = "booth.probe"  # a hub's message to itself: its channel-layer subscription works (again)
 DELIVER_SLICE = 500  # sockets written between two turns of the event loop
 
 
@@ -62,7 +64,9 @@ class BoothHub:
         self.presence_pending: asyncio.TimerHandle | None = None
         self.last_presence: dict | None = None
         self.closing = False
-        self.resync_due = False  # a broadcast failed: tell every process's sockets to resume when possible
+        self.probe: str | None = None  # token of the probe that shows the subscription works again
+        self.trouble_since: float | None = None  # wall time (a little before) Redis was last lost
+        self.resync_due: int | None = None  # a broadcast failed here: "after" for every process's sockets
         # Every member of the booth (all processes), as last read, plus this process's changes since.
         self.mirror: PresenceMirror | None = None
         self.mirror_at = 0.0  # loop time of the last read
@@ -106,6 +110,10 @@ class BoothHub:
             except Exception:  # a Redis hiccup: log, wait a little, go on
                 log.exception("booth hub %s: receive failed", self.booth_id)
                 await asyncio.sleep(1)
+                continue
+            if event.get("type") == PROBE:
+                if self.probe is not None and event.get("token") == self.probe:
+                    await self.resync()
                 continue
             if event.get("type") == p.LAYER_FRAME:
                 self.changed(event.get("kind"), private=event.get("private_to") is not None)
@@ -183,36 +191,63 @@ class BoothHub:
                 continue
 
     async def _heartbeat(self) -> None:
-        failed = False
+        failed_since: float | None = None
         while True:
-            await asyncio.sleep(p.presence_heartbeat() if not (failed or self.resync_due) else 0.5)
+            hurry = failed_since is not None or self.resync_due is not None or self.probe is not None
+            await asyncio.sleep(p.presence_heartbeat() if not hurry else 0.5)
             try:
-                await self.touch()
-                if self.resync_due:  # a broadcast failed here: every process's sockets resume
-                    await broadcast(self.booth_id, {"type": p.RESYNC})
-                    self.resync_due = False
-                elif failed:  # cut off from Redis for a while: frames of other processes may be lost
-                    self.changed(p.RESYNC)
-                    await self.deliver(p.encode({"type": p.RESYNC}))
-                failed = False
+                lost = await self.touch()
+                if lost or failed_since is not None:
+                    # Redis was away or restarted empty: its PubSub subscription comes back a moment
+                    # later, and what was published meanwhile reached nobody here. Once a probe sent
+                    # to this hub's own channel comes back, the sockets are told to resume from the
+                    # last line delivered before the trouble began.
+                    since = failed_since if failed_since is not None else time.time()
+                    since -= p.presence_heartbeat() + 1.0  # the trouble began at most a heartbeat before
+                    self.trouble_since = min(since, self.trouble_since or since)
+                    self.probe = uuid.uuid4().hex
+                if self.probe is not None:
+                    await get_channel_layer(p.LAYER).send(self.channel, {"type": PROBE, "token": self.probe})
+                if self.resync_due is not None:  # a broadcast failed here: every process's sockets resume
+                    await broadcast(self.booth_id, p.resync_frame(self.resync_due))
+                    self.resync_due = None
+                failed_since = None
                 await self.broadcast_presence(only_if_changed=True)
             except asyncio.CancelledError:
                 raise
             except Exception as e:
-                if not failed:
+                if failed_since is None:
                     log.warning("booth hub %s: heartbeat failed: %s", self.booth_id, e)
-                failed = True
+                    failed_since = time.time()
 
-    async def touch(self) -> None:
+    async def resync(self) -> None:
+        """The subscription works again: every local socket resumes from the last line stored before the
+        trouble began (the lines stored since may have been published while nobody here listened)."""
+        since = self.trouble_since
+        try:
+            after = await database_sync_to_async(selectors.chat_last_id_before)(
+                booth_id=self.booth_id, before=since
+            )
+        except Exception as e:  # the database is away too: try again at the next heartbeat
+            log.warning("booth hub %s: resync postponed: %s", self.booth_id, e)
+            return
+        self.probe, self.trouble_since = None, None
+        self.changed(p.RESYNC)
+        await self.deliver(p.encode(p.resync_frame(after or 0)))
+        self.last_presence = None  # presence frames may have been lost too: everyone gets one again
+        self.presence_changed()
+
+    async def touch(self) -> bool:
         """Refresh (or write back) the members of this process's sockets.
 
         A socket that left while the write was in flight is removed again afterwards, so a heartbeat
         racing a leave never leaves a ghost behind.
         """
         members = [consumer.member for consumer in list(self.sockets.values())]
-        await backend().touch(self.booth_id, members)
+        lost = await backend().touch(self.booth_id, members)
         for gone in [m.conn_id for m in members if m.conn_id not in self.sockets]:
             await backend().leave(self.booth_id, gone)
+        return lost
 
     def presence_interval(self) -> float:
         """presence_debounce(), longer in a crowded booth: each presence frame goes to every local socket,
@@ -512,7 +547,9 @@ async def broadcast_or_local(consumer, frame: dict, *, private_to: int | None = 
         hub = consumer.hub
         if hub is not None:
             hub.changed(frame["type"], private=private_to is not None)
-            hub.resync_due = True
+            if frame.get("id") is not None:
+                after = frame["id"] - 1
+                hub.resync_due = after if hub.resync_due is None else min(hub.resync_due, after)
             await hub.deliver(p.encode(frame), private_to)
 
 

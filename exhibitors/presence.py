@@ -120,11 +120,14 @@ class MemoryPresence:
     async def leave(self, booth_id: int, conn_id: str) -> None:
         self.booths.get(booth_id, {}).pop(conn_id, None)
 
-    async def touch(self, booth_id: int, members: list[Member]) -> None:
-        """Refresh these members (the sockets a hub holds), adding back any that are missing."""
+    async def touch(self, booth_id: int, members: list[Member]) -> bool:
+        """Refresh these members (the sockets a hub holds), adding back any that are missing; True when
+        some were missing."""
         now, booth = time.time(), self.booths.setdefault(booth_id, {})
+        missing = any(member.conn_id not in booth for member in members)
         for member in members:
             booth[member.conn_id] = (now, member)
+        return missing
 
     async def aclose(self) -> None:
         pass
@@ -304,8 +307,9 @@ class RedisPresence:
         finally:
             writes.running = False
 
-    async def touch(self, booth_id: int, members: list[Member]) -> None:
-        """Refresh these members (the sockets a hub holds), adding back any that are missing.
+    async def touch(self, booth_id: int, members: list[Member]) -> bool:
+        """Refresh these members (the sockets a hub holds), adding back any that are missing; True when
+        some were missing (Redis lost its data: the caller checks its subscriptions too).
 
         One round trip when every member is still there (ZADD XX CH counts the refreshed ones); when
         some are gone (Redis restarted empty, or a stall let them expire while the sockets stayed
@@ -313,7 +317,7 @@ class RedisPresence:
         again within one heartbeat.
         """
         if not members:
-            return
+            return False
         seen, _who = self.keys(booth_id)
         now = time.time()
         async with self.client().pipeline(transaction=True) as pipe:
@@ -322,6 +326,8 @@ class RedisPresence:
             refreshed, _added = await pipe.execute()
         if int(refreshed) < len({m.conn_id for m in members}):
             await self._readd(int(booth_id), members, now)
+            return True
+        return False
 
     async def _readd(self, booth_id: int, members: list[Member], now: float) -> None:
         seen, who = self.keys(booth_id)

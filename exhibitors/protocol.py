@@ -54,6 +54,11 @@ LAYER_FRAME = "booth.frame"
 STAFF_ONLY = -1  # as "private_to": a frame for the booth's staff only (no user has this id)
 
 
+def resync_frame(after: int | None) -> dict:
+    """Ask the page to resume: chat.resume after min(its last id, ``after``)."""
+    return {"type": RESYNC} if after is None else {"type": RESYNC, "after": int(after)}
+
+
 def booth_group(booth_id: int) -> str:
     return f"booth.{int(booth_id)}"
 

@@ -1,4 +1,4 @@
-"""The chat's token bucket (kernel/ratelimit.py): counted at arrival, shared in Redis, in memory without it."""
+"""The chat's token bucket (kernel/ratelimit.py): counted at arrival, in Redis, in memory without it."""
 
 from __future__ import annotations
 

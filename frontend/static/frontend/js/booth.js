@@ -145,7 +145,10 @@
       if (seen.has(f.id)) line.li.remove(); // its chat.message came first: keep that one
       else { line.li.classList.remove("pending"); line.li.dataset.id = f.id; line.li.removeAttribute("aria-label"); seen.add(f.id); lastId = Math.max(lastId, f.id); }
     },
-    resync: function () { if (lastId) send({ type: "chat.resume", after: lastId }); },
+    resync: function (f) { // lines may have been missed since f.after (the last one before the trouble)
+      var after = typeof f.after === "number" ? Math.min(lastId, f.after) : lastId;
+      send({ type: "chat.resume", after: Math.max(0, after) });
+    },
     error: function (f) {
       var line = f.client_id && pending.get(f.client_id);
       if (f.code === "chat.unavailable" || f.code === "live.unavailable") {
