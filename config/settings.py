@@ -165,6 +165,10 @@ if USING_POSTGRES:
         _timeout = f"-c statement_timeout={_statement_ms}"
         _db_options["options"] = f"{_db_options.get('options', '')} {_timeout}".strip()
 
+# After a call failed because the database was unreachable, websocket work fails at once for this long
+# instead of queueing behind the pool's timeout (kernel/breaker.py).
+BREAKER_SECONDS = float(env("BREAKER_SECONDS", "1"))
+
 # --- redis: channel layer, cache, job broker ---------------------------------
 REDIS_URL = env("REDIS_URL", "")
 CHANNELS_PREFIX = env("CHANNELS_PREFIX", "tradefair")

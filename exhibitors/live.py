@@ -29,10 +29,16 @@ from exhibitors import protocol as p
 from exhibitors import selectors, services
 from exhibitors.access import viewer_of
 from exhibitors.presence import Member, PresenceMirror, backend
+from kernel.breaker import guarded
 from kernel.errors import DomainError
 from kernel.live import afair_changed
 
 log = logging.getLogger(__name__)
+
+
+def db(fn):
+    """database_sync_to_async, failing at once while the database is known to be away (kernel/breaker.py)."""
+    return database_sync_to_async(guarded(fn))
 
 
 # --- broadcasting -----------------------------------------------------------------------
@@ -151,7 +157,7 @@ class BoothHub:
     async def _read_public(self, booth, viewer, gen: int) -> list[dict]:
         read_at = self.loop.time()
         try:
-            messages = await database_sync_to_async(selectors.chat_recent)(booth=booth, viewer=viewer)
+            messages = await db(selectors.chat_recent)(booth=booth, viewer=viewer)
         finally:
             if self.public_reading is not None and self.public_reading[0] == gen:
                 self.public_reading = None
@@ -225,9 +231,7 @@ class BoothHub:
         trouble began (the lines stored since may have been published while nobody here listened)."""
         since = self.trouble_since
         try:
-            after = await database_sync_to_async(selectors.chat_last_id_before)(
-                booth_id=self.booth_id, before=since
-            )
+            after = await db(selectors.chat_last_id_before)(booth_id=self.booth_id, before=since)
         except Exception as e:  # the database is away too: try again at the next heartbeat
             log.warning("booth hub %s: resync postponed: %s", self.booth_id, e)
             return
@@ -436,7 +440,7 @@ async def booth_open(booth_id: int, user):
     return booth, viewer
 
 
-@database_sync_to_async
+@db
 def _booth_open(booth_id: int, user):
     booth = selectors.booth_get_live(booth_id=booth_id)
     if booth is None:
@@ -447,10 +451,10 @@ def _booth_open(booth_id: int, user):
 async def visit_record(booth, viewer) -> None:
     """A buyer's visit becomes an Interaction (once per day); nobody else's is recorded: no thread hop."""
     if viewer.role == "buyer" and viewer.participant_id:
-        await database_sync_to_async(services.booth_visit_record)(booth=booth, viewer=viewer)
+        await db(services.booth_visit_record)(booth=booth, viewer=viewer)
 
 
-@database_sync_to_async
+@db
 def _snapshot_rows(booth, viewer):
     """Two queries for a visitor (booth_open just loaded the booth); staff and buyers also get knocks."""
     knocks = []
@@ -556,7 +560,7 @@ async def broadcast_or_local(consumer, frame: dict, *, private_to: int | None = 
 @handles(p.CHAT_POST)
 async def on_chat_post(consumer, content):
     thread = p.int_field(content, "thread", required=False)
-    message = await database_sync_to_async(services.chat_post)(
+    message = await db(services.chat_post)(
         booth=consumer.booth,
         viewer=consumer.viewer,
         body=content.get("body"),
@@ -569,7 +573,7 @@ async def on_chat_post(consumer, content):
         if thread is None:
             await broadcast_or_local(consumer, frame)
         else:
-            buyer_user = await database_sync_to_async(lambda: message.knock.buyer.user_id)()
+            buyer_user = await db(lambda: message.knock.buyer.user_id)()
             await broadcast_or_local(consumer, frame, private_to=buyer_user)
     if message.client_id:  # the page keeps the line until this; a resend stored nothing new
         return {"type": p.CHAT_ACK, "client_id": message.client_id, "id": message.pk}
@@ -578,7 +582,7 @@ async def on_chat_post(consumer, content):
 
 @handles(p.CHAT_HIDE)
 async def on_chat_hide(consumer, content):
-    message = await database_sync_to_async(services.chat_hide)(
+    message = await db(services.chat_hide)(
         booth=consumer.booth, viewer=consumer.viewer, message_id=p.int_field(content, "id")
     )
     await broadcast(consumer.booth.pk, {"type": p.CHAT_HIDDEN, "id": message.pk})
@@ -587,9 +591,7 @@ async def on_chat_hide(consumer, content):
 @handles(p.CHAT_RESUME)
 async def on_chat_resume(consumer, content):
     after = p.int_field(content, "after")
-    messages = await database_sync_to_async(selectors.chat_since)(
-        booth=consumer.booth, viewer=consumer.viewer, after=after
-    )
+    messages = await db(selectors.chat_since)(booth=consumer.booth, viewer=consumer.viewer, after=after)
     return {
         "type": p.CHAT_MISSED,
         "after": after,
@@ -616,7 +618,7 @@ async def on_presence_visible(consumer, content):
 
 @handles(p.STATUS_SET)
 async def on_status_set(consumer, content):
-    booth = await database_sync_to_async(services.booth_status_set)(
+    booth = await db(services.booth_status_set)(
         booth=consumer.booth,
         viewer=consumer.viewer,
         status=content.get("status"),
@@ -627,9 +629,7 @@ async def on_status_set(consumer, content):
 
 @handles(p.KNOCK)
 async def on_knock(consumer, content):
-    knock, created = await database_sync_to_async(services.knock_create)(
-        booth=consumer.booth, viewer=consumer.viewer
-    )
+    knock, created = await db(services.knock_create)(booth=consumer.booth, viewer=consumer.viewer)
     booth_id, user_id = consumer.booth.pk, consumer.viewer.user_id
     if created:
         frame = selectors.knock_frame(p.KNOCK_RECEIVED, knock, buyer_name=consumer.viewer.name)
@@ -644,23 +644,21 @@ async def on_knock(consumer, content):
 async def knock_timer(booth_id: int, knock_id: int, buyer_user_id: int) -> None:
     """In whichever process took the knock; the conditional update lets only one process mark it,
     and marking it tells the buyer and the staff (exhibitors/subscribers.py)."""
-    await database_sync_to_async(services.knock_expire)(knock_id=knock_id)
+    await db(services.knock_expire)(knock_id=knock_id)
 
 
 @handles(p.KNOCK_ANSWER)
 async def on_knock_answer(consumer, content):
     knock_id = p.int_field(content, "knock")
-    knock = await database_sync_to_async(services.knock_answer)(
-        booth=consumer.booth, viewer=consumer.viewer, knock_id=knock_id
-    )
-    buyer_user = await database_sync_to_async(lambda: knock.buyer.user_id)()
+    knock = await db(services.knock_answer)(booth=consumer.booth, viewer=consumer.viewer, knock_id=knock_id)
+    buyer_user = await db(lambda: knock.buyer.user_id)()
     frame = {**selectors.knock_frame(p.KNOCK_ANSWERED, knock), "by": consumer.viewer.name}
     await broadcast(consumer.booth.pk, frame, private_to=buyer_user)
 
 
 @handles(p.KNOCK_MESSAGE)
 async def on_knock_message(consumer, content):
-    knock = await database_sync_to_async(services.knock_leave_message)(
+    knock = await db(services.knock_leave_message)(
         booth=consumer.booth,
         viewer=consumer.viewer,
         knock_id=p.int_field(content, "knock"),

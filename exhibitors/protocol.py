@@ -79,7 +79,9 @@ def layer_frame(frame: dict, *, private_to: int | None = None, staff: bool = Tru
 # --- close codes (the socket is accepted, then closed, so the browser sees the code) ------
 CLOSE_NOT_FOUND = 4404  # no such booth
 CLOSE_DENIED = 4403  # a draft booth: only its staff and the fair's organizers may enter
-CLOSE_TRY_AGAIN = 1013  # RFC 6455 "try again later": the database or Redis is away; reconnect with backoff
+# "Try again later": the database or Redis is away; the page reconnects with backoff. RFC 6455 has 1013
+# for this, but autobahn (daphne) lets a server close only with 1000 or 3000-4999: 4503, like HTTP 503.
+CLOSE_TRY_AGAIN = 4503
 RETRY_AFTER = 2.0  # seconds: the retry hint of a chat.unavailable error frame
 
 # --- limits -------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ def unavailable_errors() -> tuple[type[BaseException], ...]:
     """What a lost database or Redis raises: the request may succeed if tried again later.
 
     Not a user's error and not a bug: websockets answer "try again" (an error frame with
-    ``retry_after``, or close code 1013) and pages 503 with Retry-After (kernel/middleware.py).
+    ``retry_after``, or close code 4503) and pages 503 with Retry-After (kernel/middleware.py).
     """
     from django.db import InterfaceError, OperationalError
     from redis.exceptions import ConnectionError as RedisConnectionError

@@ -56,3 +56,9 @@ class UnavailableMiddleware:
         if getattr(request, "_service_unavailable", None) is not None and response.status_code >= 500:
             return unavailable_response(request)
         return response
+
+    def process_exception(self, request, exception):
+        """A view's failure: answered at once (under DEBUG, the debug page would query again)."""
+        if is_unavailable(exception):
+            return unavailable_response(request)
+        return None

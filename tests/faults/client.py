@@ -1,7 +1,7 @@
 """A booth visitor that behaves like the page (frontend/static/frontend/js/booth.js), for the fault
 tests and bench/faults.py.
 
-It keeps its socket open whatever happens: on a close (1013 "try again later", 1011, a killed
+It keeps its socket open whatever happens: on a close (4503 "try again later", 1011, a killed
 process) it reconnects with backoff, to the next server in its list, and asks for what it missed
 (``chat.resume`` after the last id it saw); on ``resync`` it asks too. A line it posts carries a
 client id and stays pending until ``chat.ack``; it is sent again after a reconnect and after a

@@ -27,10 +27,16 @@ def login_cookie(user) -> str:
 def main(*, booths: int = 3, buyers: int = 20) -> None:
     from meetings import services as meeting_services
 
-    f = factories.fair()
+    f = factories.fair(max_meetings_per_day=200)  # the tests book far more than a person would
     org = factories.participant(f, "organizer").user
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     slots = meeting_services.slots_generate(fair=f)
-    out = {"fair": f.pk, "slots": [s.pk for s in slots], "booths": [], "buyers": []}
+    soon = timezone.now() + timedelta(hours=1)
+    future = sorted((s for s in slots if s.starts_at > soon), key=lambda s: s.starts_at)
+    out = {"fair": f.pk, "slots": [s.pk for s in future], "booths": [], "buyers": []}
     for _ in range(booths):
         booth = factories.booth(f)
         booth.company.languages = ["en"]

@@ -38,6 +38,9 @@ Q_CLUSTER = {**Q_CLUSTER, "name": os.environ["CHANNELS_PREFIX"]}
 # Every mail as a file: the test counts what left, whichever process sent it.
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = os.environ["FAULT_MAIL_DIR"]
+# DEBUG is off, as in production, but nothing ran collectstatic: static files from the source folders.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+WHITENOISE_USE_FINDERS = True
 OUTBOX_POLL_SECONDS = 0.2
 # Seeding fast; nobody signs in with a password here.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -305,7 +308,7 @@ class Stack:
                 "PYTHONPATH": os.pathsep.join([str(self.workdir), str(ROOT)]),
                 "FAULT_MAIL_DIR": str(self.mail_dir),
                 "LOG_LEVEL": "WARNING",
-                "DEBUG": "1",
+                "DEBUG": "0",  # as in production: the error pages, not the debug page
             }
         )
         return env

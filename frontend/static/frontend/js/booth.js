@@ -216,7 +216,7 @@
     socket.addEventListener("close", function (event) {
       connection(false);
       if (event.code === 4403 || event.code === 4404) return; // not allowed in, or gone: do not retry
-      // 1013 (try again later: the database or Redis is away) and every other close: back off, retry
+      // 4503 (try again later: the database or Redis is away) and every other close: back off, retry
       attempts += 1;
       var delay = Math.min(15000, 500 * Math.pow(2, Math.min(attempts, 5))) * (0.75 + Math.random() / 2);
       setTimeout(connect, delay);
