@@ -152,7 +152,7 @@ class Postgres:
             port = {self.port}
             unix_socket_directories = '{self.datadir}'
             fsync = off
-            synchronous_commit = off
+            synchronous_commit = on  # an immediate stop (a crash) must not lose acknowledged commits
             full_page_writes = off
             max_connections = 200
         """)
