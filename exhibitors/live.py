@@ -569,12 +569,13 @@ async def on_chat_post(consumer, content):
         arrived=getattr(consumer, "arrived", None),
     )
     frame = selectors.message_frame(message)
-    if not message.duplicate:
-        if thread is None:
-            await broadcast_or_local(consumer, frame)
-        else:
-            buyer_user = await db(lambda: message.knock.buyer.user_id)()
-            await broadcast_or_local(consumer, frame, private_to=buyer_user)
+    # A resend (message.duplicate) is broadcast again: the process that stored it may have died before
+    # its broadcast. Pages show a line once per id.
+    if message.knock_id is None:
+        await broadcast_or_local(consumer, frame)
+    else:
+        buyer_user = await db(lambda: message.knock.buyer.user_id)()
+        await broadcast_or_local(consumer, frame, private_to=buyer_user)
     if message.client_id:  # the page keeps the line until this; a resend stored nothing new
         return {"type": p.CHAT_ACK, "client_id": message.client_id, "id": message.pk}
     return None  # an old page: it sees its own message through the broadcast, with its id

@@ -25,7 +25,7 @@ def booth_get_live(*, booth_id: int) -> Booth | None:
 
 
 def message_frame(message: ChatMessage) -> dict:
-    return {
+    frame = {
         "type": "chat.message",
         "id": message.pk,
         "author": message.author_name,
@@ -34,6 +34,9 @@ def message_frame(message: ChatMessage) -> dict:
         "at": message.created_at.isoformat(),
         "thread": message.knock_id,
     }
+    if message.client_id:  # the sender's page puts the line where it showed it as pending
+        frame["client_id"] = message.client_id
+    return frame
 
 
 def knock_frame(kind: str, knock: Knock, *, buyer_name: str = "") -> dict:

@@ -15,7 +15,7 @@
   var seen = new Set(), lastId = 0, socket = null, attempts = 0, thread = null, everConnected = false;
   // Lines sent but not yet acknowledged (chat.ack), by client id: shown as pending, sent again after a
   // reconnect or a chat.unavailable error until the server says it stored them (it stores each id once).
-  var pending = new Map(), retryTimer = null;
+  var pending = new Map(), acked = new Map(), retryTimer = null;
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -32,6 +32,13 @@
     li.dataset.id = m.id;
     li.appendChild(el("span", "who", m.author + (m.staff ? " (" + t("staff") + ")" : "")));
     li.appendChild(el("span", "body", m.body));
+    var mine = m.client_id && (pending.get(m.client_id) || acked.get(m.client_id));
+    if (mine) { // our own line, shown as pending: it takes that place
+      pending.delete(m.client_id);
+      acked.delete(m.client_id);
+      mine.li.replaceWith(li);
+      return;
+    }
     var nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
     log.appendChild(li);
     if (nearBottom) log.scrollTop = log.scrollHeight;
@@ -138,12 +145,15 @@
     "knock.answered": onKnock,
     "knock.missed": onKnock,
     "knock.offers": onKnock,
-    "chat.ack": function (f) {
+    "chat.ack": function (f) { // stored: not sent again; its chat.message takes its place
       var line = pending.get(f.client_id);
-      if (!line) return;
+      if (!line) return; // its chat.message came first and already took its place
       pending.delete(f.client_id);
-      if (seen.has(f.id)) line.li.remove(); // its chat.message came first: keep that one
-      else { line.li.classList.remove("pending"); line.li.dataset.id = f.id; line.li.removeAttribute("aria-label"); seen.add(f.id); lastId = Math.max(lastId, f.id); }
+      if (seen.has(f.id)) { line.li.remove(); return; }
+      var state = line.li.querySelector(".state");
+      if (state) state.remove();
+      line.li.removeAttribute("aria-label");
+      acked.set(f.client_id, line);
     },
     resync: function (f) { // lines may have been missed since f.after (the last one before the trouble)
       var after = typeof f.after === "number" ? Math.min(lastId, f.after) : lastId;
