@@ -15,7 +15,7 @@ from django.conf import settings
 
 from tests.faults.stack import REQUIRE, Stack, missing_tools
 
-BOOTHS, BUYERS = 4, 24
+BOOTHS, BUYERS = 5, 24
 
 
 def require_faults() -> None:

@@ -8,6 +8,7 @@ bench/faults.py uses the same classes.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -184,6 +185,32 @@ class Postgres:
             capture_output=True,
             timeout=60,
         )
+
+    def pids(self) -> list[int]:
+        """The postmaster and its children."""
+        master = int((self.datadir / "postmaster.pid").read_text().split()[0])
+        children = []
+        for proc in Path("/proc").iterdir():
+            if proc.name.isdigit():
+                try:
+                    ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, ValueError, IndexError):
+                    continue
+                if ppid == master:
+                    children.append(int(proc.name))
+        return [master, *children]
+
+    def pause(self) -> list[int]:
+        """A stall: every PostgreSQL process stopped (SIGSTOP); connections hang instead of failing."""
+        pids = self.pids()
+        for pid in pids:
+            os.kill(pid, signal.SIGSTOP)
+        return pids
+
+    def resume(self, pids: list[int]) -> None:
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
 
     def createdb(self) -> None:
         import psycopg

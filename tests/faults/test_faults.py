@@ -280,6 +280,41 @@ def test_while_postgres_is_away_everything_answers_fast_and_no_line_is_lost(stac
     assert figures["refused"] == 0, figures
 
 
+def test_a_database_stall_does_not_rate_limit_people_who_stay_under_the_limit(stack):
+    """Lines held by a 12 s stall are processed in one burst; they are counted by when they arrived, so
+    senders posting under the limit (1.8 a second, the limit being 20 in 10 s) are never refused."""
+    booth = stack.data["booths"][4]
+
+    async def scenario():
+        crowd = await start_crowd(stack, booth["id"], senders=stack.data["buyers"][13:15], watchers=1)
+
+        async def stall():
+            await asyncio.sleep(1.0)
+            paused = stack.postgres.pause()
+            try:
+                await asyncio.sleep(12.0)
+            finally:
+                stack.postgres.resume(paused)
+
+        async def chat():
+            end, i = time.monotonic() + 14.0, 0
+            while time.monotonic() < end:
+                for v in crowd[:2]:
+                    v.post(f"stall line {i}")
+                i += 1
+                await asyncio.sleep(0.55)
+
+        await asyncio.gather(chat(), stall())
+        figures = await check_chat(stack, booth["id"], crowd)
+        refusals = [code for v in crowd for code in v.refused.values()]
+        await stop_all(crowd)
+        return figures, refusals
+
+    figures, refusals = asyncio.run(scenario())
+    assert refusals == [], refusals  # no chat.rate_limited for anyone
+    assert figures["acknowledged"] == figures["sent"] >= 40, figures
+
+
 # --- processes --------------------------------------------------------------------------------
 
 
