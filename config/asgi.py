@@ -19,6 +19,9 @@ from channels.sessions import CookieMiddleware, SessionMiddleware  # noqa: E402
 from django.contrib.auth.models import AnonymousUser  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
+from kernel import breaker  # noqa: E402
+from kernel.errors import is_unavailable  # noqa: E402
+from kernel.websocket import try_again_later  # noqa: E402
 
 
 class SessionAuthMiddleware(AuthMiddleware):
@@ -33,6 +36,21 @@ class SessionAuthMiddleware(AuthMiddleware):
             scope["user"]._wrapped = AnonymousUser()
         else:
             await super().resolve_scope(scope)
+
+    async def __call__(self, scope, receive, send):
+        """Channels' AuthMiddleware.__call__; while the database is away, "try again later" (4503)."""
+        scope = dict(scope)
+        self.populate_scope(scope)
+        if breaker.is_open() and scope["session"].session_key is not None:
+            return await try_again_later(receive, send)  # do not queue behind the failing lookups
+        try:
+            await self.resolve_scope(scope)
+        except Exception as e:
+            if not is_unavailable(e):
+                raise
+            breaker.trip()
+            return await try_again_later(receive, send)
+        return await self.inner(scope, receive, send)
 
 
 def AuthMiddlewareStack(inner):  # noqa: N802  (Channels' name)

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kernel.middleware.UnavailableMiddleware",  # 503 + Retry-After while the database or Redis is away
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -154,8 +155,24 @@ if USING_POSTGRES and env("DATABASE_POOL", "1") != "0":
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": int(env("DATABASE_POOL_SIZE", "10")),
-        "timeout": 20,  # seconds a request waits for a free connection
+        # Seconds a request waits for a free connection: short, so that while the database is away
+        # pages answer 503 (kernel/middleware.py) within 5 s instead of hanging.
+        "timeout": float(env("DATABASE_POOL_TIMEOUT", "4")),
     }
+
+if USING_POSTGRES:
+    # Fail fast while the database is away (docs/faults.md): a connection attempt gives up after
+    # DATABASE_CONNECT_TIMEOUT seconds, a statement after DATABASE_STATEMENT_TIMEOUT_MS (0: never).
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options.setdefault("connect_timeout", int(env("DATABASE_CONNECT_TIMEOUT", "2")))
+    _statement_ms = int(env("DATABASE_STATEMENT_TIMEOUT_MS", "30000"))
+    if _statement_ms:
+        _timeout = f"-c statement_timeout={_statement_ms}"
+        _db_options["options"] = f"{_db_options.get('options', '')} {_timeout}".strip()
+
+# After a call failed because the database was unreachable, websocket work fails at once for this long
+# instead of queueing behind the pool's timeout (kernel/breaker.py).
+BREAKER_SECONDS = float(env("BREAKER_SECONDS", "1"))
 
 # --- redis: channel layer, cache, job broker ---------------------------------
 REDIS_URL = env("REDIS_URL", "")

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+import collections
+import contextlib
+import logging
+import time
+
 from channels.consumer import get_handler_name
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from exhibitors import live
 from exhibitors import protocol as p
-from kernel.errors import DomainError
+from kernel.errors import DomainError, is_unavailable
 from kernel.websocket import CleanExit
+
+log = logging.getLogger(__name__)
 
 
 class BoothConsumer(CleanExit, AsyncWebsocketConsumer):
@@ -18,6 +26,9 @@ class BoothConsumer(CleanExit, AsyncWebsocketConsumer):
     hub = None
     backlog: list[str] | None = None
     wire = None  # (daphne server, protocol): the hub's one-frame-for-all fast path
+    accepted = False
+    arrived: float | None = None  # when the frame being handled arrived (time.time())
+    member = None  # this socket's presence entry (exhibitors/presence.Member), written back by heartbeats
 
     async def serve(self, scope, receive, send):
         """Channels' AsyncConsumer.__call__ for a consumer with no channel layer: one loop on receive.
@@ -27,11 +38,37 @@ class BoothConsumer(CleanExit, AsyncWebsocketConsumer):
         Fewer objects per idle socket, less work per frame.
         """
         self.scope, self.channel_layer, self.base_send = scope, None, send
+        self.arrivals: collections.deque[float] = collections.deque()
+        inbox: asyncio.Queue = asyncio.Queue()
+        reader = asyncio.create_task(self._read(receive, inbox))
         try:
             while True:
-                await self.dispatch(await receive())
+                message = await inbox.get()
+                if message is None:  # the reader failed: its error follows on the task
+                    await reader
+                self.arrived = self.arrivals.popleft() if message["type"] == "websocket.receive" else None
+                await self.dispatch(message)
         except StopConsumer:
             pass
+        finally:
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await reader
+
+    async def _read(self, receive, inbox: asyncio.Queue) -> None:
+        """Take each frame as it arrives, with its arrival time, while the loop handles the earlier ones:
+        a frame held up behind a slow one (a database stall) is rate-limited by when it was sent."""
+        try:
+            while True:
+                message = await receive()
+                if message["type"] == "websocket.receive":
+                    self.arrivals.append(time.time())
+                inbox.put_nowait(message)
+                if message["type"] == "websocket.disconnect":
+                    return
+        except Exception:
+            inbox.put_nowait(None)
+            raise
 
     async def dispatch(self, message):
         """Channels' dispatch without its aclose_old_connections() thread hop on every frame.
@@ -46,9 +83,24 @@ class BoothConsumer(CleanExit, AsyncWebsocketConsumer):
         await handler(message)
 
     async def connect(self):
+        try:
+            await self.enter()
+        except Exception as e:
+            if not is_unavailable(e):
+                raise
+            # The database or Redis is away: "try again later", and the page reconnects with backoff.
+            log.warning("booth socket refused for now: %s: %s", type(e).__name__, e)
+            with contextlib.suppress(Exception):
+                await live.hub_leave(self)
+            if not self.accepted:
+                await self.accept()
+            await self.close(code=p.CLOSE_TRY_AGAIN)
+
+    async def enter(self):
         booth_id = self.scope["url_route"]["kwargs"]["booth_id"]
         self.booth, self.viewer = await live.booth_open(booth_id, self.scope.get("user"))
         await self.accept()  # accept first, so the browser sees why we close
+        self.accepted = True
         if self.booth is None:
             return await self.close(code=p.CLOSE_NOT_FOUND)
         if not self.viewer.can_view:  # booth:view, read from the rule when the viewer was built
@@ -73,10 +125,16 @@ class BoothConsumer(CleanExit, AsyncWebsocketConsumer):
         await live.hub_leave(self)
 
     async def receive(self, text_data=None, bytes_data=None):
+        content = None
         try:
             content = p.parse_frame(text_data, bytes_data)
             reply = await live.dispatch(self, content) if self.hub else None
         except DomainError as e:
-            reply = e.as_dict()
+            reply = live.with_client_id(e.as_dict(), content)
+        except Exception as e:
+            if not is_unavailable(e):
+                raise
+            log.warning("booth frame refused for now: %s: %s", type(e).__name__, e)
+            reply = live.unavailable(content)
         if reply:
             await self.send(text_data=p.encode(reply))

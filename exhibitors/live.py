@@ -17,20 +17,28 @@ import asyncio
 import contextlib
 import functools
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.utils.translation import gettext as _
 
 from exhibitors import protocol as p
 from exhibitors import selectors, services
 from exhibitors.access import viewer_of
 from exhibitors.presence import Member, PresenceMirror, backend
+from kernel.breaker import guarded
 from kernel.errors import DomainError
 from kernel.live import afair_changed
 
 log = logging.getLogger(__name__)
+
+
+def db(fn):
+    """database_sync_to_async, failing at once while the database is known to be away (kernel/breaker.py)."""
+    return database_sync_to_async(guarded(fn))
 
 
 # --- broadcasting -----------------------------------------------------------------------
@@ -45,6 +53,7 @@ async def broadcast(booth_id: int, frame: dict, *, private_to: int | None = None
     await get_channel_layer(p.LAYER).group_send(p.booth_group(booth_id), event)
 
 
+PROBE = "booth.probe"  # a hub's message to itself: its channel-layer subscription works (again)
 DELIVER_SLICE = 500  # sockets written between two turns of the event loop
 
 
@@ -61,6 +70,9 @@ class BoothHub:
         self.presence_pending: asyncio.TimerHandle | None = None
         self.last_presence: dict | None = None
         self.closing = False
+        self.probe: str | None = None  # token of the probe that shows the subscription works again
+        self.trouble_since: float | None = None  # wall time (a little before) Redis was last lost
+        self.resync_due: int | None = None  # a broadcast failed here: "after" for every process's sockets
         # Every member of the booth (all processes), as last read, plus this process's changes since.
         self.mirror: PresenceMirror | None = None
         self.mirror_at = 0.0  # loop time of the last read
@@ -105,6 +117,10 @@ class BoothHub:
                 log.exception("booth hub %s: receive failed", self.booth_id)
                 await asyncio.sleep(1)
                 continue
+            if event.get("type") == PROBE:
+                if self.probe is not None and event.get("token") == self.probe:
+                    await self.resync()
+                continue
             if event.get("type") == p.LAYER_FRAME:
                 self.changed(event.get("kind"), private=event.get("private_to") is not None)
                 await self.deliver(event["text"], event.get("private_to"), staff=not event.get("no_staff"))
@@ -112,6 +128,7 @@ class BoothHub:
     def changed(self, kind: str | None, *, private: bool = False) -> None:
         """A frame went out: forget what it makes stale (any kind unknown here: everything)."""
         unknown = kind not in p.SERVER_KINDS  # None: a process of an older release sent it
+        unknown = unknown or kind == p.RESYNC  # frames may have been missed: forget everything
         if unknown or kind == p.STATUS:
             self.booth, self.booth_at, self.booth_gen = None, float("-inf"), self.booth_gen + 1
         if unknown or (kind in (p.CHAT_MESSAGE, p.CHAT_HIDDEN) and not private):
@@ -140,7 +157,7 @@ class BoothHub:
     async def _read_public(self, booth, viewer, gen: int) -> list[dict]:
         read_at = self.loop.time()
         try:
-            messages = await database_sync_to_async(selectors.chat_recent)(booth=booth, viewer=viewer)
+            messages = await db(selectors.chat_recent)(booth=booth, viewer=viewer)
         finally:
             if self.public_reading is not None and self.public_reading[0] == gen:
                 self.public_reading = None
@@ -180,15 +197,61 @@ class BoothHub:
                 continue
 
     async def _heartbeat(self) -> None:
+        failed_since: float | None = None
         while True:
-            await asyncio.sleep(p.presence_heartbeat())
+            hurry = failed_since is not None or self.resync_due is not None or self.probe is not None
+            await asyncio.sleep(p.presence_heartbeat() if not hurry else 0.5)
             try:
-                await backend().touch(self.booth_id, list(self.sockets))
+                lost = await self.touch()
+                if lost or failed_since is not None:
+                    # Redis was away or restarted empty: its PubSub subscription comes back a moment
+                    # later, and what was published meanwhile reached nobody here. Once a probe sent
+                    # to this hub's own channel comes back, the sockets are told to resume from the
+                    # last line delivered before the trouble began.
+                    since = failed_since if failed_since is not None else time.time()
+                    since -= p.presence_heartbeat() + 1.0  # the trouble began at most a heartbeat before
+                    self.trouble_since = min(since, self.trouble_since or since)
+                    self.probe = uuid.uuid4().hex
+                if self.probe is not None:
+                    await get_channel_layer(p.LAYER).send(self.channel, {"type": PROBE, "token": self.probe})
+                if self.resync_due is not None:  # a broadcast failed here: every process's sockets resume
+                    await broadcast(self.booth_id, p.resync_frame(self.resync_due))
+                    self.resync_due = None
+                failed_since = None
                 await self.broadcast_presence(only_if_changed=True)
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("booth hub %s: heartbeat failed", self.booth_id)
+            except Exception as e:
+                if failed_since is None:
+                    log.warning("booth hub %s: heartbeat failed: %s", self.booth_id, e)
+                    failed_since = time.time()
+
+    async def resync(self) -> None:
+        """The subscription works again: every local socket resumes from the last line stored before the
+        trouble began (the lines stored since may have been published while nobody here listened)."""
+        since = self.trouble_since
+        try:
+            after = await db(selectors.chat_last_id_before)(booth_id=self.booth_id, before=since)
+        except Exception as e:  # the database is away too: try again at the next heartbeat
+            log.warning("booth hub %s: resync postponed: %s", self.booth_id, e)
+            return
+        self.probe, self.trouble_since = None, None
+        self.changed(p.RESYNC)
+        await self.deliver(p.encode(p.resync_frame(after or 0)))
+        self.last_presence = None  # presence frames may have been lost too: everyone gets one again
+        self.presence_changed()
+
+    async def touch(self) -> bool:
+        """Refresh (or write back) the members of this process's sockets.
+
+        A socket that left while the write was in flight is removed again afterwards, so a heartbeat
+        racing a leave never leaves a ghost behind.
+        """
+        members = [consumer.member for consumer in list(self.sockets.values())]
+        lost = await backend().touch(self.booth_id, members)
+        for gone in [m.conn_id for m in members if m.conn_id not in self.sockets]:
+            await backend().leave(self.booth_id, gone)
+        return lost
 
     def presence_interval(self) -> float:
         """presence_debounce(), longer in a crowded booth: each presence frame goes to every local socket,
@@ -322,7 +385,10 @@ async def hub_leave(consumer) -> None:
         return
     consumer.hub = None  # once only, however the consumer ended
     hub.sockets.pop(consumer.conn_id, None)
-    await backend().leave(hub.booth_id, consumer.conn_id)
+    try:
+        await backend().leave(hub.booth_id, consumer.conn_id)
+    except Exception as e:  # Redis is away: the member expires after the ttl (nobody refreshes it)
+        log.warning("booth %s: leaving presence failed: %s", hub.booth_id, e)
     hub.local_leave(consumer.conn_id)
     async with _lock():
         if not hub.sockets and _hubs.get(hub.booth_id) is hub:
@@ -374,7 +440,7 @@ async def booth_open(booth_id: int, user):
     return booth, viewer
 
 
-@database_sync_to_async
+@db
 def _booth_open(booth_id: int, user):
     booth = selectors.booth_get_live(booth_id=booth_id)
     if booth is None:
@@ -385,10 +451,10 @@ def _booth_open(booth_id: int, user):
 async def visit_record(booth, viewer) -> None:
     """A buyer's visit becomes an Interaction (once per day); nobody else's is recorded: no thread hop."""
     if viewer.role == "buyer" and viewer.participant_id:
-        await database_sync_to_async(services.booth_visit_record)(booth=booth, viewer=viewer)
+        await db(services.booth_visit_record)(booth=booth, viewer=viewer)
 
 
-@database_sync_to_async
+@db
 def _snapshot_rows(booth, viewer):
     """Two queries for a visitor (booth_open just loaded the booth); staff and buyers also get knocks."""
     knocks = []
@@ -424,7 +490,8 @@ async def snapshot(consumer) -> dict:
 def new_member(consumer) -> Member:
     consumer.conn_id = uuid.uuid4().hex
     v = consumer.viewer
-    return Member(consumer.conn_id, v.user_id, v.role, v.name, False)
+    consumer.member = Member(consumer.conn_id, v.user_id, v.role, v.name, False)
+    return consumer.member
 
 
 # --- handlers: one per client message type -----------------------------------------------
@@ -453,24 +520,70 @@ async def on_ping(consumer, content):
     return {"type": p.PONG}
 
 
+def with_client_id(reply: dict, content: dict | None) -> dict:
+    """An answer to a frame that carried a client_id names it, so the page knows which line it is about."""
+    if isinstance(content, dict) and isinstance(content.get("client_id"), str):
+        reply = {**reply, "client_id": content["client_id"][:64]}
+    return reply
+
+
+def unavailable(content: dict | None) -> dict:
+    """The error frame for a frame that failed because the database or Redis is away: nothing was
+    changed (or, for a chat line, a retry with the same client_id stores it once)."""
+    kind = content.get("type") if isinstance(content, dict) else None
+    code = "chat.unavailable" if kind in (p.CHAT_POST, p.KNOCK_MESSAGE) else "live.unavailable"
+    reply = {
+        "type": p.ERROR,
+        "code": code,
+        "message": str(_("The service is briefly unavailable; it will be sent again in a moment.")),
+        "retry_after": p.RETRY_AFTER,
+    }
+    return with_client_id(reply, content)
+
+
+async def broadcast_or_local(consumer, frame: dict, *, private_to: int | None = None) -> None:
+    """Broadcast; when Redis is away, deliver to this process's sockets and have every process's
+    sockets resume once Redis is back (what they missed is stored)."""
+    try:
+        await broadcast(consumer.booth.pk, frame, private_to=private_to)
+    except Exception as e:
+        log.warning("booth %s: broadcast failed, delivering locally: %s", consumer.booth.pk, e)
+        hub = consumer.hub
+        if hub is not None:
+            hub.changed(frame["type"], private=private_to is not None)
+            if frame.get("id") is not None:
+                after = frame["id"] - 1
+                hub.resync_due = after if hub.resync_due is None else min(hub.resync_due, after)
+            await hub.deliver(p.encode(frame), private_to)
+
+
 @handles(p.CHAT_POST)
 async def on_chat_post(consumer, content):
     thread = p.int_field(content, "thread", required=False)
-    message = await database_sync_to_async(services.chat_post)(
-        booth=consumer.booth, viewer=consumer.viewer, body=content.get("body"), thread=thread
+    message = await db(services.chat_post)(
+        booth=consumer.booth,
+        viewer=consumer.viewer,
+        body=content.get("body"),
+        thread=thread,
+        client_id=content.get("client_id"),
+        arrived=getattr(consumer, "arrived", None),
     )
     frame = selectors.message_frame(message)
-    if thread is None:
-        await broadcast(consumer.booth.pk, frame)
+    # A resend (message.duplicate) is broadcast again: the process that stored it may have died before
+    # its broadcast. Pages show a line once per id.
+    if message.knock_id is None:
+        await broadcast_or_local(consumer, frame)
     else:
-        buyer_user = await database_sync_to_async(lambda: message.knock.buyer.user_id)()
-        await broadcast(consumer.booth.pk, frame, private_to=buyer_user)
-    # no reply: the sender gets its own message through the broadcast, with its id
+        buyer_user = await db(lambda: message.knock.buyer.user_id)()
+        await broadcast_or_local(consumer, frame, private_to=buyer_user)
+    if message.client_id:  # the page keeps the line until this; a resend stored nothing new
+        return {"type": p.CHAT_ACK, "client_id": message.client_id, "id": message.pk}
+    return None  # an old page: it sees its own message through the broadcast, with its id
 
 
 @handles(p.CHAT_HIDE)
 async def on_chat_hide(consumer, content):
-    message = await database_sync_to_async(services.chat_hide)(
+    message = await db(services.chat_hide)(
         booth=consumer.booth, viewer=consumer.viewer, message_id=p.int_field(content, "id")
     )
     await broadcast(consumer.booth.pk, {"type": p.CHAT_HIDDEN, "id": message.pk})
@@ -479,9 +592,7 @@ async def on_chat_hide(consumer, content):
 @handles(p.CHAT_RESUME)
 async def on_chat_resume(consumer, content):
     after = p.int_field(content, "after")
-    messages = await database_sync_to_async(selectors.chat_since)(
-        booth=consumer.booth, viewer=consumer.viewer, after=after
-    )
+    messages = await db(selectors.chat_since)(booth=consumer.booth, viewer=consumer.viewer, after=after)
     return {
         "type": p.CHAT_MISSED,
         "after": after,
@@ -497,7 +608,7 @@ async def on_presence_visible(consumer, content):
         raise DomainError("protocol.bad_field", '"visible" is true or false.')
     if consumer.viewer.role == "anonymous":
         raise DomainError("chat.login_required", "Sign in to show your name in the booth.")
-    member = Member(
+    member = consumer.member = Member(
         consumer.conn_id, consumer.viewer.user_id, consumer.viewer.role, consumer.viewer.name, visible
     )
     await backend().update(consumer.booth.pk, member)
@@ -508,7 +619,7 @@ async def on_presence_visible(consumer, content):
 
 @handles(p.STATUS_SET)
 async def on_status_set(consumer, content):
-    await database_sync_to_async(services.booth_status_set)(
+    await db(services.booth_status_set)(
         booth=consumer.booth,
         viewer=consumer.viewer,
         status=content.get("status"),
@@ -521,9 +632,7 @@ async def on_status_set(consumer, content):
 
 @handles(p.KNOCK)
 async def on_knock(consumer, content):
-    knock, created = await database_sync_to_async(services.knock_create)(
-        booth=consumer.booth, viewer=consumer.viewer
-    )
+    knock, created = await db(services.knock_create)(booth=consumer.booth, viewer=consumer.viewer)
     booth_id, user_id = consumer.booth.pk, consumer.viewer.user_id
     if created:
         frame = selectors.knock_frame(p.KNOCK_RECEIVED, knock, buyer_name=consumer.viewer.name)
@@ -538,31 +647,30 @@ async def on_knock(consumer, content):
 async def knock_timer(booth_id: int, knock_id: int, buyer_user_id: int) -> None:
     """In whichever process took the knock; the conditional update lets only one process mark it,
     and marking it tells the buyer and the staff (exhibitors/subscribers.py)."""
-    await database_sync_to_async(services.knock_expire)(knock_id=knock_id)
+    await db(services.knock_expire)(knock_id=knock_id)
 
 
 @handles(p.KNOCK_ANSWER)
 async def on_knock_answer(consumer, content):
     knock_id = p.int_field(content, "knock")
-    knock = await database_sync_to_async(services.knock_answer)(
-        booth=consumer.booth, viewer=consumer.viewer, knock_id=knock_id
-    )
-    buyer_user = await database_sync_to_async(lambda: knock.buyer.user_id)()
+    knock = await db(services.knock_answer)(booth=consumer.booth, viewer=consumer.viewer, knock_id=knock_id)
+    buyer_user = await db(lambda: knock.buyer.user_id)()
     frame = {**selectors.knock_frame(p.KNOCK_ANSWERED, knock), "by": consumer.viewer.name}
     await broadcast(consumer.booth.pk, frame, private_to=buyer_user)
 
 
 @handles(p.KNOCK_MESSAGE)
 async def on_knock_message(consumer, content):
-    knock = await database_sync_to_async(services.knock_leave_message)(
+    knock = await db(services.knock_leave_message)(
         booth=consumer.booth,
         viewer=consumer.viewer,
         knock_id=p.int_field(content, "knock"),
         body=content.get("body"),
+        arrived=getattr(consumer, "arrived", None),
     )
     frame = {
         **selectors.knock_frame(p.KNOCK_MESSAGE_LEFT, knock, buyer_name=consumer.viewer.name),
         "body": knock.message,
     }
-    await broadcast(consumer.booth.pk, frame, private_to=p.STAFF_ONLY)
-    return {"type": p.KNOCK_MESSAGE_LEFT, "knock": knock.pk}
+    await broadcast_or_local(consumer, frame, private_to=p.STAFF_ONLY)
+    return with_client_id({"type": p.KNOCK_MESSAGE_LEFT, "knock": knock.pk}, content)

@@ -239,12 +239,21 @@ class ChatMessage(models.Model):
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The id the sender's page gave the line (chat.post "client_id"): a resent line is stored once.
+    client_id = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["id"]
         verbose_name = _("chat message")
         verbose_name_plural = _("chat messages")
         indexes = [models.Index(fields=["booth", "knock", "id"], name="chat_booth_thread_id")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "client_id"],
+                condition=~models.Q(client_id=""),
+                name="chat_author_client_id_once",
+            )
+        ]
 
     def __str__(self):
         return f"{self.author_name}: {self.body[:40]}"

@@ -2,8 +2,9 @@
 
 Each open booth socket is one member: ``conn_id`` (unique per connection) with a small
 description (user id, role, display name, visible or not) and a last-seen time. The hub
-of each process refreshes its members every ``presence_heartbeat()`` seconds; members not
-seen for ``presence_ttl()`` seconds are dropped on the next read, so the visitors of a
+of each process refreshes its members every ``presence_heartbeat()`` seconds, writing back any
+that are missing (Redis restarted without its data), so the counts heal within one heartbeat;
+members not seen for ``presence_ttl()`` seconds are dropped on the next read, so the visitors of a
 process that died disappear within ttl + heartbeat (45 + 15 = 60 s by default).
 
 With REDIS_URL: a sorted set per booth (member -> last seen) and a hash (member ->
@@ -119,11 +120,14 @@ class MemoryPresence:
     async def leave(self, booth_id: int, conn_id: str) -> None:
         self.booths.get(booth_id, {}).pop(conn_id, None)
 
-    async def touch(self, booth_id: int, conn_ids: list[str]) -> None:
-        now, members = time.time(), self.booths.get(booth_id, {})
-        for conn_id in conn_ids:
-            if conn_id in members:
-                members[conn_id] = (now, members[conn_id][1])
+    async def touch(self, booth_id: int, members: list[Member]) -> bool:
+        """Refresh these members (the sockets a hub holds), adding back any that are missing; True when
+        some were missing."""
+        now, booth = time.time(), self.booths.setdefault(booth_id, {})
+        missing = any(member.conn_id not in booth for member in members)
+        for member in members:
+            booth[member.conn_id] = (now, member)
+        return missing
 
     async def aclose(self) -> None:
         pass
@@ -303,15 +307,37 @@ class RedisPresence:
         finally:
             writes.running = False
 
-    async def touch(self, booth_id: int, conn_ids: list[str]) -> None:
-        if conn_ids:
-            seen, _who = self.keys(booth_id)
-            now = time.time()
-            # XX: only refresh members that are still there (a pruned member stays gone).
-            async with self.client().pipeline(transaction=True) as pipe:
-                pipe.zadd(seen, dict.fromkeys(conn_ids, now), xx=True)
-                pipe.sadd(self.occupied_key, int(booth_id))  # members entered before the set existed
-                await pipe.execute()
+    async def touch(self, booth_id: int, members: list[Member]) -> bool:
+        """Refresh these members (the sockets a hub holds), adding back any that are missing; True when
+        some were missing (Redis lost its data: the caller checks its subscriptions too).
+
+        One round trip when every member is still there (ZADD XX CH counts the refreshed ones); when
+        some are gone (Redis restarted empty, or a stall let them expire while the sockets stayed
+        open) a second one writes them all again, description included, so the counts are right
+        again within one heartbeat.
+        """
+        if not members:
+            return False
+        seen, _who = self.keys(booth_id)
+        now = time.time()
+        async with self.client().pipeline(transaction=True) as pipe:
+            pipe.zadd(seen, {m.conn_id: now for m in members}, xx=True, ch=True)
+            pipe.sadd(self.occupied_key, int(booth_id))  # members entered before the set existed
+            refreshed, _added = await pipe.execute()
+        if int(refreshed) < len({m.conn_id for m in members}):
+            await self._readd(int(booth_id), members, now)
+            return True
+        return False
+
+    async def _readd(self, booth_id: int, members: list[Member], now: float) -> None:
+        seen, who = self.keys(booth_id)
+        async with self.client().pipeline(transaction=True) as pipe:
+            pipe.zadd(seen, {m.conn_id: now for m in members})
+            pipe.hset(who, mapping={m.conn_id: m.encode() for m in members})
+            for key in (seen, who):
+                pipe.expire(key, 86400)
+            pipe.sadd(self.occupied_key, booth_id)
+            await pipe.execute()
 
     async def members(self, booth_id: int) -> list[Member]:
         seen, who = self.keys(booth_id)

@@ -38,10 +38,12 @@ KNOCK_MISSED = "knock.missed"  # to the buyer and the staff: nobody answered in 
 KNOCK_MESSAGE_LEFT = "knock.message_left"  # to the staff: the buyer left a message on a missed knock
 KNOCK_OFFERS = "knock.offers"  # to the buyer of a missed knock: meeting slots to book (sent by meetings)
 PONG = "pong"
+CHAT_ACK = "chat.ack"  # to the sender only: its chat.post (by client_id) is stored, with the line's id
+RESYNC = "resync"  # frames may have been missed (a broadcast failed): ask chat.resume after the last id
 ERROR = "error"
 SERVER_KINDS = frozenset(
     (SNAPSHOT, CHAT_MESSAGE, CHAT_HIDDEN, CHAT_MISSED, PRESENCE, STATUS, KNOCK_WAITING, KNOCK_RECEIVED)
-    + (KNOCK_ANSWERED, KNOCK_MISSED, KNOCK_MESSAGE_LEFT, KNOCK_OFFERS, PONG, ERROR)
+    + (KNOCK_ANSWERED, KNOCK_MISSED, KNOCK_MESSAGE_LEFT, KNOCK_OFFERS, PONG, CHAT_ACK, RESYNC, ERROR)
 )
 
 # --- channel layer ------------------------------------------------------------------------
@@ -50,6 +52,11 @@ SERVER_KINDS = frozenset(
 LAYER = "booth"  # the channel layer alias of the booth hubs (config/settings.py: PubSub on Redis)
 LAYER_FRAME = "booth.frame"
 STAFF_ONLY = -1  # as "private_to": a frame for the booth's staff only (no user has this id)
+
+
+def resync_frame(after: int | None) -> dict:
+    """Ask the page to resume: chat.resume after min(its last id, ``after``)."""
+    return {"type": RESYNC} if after is None else {"type": RESYNC, "after": int(after)}
 
 
 def booth_group(booth_id: int) -> str:
@@ -72,6 +79,10 @@ def layer_frame(frame: dict, *, private_to: int | None = None, staff: bool = Tru
 # --- close codes (the socket is accepted, then closed, so the browser sees the code) ------
 CLOSE_NOT_FOUND = 4404  # no such booth
 CLOSE_DENIED = 4403  # a draft booth: only its staff and the fair's organizers may enter
+# "Try again later": the database or Redis is away; the page reconnects with backoff. RFC 6455 has 1013
+# for this, but autobahn (daphne) lets a server close only with 1000 or 3000-4999: 4503, like HTTP 503.
+CLOSE_TRY_AGAIN = 4503
+RETRY_AFTER = 2.0  # seconds: the retry hint of a chat.unavailable error frame
 
 # --- limits -------------------------------------------------------------------------------
 MAX_FRAME_CHARS = 16_384

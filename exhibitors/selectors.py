@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -25,7 +25,7 @@ def booth_get_live(*, booth_id: int) -> Booth | None:
 
 
 def message_frame(message: ChatMessage) -> dict:
-    return {
+    frame = {
         "type": "chat.message",
         "id": message.pk,
         "author": message.author_name,
@@ -34,6 +34,9 @@ def message_frame(message: ChatMessage) -> dict:
         "at": message.created_at.isoformat(),
         "thread": message.knock_id,
     }
+    if message.client_id:  # the sender's page puts the line where it showed it as pending
+        frame["client_id"] = message.client_id
+    return frame
 
 
 def knock_frame(kind: str, knock: Knock, *, buyer_name: str = "") -> dict:
@@ -62,6 +65,16 @@ def chat_recent(*, booth: Booth, viewer: Viewer, limit: int = SNAPSHOT_MESSAGES)
 def chat_since(*, booth: Booth, viewer: Viewer, after: int, limit: int = RESUME_MESSAGES) -> list[dict]:
     rows = _visible_messages(booth=booth, viewer=viewer).filter(id__gt=after).order_by("id")[:limit]
     return [message_frame(m) for m in rows]
+
+
+def chat_last_id_before(*, booth_id: int, before: float | None) -> int:
+    """The id of the booth's last chat line stored before the time ``before`` (a Unix time), 0 if none:
+    where its sockets resume after the channel layer lost frames (exhibitors/live.py, resync)."""
+    if before is None:
+        return 0
+    at = datetime.fromtimestamp(before, tz=UTC)
+    ids = ChatMessage.objects.filter(booth_id=booth_id, created_at__lt=at).order_by("-id")
+    return ids.values_list("id", flat=True).first() or 0
 
 
 def knocks_open(*, booth: Booth, viewer: Viewer) -> list[dict]:

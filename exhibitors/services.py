@@ -6,11 +6,10 @@ Each one checks what the viewer may do and raises a DomainError a user can read.
 
 from __future__ import annotations
 
-import time
+import logging
 from datetime import timedelta
 
-from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
@@ -21,9 +20,11 @@ from exhibitors.access import Viewer
 from exhibitors.models import Bookmark, Booth, ChatMessage, Knock, Product
 from exhibitors.protocol import MAX_CHAT_CHARS, chat_rate, knock_timeout
 from fair.models import Interaction, Participant
-from kernel import events
+from kernel import events, ratelimit
 from kernel.access import refusal
 from kernel.errors import DomainError, NotFound
+
+log = logging.getLogger(__name__)
 
 LIVE_STATUSES = ("on_duty", "away", "live")
 
@@ -41,38 +42,27 @@ def _require_staff(viewer: Viewer) -> None:
         raise refusal("booth:staff", anonymous=viewer.role == "anonymous")
 
 
-# INCR, and a new counter expires: one round trip instead of cache.add + cache.incr.
-_INCR_EXPIRE = """
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-return n
-"""
-
-
-def _count(key: str, timeout: int) -> int:
-    """Add one to a counter in the shared cache that lives `timeout` seconds from its first count."""
-    backend = caches["default"]
-    if isinstance(backend, RedisCache):  # the key and value cache.add/incr would use (ints are stored as is)
-        full = backend.make_and_validate_key(key)
-        return int(backend._cache.get_client(full, write=True).eval(_INCR_EXPIRE, 1, full, timeout))
-    cache.add(key, 0, timeout=timeout)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=timeout)
-        return 1
-
-
-def _rate_limit(viewer: Viewer) -> None:
-    """A fixed window per user in the shared cache: at most n messages per `seconds`."""
+def _rate_limit(viewer: Viewer, *, arrived: float | None = None) -> None:
+    """A token bucket per user (kernel/ratelimit.py), counted at the time the frame arrived: a burst
+    of n messages, then one every seconds / n."""
     n, seconds = chat_rate()
-    window = int(time.time() // seconds)
-    count = _count(f"booth-chat-rate:{viewer.user_id}:{window}", seconds + 1)
-    if count > n:
+    if not ratelimit.allow(f"booth-chat-rate:{viewer.user_id}", rate=(n, seconds), at=arrived):
         raise DomainError(
             "chat.rate_limited",
             _("Slow down: at most %(n)d messages in %(s)d seconds.") % {"n": n, "s": seconds},
         )
+
+
+CLIENT_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:")
+
+
+def clean_client_id(client_id) -> str:
+    """The id a page gives a chat line so that sending it again stores it once: 1 to 64 of [A-Za-z0-9-_.:]."""
+    if client_id is None or client_id == "":
+        return ""
+    if not isinstance(client_id, str) or len(client_id) > 64 or not set(client_id) <= CLIENT_ID_CHARS:
+        raise DomainError("protocol.bad_field", _('"client_id" is 1 to 64 letters, digits or -_.:'))
+    return client_id
 
 
 def _clean_body(body) -> str:
@@ -96,8 +86,11 @@ def _record_once(*, booth: Booth, viewer: Viewer, kind: str) -> bool:
         return False
     now = timezone.now()
     key = f"booth-interaction:{kind}:{viewer.participant_id}:{booth.pk}:{now:%Y%m%d}"
-    if not cache.add(key, 1, timeout=86400):
-        return False
+    try:
+        if not cache.add(key, 1, timeout=86400):
+            return False
+    except Exception as e:  # the cache (Redis) is away: the query below decides alone
+        log.warning("interaction mark: cache unavailable (%s)", e)
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     seen = Interaction.objects.filter(
         buyer_id=viewer.participant_id, booth=booth, kind=kind, at__gte=day_start
@@ -117,25 +110,54 @@ def booth_visit_record(*, booth: Booth, viewer: Viewer) -> bool:
 
 
 @transaction.atomic
-def chat_post(*, booth: Booth, viewer: Viewer, body, thread: int | None = None) -> ChatMessage:
-    """Store a chat line (public, or in the private thread of an answered knock) before anyone sees it."""
+def chat_post(
+    *,
+    booth: Booth,
+    viewer: Viewer,
+    body,
+    thread: int | None = None,
+    client_id: str | None = None,
+    arrived: float | None = None,
+) -> ChatMessage:
+    """Store a chat line (public, or in the private thread of an answered knock) before anyone sees it.
+
+    ``client_id``: the sender's id for the line; the same id again returns the line already stored
+    (``message.duplicate`` is True) and stores nothing. ``arrived``: when the frame came in
+    (time.time()), for the rate limit.
+    """
     _require_post(viewer, booth)
+    client_id = clean_client_id(client_id)
+    if client_id:
+        stored = ChatMessage.objects.filter(author_id=viewer.user_id, client_id=client_id).first()
+        if stored is not None:
+            stored.duplicate = True
+            return stored
     body = _clean_body(body)
     knock = None
     if thread is not None:
         knock = Knock.objects.filter(pk=thread, booth=booth, status=Knock.Status.ANSWERED).first()
         if knock is None or not (viewer.is_staff or knock.buyer_id == viewer.participant_id):
             raise NotFound("chat.no_such_thread", _("There is no such private conversation."))
-    _rate_limit(viewer)
-    message = ChatMessage.objects.create(
-        booth=booth,
-        knock=knock,
-        author_id=viewer.user_id,
-        author_name=viewer.name,
-        author_is_staff=viewer.is_staff,
-        body=body,
-        created_at=timezone.now(),
-    )
+    _rate_limit(viewer, arrived=arrived)
+    try:
+        with transaction.atomic():  # a savepoint: the same line arriving twice at once is stored once
+            message = ChatMessage.objects.create(
+                booth=booth,
+                knock=knock,
+                author_id=viewer.user_id,
+                author_name=viewer.name,
+                author_is_staff=viewer.is_staff,
+                body=body,
+                created_at=timezone.now(),
+                client_id=client_id,
+            )
+    except IntegrityError:
+        if not client_id:
+            raise
+        stored = ChatMessage.objects.get(author_id=viewer.user_id, client_id=client_id)
+        stored.duplicate = True
+        return stored
+    message.duplicate = False
     _record_once(booth=booth, viewer=viewer, kind=Interaction.Kind.CHAT)
     events.emit("chat.posted", fair_id=booth.fair_id, subject=message, private=knock is not None)
     return message
@@ -256,7 +278,9 @@ def knock_answer(*, booth: Booth, viewer: Viewer, knock_id: int) -> Knock:
     raise DomainError("knock.missed", _("This knock waited too long and was marked missed."))
 
 
-def knock_leave_message(*, booth: Booth, viewer: Viewer, knock_id: int, body) -> Knock:
+def knock_leave_message(
+    *, booth: Booth, viewer: Viewer, knock_id: int, body, arrived: float | None = None
+) -> Knock:
     """After a missed knock the buyer may leave one message for the staff (shown on their dashboard)."""
     body = _clean_body(body)
     knock = Knock.objects.filter(pk=knock_id, booth=booth, buyer_id=viewer.participant_id).first()
@@ -266,7 +290,9 @@ def knock_leave_message(*, booth: Booth, viewer: Viewer, knock_id: int, body) ->
         knock = knock_expire(knock_id=knock.pk) or knock
     if knock.status != Knock.Status.MISSED:
         raise DomainError("knock.not_missed", _("This knock was answered: write in its conversation."))
-    _rate_limit(viewer)
+    if knock.message == body:  # the same message sent again (a page retrying): stored once
+        return knock
+    _rate_limit(viewer, arrived=arrived)
     Knock.objects.filter(pk=knock.pk).update(message=body)
     knock.message = body
     events.emit("knock.message_left", fair_id=booth.fair_id, subject=knock)

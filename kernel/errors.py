@@ -26,3 +26,20 @@ class PermissionDenied(DomainError):
 
 class NotFound(DomainError):
     status = 404
+
+
+def unavailable_errors() -> tuple[type[BaseException], ...]:
+    """What a lost database or Redis raises: the request may succeed if tried again later.
+
+    Not a user's error and not a bug: websockets answer "try again" (an error frame with
+    ``retry_after``, or close code 4503) and pages 503 with Retry-After (kernel/middleware.py).
+    """
+    from django.db import InterfaceError, OperationalError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    return (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError, OSError, TimeoutError)
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    return isinstance(exc, unavailable_errors())

@@ -26,18 +26,39 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
+from kernel.errors import is_unavailable
+
 TIMEOUT_SECONDS = 3.0
 PAYLOAD = b"tradefair-healthz"
 
 
 def check_database() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        if cursor.fetchone()[0] != 1:
-            raise RuntimeError("SELECT 1 did not return 1")
+    """One query, in a thread of its own (never queued behind requests stuck on a lost database)."""
+    try:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET statement_timeout = %s", [int(TIMEOUT_SECONDS * 1000)])
+            cursor.execute("SELECT 1")
+            if cursor.fetchone()[0] != 1:
+                raise RuntimeError("SELECT 1 did not return 1")
+            if connection.vendor == "postgresql":
+                cursor.execute("RESET statement_timeout")
+    finally:
+        connection.close()  # back to the pool (or closed): this thread may not serve again soon
 
 
 async def check_channel_layer() -> None:
+    """A message there and back. Tried twice: after Redis restarted, the first use of a pooled
+    connection from before fails once (and is dropped); that alone is no reason to answer 503."""
+    try:
+        await _channel_layer_round_trip()
+    except Exception as e:
+        if not is_unavailable(e):
+            raise
+        await _channel_layer_round_trip()
+
+
+async def _channel_layer_round_trip() -> None:
     layer = get_channel_layer()
     if layer is None:
         raise RuntimeError("no channel layer configured")
@@ -60,7 +81,9 @@ def check_storage() -> None:
 
 
 CHECKS = {
-    "database": sync_to_async(check_database),
+    # thread_sensitive=False: a worker thread of its own, not the thread every sync request shares,
+    # so a database that hangs delays this check by TIMEOUT_SECONDS at most.
+    "database": sync_to_async(check_database, thread_sensitive=False),
     "channel_layer": check_channel_layer,
     "storage": sync_to_async(check_storage),
 }
@@ -68,13 +91,23 @@ CHECKS = {
 
 async def _run(check) -> dict:
     started = time.perf_counter()
-    try:
-        await asyncio.wait_for(check(), timeout=TIMEOUT_SECONDS)
-    except TimeoutError:
+    task = asyncio.ensure_future(check())
+    # asyncio.wait, not wait_for: the answer does not wait for a hung check to finish cancelling.
+    done, _pending = await asyncio.wait({task}, timeout=TIMEOUT_SECONDS)
+    if not done:
+        task.cancel()
+        task.add_done_callback(_ignore_result)
         return {"ok": False, "error": f"no answer within {TIMEOUT_SECONDS:g} s"}
+    try:
+        task.result()
     except Exception as e:  # any failure is the answer
         return {"ok": False, "error": f"{type(e).__name__}: {e}"[:300]}
     return {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
+
+
+def _ignore_result(task: asyncio.Future) -> None:
+    if not task.cancelled():
+        task.exception()  # retrieved: no "exception was never retrieved" warning
 
 
 async def run_checks() -> dict[str, dict]:

@@ -23,6 +23,18 @@ from autobahn.exception import Disconnected  # daphne's websocket protocol (auto
 log = logging.getLogger(__name__)
 
 CLOSE_INTERNAL_ERROR = 1011  # RFC 6455: the server met a condition that kept it from going on
+# "Try again later" (the database or Redis is away; pages reconnect with backoff). RFC 6455's 1013 means
+# this, but autobahn (daphne) lets a server close only with 1000 or 3000-4999: 4503, like HTTP 503.
+CLOSE_TRY_AGAIN = 4503
+
+
+async def try_again_later(receive, send) -> None:
+    """Answer a websocket handshake with accept + close 4503, so the page reads the code and retries
+    with backoff (a refused handshake would only show as a failed connection)."""
+    message = await receive()
+    if message["type"] == "websocket.connect":
+        await send({"type": "websocket.accept"})
+        await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN})
 
 
 class CleanExit:

@@ -31,9 +31,10 @@ def test_a_member_not_seen_for_the_ttl_is_not_counted(small_fair):
         )
         members = await store.members(booth_id)
         assert [m.conn_id for m in members] == ["fresh"]
-        await store.touch(booth_id, ["stale"])  # a late heartbeat does not bring a pruned member back
-        assert [m.conn_id for m in await store.members(booth_id)] == ["fresh"]
         assert presence.summary(members) == {"count": 1, "staff": [], "visible": ["Aiko (Tokyo Trading)"]}
+        # A heartbeat comes only from a hub that still holds the socket: it writes the member back.
+        await store.touch(booth_id, [Member("stale", 2, "buyer", "Ghost (Dead Process)", True)])
+        assert sorted(m.conn_id for m in await store.members(booth_id)) == ["fresh", "stale"]
 
     run(scenario)
 
@@ -135,3 +136,43 @@ def test_a_crowd_entering_at_once_is_written_in_a_few_batches_on_few_connections
     assert entered == 500
     assert connections <= 3
     assert left == 200
+
+
+async def _lose_presence(booth_id: int) -> None:
+    """What a Redis restart without its data does to presence (only this test's keys are deleted)."""
+    store = presence.backend()
+    if isinstance(store, presence.RedisPresence):
+        await store.client().delete(*store.keys(booth_id), store.occupied_key)
+    else:
+        store.booths.clear()
+
+
+def test_presence_heals_within_one_heartbeat_after_the_store_lost_its_data(small_fair, live_settings):
+    """Redis restarted empty: the open sockets are counted again after the next heartbeat, and the
+    organizer's dashboard (members_occupied) sees them again too."""
+    live_settings.BOOTH_LIVE = {**live_settings.BOOTH_LIVE, "PRESENCE_HEARTBEAT": 0.3, "PRESENCE_TTL": 5.0}
+    booth = small_fair["booths"]["cosmetics"]
+
+    async def scenario():
+        sockets = [Socket(booth.pk, small_fair["staff"].user), Socket(booth.pk, small_fair["buyer"].user)]
+        sockets += [Socket(booth.pk) for _ in range(2)]
+        for s in sockets:
+            await s.open()
+        store = presence.backend()
+        assert len(await store.members(booth.pk)) == 4
+        await _lose_presence(booth.pk)
+        assert await store.members(booth.pk) == []
+        started = time.monotonic()
+        while len(await store.members(booth.pk)) != 4:
+            assert time.monotonic() - started < 0.3 * 2, "not back within two heartbeats"
+            await asyncio.sleep(0.05)
+        healed = await store.members(booth.pk)
+        occupied = await store.members_occupied()
+        for s in sockets:
+            await s.close()
+        return healed, occupied
+
+    healed, occupied = run(scenario)
+    assert presence.summary(healed)["count"] == 4
+    assert len(presence.summary(healed)["staff"]) == 1  # descriptions came back too, not bare ids
+    assert len(occupied[booth.pk]) == 4

@@ -1,7 +1,9 @@
 /* The live booth on the booth page: chat, who is here, the booth's status and knocks.
    Speaks the protocol of exhibitors/protocol.py over ws/booths/<id>/. Every text from the
    server is inserted with textContent, never as HTML. Reconnects with a growing delay and
-   asks for the messages it missed (chat.resume) since the last one it saw. */
+   asks for the messages it missed (chat.resume) since the last one it saw. A chat line keeps its
+   client id and stays pending until chat.ack: it is sent again after a reconnect or a
+   chat.unavailable error, and the server stores it once. */
 (function () {
   "use strict";
   var root = document.getElementById("live-booth");
@@ -11,6 +13,9 @@
   var $ = function (name) { return root.querySelector('[data-live="' + name + '"]'); };
   var log = $("messages"), form = $("form"), errorBox = $("error"), knockButton = $("knock");
   var seen = new Set(), lastId = 0, socket = null, attempts = 0, thread = null, everConnected = false;
+  // Lines sent but not yet acknowledged (chat.ack), by client id: shown as pending, sent again after a
+  // reconnect or a chat.unavailable error until the server says it stored them (it stores each id once).
+  var pending = new Map(), acked = new Map(), retryTimer = null;
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -27,6 +32,13 @@
     li.dataset.id = m.id;
     li.appendChild(el("span", "who", m.author + (m.staff ? " (" + t("staff") + ")" : "")));
     li.appendChild(el("span", "body", m.body));
+    var mine = m.client_id && (pending.get(m.client_id) || acked.get(m.client_id));
+    if (mine) { // our own line, shown as pending: it takes that place
+      pending.delete(m.client_id);
+      acked.delete(m.client_id);
+      mine.li.replaceWith(li);
+      return;
+    }
     var nearBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
     log.appendChild(li);
     if (nearBottom) log.scrollTop = log.scrollHeight;
@@ -131,6 +143,8 @@
       (f.knocks || []).forEach(onKnock);
       if (everConnected && resumeFrom) send({ type: "chat.resume", after: resumeFrom });
       everConnected = true;
+      sendPending(); // lines not acknowledged before the socket dropped: stored once, whatever happened
+      // (the message from the last addMessage may already be there: chat.ack then drops the copy)
     },
     "chat.message": addMessage,
     "chat.missed": function (f) { (f.messages || []).forEach(addMessage); },
@@ -145,11 +159,61 @@
     "knock.answered": onKnock,
     "knock.missed": onKnock,
     "knock.offers": onKnock,
+    "chat.ack": function (f) { // stored: not sent again; its chat.message takes its place
+      var line = pending.get(f.client_id);
+      if (!line) return; // its chat.message came first and already took its place
+      pending.delete(f.client_id);
+      if (seen.has(f.id)) { line.li.remove(); return; }
+      var state = line.li.querySelector(".state");
+      if (state) state.remove();
+      line.li.removeAttribute("aria-label");
+      acked.set(f.client_id, line);
+    },
+    resync: function (f) { // lines may have been missed since f.after (the last one before the trouble)
+      var after = typeof f.after === "number" ? Math.min(lastId, f.after) : lastId;
+      send({ type: "chat.resume", after: Math.max(0, after) });
+    },
     error: function (f) {
+      var line = f.client_id && pending.get(f.client_id);
+      if (f.code === "chat.unavailable" || f.code === "live.unavailable") {
+        if (line) scheduleRetry((f.retry_after || 2) * 1000);
+        if (errorBox) errorBox.textContent = t("retrying");
+        return;
+      }
+      if (line) { // refused for good (too long, too fast...): give the text back to edit
+        pending.delete(f.client_id);
+        line.li.remove();
+        if (form && !form.elements.body.value) form.elements.body.value = line.frame.body;
+      }
       var box = statusError && /^status\./.test(String(f.code || "")) ? statusError : errorBox;
       if (box) box.textContent = f.message || t("error");
     },
   };
+
+  function newClientId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
+  }
+
+  function showPending(frame) {
+    var li = el("li", "pending");
+    li.setAttribute("aria-label", t("pending"));
+    li.appendChild(el("span", "who", t("you")));
+    li.appendChild(el("span", "body", frame.body));
+    li.appendChild(el("span", "state", t("pending")));
+    log.appendChild(li);
+    log.scrollTop = log.scrollHeight;
+    return li;
+  }
+
+  function sendPending() {
+    retryTimer = null;
+    pending.forEach(function (line) { send(line.frame); });
+  }
+
+  function scheduleRetry(ms) {
+    if (!retryTimer) retryTimer = setTimeout(sendPending, ms * (0.75 + Math.random() / 2));
+  }
 
   function send(frame) {
     if (socket && socket.readyState === WebSocket.OPEN) {
@@ -177,6 +241,7 @@
     socket.addEventListener("close", function (event) {
       connection(false);
       if (event.code === 4403 || event.code === 4404) return; // not allowed in, or gone: do not retry
+      // 4503 (try again later: the database or Redis is away) and every other close: back off, retry
       attempts += 1;
       var delay = Math.min(15000, 500 * Math.pow(2, Math.min(attempts, 5))) * (0.75 + Math.random() / 2);
       setTimeout(connect, delay);
@@ -189,10 +254,13 @@
       var box = form.elements.body;
       var body = box.value.trim();
       if (!body) return;
-      var frame = { type: "chat.post", body: body };
+      var frame = { type: "chat.post", body: body, client_id: newClientId() };
       if (thread) frame.thread = thread;
+      // Kept (shown as pending) until the server acknowledges it; sent now if the socket is open,
+      // else after the reconnect.
+      pending.set(frame.client_id, { frame: frame, li: showPending(frame) });
+      box.value = "";
       if (send(frame)) {
-        box.value = "";
         if (errorBox) errorBox.textContent = "";
       } else if (errorBox) {
         errorBox.textContent = t("offline");
