@@ -86,7 +86,13 @@ def test_jakarta_buyer_books_and_seoul_exhibitor_accepts(visit, small_fair):
         waiting.get_by_role("link").click()
     e.audit("request")
     assert "Could we talk about 2,000 units of toner?" in ep.locator("main").inner_text()
-    accept = ep.get_by_role("button", name="Accept", exact=True)
+    # One decision form: accept (chosen first), decline with a reason, or propose another time.
+    assert ep.get_by_label("Accept this time").is_checked()
+    assert ep.get_by_label("Reason for declining").is_hidden()  # shown when "Decline" is chosen
+    ep.get_by_label("Decline", exact=True).check()
+    assert ep.get_by_label("Reason for declining").is_visible()
+    ep.get_by_label("Accept this time").check()
+    accept = ep.get_by_role("button", name="Send my answer", exact=True)
     accept.focus()
     with ep.expect_navigation():
         ep.keyboard.press("Enter")
