@@ -448,6 +448,32 @@ def other_side_profile(*, meeting: Meeting, side: str | None) -> dict:
     return booth_profile(meeting.booth) if side == "buyer" else buyer_profile(meeting.buyer)
 
 
+def booth_hs_codes(booth: Booth) -> set[str]:
+    """What a booth sells: its own HS codes and its products'."""
+    return set(booth.hs_codes or []) | set(booth.products.values_list("hs_code", flat=True))
+
+
+def profile_matches(*, buyer: Participant, limit: int = 20) -> list[tuple[Booth, list[dict]]]:
+    """Published booths that sell what the buyer sources, with the reasons: the recommendations a
+    fair shows before its matching model is first trained."""
+    wanted = set(buyer_profile(buyer)["hs_codes"])
+    if not wanted:
+        return []
+    out = []
+    booths = (
+        Booth.objects.filter(fair_id=buyer.fair_id, status=Booth.Status.PUBLISHED)
+        .select_related("company", "hall")
+        .order_by("pk")
+    )
+    for booth in booths:
+        offered = booth_hs_codes(booth)
+        if any(code.startswith(w) or w.startswith(code) for code in offered for w in wanted):
+            out.append((booth, pair_reasons(buyer=buyer, booth=booth)))
+        if len(out) >= limit:
+            break
+    return out
+
+
 def pair_reasons(*, buyer: Participant, booth: Booth) -> list[dict]:
     """Why a buyer and a booth fit, from their profiles alone (what the pages show when the fair's
     recommender has no model yet): shared products, shared languages, the booth's target markets."""
@@ -459,7 +485,7 @@ def pair_reasons(*, buyer: Participant, booth: Booth) -> list[dict]:
     out = []
     profile = buyer_profile(buyer)
     wanted = set(profile["hs_codes"])
-    offered = set(booth.hs_codes or [])
+    offered = booth_hs_codes(booth)
     shared = sorted(code for code in offered if any(code.startswith(w) or w.startswith(code) for w in wanted))
     if shared:
         names = ", ".join(hs.hs_label(code) for code in shared[:3])

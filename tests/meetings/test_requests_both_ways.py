@@ -312,3 +312,14 @@ def test_the_mail_and_the_ics_carry_the_date(booking, django_capture_on_commit_c
     ics = to_buyer.attachments[0][1]
     ics = ics.decode() if isinstance(ics, bytes) else ics
     assert f"{local:%Y-%m-%d %H:%M}" in ics.replace("\r\n ", "")
+
+
+# --- recommendations of a new fair ------------------------------------------------------------------
+
+
+def test_a_new_fair_recommends_on_the_profiles_until_its_model_is_trained(client, booking):
+    client.force_login(booking["buyer"].user)  # sources HS 3304
+    body = client.get(reverse("recommended_booths", args=[booking["fair"].slug])).content.decode()
+    assert "Matched on what you source and what each booth sells" in body
+    assert "Seoul Glow Co." in body and "Sells what the buyer sources" in body
+    assert "Busan Snacks" not in body  # sells HS 1905, which the buyer does not source
