@@ -9,9 +9,11 @@ from agreements import api as agreements_api
 from exhibitors import api as exhibitors_api
 from fair import api as fair_api
 from frontend import views as frontend_views
+from integrations import api as integrations_api
 from kernel.health import healthz
 from matching import api as matching_api
 from meetings import api as meetings_api
+from notices import api as notices_api
 
 # One router for the REST API; each domain app registers its own viewsets.
 api_router = DefaultRouter()
@@ -20,6 +22,8 @@ exhibitors_api.register(api_router)
 meetings_api.register(api_router)
 matching_api.register(api_router)
 agreements_api.register(api_router)
+integrations_api.register(api_router)
+notices_api.register(api_router)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
