@@ -5,9 +5,10 @@ buyers sign up and register through the fair page; the organizer approves them; 
 builds a booth with a product, publishes it and sets the booth's availability with the grid's
 whole-day toggle; a buyer (Asia/Jakarta) finds the booth through the header search and through the
 recommendations, and books a slot shown in Jakarta time; the exhibitor (Asia/Seoul) accepts it in the
-one decision form; both click Join in their agenda and reach "connected" (fake camera and
-microphone); the meeting is marked held and both record an outcome; the organizer reaches the live
-dashboard through the console menu and sees the meeting held. In English and in Korean.
+one decision form after the bell's count rose without a reload; both click Join in their agenda
+and reach "connected" (fake camera and microphone); the meeting is marked held and both record an
+outcome; the organizer reaches the live dashboard through the console menu and sees the meeting
+held. In English and in Korean.
 
 Nothing is written to the database except through the browser: the test only reads it (to learn
 an id or check a result). Selectors are names and roles that do not depend on the language.
@@ -16,8 +17,8 @@ The meetings of a fair must begin in the future and be held only once begun, so 
 the fair's daily window to start a few minutes from now (the fair settings page), the buyer books the
 first time offered, and the test waits for it to begin before marking it held.
 
-Not shown here: the bell with its unread count belongs to the notification centre (the `notify`
-part of issue 13), which is not on this branch.
+The bell is the notification centre's (notices/): its count rises on the exhibitor's open agenda
+without a reload when the buyer's request arrives.
 """
 
 from __future__ import annotations
@@ -227,6 +228,15 @@ def test_a_fair_from_scratch_in_the_browser(tab, language):
     submit(b1, found, "booth page")
     submit(b1, bp.locator(f"main a[href$='/booths/{booth.pk}/meet/']").first, "book")
 
+    # The exhibitor has the agenda open, its bell listening.
+    ep = ex.page
+    ex.goto("/schedule/")
+    ex.audit("agenda before the request")
+    ep.locator("[data-bell][data-live]").wait_for()
+    unread = ep.evaluate(
+        "() => Number(document.querySelector('[data-bell-count]').firstChild.nodeValue) || 0"
+    )
+
     # --- ... and books the first time offered, shown in Jakarta time -------------------------------
     first = bp.locator("input[name=slot]").first
     label = bp.locator("label.slot-time").first.inner_text()
@@ -239,7 +249,11 @@ def test_a_fair_from_scratch_in_the_browser(tab, language):
     assert label.index(jakarta) < label.index(seoul), label  # the buyer's own time first
     assert meeting.status == "requested"
 
-    # --- the exhibitor, in Seoul, accepts in the one decision form ---------------------------------
+    # --- the exhibitor, in Seoul, sees the bell count change live and accepts in the decision form --
+    ep.wait_for_function(
+        f"() => document.querySelector('[data-bell]').dataset.unread === '{unread + 1}'", timeout=15_000
+    )
+    assert ep.locator("[data-bell-count]").inner_text().startswith(str(unread + 1))
     ex.goto("/schedule/")
     ex.audit("agenda, a request waiting")
     waiting = ep.locator("section[aria-labelledby=waiting-heading] .meeting-row")
