@@ -39,9 +39,9 @@ install: $(DEV_STAMP) messages
 run: $(RUN_STAMP) messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_fair --print-logins --url http://$(HOST):$(PORT)/
-	@$(PY) manage.py worker & worker=$$!; \
+	@SERVER_URL=http://$(HOST):$(PORT) $(PY) manage.py worker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application
+	  SERVER_URL=http://$(HOST):$(PORT) $(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application
 
 test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -7,19 +7,19 @@ from __future__ import annotations
 import zoneinfo
 from datetime import UTC
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from agreements.models import Ceremony
 from agreements.rooms import ceremony_rooms
+from kernel.site import site_url
 
 PRODID = "-//Tradefair//Agreements//EN"
 
 
 def agreement_link(agreement) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("agreement_detail", args=[agreement.pk])
+    return site_url() + reverse("agreement_detail", args=[agreement.pk])
 
 
 def invitation(ceremony: Ceremony, *, user, zone: str, attendees, cancel: bool = False) -> bytes:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Case, IntegerField, Value, When
 from django.urls import reverse
 
 from agreements.models import Ceremony
 from kernel.access import allowed
+from kernel.site import site_url
 from meetings.models import Meeting
 
 
@@ -28,7 +28,7 @@ class Room:
 
     @property
     def absolute_url(self) -> str:
-        return settings.SITE_URL.rstrip("/") + self.url
+        return site_url() + self.url
 
 
 def _consultations(ceremony: Ceremony):

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import zoneinfo
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -24,11 +23,12 @@ from agreements import ics
 from agreements.models import Agreement, Ceremony, Shipment, Side, Signatory, TradeOutcome
 from fair.models import Participant
 from kernel import events, outbox
+from kernel.site import site_url
 from meetings import notifications
 
 
 def _link(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+    return site_url() + path
 
 
 def _signatory_users(agreement: Agreement) -> list:

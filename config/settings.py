@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "kernel.site.SiteUrlMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "frontend.middleware.UserPreferencesMiddleware",
@@ -320,8 +321,11 @@ if FAIR_CREATION not in ("anyone", "approved"):
     raise ImproperlyConfigured('FAIR_CREATION must be "anyone" or "approved".')
 
 # --- e-mail ----------------------------------------------------------------------
-# The public address of the site, for links in e-mails and calendar invitations.
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public address of the site, for links in e-mails and calendar invitations. Unset: the address
+# of the request being served, else SERVER_URL (the address `make run` started the server on), else
+# http://127.0.0.1:8000 (kernel/site.py).
+SITE_URL = env("SITE_URL", "").rstrip("/")
+SERVER_URL = env("SERVER_URL", "").rstrip("/")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Tradefair <noreply@tradefair.localhost>")
 if env("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

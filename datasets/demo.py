@@ -137,6 +137,7 @@ def demo_fair_create(*, exhibitors: int = 60, buyers: int = 200, seed: int = 202
             _add_products(fair, seed)
             _dress_booths(fair, seed)
             _demo_users(fair)
+            _demo_meetings(fair)
             _demo_playbooks(fair)
     # Train the demo fair's matching model once, so `make run` shows recommendations (the web never trains).
     from matching.services import matching_train
@@ -238,6 +239,103 @@ def _demo_users(fair: Fair) -> None:
         status=Participant.Status.APPROVED,
         languages=["ko", "en", "ja"],
     )
+
+
+def _demo_meetings(fair: Fair) -> None:
+    """A lived-in meeting calendar: slots, availability for the demo people, and meetings in every
+    state (requested both ways, another time proposed, accepted soon and later, declined, cancelled,
+    held with outcomes, a no-show), each demo login on one side of several."""
+    from meetings import services as meeting_services
+    from meetings.models import Meeting, Outcome, Seat
+
+    slots = meeting_services.slots_generate(fair=fair)
+    now = timezone.now()
+    future = [s for s in slots if s.starts_at > now + timedelta(minutes=30)]
+    past = [s for s in slots if s.ends_at < now]
+    organizer = User.objects.get(email=_email("organizer"))
+    staff = list(
+        Participant.objects.filter(
+            fair=fair, role=Participant.Role.EXHIBITOR, user__email__endswith=DEMO_DOMAIN
+        )
+        .select_related("user", "booth")
+        .order_by("user__email")
+    )
+    buyers = list(
+        Participant.objects.filter(fair=fair, role=Participant.Role.BUYER, user__email__endswith=DEMO_DOMAIN)
+        .select_related("user")
+        .order_by("user__email")
+    )
+    for s in staff:
+        meeting_services.availability_set(actor=organizer, fair=fair, slots=slots, booth=s.booth)
+    for b in buyers:
+        meeting_services.availability_set(actor=organizer, fair=fair, slots=slots, participant=b)
+    if len(staff) < 3 or len(buyers) < 3 or len(future) < 10:
+        return  # a fair too small (or too late in its last day) for the whole calendar
+    (s1, s2, s3), (b1, b2, b3) = staff[:3], buyers[:3]
+    nxt = iter(future)
+
+    def ask(staff_member, buyer, *, invite: bool = False):
+        if invite:
+            return meeting_services.meeting_invite(
+                actor=staff_member.user,
+                booth=staff_member.booth,
+                buyer=buyer,
+                slot=next(nxt),
+                message="We would like to show you our new line.",
+            )
+        return meeting_services.meeting_request(
+            actor=buyer.user,
+            buyer=buyer,
+            booth=staff_member.booth,
+            slot=next(nxt),
+            message="Could we talk about prices and the minimum order?",
+        )
+
+    meeting_services.meeting_accept(actor=s1.user, meeting=ask(s1, b3))  # accepted, the soonest
+    ask(s1, b1)  # requested: exhibitor1 decides
+    ask(s2, b1, invite=True)  # an invitation: buyer1 decides
+    proposed = ask(s1, b2)
+    meeting_services.meeting_propose(actor=s1.user, meeting=proposed, slot=next(nxt), message="Later?")
+    meeting_services.meeting_accept(actor=b2.user, meeting=ask(s2, b2, invite=True))  # accepted, later
+    meeting_services.meeting_decline(
+        actor=s3.user, meeting=ask(s3, b1), reason="We do not ship to your market yet."
+    )
+    meeting_services.meeting_cancel(actor=b2.user, meeting=ask(s3, b2), reason="Our buyer could not travel.")
+    # Earlier in the fair: one held (with both sides' notes), one no-show; written as history.
+    for slot, (member, buyer, status) in zip(
+        past[-2:], [(s2, b3, Meeting.Status.HELD), (s3, b3, Meeting.Status.NO_SHOW)], strict=False
+    ):
+        meeting = Meeting.objects.create(
+            fair=fair,
+            buyer=buyer,
+            booth=member.booth,
+            exhibitor=member,
+            slot=slot,
+            status=status,
+            sequence=1,
+            invited=True,
+            created_by=buyer.user,
+            message="Samples and a price list, please.",
+        )
+        Seat.objects.bulk_create(
+            [
+                Seat(meeting=meeting, slot=slot, participant=buyer),
+                Seat(meeting=meeting, slot=slot, booth=member.booth),
+            ]
+        )
+        if status == Meeting.Status.HELD:
+            Outcome.objects.create(
+                meeting=meeting,
+                side="buyer",
+                author=buyer.user,
+                rating=4,
+                interest_level=3,
+                deal_size_usd=Decimal("25000"),
+                notes="Good samples; ask for the export price list.",
+            )
+            Outcome.objects.create(
+                meeting=meeting, side="exhibitor", author=member.user, rating=5, notes="Send samples by DHL."
+            )
 
 
 def demo_logins() -> list[DemoLogin]:

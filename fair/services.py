@@ -25,6 +25,7 @@ from fair.models import Company, Fair, Hall, Participant, SourcingProfile, User
 from kernel import events, outbox
 from kernel.access import require
 from kernel.errors import DomainError, PermissionDenied
+from kernel.site import site_url
 
 Role, Status = Participant.Role, Participant.Status
 
@@ -323,9 +324,9 @@ def _decision_mail(participant: Participant) -> None:
     fair = participant.fair
     with translation.override(user.language):
         role = participant.get_role_display()
-        link = settings.SITE_URL + reverse("fair_home", args=[fair.slug])
+        link = site_url() + reverse("fair_home", args=[fair.slug])
         if participant.status == Status.APPROVED:
-            link = settings.SITE_URL + reverse("first_steps", args=[fair.slug])  # what to do first
+            link = site_url() + reverse("first_steps", args=[fair.slug])  # what to do first
             subject = _("You are registered for %(fair)s") % {"fair": fair.name}
             lines = [
                 _("The organizers approved your registration as %(role)s.") % {"role": role},

@@ -23,6 +23,7 @@ from fair.models import Participant
 from kernel.errors import DomainError
 from matching import selectors, services
 from matching.models import Mark
+from meetings import selectors as meeting_selectors
 
 PER_PAGE = 20
 
@@ -87,7 +88,33 @@ def recommended_booths(request, fair_slug: str):
         )
     except DomainError as e:
         context["error"] = e
+        if e.code == "matching.no_model":  # a new fair: match on the profiles until the first training
+            context["rows"] = _profile_rows(buyer, hall=hall, country=country)
+            context["by_profile"] = True
+            context["error"] = None if context["rows"] else e
     return render(request, "frontend/recommended_booths.html", context)
+
+
+def _profile_rows(buyer: Participant, *, hall: str, country: str) -> list[dict]:
+    marks = selectors.marks_for_buyer(buyer)
+    rows = []
+    for booth, why in meeting_selectors.profile_matches(buyer=buyer, limit=PER_PAGE):
+        if (hall and (booth.hall is None or booth.hall.slug != hall)) or (
+            country and booth.company.country != country
+        ):
+            continue
+        rows.append(
+            {
+                "booth_id": booth.pk,
+                "company": booth.company.name,
+                "tagline": booth.tagline,
+                "country": str(booth.company.country),
+                "hall_name": booth.hall.name if booth.hall else "",
+                "why": why,
+                "marks": marks.get(str(booth.pk), {}),
+            }
+        )
+    return rows
 
 
 @login_required

@@ -13,10 +13,11 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -26,10 +27,11 @@ from exhibitors.models import Booth
 from fair.access import access_fair, my_participant
 from fair.models import Fair, Participant
 from kernel.errors import DomainError
-from meetings import selectors, services
+from matching import services as matching_services
+from meetings import room, selectors, services
 from meetings.access import BUYER, EXHIBITOR, ORGANIZER, access_meeting, side_of
 from meetings.models import Meeting, Outcome, Round, RoundProposal, Slot
-from meetings.slots import format_dual
+from meetings.slots import format_day, format_dual
 
 ROUND_TIME_LIMIT = 10.0
 
@@ -41,6 +43,55 @@ def _labelled(slots, *, viewer, other_zone: str) -> list[tuple[Slot, str]]:
 def _slot_from(request, offered: list[Slot]) -> Slot | None:
     wanted = request.POST.get("slot", "")
     return next((s for s in offered if str(s.pk) == wanted), None)
+
+
+def _days(slots, *, viewer_zone: str, other_zone: str) -> list[dict]:
+    """Slots grouped by the viewer's day, each day with its date: the day-by-day picker."""
+    tz = zoneinfo.ZoneInfo(viewer_zone)
+    days: dict[date, dict] = {}
+    for slot in slots:
+        local = slot.starts_at.astimezone(tz)
+        day = days.setdefault(
+            local.date(),
+            {
+                "label": format_day(slot.starts_at, zone=viewer_zone),
+                "iso": local.date().isoformat(),
+                "items": [],
+            },
+        )
+        day["items"].append(
+            {
+                "slot": slot,
+                "time": formats.time_format(local, "H:i"),
+                "label": format_dual(slot.starts_at, viewer_zone=viewer_zone, other_zone=other_zone),
+            }
+        )
+    return list(days.values())
+
+
+def _join(meeting: Meeting, now=None) -> dict | None:
+    """The Join button of an accepted meeting: live from when its room opens until it closes."""
+    if meeting.status not in (Meeting.Status.ACCEPTED, Meeting.Status.HELD):
+        return None
+    now = now or timezone.now()
+    opens, closes = room.room_opens_at(meeting), room.room_closes_at(meeting)
+    if now >= closes:
+        return None
+    return {"url": reverse("meetings:room", args=[meeting.pk]), "open": now >= opens, "opens_at": opens}
+
+
+def _reasons(*, buyer: Participant, booth: Booth) -> list[dict]:
+    """Why this pair fits: the fair's recommender when it has a model, else the profiles' overlap."""
+    try:
+        recs = matching_services.recommend_exhibitors(
+            buyer=buyer, k=None, language=translation.get_language()
+        )
+    except DomainError:
+        recs = []
+    for r in recs:
+        if r["id"] == booth.pk:
+            return matching_services.why(r["reasons"], r["texts"])
+    return selectors.pair_reasons(buyer=buyer, booth=booth)
 
 
 # --- booking --------------------------------------------------------------------------------------
@@ -76,9 +127,59 @@ def meeting_book(request, fair_slug: str, booth_id: int):
             else:
                 messages.success(request, _("Your request is sent. The exhibitor will answer it."))
                 return redirect("meeting_detail", meeting.pk)
-    context["slots"] = _labelled(offered, viewer=request.user, other_zone=other_zone)
+    context["slots"] = offered
+    context["days"] = _days(offered, viewer_zone=request.user.time_zone, other_zone=other_zone)
     context["chosen"] = request.POST.get("slot", request.GET.get("slot", ""))  # ?slot=: from a missed knock
+    context["open_request"] = services.open_request_between(buyer=buyer, booth=booth)
     return render(request, "meetings/book.html", context, status=status)
+
+
+@login_required
+def meeting_invite(request, fair_slug: str, booth_id: int, buyer_id: int):
+    """A booth's staff invite a (recommended) buyer: the buyer's profile, why they fit, a time both
+    are free in, a message."""
+    fair = access_fair(request.user, fair_slug)
+    booth = access_booth(request.user, booth_id, perm="meeting:invite", fair=fair)
+    buyer = (
+        Participant.objects.select_related("company", "user")
+        .filter(pk=buyer_id, fair=fair, role=Participant.Role.BUYER, status=Participant.Status.APPROVED)
+        .first()
+    )
+    if buyer is None:
+        raise Http404(_("That buyer is not taking part in this fair."))
+    other_zone = buyer.user.time_zone if buyer.user_id else fair.time_zone
+    offered = list(selectors.slots_mutually_free(buyer=buyer, booth=booth))
+    context = {
+        "fair": fair,
+        "booth": booth,
+        "buyer": buyer,
+        "profile": selectors.buyer_profile(buyer),
+        "why": _reasons(buyer=buyer, booth=booth),
+        "error": None,
+        "message": "",
+        "open_request": services.open_request_between(buyer=buyer, booth=booth),
+    }
+    status = 200
+    if request.method == "POST":
+        context["message"] = request.POST.get("message", "")
+        slot = _slot_from(request, offered)
+        if slot is None:
+            context["error"], status = _("Choose one of the times offered."), 400
+        else:
+            try:
+                meeting = services.meeting_invite(
+                    actor=request.user, booth=booth, buyer=buyer, slot=slot, message=context["message"]
+                )
+            except DomainError as e:
+                context["error"], status = e.message, 400
+                offered = list(selectors.slots_mutually_free(buyer=buyer, booth=booth))
+            else:
+                messages.success(request, _("Your invitation is sent. The buyer will answer it."))
+                return redirect("meeting_detail", meeting.pk)
+    context["slots"] = offered
+    context["days"] = _days(offered, viewer_zone=request.user.time_zone, other_zone=other_zone)
+    context["chosen"] = request.POST.get("slot", "")
+    return render(request, "meetings/invite.html", context, status=status)
 
 
 # --- one meeting, and what each side can do with it ----------------------------------------------
@@ -146,18 +247,22 @@ def _detail_context(request, meeting: Meeting, *, outcome_form=None) -> dict:
         outcome_form.fields.pop("interest_level", None)
     slots = []
     if can_move:
-        slots = _labelled(
+        slots = _days(
             selectors.slots_mutually_free(buyer=meeting.buyer, booth=meeting.booth),
-            viewer=request.user,
+            viewer_zone=request.user.time_zone,
             other_zone=other_zone,
         )
     return {
         "meeting": meeting,
         "fair": meeting.fair,
         "side": side,
+        "day": format_day(meeting.slot.starts_at, zone=request.user.time_zone),
         "when": format_dual(
             meeting.slot.starts_at, viewer_zone=request.user.time_zone, other_zone=other_zone
         ),
+        "profile": selectors.other_side_profile(meeting=meeting, side=side),
+        "why": _reasons(buyer=meeting.buyer, booth=meeting.booth) if can_answer else [],
+        "join": _join(meeting),
         "can_answer": can_answer,
         "can_propose": can_answer,
         "can_reschedule": side is not None and meeting.status == Meeting.Status.ACCEPTED,
@@ -190,6 +295,11 @@ def _slot_of(request, meeting: Meeting) -> Slot:
 def _act(request, meeting: Meeting, action: str) -> str:
     """Call the service for ``action``; returns what to tell the user."""
     user, post = request.user, request.POST
+    if action == "decide":  # the one decision form: accept, decline with a reason, or propose a time
+        decision = post.get("decision", "")
+        if decision not in ("accept", "decline", "propose"):
+            raise DomainError("meeting.no_decision", _("Choose accept, decline or another time."))
+        return _act(request, meeting, decision)
     if action == "accept":
         services.meeting_accept(actor=user, meeting=meeting)
         return _("The meeting is accepted. An invitation is on its way to everyone.")
@@ -259,8 +369,11 @@ def meeting_outcome(request, meeting_id: int):
 
 @login_required
 def my_schedule(request):
+    """The agenda: every meeting by day, with both local times, its status, the other side's profile
+    and a Join button that is live from when the room opens."""
     user = request.user
     booth_ids = selectors.staff_booth_ids(user=user)
+    now = timezone.now()
     rows = []
     for m in selectors.schedule_for(user=user, include_closed=True):
         mine = (
@@ -269,16 +382,23 @@ def my_schedule(request):
         rows.append(
             {
                 "meeting": m,
+                "day": format_day(m.slot.starts_at, zone=user.time_zone),
                 "when": format_dual(
                     m.slot.starts_at,
                     viewer_zone=user.time_zone,
                     other_zone=selectors.other_zone_for(meeting=m, viewer=user),
                 ),
                 "with": m.booth.company.name if mine != EXHIBITOR else str(m.buyer.company or m.buyer.user),
+                "profile": selectors.other_side_profile(meeting=m, side=mine),
                 "your_turn": m.status in (Meeting.Status.REQUESTED, Meeting.Status.PROPOSED)
                 and m.awaiting == mine,
+                "join": _join(m, now),
+                "past": m.slot.ends_at <= now,
             }
         )
+    days: dict[str, list] = {}
+    for row in rows:
+        days.setdefault(row["day"], []).append(row)
     feed = selectors.CalendarFeed.objects.filter(user=user).first()
     fairs = {}
     for p in Participant.objects.filter(user=user, status="approved").select_related("fair"):
@@ -286,6 +406,8 @@ def my_schedule(request):
     context = {
         "waiting": [r for r in rows if r["your_turn"]],
         "rows": rows,
+        "days": list(days.items()),
+        "zone": user.time_zone,
         "feed_url": request.build_absolute_uri(reverse("meetings:feed", args=[feed.token])) if feed else "",
         "fairs": sorted(((f, sorted(roles)) for f, roles in fairs.items()), key=lambda x: x[0].starts_on),
     }
@@ -342,6 +464,52 @@ def _parties(fair: Fair, user) -> list[tuple[str, str, dict]]:
     return out
 
 
+def _week_grid(fair: Fair, zone: str, free: set[int]) -> list[dict]:
+    """The fair's slots as weeks of a grid: a column per day (with its date), a row per time of day,
+    in the viewer's zone; a past slot is shown but cannot be changed."""
+    tz = zoneinfo.ZoneInfo(zone)
+    now = timezone.now()
+    cells: dict[tuple[date, str], dict] = {}
+    days: list[date] = []
+    times: list[str] = []
+    for slot in selectors.slots_of(fair=fair):
+        local = slot.starts_at.astimezone(tz)
+        d, t = local.date(), formats.time_format(local, "H:i")
+        if d not in days:
+            days.append(d)
+        if t not in times:
+            times.append(t)
+        cells[(d, t)] = {
+            "slot": slot,
+            "on": slot.pk in free,
+            "past": slot.starts_at <= now,
+            "half": "am" if local.hour < 12 else "pm",
+            "label": f"{formats.date_format(local, 'D j M')} {t}",
+        }
+    times.sort()
+    weeks = []
+    for start in range(0, len(days), 7):
+        week_days = days[start : start + 7]
+        weeks.append(
+            {
+                "days": [
+                    {
+                        "iso": d.isoformat(),
+                        "label": formats.date_format(d, "D j M"),
+                        "open": any(not cells[(d, t)]["past"] for t in times if (d, t) in cells),
+                    }
+                    for d in week_days
+                ],
+                "rows": [
+                    {"time": t, "cells": [(d.isoformat(), cells.get((d, t))) for d in week_days]}
+                    for t in times
+                    if any((d, t) in cells for d in week_days)
+                ],
+            }
+        )
+    return weeks
+
+
 @login_required
 def availability(request, fair_slug: str):
     fair = access_fair(request.user, fair_slug)
@@ -363,7 +531,10 @@ def availability(request, fair_slug: str):
                 n = services.availability_set(
                     actor=request.user,
                     fair=fair,
-                    slots=Slot.objects.filter(pk__in=[int(w) for w in wanted]),
+                    slots=Slot.objects.filter(
+                        Q(pk__in=[int(w) for w in wanted], starts_at__gt=timezone.now())
+                        | Q(pk__in=selectors.availability_of(**chosen[2]), starts_at__lte=timezone.now())
+                    ),
                     **chosen[2],
                 )
             except DomainError as e:
@@ -372,20 +543,11 @@ def availability(request, fair_slug: str):
             else:
                 messages.success(request, _("Saved: you are available in %(n)s slots.") % {"n": n})
                 return redirect(reverse("meeting_availability", args=[fair.slug]) + f"?as={key}")
-    free = selectors.availability_of(**chosen[2])
-    tz = zoneinfo.ZoneInfo(request.user.time_zone)
-    days: dict[date, list] = {}
-    for slot in selectors.slots_of(fair=fair):
-        local = slot.starts_at.astimezone(tz)
-        days.setdefault(local.date(), []).append(
-            {"slot": slot, "label": formats.time_format(local, "H:i"), "on": slot.pk in free}
-        )
-    grid = [(formats.date_format(d, "D j M"), d.isoformat(), items) for d, items in days.items()]
     context = {
         "fair": fair,
         "parties": parties,
         "chosen": chosen,
-        "grid": grid,
+        "weeks": _week_grid(fair, request.user.time_zone, selectors.availability_of(**chosen[2])),
         "zone": request.user.time_zone,
     }
     return render(request, "meetings/availability.html", context, status=status)

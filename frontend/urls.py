@@ -42,6 +42,7 @@ urlpatterns = [
     path("hs/search.json", booth_views.hs_search_json, name="hs_search_json"),
     # Meetings: frontend/meeting_views.py
     path(f"{_BOOTH}meet/", meeting_views.meeting_book, name="meeting_book"),
+    path(f"{_BOOTH}invite/<int:buyer_id>/", meeting_views.meeting_invite, name="meeting_invite"),
     path("schedule/", meeting_views.my_schedule, name="my_schedule"),
     path("schedule/calendar/", meeting_views.calendar_feed_change, name="calendar_feed_change"),
     path("schedule/<int:meeting_id>/", meeting_views.meeting_detail, name="meeting_detail"),

@@ -4,6 +4,8 @@ GET  /api/meeting-slots/?fair=<slug>[&booth=<id>]  the fair's slots; with a boot
 PUT  /api/meeting-slots/availability/              {"fair": slug, "slots": [ids], "booth": id?}
 GET  /api/meetings/[?fair=<slug>]                  my schedule (buyer, booth staff or interpreter)
 POST /api/meetings/                                {"booth": id, "slot": id, "message": "..."}: a request
+POST /api/meetings/invite/                         {"booth": id, "buyer": id, "slot": id, "message": "..."}:
+                                                    a booth's staff invite a buyer (the buyer answers)
 GET  /api/meetings/{id}/                           one meeting, my time with the other side's next to it
 POST /api/meetings/{id}/accept/                    {}
 POST /api/meetings/{id}/decline/                   {"reason": "..."}
@@ -54,6 +56,13 @@ class RequestIn(serializers.Serializer):
     slot = id_field()
     message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     buyer = id_field(required=False, help_text="organizers: the buyer participant to book for")
+
+
+class InviteIn(serializers.Serializer):
+    booth = id_field(help_text="the inviting booth (its staff or the fair's organizers)")
+    buyer = id_field(help_text="the buyer participant invited")
+    slot = id_field()
+    message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
 class ReasonIn(serializers.Serializer):
@@ -157,6 +166,7 @@ _MEETING_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="th
     list=extend_schema(responses=MeetingOut(many=True)),
     retrieve=extend_schema(parameters=[_MEETING_ID], responses=MeetingOut),
     create=extend_schema(request=RequestIn, responses={201: MeetingOut}),
+    invite=extend_schema(request=InviteIn, responses={201: MeetingOut}),
     accept=extend_schema(parameters=[_MEETING_ID], request=None, responses=MeetingOut),
     decline=extend_schema(parameters=[_MEETING_ID], request=ReasonIn, responses=MeetingOut),
     cancel=extend_schema(parameters=[_MEETING_ID], request=ReasonIn, responses=MeetingOut),
@@ -200,6 +210,17 @@ class MeetingViewSet(viewsets.ViewSet):
                 )
         meeting = services.meeting_request(
             actor=request.user, buyer=buyer, booth=booth, slot=slot, message=data.get("message", "")
+        )
+        return self._answer(request, meeting, status.HTTP_201_CREATED)
+
+    @action(detail=False, methods=["post"])
+    def invite(self, request):
+        data = validated(InviteIn, request.data, code="meeting.bad_input")
+        booth = access_booth(request.user, data["booth"], perm="meeting:invite")
+        buyer = get_object_or_404(Participant, pk=data["buyer"], fair=booth.fair, role="buyer")
+        slot = get_object_or_404(Slot, pk=data["slot"], retired=False)
+        meeting = services.meeting_invite(
+            actor=request.user, booth=booth, buyer=buyer, slot=slot, message=data.get("message", "")
         )
         return self._answer(request, meeting, status.HTTP_201_CREATED)
 

@@ -14,16 +14,17 @@ import zoneinfo
 from collections.abc import Iterable
 from datetime import UTC
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
+
+from kernel.site import site_url
 
 PRODID = "-//Tradefair//Meetings//EN"
 
 
 def meeting_link(meeting) -> str:
-    base = settings.SITE_URL.rstrip("/")
+    base = site_url()
     return f"{base}{reverse('meetings:room', args=[meeting.pk])}"
 
 

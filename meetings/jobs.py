@@ -23,7 +23,7 @@ from django_q.models import Schedule
 from meetings import ics, notifications, protocol
 from meetings.models import Meeting, Reminder
 from meetings.selectors import people
-from meetings.slots import format_dual
+from meetings.slots import format_day, format_dual
 from notices import kinds as notice_kinds
 from notices.services import notify
 
@@ -86,7 +86,9 @@ def _send_one(meeting: Meeting, kind: str, user, other_zone: str) -> None:
             if user.pk == meeting.buyer.user_id
             else str(meeting.buyer.company)
         }
-        body = f"{subject}\n\n{when}\n\n{ics.meeting_link(meeting)}"
+        day = format_day(meeting.slot.starts_at, zone=user.time_zone)
+        join = _("Join the meeting: %(link)s") % {"link": ics.meeting_link(meeting)}
+        body = f"{subject}\n\n{day}\n{when}\n\n{join}"
     if user.email:
         notifications.mail(to=user.email, subject=subject, body=body, event=protocol.MEETING_REMINDER)
     payload = {

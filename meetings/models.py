@@ -114,6 +114,7 @@ class Meeting(models.Model):
         CONFIRMED = "confirmed", _("Confirmed")
 
     ACTIVE = (Status.REQUESTED, Status.PROPOSED, Status.ACCEPTED)
+    PENDING = (Status.REQUESTED, Status.PROPOSED)
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     fair = models.ForeignKey("fair.Fair", on_delete=models.CASCADE, related_name="meetings")
@@ -146,6 +147,13 @@ class Meeting(models.Model):
         blank=True,
         help_text=_("The side whose answer is expected."),
     )
+    requested_by = models.CharField(
+        _("asked by"),
+        max_length=10,
+        choices=Side.choices,
+        default=Side.BUYER,
+        help_text=_("Who asked first: a buyer's request or an exhibitor's invitation."),
+    )
     message = models.TextField(_("message"), blank=True, max_length=2000)
     reason = models.TextField(_("reason"), blank=True, max_length=2000)
     sequence = models.PositiveIntegerField(
@@ -163,6 +171,14 @@ class Meeting(models.Model):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         indexes = [models.Index(fields=["fair", "status"], name="meeting_fair_status")]
+        constraints = [
+            # One open request per buyer and booth at a time (meetings.services.meeting_request).
+            models.UniqueConstraint(
+                fields=["buyer", "booth"],
+                condition=Q(status__in=["requested", "proposed"]),
+                name="meeting_one_open_request_per_pair",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.buyer} / {self.booth} @ {self.slot}"

@@ -24,12 +24,13 @@ from kernel import events, outbox
 from meetings import ics, protocol
 from meetings.models import Meeting
 from meetings.selectors import meeting_payload, people
-from meetings.slots import format_dual
+from meetings.slots import format_day, format_dual
 from notices import kinds as notice_kinds
 from notices.services import notify
 
 SUBJECTS = {
     protocol.MEETING_REQUESTED: gettext_lazy("Meeting request from %(buyer)s"),
+    protocol.MEETING_INVITED: gettext_lazy("Meeting invitation from %(booth)s"),
     protocol.MEETING_ACCEPTED: gettext_lazy("Meeting confirmed: %(booth)s and %(buyer)s"),
     protocol.MEETING_DECLINED: gettext_lazy("Meeting declined: %(booth)s and %(buyer)s"),
     protocol.MEETING_PROPOSED: gettext_lazy("Another time proposed: %(booth)s and %(buyer)s"),
@@ -40,8 +41,8 @@ SUBJECTS = {
 }
 
 # The kinds that pop up as a toast besides the bell (docs/notices.md); "meeting.invited" is the
-# exhibitor's invitation of a buyer, once meetings/services.py emits it.
-TOASTS = {protocol.MEETING_REQUESTED, protocol.MEETING_ACCEPTED, "meeting.invited"}
+# exhibitor's invitation of a buyer (meetings.services.meeting_invite).
+TOASTS = {protocol.MEETING_REQUESTED, protocol.MEETING_ACCEPTED, protocol.MEETING_INVITED}
 
 for _kind, _text in SUBJECTS.items():
     notice_kinds.register(_kind, _text, toast=_kind in TOASTS)
@@ -103,12 +104,13 @@ def _meeting_changed(event: events.Event) -> None:
             }
             subject = str(SUBJECTS[kind] % names)
             when = format_dual(meeting.slot.starts_at, viewer_zone=user.time_zone, other_zone=other_zone)
-            lines = [subject, "", when]
+            day = format_day(meeting.slot.starts_at, zone=user.time_zone)
+            lines = [subject, "", day, when]
             if meeting.message:
                 lines += ["", meeting.message]
             if meeting.reason and kind in (protocol.MEETING_DECLINED, protocol.MEETING_CANCELLED):
                 lines += ["", _("Reason: %(reason)s") % {"reason": meeting.reason}]
-            lines += ["", ics.meeting_link(meeting)]
+            lines += ["", _("Join the meeting: %(link)s") % {"link": ics.meeting_link(meeting)}]
             invitation = (
                 ics.invitation(meeting, zone=user.time_zone, cancel=cancel_invite) if attach else None
             )

@@ -9,6 +9,7 @@ HELLO = "hello"
 PONG = "pong"
 ERROR = "error"
 MEETING_REQUESTED = "meeting.requested"
+MEETING_INVITED = "meeting.invited"  # a booth invites a buyer (the buyer answers)
 MEETING_ACCEPTED = "meeting.accepted"
 MEETING_DECLINED = "meeting.declined"
 MEETING_PROPOSED = "meeting.proposed"

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from exhibitors.models import Booth
-from fair.models import Fair, Interaction, Participant, User
+from fair.models import Fair, Interaction, Participant, SourcingProfile, User
 from matching.models import Mark
 from meetings.models import Availability, CalendarFeed, Meeting, Outcome, Seat, Slot
 
@@ -408,3 +408,113 @@ def knock_offers(*, knock, limit: int = KNOCK_OFFERS) -> tuple[int, list[dict]] 
             for slot in slots
         ]
     return buyer.user_id, offers
+
+
+# --- what one side sees of the other ------------------------------------------------------------
+
+
+def buyer_profile(buyer: Participant) -> dict:
+    """What a booth's staff see of a buyer: company, country, languages, what it sources (no contact)."""
+    sourcing = SourcingProfile.objects.filter(buyer=buyer).first()
+    company = buyer.company
+    return {
+        "kind": "buyer",
+        "name": company.name if company else str(buyer.user or ""),
+        "country": str(company.country) if company else "",
+        "languages": sorted(buyer_languages(buyer)),
+        "hs_codes": list(sourcing.hs_codes) if sourcing else [],
+        "certifications": list(sourcing.required_certifications) if sourcing else [],
+        "description": (sourcing.description if sourcing else "") or (company.description if company else ""),
+    }
+
+
+def booth_profile(booth: Booth) -> dict:
+    """What a buyer sees of a booth: company, country, languages, what it sells."""
+    company = booth.company
+    return {
+        "kind": "booth",
+        "name": company.name,
+        "country": str(company.country),
+        "languages": sorted(booth_languages(booth)),
+        "hs_codes": list(booth.hs_codes or []),
+        "certifications": list(company.certifications or []),
+        "description": booth.tagline or company.description,
+    }
+
+
+def other_side_profile(*, meeting: Meeting, side: str | None) -> dict:
+    """The profile of the other side of ``meeting`` for a viewer on ``side`` (an organizer and an
+    interpreter see the buyer's: the booth is on its own page)."""
+    return booth_profile(meeting.booth) if side == "buyer" else buyer_profile(meeting.buyer)
+
+
+def booth_hs_codes(booth: Booth) -> set[str]:
+    """What a booth sells: its own HS codes and its products'."""
+    return set(booth.hs_codes or []) | set(booth.products.values_list("hs_code", flat=True))
+
+
+def profile_matches(*, buyer: Participant, limit: int = 20) -> list[tuple[Booth, list[dict]]]:
+    """Published booths that sell what the buyer sources, with the reasons: the recommendations a
+    fair shows before its matching model is first trained."""
+    wanted = set(buyer_profile(buyer)["hs_codes"])
+    if not wanted:
+        return []
+    out = []
+    booths = (
+        Booth.objects.filter(fair_id=buyer.fair_id, status=Booth.Status.PUBLISHED)
+        .select_related("company", "hall")
+        .order_by("pk")
+    )
+    for booth in booths:
+        offered = booth_hs_codes(booth)
+        if any(code.startswith(w) or w.startswith(code) for code in offered for w in wanted):
+            out.append((booth, pair_reasons(buyer=buyer, booth=booth)))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def pair_reasons(*, buyer: Participant, booth: Booth) -> list[dict]:
+    """Why a buyer and a booth fit, from their profiles alone (what the pages show when the fair's
+    recommender has no model yet): shared products, shared languages, the booth's target markets."""
+    from django.utils.translation import get_language
+    from django.utils.translation import gettext as _
+
+    from fair import hs, vocab
+
+    out = []
+    profile = buyer_profile(buyer)
+    wanted = set(profile["hs_codes"])
+    offered = booth_hs_codes(booth)
+    shared = sorted(code for code in offered if any(code.startswith(w) or w.startswith(code) for w in wanted))
+    if shared:
+        names = ", ".join(hs.hs_label(code) for code in shared[:3])
+        out.append(
+            {"code": "hs", "sign": 1, "text": _("Sells what the buyer sources: %(names)s") % {"names": names}}
+        )
+    elif wanted and offered:
+        out.append({"code": "hs", "sign": -1, "text": _("No product in common yet.")})
+    langs = set(profile["languages"]) & booth_languages(booth)
+    if langs:
+        out.append(
+            {
+                "code": "language",
+                "sign": 1,
+                "text": _("A language in common: %(codes)s")
+                % {"codes": ", ".join(vocab.language_name_in(c, get_language()) for c in sorted(langs))},
+            }
+        )
+    elif profile["languages"]:
+        out.append(
+            {"code": "language", "sign": 0, "text": _("No language in common: an interpreter can help.")}
+        )
+    markets = set(booth.target_markets or [])
+    if profile["country"] and profile["country"] in markets:
+        out.append(
+            {
+                "code": "market",
+                "sign": 1,
+                "text": _("The buyer's country is one of the booth's target markets."),
+            }
+        )
+    return out

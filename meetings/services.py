@@ -369,8 +369,47 @@ def meeting_request(*, actor, buyer: Participant, booth: Booth, slot: Slot, mess
         raise NotFound("meeting.no_such_booth", _("That booth is not open for meetings."))
     if not (buyer.user_id == actor.pk or allowed(actor, "fair:organize", fair)):
         raise PermissionDenied("meeting.denied", _("You may only request meetings for yourself."))
+    meeting = _open(actor=actor, buyer=buyer, booth=booth, slot=slot, message=message, requested_by=BUYER)
+    Interaction.objects.create(
+        fair=fair, buyer=buyer, booth=booth, kind=Interaction.Kind.MEETING_REQUEST, at=meeting.created_at
+    )
+    _announce(meeting, actor=actor, kind=protocol.MEETING_REQUESTED)
+    return meeting
+
+
+@transaction.atomic
+def meeting_invite(*, actor, booth: Booth, buyer: Participant, slot: Slot, message: str = "") -> Meeting:
+    """A booth's staff (or an organizer) invite a buyer to a meeting at a slot both are free in; the
+    buyer answers it like any request (accept, decline with a reason, propose another time)."""
+    fair = booth.fair
+    require(actor, "meeting:invite", booth)
+    if buyer.fair_id != fair.pk or buyer.role != Participant.Role.BUYER or not buyer.is_approved:
+        raise NotFound("meeting.no_such_buyer", _("That buyer is not taking part in this fair."))
+    meeting = _open(actor=actor, buyer=buyer, booth=booth, slot=slot, message=message, requested_by=EXHIBITOR)
+    _announce(meeting, actor=actor, kind=protocol.MEETING_INVITED)
+    return meeting
+
+
+def _pair_open_error() -> DomainError:
+    return DomainError(
+        "meeting.already_open",
+        _("There is already an open request between this buyer and this booth: answer or cancel it first."),
+    )
+
+
+def open_request_between(*, buyer: Participant, booth: Booth) -> Meeting | None:
+    """The pair's one open (requested or proposed) meeting, if any."""
+    return Meeting.objects.filter(buyer=buyer, booth=booth, status__in=Meeting.PENDING).first()
+
+
+def _open(*, actor, buyer: Participant, booth: Booth, slot: Slot, message: str, requested_by: str) -> Meeting:
+    """The new meeting asked for by ``requested_by``; the other side answers. One open request per
+    pair: checked here for a clear message, kept by the meeting_one_open_request_per_pair constraint."""
+    fair = booth.fair
     message = _clean_text(message)
     _check_slot(slot, fair)
+    if open_request_between(buyer=buyer, booth=booth) is not None:
+        raise _pair_open_error()
     meeting = Meeting(
         fair=fair,
         buyer=buyer,
@@ -379,17 +418,20 @@ def meeting_request(*, actor, buyer: Participant, booth: Booth, slot: Slot, mess
         message=message,
         created_by=actor,
         status=Meeting.Status.REQUESTED,
-        awaiting=EXHIBITOR,
+        requested_by=requested_by,
+        awaiting=_other(requested_by),
     )
+    if requested_by == EXHIBITOR:
+        meeting.exhibitor = _staff_of(actor, booth)
     _check_mutually_free(meeting, slot)
-    meeting.save()
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent request for the pair loses cleanly
+            meeting.save()
+    except IntegrityError:
+        raise _pair_open_error() from None
     _take_seats(meeting, slot, _parties(meeting))
     _propose_interpreter(meeting)
     meeting.save()
-    Interaction.objects.create(
-        fair=fair, buyer=buyer, booth=booth, kind=Interaction.Kind.MEETING_REQUEST, at=meeting.created_at
-    )
-    _announce(meeting, actor=actor, kind=protocol.MEETING_REQUESTED)
     return meeting
 
 
@@ -446,7 +488,11 @@ def _move(actor, meeting: Meeting, slot: Slot, message: str, kind: str, side: st
     meeting.sequence += 1
     if meeting.interpreter_status != Meeting.InterpreterStatus.NOT_NEEDED:
         _propose_interpreter(meeting)
-    meeting.save()
+    try:
+        with transaction.atomic():
+            meeting.save()
+    except IntegrityError:
+        raise _pair_open_error() from None
     _announce(meeting, actor=actor, kind=kind, invite=was_invited)
     return meeting
 

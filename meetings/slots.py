@@ -73,3 +73,12 @@ def format_dual(moment: datetime, *, viewer_zone: str, other_zone: str) -> str:
         "theirs": theirs_text,
         "place": place_name(other_zone),
     }
+
+
+def format_day(moment: datetime, *, zone: str) -> str:
+    """The date of ``moment`` in ``zone``, written the viewer's way ('Tuesday, 3 March 2026')."""
+    local = moment.astimezone(zoneinfo.ZoneInfo(zone))
+    return _("%(weekday)s, %(date)s") % {
+        "weekday": formats.date_format(local, "l"),
+        "date": formats.date_format(local, "DATE_FORMAT"),
+    }

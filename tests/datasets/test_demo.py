@@ -63,6 +63,23 @@ def test_demo_fair_is_created_once_and_its_logins_work(client):
     assert buyer.user.time_zone == "America/New_York"
     assert Participant.objects.get(user__email="interpreter@demo.tradefair").languages == ["ko", "en", "ja"]
 
+    # A lived-in meeting calendar: slots, availability for the demo people, meetings in every state.
+    from meetings.models import Availability, Meeting, Slot
+
+    assert Slot.objects.filter(fair=fair).count() > 20
+    for login in ("exhibitor1", "buyer1", "buyer2", "buyer3"):
+        p = Participant.objects.get(user__email=f"{login}@demo.tradefair")
+        party = {"booth": p.booth} if p.role == "exhibitor" else {"participant": p}
+        assert Availability.objects.filter(**party).exists(), login
+    states = set(Meeting.objects.filter(fair=fair).values_list("status", flat=True))
+    assert states == {s.value for s in Meeting.Status}, states
+    assert Meeting.objects.filter(fair=fair, requested_by="exhibitor", status="requested").exists()
+    assert Meeting.objects.filter(fair=fair, status="held", outcomes__isnull=False).exists()
+    client.login(username="exhibitor1@demo.tradefair", password=DEMO_PASSWORD)
+    agenda = client.get("/schedule/").content.decode()
+    assert 'id="waiting-heading"' in agenda and 'class="button join"' in agenda  # in Korean
+    client.logout()
+
     counts = (
         Booth.objects.count(),
         Product.objects.count(),

@@ -86,7 +86,13 @@ def test_jakarta_buyer_books_and_seoul_exhibitor_accepts(visit, small_fair):
         waiting.get_by_role("link").click()
     e.audit("request")
     assert "Could we talk about 2,000 units of toner?" in ep.locator("main").inner_text()
-    accept = ep.get_by_role("button", name="Accept", exact=True)
+    # One decision form: accept (chosen first), decline with a reason, or propose another time.
+    assert ep.get_by_label("Accept this time").is_checked()
+    assert ep.get_by_label("Reason for declining").is_hidden()  # shown when "Decline" is chosen
+    ep.get_by_label("Decline", exact=True).check()
+    assert ep.get_by_label("Reason for declining").is_visible()
+    ep.get_by_label("Accept this time").check()
+    accept = ep.get_by_role("button", name="Send my answer", exact=True)
     accept.focus()
     with ep.expect_navigation():
         ep.keyboard.press("Enter")
@@ -99,3 +105,56 @@ def test_jakarta_buyer_books_and_seoul_exhibitor_accepts(visit, small_fair):
 
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.ACCEPTED and meeting.exhibitor == staff
+
+
+def test_an_exhibitor_invites_and_the_buyer_proposes_another_day_by_keyboard(visit, small_fair):
+    """The invitation page and the decision form's "propose another time" under axe-core."""
+    fair, booth = small_fair["fair"], small_fair["booths"]["cosmetics"]
+    staff, buyer = small_fair["staff"], small_fair["buyer"]
+    staff.user.time_zone = "Asia/Seoul"
+    staff.user.save()
+    buyer.user.time_zone = "Asia/Jakarta"
+    buyer.user.save()
+    org = small_fair["organizer"].user
+    slots = services.slots_generate(fair=fair)
+    services.availability_set(actor=org, fair=fair, slots=slots, booth=booth)
+    services.availability_set(actor=org, fair=fair, slots=slots, participant=buyer)
+
+    e = visit(name="invite-exhibitor")
+    ep = e.page
+    _cookie_sign_in(e, staff.user)
+    e.goto(f"/fairs/{fair.slug}/booths/{booth.pk}/invite/{buyer.pk}/")
+    e.audit("invite")
+    assert "Sells what the buyer sources" in ep.locator("main").inner_text()
+    days = ep.locator("fieldset.slot-day")
+    assert days.count() >= 2 and "Tuesday" in days.first.locator("legend").inner_text()
+    ep.get_by_label("Tue 09:00 your time / 07:00 in Jakarta", exact=True).check()
+    ep.get_by_label("Message to the buyer").fill("Our toner line fits your market.")
+    with ep.expect_navigation():
+        ep.get_by_role("button", name="Send the invitation").click()
+    e.audit("invited")
+    meeting = Meeting.objects.get()
+    assert (meeting.requested_by, meeting.awaiting) == ("exhibitor", "buyer")
+    e.finish()
+
+    b = visit(phone=True, name="invite-buyer")
+    bp = b.page
+    _cookie_sign_in(b, buyer.user)
+    b.goto(f"/schedule/{meeting.pk}/")
+    b.audit("invitation")
+    assert "Seoul Glow Co." in bp.locator("main").inner_text()
+    propose = bp.get_by_label("Propose another time")
+    propose.focus()
+    bp.keyboard.press("Space")
+    assert propose.is_checked()
+    later = bp.locator("fieldset.slot-day").nth(1).locator("input[name=slot]").first
+    later.focus()
+    bp.keyboard.press("Space")
+    b.audit("proposing")
+    with bp.expect_navigation():
+        bp.get_by_role("button", name="Send my answer").click()
+    b.audit("proposed")
+    meeting.refresh_from_db()
+    assert meeting.status == "proposed" and meeting.awaiting == "exhibitor"
+    assert meeting.slot.starts_at.astimezone(ZoneInfo("Asia/Seoul")).date() > FAIR_START
+    b.finish()

@@ -62,3 +62,46 @@ def test_fifty_buyers_click_the_same_slot_at_once():
     assert Meeting.objects.count() == 1
     assert Seat.objects.count() == 2
     assert Interaction.objects.filter(kind="meeting_request").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_buyer_and_the_booth_ask_each_other_at_once_and_one_request_stays_open():
+    """One open request per pair holds under concurrency: the buyer's request and the staff's
+    invitation, at the same moment and for different slots; one wins, the other is told why."""
+    f = factories.fair()
+    org = factories.participant(f, "organizer").user
+    booth = factories.booth(f)
+    staff = factories.staff(booth)
+    buyer = factories.buyer(f)
+    slots = services.slots_generate(fair=f)[:2]
+    services.availability_set(actor=org, fair=f, slots=slots, booth=booth)
+    services.availability_set(actor=org, fair=f, slots=slots, participant=buyer)
+    barrier = threading.Barrier(2)
+    results: list[str] = []
+    lock = threading.Lock()
+
+    def ask(fn):
+        try:
+            barrier.wait()
+            fn()
+            outcome = "ok"
+        except DomainError as e:
+            outcome = e.code
+        except Exception as e:  # anything else is a failure the test must show
+            outcome = repr(e)
+        finally:
+            connections.close_all()
+        with lock:
+            results.append(outcome)
+
+    asks = [
+        lambda: services.meeting_request(actor=buyer.user, buyer=buyer, booth=booth, slot=slots[0]),
+        lambda: services.meeting_invite(actor=staff.user, booth=booth, buyer=buyer, slot=slots[1]),
+    ]
+    threads = [threading.Thread(target=ask, args=(fn,)) for fn in asks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["meeting.already_open", "ok"], results
+    assert Meeting.objects.count() == 1 and Seat.objects.count() == 2

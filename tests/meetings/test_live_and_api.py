@@ -66,7 +66,9 @@ def test_api_book_and_answer(booking):
     taken = buyer.post(
         "/api/meetings/", {"booth": booth.pk, "slot": slots[0]["id"]}, content_type="application/json"
     )
-    assert taken.status_code == 400 and taken.json()["code"] == "meeting.slot_taken"
+    # one open request per buyer and booth: a second one is refused with a clear code (issue 13)
+    assert taken.status_code == 400 and taken.json()["code"] == "meeting.already_open"
+    assert "already an open request" in taken.json()["message"]
     bad = staff.post(f"/api/meetings/{meeting_id}/decline/", {}, content_type="application/json")
     assert bad.status_code == 400 and bad.json()["code"] == "meeting.bad_input"
     ok = staff.post(f"/api/meetings/{meeting_id}/accept/", {}, content_type="application/json")
