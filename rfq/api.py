@@ -70,7 +70,7 @@ class RfqIn(serializers.Serializer):
     reveal_company = serializers.BooleanField(default=False)
 
 
-class InviteIn(serializers.Serializer):
+class RfqInviteIn(serializers.Serializer):
     booths = serializers.ListField(child=id_field(), min_length=1, max_length=100)
 
 
@@ -180,7 +180,7 @@ _ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
     ),
     retrieve=extend_schema(parameters=[_ID], responses={200: None}),
     create=extend_schema(request=RfqIn, responses={201: None}),
-    invite=extend_schema(parameters=[_ID], request=InviteIn, responses={200: None}),
+    invite=extend_schema(parameters=[_ID], request=RfqInviteIn, responses={200: None}),
     close=extend_schema(parameters=[_ID], request=None, responses={200: None}),
     quotes=extend_schema(
         parameters=[_ID, OpenApiParameter("currency", str, required=False)], responses={200: None}
@@ -219,7 +219,7 @@ class RfqViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["post"])
     def invite(self, request, pk=None):
         rfq = self._get(request, pk)
-        data = validated(InviteIn, request.data, code="rfq.invalid")
+        data = validated(RfqInviteIn, request.data, code="rfq.invalid")
         services.rfq_invite(actor=request.user, rfq=rfq, booth_ids=data["booths"])
         return Response(rfq_json(rfq, request.user))
 
