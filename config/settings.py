@@ -336,6 +336,12 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "kernel.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # The browser's session (with its CSRF check) and API tokens bound to one fair (fair/tokens.py);
+    # no HTTP Basic: every password goes through the sign-in form and its lockout.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "fair.tokens.TokenAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + ([] if PRODUCTION else ["rest_framework.renderers.BrowsableAPIRenderer"]),

@@ -13,6 +13,9 @@ from kernel.health import healthz
 from matching import api as matching_api
 from meetings import api as meetings_api
 
+# The admin signs in through the site's sign-in page and its lockout (frontend/views.py).
+admin.site.login = frontend_views.admin_login
+
 # One router for the REST API; each domain app registers its own viewsets.
 api_router = DefaultRouter()
 fair_api.register(api_router)

@@ -9,6 +9,7 @@ from frontend import (
     meeting_views,
     organizer_views,
     outcome_views,
+    token_views,
     views,
 )
 
@@ -18,6 +19,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("profile/", views.profile, name="profile"),
+    path("profile/api-tokens/", token_views.api_tokens, name="api_tokens"),
     path("fairs/", views.fair_list, name="fair_list"),
     path("fairs/<slug:fair_slug>/", views.fair_home, name="fair_home"),
     path("fairs/<slug:fair_slug>/halls/", views.hall_list, name="hall_list"),

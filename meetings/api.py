@@ -28,7 +28,8 @@ from rest_framework.response import Response
 
 from exhibitors.access import access_booth
 from fair.access import access_fair, my_participant
-from fair.models import Participant
+from fair.models import Fair, Participant
+from kernel.access import token_fair_id
 from kernel.api import id_field, parse_id, validated
 from kernel.errors import DomainError, PermissionDenied
 from meetings import selectors, services
@@ -180,6 +181,8 @@ class MeetingViewSet(viewsets.ViewSet):
             if request.query_params.get("fair")
             else None
         )
+        if fair is None and (scope := token_fair_id(request.user)) is not None:
+            fair = Fair.objects.get(pk=scope)  # a token sees the meetings of its own fair only
         meetings = selectors.schedule_for(user=request.user, fair=fair)
         return Response([meeting_json(m, request.user) for m in meetings])
 
