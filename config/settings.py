@@ -285,7 +285,16 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
-ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", "optional")
+# Mandatory by default: a new account signs in once its address is confirmed, and sign-up answers the
+# same whether the address has an account or not (allauth's enumeration prevention needs both).
+# Registering for a fair needs a confirmed address unless this is "none": a closed network without
+# mail sets ACCOUNT_EMAIL_VERIFICATION=none (fair/services.py, registration_submit).
+ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", "mandatory").strip().lower()
+if ACCOUNT_EMAIL_VERIFICATION not in ("none", "optional", "mandatory"):
+    raise ImproperlyConfigured('ACCOUNT_EMAIL_VERIFICATION must be "none", "optional" or "mandatory".')
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_ADAPTER = "frontend.account_adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # allauth builds its sign-up form on this class (time zone and language); ACCOUNT_FORMS would replace it.

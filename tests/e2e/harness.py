@@ -147,6 +147,12 @@ def set_server_password(user, raw: str) -> None:
     hasher = PBKDF2PasswordHasher()
     user.password = hasher.encode(raw, hasher.salt(), iterations=1000)
     user.save(update_fields=["password"])
+    # Signing in needs a confirmed address (ACCOUNT_EMAIL_VERIFICATION, mandatory by default).
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
 
 
 # --- pages ----------------------------------------------------------------------------------
