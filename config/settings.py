@@ -51,6 +51,32 @@ if PRODUCTION:
         )
 
 SECRET_KEY = env("SECRET_KEY") or "embedded-default-key-not-for-production-use-0123456789abcdefghij"
+# Production refuses the placeholders of deploy/env.example ("change-me...") and the embedded key in
+# any secret: a copied example file must not become a running site's secrets.
+PLACEHOLDER_MARKS = ("change-me", "changeme", "embedded-default-key")
+SECRET_VARIABLES = (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "AWS_SECRET_ACCESS_KEY",
+    "EMAIL_HOST_PASSWORD",
+    "TURN_SECRET",
+    "JANUS_ADMIN_SECRET",
+    "JANUS_TOKEN_SECRET",
+    "JANUS_ROOM_ADMIN_KEY",
+)
+if PRODUCTION:
+    placeholders = [
+        name
+        for name in SECRET_VARIABLES
+        if any(mark in (env(name) or "").lower() for mark in PLACEHOLDER_MARKS)
+    ]
+    if placeholders:
+        raise ImproperlyConfigured(
+            "TRADEFAIR_MODE=production refuses placeholder secrets (as in deploy/env.example) in: "
+            + ", ".join(placeholders)
+            + ". Set each to a long random value."
+        )
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "[::1]", "testserver"]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
