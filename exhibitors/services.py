@@ -6,11 +6,9 @@ Each one checks what the viewer may do and raises a DomainError a user can read.
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
-from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
@@ -21,7 +19,7 @@ from exhibitors.access import Viewer
 from exhibitors.models import Bookmark, Booth, ChatMessage, Knock, Product
 from exhibitors.protocol import MAX_CHAT_CHARS, chat_rate, knock_timeout
 from fair.models import Interaction, Participant
-from kernel import events
+from kernel import events, ratelimit
 from kernel.access import refusal
 from kernel.errors import DomainError, NotFound
 
@@ -41,34 +39,10 @@ def _require_staff(viewer: Viewer) -> None:
         raise refusal("booth:staff", anonymous=viewer.role == "anonymous")
 
 
-# INCR, and a new counter expires: one round trip instead of cache.add + cache.incr.
-_INCR_EXPIRE = """
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-return n
-"""
-
-
-def _count(key: str, timeout: int) -> int:
-    """Add one to a counter in the shared cache that lives `timeout` seconds from its first count."""
-    backend = caches["default"]
-    if isinstance(backend, RedisCache):  # the key and value cache.add/incr would use (ints are stored as is)
-        full = backend.make_and_validate_key(key)
-        return int(backend._cache.get_client(full, write=True).eval(_INCR_EXPIRE, 1, full, timeout))
-    cache.add(key, 0, timeout=timeout)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=timeout)
-        return 1
-
-
 def _rate_limit(viewer: Viewer) -> None:
     """A fixed window per user in the shared cache: at most n messages per `seconds`."""
     n, seconds = chat_rate()
-    window = int(time.time() // seconds)
-    count = _count(f"booth-chat-rate:{viewer.user_id}:{window}", seconds + 1)
-    if count > n:
+    if ratelimit.over_limit("booth-chat-rate", viewer.user_id, n=n, seconds=seconds):
         raise DomainError(
             "chat.rate_limited",
             _("Slow down: at most %(n)d messages in %(s)d seconds.") % {"n": n, "s": seconds},
