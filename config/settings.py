@@ -280,10 +280,28 @@ if S3_BUCKET:
             "default_acl": None,
         },
     }
+    # Files no page links to (uploaded invitation CSVs): a prefix of their own, always signed links.
+    private_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **default_storage["OPTIONS"],
+            "location": "private",
+            "querystring_auth": True,
+            "custom_domain": None,
+        },
+    }
 else:
     default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    # Outside MEDIA_ROOT: nothing serves this folder.
+    private_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(Path(env("PRIVATE_ROOT", str(VAR_DIR / "private")))), "base_url": None},
+    }
+# Uploaded invitation files are removed this many hours after their upload if not confirmed.
+INVITATION_UPLOAD_HOURS = float(env("INVITATION_UPLOAD_HOURS", "24"))
 STORAGES = {
     "default": default_storage,
+    "private": private_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
