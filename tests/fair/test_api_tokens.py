@@ -139,3 +139,12 @@ def test_a_token_needs_a_name(client, small_fair, name):
     client.force_login(small_fair["buyer"].user)
     response = client.post(reverse("api_tokens"), {"name": name, "fair": "demo-expo", "scope": "read"})
     assert response.status_code == 400 and not ApiToken.objects.exists()
+
+
+def test_the_tokens_page_speaks_the_users_language(client, small_fair):
+    user = small_fair["buyer"].user
+    user.language = "ko"
+    user.save(update_fields=["language"])
+    client.force_login(user)
+    page = client.get(reverse("api_tokens"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    assert "API 토큰" in page and "토큰 만들기" in page and "읽기 및 쓰기" in page
