@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "django_q",
     "allauth",
     "allauth.account",
+    "csp",
     # Bottom to top (docs/layers.md): the kernel imports no app; each layer imports only those below.
     "kernel",
     "fair",
@@ -113,6 +114,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -408,6 +410,43 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+}
+
+
+# --- Content-Security-Policy (django-csp) ----------------------------------------------------
+# Every page passes without inline scripts or inline styles: scripts and styles come from our static
+# files only (tests/e2e/test_csp.py reports any violation on the main pages). Media from the S3
+# store (a custom domain or the endpoint) and the Janus server browsers connect to are added.
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+_media_origins = [
+    origin
+    for origin in (
+        f"https://{env('S3_CUSTOM_DOMAIN')}" if env("S3_CUSTOM_DOMAIN") else "",
+        _origin(env("S3_ENDPOINT_URL") or "") if S3_BUCKET else "",
+        f"https://{S3_BUCKET}.s3.amazonaws.com" if S3_BUCKET and not env("S3_ENDPOINT_URL") else "",
+    )
+    if origin
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:", *_media_origins],
+        "media-src": ["'self'", "blob:", *_media_origins],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'", *([_origin(env("JANUS_PUBLIC_URL"))] if env("JANUS_PUBLIC_URL") else [])],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
 }
 
 # --- security (production) -----------------------------------------------------------
