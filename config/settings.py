@@ -403,7 +403,11 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tradefair API",
-    "DESCRIPTION": "Fairs, halls, booths and products of a Tradefair virtual trade fair.",
+    "DESCRIPTION": (
+        "Fairs, halls, booths and products of a Tradefair virtual trade fair. Sign in with the site's "
+        "session (browsers), or send an API token made on Profile > API tokens as "
+        "`Authorization: Bearer <token>`: bound to one fair, read or read and write."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,

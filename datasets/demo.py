@@ -155,7 +155,9 @@ def _demo_users(fair: Fair) -> None:
         time_zone=DEMO_TIME_ZONE,
         language="ko",
         first_name="Organizer",
+        is_staff=False,  # an older demo made organizers staff; their console is the product
     )
+    organizer.groups.clear()
     Participant.objects.create(
         fair=fair,
         user=organizer,
