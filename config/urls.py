@@ -10,9 +10,12 @@ from agreements import api as agreements_api
 from exhibitors import api as exhibitors_api
 from fair import api as fair_api
 from frontend import views as frontend_views
+from integrations import api as integrations_api
 from kernel.health import healthz
 from matching import api as matching_api
 from meetings import api as meetings_api
+from notices import api as notices_api
+from rfq import api as rfq_api
 
 # The admin signs in through the site's sign-in page and its lockout (frontend/views.py).
 admin.site.login = frontend_views.admin_login
@@ -24,6 +27,9 @@ exhibitors_api.register(api_router)
 meetings_api.register(api_router)
 matching_api.register(api_router)
 agreements_api.register(api_router)
+integrations_api.register(api_router)
+notices_api.register(api_router)
+rfq_api.register(api_router)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -513,13 +513,15 @@ async def on_presence_visible(consumer, content):
 
 @handles(p.STATUS_SET)
 async def on_status_set(consumer, content):
-    booth = await database_sync_to_async(services.booth_status_set)(
+    await database_sync_to_async(services.booth_status_set)(
         booth=consumer.booth,
         viewer=consumer.viewer,
         status=content.get("status"),
         stream_url=content.get("stream_url", ""),
     )
-    await broadcast(booth.pk, {"type": p.STATUS, "status": booth.live_status, "stream_url": booth.stream_url})
+    # Everyone in the booth hears the new status from the booth.status_changed subscriber (outbox),
+    # whichever way it was set (this socket, or the form of the booth page).
+    return
 
 
 @handles(p.KNOCK)

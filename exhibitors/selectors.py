@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from exhibitors.access import Viewer, display_name
@@ -86,3 +86,13 @@ def knocks_missed(*, booth: Booth, limit: int = 100) -> list[Knock]:
             "buyer__user", "buyer__company"
         )[:limit]
     )
+
+
+def knocks_missed_counts(*, booth_ids) -> dict[int, int]:
+    """booth id -> how many of its knocks nobody answered (for the exhibitor's home page)."""
+    rows = (
+        Knock.objects.filter(booth_id__in=list(booth_ids), status=Knock.Status.MISSED)
+        .values("booth_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["booth_id"]: row["n"] for row in rows}

@@ -128,6 +128,7 @@ def chat_hide(*, booth: Booth, viewer: Viewer, message_id: int) -> ChatMessage:
     return message
 
 
+@transaction.atomic
 def booth_status_set(*, booth: Booth, viewer: Viewer, status, stream_url="") -> Booth:
     """Staff set the booth on duty, away, or live with an http(s) stream link."""
     _require_staff(viewer)

@@ -2,16 +2,53 @@
 
 - An approved exhibitor without a booth gets a draft booth for its company, to build.
 - A knock marked missed (by the timer of the process that took it, the worker's sweep or a check
-  on read) is told once: knock.missed to the booth's staff and to the buyer, through the outbox.
+  on read) is told once: knock.missed to the booth's staff and to the buyer, through the outbox,
+  and a line in the notification centre of each (notices/).
+- A knock is told to the booth's staff wherever they are: a notice with a toast.
+- A new live status is sent to everyone in the booth (status frame), whichever page or socket set it.
 """
 
 from __future__ import annotations
 
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
 from exhibitors import protocol as p
+from exhibitors.access import display_name
 from exhibitors.models import Booth
 from exhibitors.selectors import knock_frame
 from fair.models import Participant
 from kernel import events, outbox
+from notices import kinds
+from notices.services import notify
+
+# The notification centre's lines of the live booth (notices/kinds.py).
+kinds.register("knock.received", _("%(buyer)s is knocking at %(booth)s"), toast=True)
+kinds.register("knock.missed", _("Missed knock from %(buyer)s at %(booth)s"), toast=True)
+kinds.register(
+    "knock.missed.buyer", _("Nobody at %(booth)s answered your knock in time: leave a message"), toast=True
+)
+
+
+def _staff_user_ids(booth_id: int) -> list[int]:
+    return list(
+        Participant.objects.filter(
+            booth_id=booth_id,
+            role=Participant.Role.EXHIBITOR,
+            status=Participant.Status.APPROVED,
+            user__isnull=False,
+        ).values_list("user_id", flat=True)
+    )
+
+
+def _knock_names(knock) -> dict:
+    buyer = Participant.objects.select_related("user", "company").get(pk=knock.buyer_id)
+    booth = Booth.objects.select_related("company", "fair").get(pk=knock.booth_id)
+    return {"buyer": display_name(buyer, buyer.user), "booth": booth.company.name}, booth
+
+
+def _booth_url(booth: Booth, anchor: str = "") -> str:
+    return reverse("booth_detail", kwargs={"fair_slug": booth.fair.slug, "booth_id": booth.pk}) + anchor
 
 
 @events.subscribe("participant.approved", phase=events.NOW)
@@ -36,3 +73,44 @@ def _knock_missed(event: events.Event) -> None:
         p.layer_frame(frame, private_to=event.data["buyer_user_id"], staff=False),
     ):
         outbox.push(group=group, message=message, layer=p.LAYER, event=event.name, fair_id=event.fair_id)
+    names, booth = _knock_names(knock)
+    notify(
+        user_ids=_staff_user_ids(knock.booth_id),
+        kind="knock.missed",
+        params=names,
+        url=_booth_url(booth, "#missed-knocks"),
+        fair_id=event.fair_id,
+    )
+    notify(
+        user_ids=[event.data["buyer_user_id"]],
+        kind="knock.missed.buyer",
+        params=names,
+        url=_booth_url(booth, "#live-booth"),
+        fair_id=event.fair_id,
+    )
+
+
+@events.subscribe("knock.created", phase=events.NOW)
+def _knock_created(event: events.Event) -> None:
+    knock = event.subject
+    names, booth = _knock_names(knock)
+    notify(
+        user_ids=_staff_user_ids(knock.booth_id),
+        kind="knock.received",
+        params=names,
+        url=_booth_url(booth, "#live-booth"),
+        fair_id=event.fair_id,
+    )
+
+
+@events.subscribe("booth.status_changed", phase=events.NOW)
+def _status_changed(event: events.Event) -> None:
+    booth: Booth = event.subject
+    frame = {"type": p.STATUS, "status": booth.live_status, "stream_url": booth.stream_url}
+    outbox.push(
+        group=p.booth_group(booth.pk),
+        message=p.layer_frame(frame),
+        layer=p.LAYER,
+        event=event.name,
+        fair_id=event.fair_id,
+    )

@@ -27,7 +27,18 @@ BUYERS = "buyers.csv"
 INTERACTIONS = "interactions.csv"
 TEST = "test.csv"
 
-INTERACTION_KINDS = ("booth_visit", "product_view", "chat", "meeting_request", "meeting_held", "deal")
+# Weakest to strongest. rfq_invite: the buyer invited the booth to quote on a sourcing request;
+# quote_accepted: the buyer accepted the booth's quotation (rfq/).
+INTERACTION_KINDS = (
+    "booth_visit",
+    "product_view",
+    "chat",
+    "rfq_invite",
+    "meeting_request",
+    "quote_accepted",
+    "meeting_held",
+    "deal",
+)
 
 
 class DatasetError(Exception):

@@ -108,6 +108,10 @@ class Fair(models.Model):
     registration_open = models.BooleanField(_("registration open"), default=True)
     # A fair created on a page is unlisted (seen by its organizers only) until they publish it.
     published = models.BooleanField(_("published"), default=False)
+    # A standing hall (or a fair marked permanent) stays open all year: past its days, buyers still
+    # find its booths, send sourcing requests and book consultations in the hours each booth
+    # publishes week by week (rfq/standing.py).
+    permanent = models.BooleanField(_("open all year"), default=False)
     # Meeting rules: the slots are cut from the daily window, in the fair's time zone.
     slot_minutes = models.PositiveSmallIntegerField(
         _("slot length (minutes)"), default=30, validators=[MinValueValidator(10), MaxValueValidator(240)]
@@ -297,6 +301,8 @@ class Interaction(models.Model):
         BOOTH_VISIT = "booth_visit", _("Booth visit")
         PRODUCT_VIEW = "product_view", _("Product view")
         CHAT = "chat", _("Chat")
+        RFQ_INVITE = "rfq_invite", _("Invited to quote")
+        QUOTE_ACCEPTED = "quote_accepted", _("Quote accepted")
         MEETING_REQUEST = "meeting_request", _("Meeting request")
         MEETING_HELD = "meeting_held", _("Meeting held")
         DEAL = "deal", _("Deal")

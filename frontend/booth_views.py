@@ -18,9 +18,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from exhibitors import builder, search, services
-from exhibitors.access import access_booth, viewer_of
-from exhibitors.models import Booth
+from exhibitors import builder, search, selectors, services
+from exhibitors.access import access_booth, display_name, viewer_of
+from exhibitors.models import LIVE_STATUS_CHOICES, Booth
 from fair import hs
 from fair.access import access_fair, access_participation, my_participant
 from frontend.booth_forms import (
@@ -39,6 +39,14 @@ RESULTS_PER_PAGE = 12
 
 def _visible_booth(request, fair, booth_id: int) -> Booth:
     return access_booth(request.user, booth_id, fair=fair, rows=search.booth_page_rows())
+
+
+def _missed_knocks(booth: Booth, limit: int = 50) -> list:
+    """The knocks nobody answered, newest first, each with who knocked (for the booth's staff)."""
+    knocks = selectors.knocks_missed(booth=booth, limit=limit)
+    for knock in knocks:
+        knock.who = display_name(knock.buyer, knock.buyer.user)
+    return knocks
 
 
 def booth_editor(view):
@@ -79,8 +87,33 @@ def booth_detail(request, fair_slug: str, booth_id: int):
         "can_edit": builder.booth_can_edit(request.user, booth),
         "is_staff_of_booth": viewer.is_staff,
         "ws_path": f"/ws/booths/{booth.pk}/",
+        "live_statuses": LIVE_STATUS_CHOICES,
+        "missed_knocks": _missed_knocks(booth) if viewer.is_staff else [],
     }
     return render(request, "frontend/booth_detail.html", context)
+
+
+@login_required
+@require_POST
+def booth_status(request, fair_slug: str, booth_id: int):
+    """Staff set the booth on duty, away or live (the booth page's form; with JavaScript the same
+    form goes over the booth's socket). Everyone in the booth sees the new status at once."""
+    fair = access_fair(request.user, fair_slug)
+    booth = access_booth(request.user, booth_id, perm="booth:staff", fair=fair)
+    try:
+        services.booth_status_set(
+            booth=booth,
+            viewer=viewer_of(request.user, booth),
+            status=request.POST.get("status", ""),
+            stream_url=request.POST.get("stream_url", ""),
+        )
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(
+            request, _("The booth's status is now: %(s)s.") % {"s": booth.get_live_status_display()}
+        )
+    return redirect("booth_detail", fair_slug=fair.slug, booth_id=booth.pk)
 
 
 def product_detail(request, fair_slug: str, booth_id: int, product_id: int):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from exhibitors.access import access_booth
 from fair.access import access_fair
 from insights import reports, stats
+from rfq import selectors as rfq_selectors
 
 
 def _labels() -> dict:
@@ -71,7 +72,12 @@ def fair_report(request, fair_slug):
     return render(
         request,
         "frontend/dashboard/report.html",
-        {"fair": fair, "snapshot": stats.run_sync(stats.snapshot, fair), "labels": _labels()},
+        {
+            "fair": fair,
+            "snapshot": stats.run_sync(stats.snapshot, fair),
+            "labels": _labels(),
+            "standing_months": rfq_selectors.standing_by_month(fair=fair) if fair.permanent else None,
+        },
     )
 
 
@@ -88,6 +94,8 @@ EXPORTS = (
     "meetings_by_chapter",
     "interpreter_load",
     "ledger",
+    "rfq_per_market",
+    "standing_by_month",
     "deals",
     "deal_value",
     "verified",
@@ -110,7 +118,9 @@ def export_csv(request, fair_slug, table):
     fair = _fair(request, fair_slug)
     if table not in EXPORTS:
         raise Http404(table)
-    found = next(t for t in reports.fair_tables(fair) if t.key == table)
+    found = next((t for t in reports.fair_tables(fair) if t.key == table), None)
+    if found is None:  # standing_by_month of a fair not open all year
+        raise Http404(table)
     return _download(
         reports.to_csv(found), filename=f"{fair.slug}-{table}.csv", content_type="text/csv; charset=utf-8"
     )

@@ -4,11 +4,16 @@ from frontend import (
     agreement_views,
     booth_views,
     dashboard_views,
+    integration_views,
     join_views,
     matching_views,
     meeting_views,
+    notice_views,
     organizer_views,
     outcome_views,
+    playbook_views,
+    rfq_views,
+    standing_views,
     token_views,
     views,
 )
@@ -20,12 +25,20 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("profile/", views.profile, name="profile"),
     path("profile/api-tokens/", token_views.api_tokens, name="api_tokens"),
+    path("profile/data/", integration_views.my_data, name="my_data"),
+    path("profile/data/<uuid:uid>/", integration_views.data_export_download, name="data_export_download"),
+    # The notification centre: frontend/notice_views.py
+    path("notifications/", notice_views.notice_list, name="notice_list"),
+    path("notifications/read-all/", notice_views.notice_read_all, name="notice_read_all"),
+    path("notifications/<int:notice_id>/", notice_views.notice_open, name="notice_open"),
+    path("notifications/<int:notice_id>/read/", notice_views.notice_read, name="notice_read"),
     path("fairs/", views.fair_list, name="fair_list"),
     path("fairs/<slug:fair_slug>/", views.fair_home, name="fair_home"),
     path("fairs/<slug:fair_slug>/halls/", views.hall_list, name="hall_list"),
     path("fairs/<slug:fair_slug>/halls/<slug:hall_slug>/", views.hall_detail, name="hall_detail"),
     # Booth pages, the booth builder, search and bookmarks: frontend/booth_views.py
     path("fairs/<slug:fair_slug>/booths/<int:booth_id>/", booth_views.booth_detail, name="booth_detail"),
+    path(f"{_BOOTH}status/", booth_views.booth_status, name="booth_status"),
     path("fairs/<slug:fair_slug>/search/", booth_views.fair_search, name="fair_search"),
     path("fairs/<slug:fair_slug>/bookmarks/", booth_views.bookmark_list, name="bookmark_list"),
     path("hs/search.json", booth_views.hs_search_json, name="hs_search_json"),
@@ -114,6 +127,15 @@ urlpatterns = [
         booth_views.product_image_remove,
         name="product_image_remove",
     ),
+    # Sourcing requests (RFQ) and quotations: frontend/rfq_views.py
+    path("fairs/<slug:fair_slug>/rfq/", rfq_views.rfq_list, name="rfq_list"),
+    path("fairs/<slug:fair_slug>/rfq/new/", rfq_views.rfq_new, name="rfq_new"),
+    path("fairs/<slug:fair_slug>/rfq/<int:rfq_id>/", rfq_views.rfq_detail, name="rfq_detail"),
+    # Standing halls (open all year): frontend/standing_views.py
+    path(
+        "fairs/<slug:fair_slug>/organize/all-year/", standing_views.standing_console, name="standing_console"
+    ),
+    path(f"{_BOOTH}weekly-hours/", standing_views.weekly_hours, name="weekly_hours"),
     # Agreements, signing ceremonies and declared outcomes: frontend/agreement_views.py, outcome_views.py
     path("fairs/<slug:fair_slug>/agreements/", agreement_views.agreement_list, name="agreement_list"),
     path("fairs/<slug:fair_slug>/agreements/new/", agreement_views.agreement_new, name="agreement_new"),
@@ -142,6 +164,39 @@ urlpatterns = [
         name="agreement_proposal_answer",
     ),
     path("fairs/<slug:fair_slug>/outcomes/", outcome_views.fair_outcomes, name="fair_outcomes"),
+    path("fairs/<slug:fair_slug>/organize/webhooks/", integration_views.fair_webhooks, name="fair_webhooks"),
+    path(f"{_BOOTH}webhooks/", integration_views.booth_webhooks, name="booth_webhooks"),
+    path(f"{_BOOTH}leads/<slug:crm_name>.csv", integration_views.crm_leads, name="crm_leads"),
+    path(
+        "fairs/<slug:fair_slug>/webhooks/<int:webhook_id>/",
+        integration_views.webhook_detail,
+        name="webhook_detail",
+    ),
+    path(
+        "fairs/<slug:fair_slug>/webhooks/<int:webhook_id>/deliveries/<int:delivery_id>/redeliver/",
+        integration_views.webhook_redeliver,
+        name="webhook_redeliver",
+    ),
+    path("fairs/<slug:fair_slug>/organize/playbooks/", playbook_views.playbooks, name="playbooks"),
+    path(
+        "fairs/<slug:fair_slug>/playbooks/<str:country>/<int:version>/",
+        playbook_views.playbook_detail,
+        name="playbook_detail",
+    ),
+    path(
+        "fairs/<slug:fair_slug>/organize/playbooks/items/<int:item_id>/",
+        playbook_views.playbook_item_edit,
+        name="playbook_item_edit",
+    ),
+    path("fairs/<slug:fair_slug>/organize/readiness/", playbook_views.readiness_gaps, name="readiness_gaps"),
+    path("fairs/<slug:fair_slug>/organize/briefings/new/", playbook_views.briefing_new, name="briefing_new"),
+    path("fairs/<slug:fair_slug>/briefings/", playbook_views.briefings, name="briefings"),
+    path(f"{_BOOTH}markets/", playbook_views.booth_markets, name="booth_markets"),
+    path(
+        f"{_BOOTH}products/<int:product_id>/ready/<str:country>/",
+        playbook_views.readiness,
+        name="readiness",
+    ),
     path(
         "fairs/<slug:fair_slug>/outcomes/companies/<int:company_id>/",
         outcome_views.company_outcomes,

@@ -38,6 +38,11 @@ def home(request):
     if not request.user.is_authenticated:
         return render(request, "frontend/site_home.html", {"fairs": selectors.fair_list()})
     dashboard = selectors.user_dashboard(user=request.user)
+    missed = booth_selectors.knocks_missed_counts(
+        booth_ids=[p.booth_id for p in dashboard.staffing if p.booth_id]
+    )
+    for p in dashboard.staffing:
+        p.missed_knocks = missed.get(p.booth_id, 0)
     context = {
         "dash": dashboard,
         "can_create": allowed(request.user, "fair:create", None),

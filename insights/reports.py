@@ -23,6 +23,7 @@ from exhibitors.models import Booth, ChatMessage
 from fair.models import Fair, Interaction
 from insights import stats
 from meetings.models import LeadUpdate, Meeting, Outcome
+from rfq import selectors as rfq_selectors
 
 
 @dataclass
@@ -31,6 +32,36 @@ class Table:
     title: str
     headers: list
     rows: list[list]
+
+
+MONTH_HEADERS = [_("Month"), _("Booth visits"), _("Requests"), _("Quotes"), _("Accepted"), _("Consultations")]
+
+
+def rfq_tables(fair: Fair) -> list[Table]:
+    """Sourcing requests per market, and, for a fair open all year, the standing hall month by month."""
+    traffic = rfq_selectors.traffic(fair=fair)
+    out = [
+        Table(
+            "rfq_per_market",
+            _("Requests per market"),
+            [_("Destination"), _("Requests")],
+            traffic["per_market"],
+        ),
+    ]
+    if fair.permanent:
+        rows = [
+            [
+                m["month"].strftime("%Y-%m"),
+                m["visits"],
+                m["requests"],
+                m["quotes"],
+                m["accepted"],
+                m["consultations"],
+            ]
+            for m in rfq_selectors.standing_by_month(fair=fair)
+        ]
+        out.append(Table("standing_by_month", _("Open all year: month by month"), MONTH_HEADERS, rows))
+    return out
 
 
 def fair_tables(fair: Fair, *, now: datetime | None = None) -> list[Table]:
@@ -143,6 +174,7 @@ def fair_tables(fair: Fair, *, now: datetime | None = None) -> list[Table]:
                 for d in disputed_outcomes(fair)
             ],
         ),
+        *rfq_tables(fair),
     ]
 
 

@@ -53,7 +53,9 @@ KIND_WEIGHTS = {
     "booth_visit": 1.0,
     "product_view": 1.5,
     "chat": 3.0,
+    "rfq_invite": 3.0,  # the buyer asked this booth for a quotation
     "meeting_request": 5.0,
+    "quote_accepted": 7.0,  # the buyer chose this booth's quotation
     "meeting_held": 8.0,
     "deal": 12.0,
 }
@@ -680,7 +682,9 @@ class MatchingEngine:
         ``buyer`` is a buyer id known to the model, or a BuyerRow-like object with its current
         profile (content signals come from that profile; behaviour from the model, by its id).
         """
-        q, b = self._buyer_side(buyer)
+        return self._scores_of(*self._buyer_side(buyer))
+
+    def _scores_of(self, q: _Side, b: int | None) -> tuple[np.ndarray, np.ndarray, int | None]:
         warm = b is not None and bool(self.b_has_history[b])
         X = self._features_one(q, self.U[b] if warm else None)
         w = self.weights["warm" if warm else "cold"]
@@ -702,7 +706,8 @@ class MatchingEngine:
 
         ``marks`` maps exhibitor id -> {"buyer": mark, "exhibitor": mark} (either key optional).
         """
-        scores, X, b = self.buyer_scores(buyer)
+        Bq, _b = self._buyer_side(buyer)  # encoded once: scoring and reasons share it
+        scores, X, b = self._scores_of(Bq, _b)
         scores = scores.astype(np.float64)
         met = self._met_row(b)
         self._apply_marks(scores, met, marks or {}, self.e_pos)
@@ -715,13 +720,23 @@ class MatchingEngine:
         top = _top(scores, k)
         if not reasons:
             return [Recommendation(self.exhibitor_ids[i], float(scores[i])) for i in top]
-        Bq, _b = self._buyer_side(buyer)
         brow = self._buyer_row(buyer, b)
+        # Which buyers share a chapter with this one: one product for the whole list of reasons.
+        shares = (self.B.ch @ Bq.ch.T).toarray().ravel() > 0 if Bq.ch.nnz else None
+        terms: list = []  # the text vocabulary, built once when a reason needs it
         out = []
         for i in top:
             rec = Recommendation(self.exhibitor_ids[i], float(scores[i]))
             rec.reasons = self._explain(
-                brow, b, Bq, i, X[:, i], met, (marks or {}).get(self.exhibitor_ids[i])
+                brow,
+                b,
+                Bq,
+                i,
+                X[:, i],
+                met,
+                (marks or {}).get(self.exhibitor_ids[i]),
+                shares=shares,
+                terms=terms,
             )
             out.append(rec)
         return out
@@ -896,7 +911,9 @@ class MatchingEngine:
             "country": buyer.country,
         }
 
-    def _explain(self, brow, b, Bq: _Side, e: int, x: np.ndarray, met, marks) -> list[dict]:
+    def _explain(
+        self, brow, b, Bq: _Side, e: int, x: np.ndarray, met, marks, *, shares=None, terms=None
+    ) -> list[dict]:
         """Structured reasons for one pair, each true to the profiles and the recorded behaviour."""
         erow = self.e_rows[e]
         out: list[dict] = []
@@ -926,11 +943,23 @@ class MatchingEngine:
         elif brow["langs"] and erow["langs"]:
             out.append({"code": "no_shared_language", "sign": -1})
         if x[F["text"]] >= 0.15 and Bq.text.nnz:
-            prod = Bq.text.multiply(self.E.text[e]).tocsr()
-            if prod.nnz:
-                terms = self.text.terms()[prod.indices[np.argsort(-prod.data)[:3]]]
-                out.append({"code": "description_match", "terms": [str(t) for t in terms], "sign": 1})
-        count = self._similar_buyers_met(Bq, b, e)
+            # The words both texts weigh most: the element-wise product of two sparse rows, by hand.
+            E = self.E.text
+            lo, hi = E.indptr[e], E.indptr[e + 1]
+            common, qa, ea = np.intersect1d(
+                Bq.text.indices, E.indices[lo:hi], assume_unique=True, return_indices=True
+            )
+            weight = Bq.text.data[qa] * E.data[lo:hi][ea]
+            keep = weight != 0
+            if keep.any():
+                common, weight = common[keep], weight[keep]
+                if terms is None:
+                    terms = []
+                if not terms:
+                    terms.append(self.text.terms())
+                words = terms[0][common[np.argsort(-weight)[:3]]]
+                out.append({"code": "description_match", "terms": [str(t) for t in words], "sign": 1})
+        count = self._similar_buyers_met(Bq, b, e, shares=shares)
         if count:
             out.append({"code": "similar_buyers_met", "count": count, "sign": 1})
         if met is not None and met[e]:
@@ -941,12 +970,17 @@ class MatchingEngine:
             )
         return out
 
-    def _similar_buyers_met(self, Bq: _Side, b: int | None, e: int) -> int:
-        """How many other buyers sourcing a chapter this buyer sources have met exhibitor e."""
+    def _similar_buyers_met(self, Bq: _Side, b: int | None, e: int, *, shares=None) -> int:
+        """How many other buyers sourcing a chapter this buyer sources have met exhibitor e.
+
+        ``shares``: for every buyer, whether it shares a chapter with this one (computed once per
+        list of reasons by the caller)."""
         who = self.met_c.indices[self.met_c.indptr[e] : self.met_c.indptr[e + 1]]
         who = who[who != b] if b is not None else who
         if not len(who) or not Bq.ch.nnz:
             return 0
+        if shares is not None:
+            return int(shares[who].sum())
         return int(((self.B.ch[who] @ Bq.ch.T).toarray().ravel() > 0).sum())
 
     # ----- persistence (numpy arrays + JSON, no pickle) -----

@@ -1,7 +1,12 @@
-"""Telling people about their meetings: a live notification on every socket of theirs (the
-notifications socket, docs/meetings.md) and an e-mail, both written to the outbox in the
-transaction that made the change (kernel/outbox.py), so a rolled-back step tells no one and a
-committed one reaches everyone even when Redis or SMTP was away for a while.
+"""Telling people about their meetings: a line in their notification centre (notices/, with the
+bell's count and, for requests and accepts, a toast), a live notification on every socket of
+theirs (the notifications socket, docs/meetings.md) and an e-mail, all written in the transaction
+that made the change (the socket and the mail through the outbox, kernel/outbox.py), so a
+rolled-back step tells no one and a committed one reaches everyone even when Redis or SMTP was
+away for a while.
+
+A new kind of meeting event is one line in SUBJECTS: the e-mail subject is also the notice's text
+(notices/kinds.py); TOASTS names those that pop up on the page the person has open.
 
 The services emit the events (meetings/services.py); this module hears them.
 """
@@ -10,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +25,8 @@ from meetings import ics, protocol
 from meetings.models import Meeting
 from meetings.selectors import meeting_payload, people
 from meetings.slots import format_dual
+from notices import kinds as notice_kinds
+from notices.services import notify
 
 SUBJECTS = {
     protocol.MEETING_REQUESTED: gettext_lazy("Meeting request from %(buyer)s"),
@@ -30,6 +38,13 @@ SUBJECTS = {
     protocol.MEETING_INTERPRETER: gettext_lazy("Interpreter for %(booth)s and %(buyer)s"),
     protocol.ROUND_PUBLISHED: gettext_lazy("New meeting scheduled: %(booth)s and %(buyer)s"),
 }
+
+# The kinds that pop up as a toast besides the bell (docs/notices.md); "meeting.invited" is the
+# exhibitor's invitation of a buyer, once meetings/services.py emits it.
+TOASTS = {protocol.MEETING_REQUESTED, protocol.MEETING_ACCEPTED, "meeting.invited"}
+
+for _kind, _text in SUBJECTS.items():
+    notice_kinds.register(_kind, _text, toast=_kind in TOASTS)
 
 
 def push(*, user_ids: Iterable[int], payload: dict, event: str = "", fair_id: int | None = None) -> None:
@@ -64,6 +79,16 @@ def _meeting_changed(event: events.Event) -> None:
         user_ids=[u.pk for u, _z in others],
         payload=meeting_payload(meeting, kind),
         event=kind,
+        fair_id=meeting.fair_id,
+    )
+    notify(
+        user_ids=[u.pk for u, _z in others],
+        kind=kind,
+        params={
+            "buyer": str(meeting.buyer.company or meeting.buyer.user),
+            "booth": meeting.booth.company.name,
+        },
+        url=reverse("meeting_detail", kwargs={"meeting_id": meeting.pk}),
         fair_id=meeting.fair_id,
     )
     attach = invite or cancel_invite

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-NOTIFICATIONS_PATH = "ws/notifications/"
-
-
-def user_group(user_id: int) -> str:
-    """Every socket of one user, on any daphne process."""
-    return f"notify.user.{user_id}"
-
+from notices.protocol import NOTIFICATIONS_PATH, RELAY, user_group  # noqa: F401 - one socket per person
 
 # server -> client
 HELLO = "hello"
@@ -28,9 +22,6 @@ FOLLOW_UP_DUE = "lead.follow_up_due"  # the outcome ledger's nudge (meetings.led
 
 # client -> server
 PING = "ping"
-
-# the handler name of the group message the consumer relays
-RELAY = "notify.relay"
 
 
 # --- the video room: ws/meetings/<id>/room/ (docs/video-protocol.md) ----------------------------

@@ -79,7 +79,12 @@ def slots_generate(*, fair: Fair) -> list[Slot]:
         breaks=parse_breaks(fair.breaks),
     )
     wanted = {(s.starts_at, s.ends_at): s for s in specs}
-    existing = {(s.starts_at, s.ends_at): s for s in Slot.objects.filter(fair=fair)}
+    existing_slots = Slot.objects.filter(fair=fair)
+    if getattr(fair, "permanent", False):
+        # A fair open all year keeps the slots cut from its booths' weekly hours (rfq/standing.py):
+        # only the fair's own days are re-cut from its schedule.
+        existing_slots = existing_slots.filter(day__gte=fair.starts_on, day__lte=fair.ends_on)
+    existing = {(s.starts_at, s.ends_at): s for s in existing_slots}
     stale = [slot.pk for key, slot in existing.items() if key not in wanted and not slot.retired]
     if stale:
         booked = Meeting.objects.filter(slot_id__in=stale, status__in=Meeting.ACTIVE).count()

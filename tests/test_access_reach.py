@@ -90,6 +90,12 @@ def _url(route: str, ids: dict) -> str:
         "fmt": "xlsx",
         "action": "accept",
         "format": "json",
+        "country": "CN",
+        "crm_name": "hubspot",
+        "webhook_id": 1,
+        "delivery_id": 1,
+        "uid": "00000000-0000-0000-0000-000000000000",
+        "notice_id": 1,
     }
 
     def fill(match):

@@ -16,6 +16,7 @@ import grimp
 LAYERS: list[set[str]] = [
     {"kernel"},  # errors, the access machinery, events and the outbox, jobs and mail, websocket base
     {"fair"},  # fairs, halls, companies, participation, sourcing profiles, vocabularies
+    {"notices"},  # the notification centre: every higher app's subscribers write to it
     {"exhibitors"},  # booths, products, the live booth
     {"matching"},  # the recommender
     {"meetings"},  # slots, the meeting life cycle, the video room

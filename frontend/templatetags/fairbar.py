@@ -26,6 +26,11 @@ CONSOLE_PAGES = {
     "organizer_rates": "rates",
     "agreement_templates": "agreements",
     "fair_outcomes": "outcomes",
+    "fair_webhooks": "webhooks",
+    "playbooks": "readiness",
+    "playbook_item_edit": "readiness",
+    "readiness_gaps": "readiness",
+    "briefing_new": "readiness",
 }
 
 

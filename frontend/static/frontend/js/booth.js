@@ -37,8 +37,22 @@
     $("staff").textContent = p.staff && p.staff.length ? p.staff.join(", ") : t("none");
   }
 
+  // The status shows in the booth's header and in the live box; staff see it checked in their form.
+  var badge = document.querySelector("[data-booth-status]");
+  var statusForm = $("status-form"), statusError = $("status-error");
+
   function setStatus(s) {
-    $("status").textContent = t("status-" + s.status);
+    var label = t("status-" + s.status);
+    $("status").textContent = label;
+    if (badge) {
+      badge.className = "booth-status status-" + String(s.status).replace(/[^a-z_]/g, "");
+      badge.querySelector("[data-booth-status-text]").textContent = label;
+    }
+    if (statusForm) {
+      var radio = statusForm.querySelector('input[name="status"][value="' + String(s.status).replace(/[^a-z_]/g, "") + '"]');
+      if (radio) radio.checked = true;
+      if (statusError) statusError.textContent = "";
+    }
     var stream = $("stream");
     stream.replaceChildren();
     if (s.status === "live" && /^https?:\/\//.test(s.stream_url || "")) {
@@ -131,7 +145,10 @@
     "knock.answered": onKnock,
     "knock.missed": onKnock,
     "knock.offers": onKnock,
-    error: function (f) { if (errorBox) errorBox.textContent = f.message || t("error"); },
+    error: function (f) {
+      var box = statusError && /^status\./.test(String(f.code || "")) ? statusError : errorBox;
+      if (box) box.textContent = f.message || t("error");
+    },
   };
 
   function send(frame) {
@@ -186,6 +203,15 @@
         event.preventDefault();
         form.requestSubmit();
       }
+    });
+  }
+  // Staff set the status over the socket; without it the form posts to the page (frontend/booth_views.py).
+  if (statusForm) {
+    statusForm.addEventListener("submit", function (event) {
+      var checked = statusForm.querySelector('input[name="status"]:checked');
+      if (!checked) return;
+      var frame = { type: "status.set", status: checked.value, stream_url: statusForm.elements.stream_url.value.trim() };
+      if (send(frame)) event.preventDefault();
     });
   }
   if (knockButton) {

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("fair", "0004_fair_published_translations_fair_creators"),
+        ("fair", "0006_interaction_rfq_kinds"),
     ]
 
     operations = [
