@@ -68,7 +68,17 @@ def test_the_main_pages_run_under_the_csp_without_a_violation(browser, live_serv
         (
             "buyer",
             small_fair["buyer"].user,
-            [f"/fairs/{fair}/booths/{booth}/", "/schedule/", "/profile/", "/profile/api-tokens/", "/"],
+            [
+                f"/fairs/{fair}/booths/{booth}/",
+                "/schedule/",
+                "/profile/",
+                "/profile/api-tokens/",
+                "/profile/data/",
+                "/notifications/",
+                f"/fairs/{fair}/rfq/",
+                f"/fairs/{fair}/rfq/new/",
+                "/",
+            ],
         ),
         ("staff", small_fair["staff"].user, [f"/fairs/{fair}/booths/{booth}/edit/", "/"]),
         (
