@@ -51,6 +51,32 @@ if PRODUCTION:
         )
 
 SECRET_KEY = env("SECRET_KEY") or "embedded-default-key-not-for-production-use-0123456789abcdefghij"
+# Production refuses the placeholders of deploy/env.example ("change-me...") and the embedded key in
+# any secret: a copied example file must not become a running site's secrets.
+PLACEHOLDER_MARKS = ("change-me", "changeme", "embedded-default-key")
+SECRET_VARIABLES = (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "AWS_SECRET_ACCESS_KEY",
+    "EMAIL_HOST_PASSWORD",
+    "TURN_SECRET",
+    "JANUS_ADMIN_SECRET",
+    "JANUS_TOKEN_SECRET",
+    "JANUS_ROOM_ADMIN_KEY",
+)
+if PRODUCTION:
+    placeholders = [
+        name
+        for name in SECRET_VARIABLES
+        if any(mark in (env(name) or "").lower() for mark in PLACEHOLDER_MARKS)
+    ]
+    if placeholders:
+        raise ImproperlyConfigured(
+            "TRADEFAIR_MODE=production refuses placeholder secrets (as in deploy/env.example) in: "
+            + ", ".join(placeholders)
+            + ". Set each to a long random value."
+        )
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "[::1]", "testserver"]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -73,6 +99,7 @@ INSTALLED_APPS = [
     "django_q",
     "allauth",
     "allauth.account",
+    "csp",
     # Bottom to top (docs/layers.md): the kernel imports no app; each layer imports only those below.
     "kernel",
     "fair",
@@ -92,6 +119,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "kernel.middleware.UnavailableMiddleware",  # 503 + Retry-After while the database or Redis is away
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -277,10 +305,28 @@ if S3_BUCKET:
             "default_acl": None,
         },
     }
+    # Files no page links to (uploaded invitation CSVs): a prefix of their own, always signed links.
+    private_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **default_storage["OPTIONS"],
+            "location": "private",
+            "querystring_auth": True,
+            "custom_domain": None,
+        },
+    }
 else:
     default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    # Outside MEDIA_ROOT: nothing serves this folder.
+    private_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(Path(env("PRIVATE_ROOT", str(VAR_DIR / "private")))), "base_url": None},
+    }
+# Uploaded invitation files are removed this many hours after their upload if not confirmed.
+INVITATION_UPLOAD_HOURS = float(env("INVITATION_UPLOAD_HOURS", "24"))
 STORAGES = {
     "default": default_storage,
+    "private": private_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -308,7 +354,16 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
-ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", "optional")
+# Mandatory by default: a new account signs in once its address is confirmed, and sign-up answers the
+# same whether the address has an account or not (allauth's enumeration prevention needs both).
+# Registering for a fair needs a confirmed address unless this is "none": a closed network without
+# mail sets ACCOUNT_EMAIL_VERIFICATION=none (fair/services.py, registration_submit).
+ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", "mandatory").strip().lower()
+if ACCOUNT_EMAIL_VERIFICATION not in ("none", "optional", "mandatory"):
+    raise ImproperlyConfigured('ACCOUNT_EMAIL_VERIFICATION must be "none", "optional" or "mandatory".')
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_ADAPTER = "frontend.account_adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # allauth builds its sign-up form on this class (time zone and language); ACCOUNT_FORMS would replace it.
@@ -362,19 +417,66 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "kernel.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # The browser's session (with its CSRF check) and API tokens bound to one fair (fair/tokens.py);
+    # no HTTP Basic: every password goes through the sign-in form and its lockout.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "fair.tokens.TokenAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + ([] if PRODUCTION else ["rest_framework.renderers.BrowsableAPIRenderer"]),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tradefair API",
-    "DESCRIPTION": "Fairs, halls, booths and products of a Tradefair virtual trade fair.",
+    "DESCRIPTION": (
+        "Fairs, halls, booths and products of a Tradefair virtual trade fair. Sign in with the site's "
+        "session (browsers), or send an API token made on Profile > API tokens as "
+        "`Authorization: Bearer <token>`: bound to one fair, read or read and write."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+}
+
+
+# --- Content-Security-Policy (django-csp) ----------------------------------------------------
+# Every page passes without inline scripts or inline styles: scripts and styles come from our static
+# files only (tests/e2e/test_csp.py reports any violation on the main pages). Media from the S3
+# store (a custom domain or the endpoint) and the Janus server browsers connect to are added.
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+_media_origins = [
+    origin
+    for origin in (
+        f"https://{env('S3_CUSTOM_DOMAIN')}" if env("S3_CUSTOM_DOMAIN") else "",
+        _origin(env("S3_ENDPOINT_URL") or "") if S3_BUCKET else "",
+        f"https://{S3_BUCKET}.s3.amazonaws.com" if S3_BUCKET and not env("S3_ENDPOINT_URL") else "",
+    )
+    if origin
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:", *_media_origins],
+        "media-src": ["'self'", "blob:", *_media_origins],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'", *([_origin(env("JANUS_PUBLIC_URL"))] if env("JANUS_PUBLIC_URL") else [])],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
 }
 
 # --- security (production) -----------------------------------------------------------

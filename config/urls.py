@@ -1,8 +1,9 @@
+from csp.decorators import csp_update
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from agreements import api as agreements_api
@@ -15,6 +16,9 @@ from matching import api as matching_api
 from meetings import api as meetings_api
 from notices import api as notices_api
 from rfq import api as rfq_api
+
+# The admin signs in through the site's sign-in page and its lockout (frontend/views.py).
+admin.site.login = frontend_views.admin_login
 
 # One router for the REST API; each domain app registers its own viewsets.
 api_router = DefaultRouter()
@@ -35,7 +39,15 @@ urlpatterns = [
     path("i18n/setlang/", frontend_views.set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view loads its start-up script from a URL: no inline script under the CSP.
+    # Swagger UI's page has a small inline <style>: styles only are relaxed there, never scripts.
+    path(
+        "api/docs/",
+        csp_update({"style-src": ["'unsafe-inline'"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
+        name="api-docs",
+    ),
     path("api/", include(api_router.urls)),
     path("meetings/", include("meetings.urls")),
     path("", include("frontend.urls")),

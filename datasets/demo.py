@@ -14,9 +14,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from datasets.generator import catalogue_for, generate_fair
@@ -30,7 +28,6 @@ DEMO_NAME = "K-Export Virtual Fair 2026"
 DEMO_PASSWORD = "tradefair-demo"  # noqa: S105 (a published demo password, printed by make run)
 DEMO_DOMAIN = "demo.tradefair"
 DEMO_TIME_ZONE = "Asia/Seoul"
-ORGANIZERS_GROUP = "Organizers"
 EXHIBITOR_USERS = 3
 # buyer logins: (market, time zone, UI language)
 BUYER_USERS = (("US", "America/New_York", "en"), ("ID", "Asia/Jakarta", "id"), ("JP", "Asia/Tokyo", "ja"))
@@ -68,18 +65,6 @@ def _user(email: str, password_hash: str, *, time_zone: str, language: str, firs
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
     return user
-
-
-def _organizers_group() -> Group:
-    group, _created = Group.objects.get_or_create(name=ORGANIZERS_GROUP)
-    perms = Permission.objects.filter(
-        Q(content_type__app_label__in=["fair", "exhibitors"], codename__startswith="view_")
-        | Q(
-            content_type__app_label="django_q", codename__in=["view_failure", "view_success", "view_schedule"]
-        )
-    )
-    group.permissions.add(*perms)
-    return group
 
 
 def _add_products(fair: Fair, seed: int) -> int:
@@ -180,9 +165,9 @@ def _demo_users(fair: Fair) -> None:
         time_zone=DEMO_TIME_ZONE,
         language="ko",
         first_name="Organizer",
-        is_staff=True,
+        is_staff=False,  # an older demo made organizers staff; their console is the product
     )
-    organizer.groups.add(_organizers_group())
+    organizer.groups.clear()
     Participant.objects.create(
         fair=fair,
         user=organizer,
@@ -357,7 +342,7 @@ def demo_logins() -> list[DemoLogin]:
         elif p.role == Participant.Role.INTERPRETER:
             detail = "interprets " + ", ".join(p.languages)
         else:
-            detail = "staff user, can open the admin" if p.user.is_staff else ""
+            detail = "runs the fair from its console"
         logins.append(DemoLogin(p.role, p.user.email, detail))
     logins.sort(key=lambda login: (order.get(login.role, 9), login.email))
     return logins

@@ -1,8 +1,10 @@
 """Inviting exhibitors and buyers from CSV files in the fair dataset format: upload, preview, confirm.
 
 1. ``invitation_upload`` keeps the uploaded files (exhibitors.csv and/or buyers.csv, optionally
-   interactions.csv) in the media storage under a random token, so the preview and the confirmation
-   may be served by different processes;
+   interactions.csv) in the private storage (``STORAGES["private"]``: no page and no media URL
+   serves it) under a random token, so the preview and the confirmation may be served by different
+   processes; an upload not confirmed within INVITATION_UPLOAD_HOURS is removed (on its next read,
+   and by the hourly job ``invitations_expire``);
 2. ``invitation_preview`` reads them with ``fair.dataset.preview_folder``: every error with its file,
    line and column, and what would be created or updated; nothing is written;
 3. ``invitation_confirm`` previews again and, only when there is no error, writes everything with
@@ -20,8 +22,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import storages
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from datasets.importing import ImportReport, fair_import_dataset
@@ -57,6 +61,31 @@ class Preview:
         return len(self.dataset.interactions)
 
 
+def _storage():
+    return storages["private"]
+
+
+def _expired(key: str) -> bool:
+    age = timezone.now() - _storage().get_modified_time(key)
+    return age.total_seconds() > settings.INVITATION_UPLOAD_HOURS * 3600
+
+
+def invitations_expire() -> int:
+    """Remove every uploaded invitation file older than INVITATION_UPLOAD_HOURS; returns how many.
+    A django-q2 job, hourly (datasets/apps.py)."""
+    storage, removed = _storage(), 0
+    if not storage.exists("invitations"):
+        return 0
+    for fair_folder in storage.listdir("invitations")[0]:
+        for token in storage.listdir(f"invitations/{fair_folder}")[0]:
+            for name in storage.listdir(f"invitations/{fair_folder}/{token}")[1]:
+                key = f"invitations/{fair_folder}/{token}/{name}"
+                if _expired(key):
+                    storage.delete(key)
+                    removed += 1
+    return removed
+
+
 def _folder(fair: Fair, token: str) -> str:
     if not _TOKEN.match(token or ""):
         raise DomainError("invitation.unknown", _("This upload has expired; upload the files again."))
@@ -81,7 +110,7 @@ def invitation_upload(*, actor, fair: Fair, files: dict) -> str:
     token = secrets.token_hex(16)
     folder = _folder(fair, token)
     for name, f in chosen.items():
-        default_storage.save(f"{folder}/{name}", ContentFile(f.read()))
+        _storage().save(f"{folder}/{name}", ContentFile(f.read()))
     return token
 
 
@@ -90,8 +119,10 @@ def _copy_to(fair: Fair, token: str, target: Path) -> list[str]:
     present = []
     for name in FILES:
         key = f"{folder}/{name}"
-        if default_storage.exists(key):
-            with default_storage.open(key, "rb") as src:
+        if _storage().exists(key) and _expired(key):
+            _storage().delete(key)
+        elif _storage().exists(key):
+            with _storage().open(key, "rb") as src:
                 (target / name).write_bytes(src.read())
             present.append(name)
     if not present:
@@ -135,8 +166,8 @@ def invitation_discard(*, actor, fair: Fair, token: str) -> None:
     folder = _folder(fair, token)
     for name in FILES:
         key = f"{folder}/{name}"
-        if default_storage.exists(key):
-            default_storage.delete(key)
+        if _storage().exists(key):
+            _storage().delete(key)
 
 
 def invitation_confirm(*, actor, fair: Fair, token: str) -> ImportReport:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from exhibitors.models import Booth
 from fair.access import roles_in
 from fair.models import Participant
-from kernel.access import allowed, require, rule, signed_in
+from kernel.access import allowed, require, rule, signed_in, token_fair_id
 from kernel.errors import NotFound
 
 Role = Participant.Role
@@ -109,6 +109,7 @@ def access_booth(
     if (
         booth is None
         or (fair is not None and booth.fair_id != fair.pk)
+        or token_fair_id(user) not in (None, booth.fair_id)
         or not allowed(user, "booth:view", booth)
     ):
         raise NotFound("booth.not_found", _("No such booth."))

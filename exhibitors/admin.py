@@ -63,7 +63,7 @@ _LIVE = {
         "list_filter": ("status",),
         "list_select_related": ("booth__company", "booth__fair"),
         "raw_id_fields": ("booth", "buyer", "answered_by"),
-        "search_fields": ("booth__company__name", "message"),
+        "search_fields": ("booth__company__name",),
     },
     "ChatMessage": {
         "list_display": ("created_at", "booth", "author_name", "author_is_staff", "hidden", "body"),
@@ -88,11 +88,24 @@ _LIVE = {
         "search_fields": ("title", "booth__company__name"),
     },
 }
+
+
+def _public_lines_only(self, request):
+    """A private thread (a knock's chat) is between the buyer and the booth's staff: the live booth
+    hides it from organizers, and the admin never lists it either."""
+    return admin.ModelAdmin.get_queryset(self, request).filter(knock__isnull=True)
+
+
+# What is private in these records stays out of the admin: a knock's message, a private thread's lines.
+_PRIVATE = {
+    "Knock": {"exclude": ("message",)},
+    "ChatMessage": {"get_queryset": _public_lines_only},
+}
+
 for _name, _options in _LIVE.items():
     try:
         _model = apps.get_model("exhibitors", _name)
     except LookupError:
         continue
-    admin.site.register(
-        _model, type(f"{_name}Admin", (admin.ModelAdmin,), {**_options, "show_full_result_count": False})
-    )
+    _attrs = {**_options, **_PRIVATE.get(_name, {}), "show_full_result_count": False}
+    admin.site.register(_model, type(f"{_name}Admin", (admin.ModelAdmin,), _attrs))

@@ -586,7 +586,12 @@ async def on_chat_hide(consumer, content):
     message = await db(services.chat_hide)(
         booth=consumer.booth, viewer=consumer.viewer, message_id=p.int_field(content, "id")
     )
-    await broadcast(consumer.booth.pk, {"type": p.CHAT_HIDDEN, "id": message.pk})
+    frame = {"type": p.CHAT_HIDDEN, "id": message.pk}
+    if message.knock_id is None:
+        await broadcast(consumer.booth.pk, frame)
+    else:  # a private thread's line: only the sockets that saw it (the staff and the buyer) hear of it
+        buyer_user = await database_sync_to_async(lambda: message.knock.buyer.user_id)()
+        await broadcast(consumer.booth.pk, frame, private_to=buyer_user)
 
 
 @handles(p.CHAT_RESUME)

@@ -2,8 +2,9 @@
 
 - Images are decoded and re-encoded with Pillow: EXIF and other metadata dropped, the orientation
   applied, the longest side capped, a thumbnail made; decompression bombs are refused.
-- PDFs and videos are checked by their first bytes (%PDF-, an MP4 `ftyp` box, a WebM EBML header),
-  never by their name or the browser's content type.
+- PDFs are read through by pypdf (cross-references, catalogue, a first page) and videos by hachoir
+  (an MP4 or WebM container with a video stream, a picture size and a duration), never judged by
+  their name, the browser's content type or their first bytes alone.
 - Each kind has a size limit (settings.UPLOAD_MAX_BYTES overrides the defaults below).
 
 Every function raises UploadError (a DomainError with a dotted code and a translated message)
@@ -22,7 +23,12 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
+from hachoir.core import config as hachoir_config
+from hachoir.metadata import extractMetadata
+from hachoir.parser import guessParser
+from hachoir.stream import InputIOStream
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
 
 from kernel.errors import DomainError
 
@@ -147,22 +153,69 @@ def prepare_image(upload) -> PreparedImage:
 
 
 def check_pdf(upload) -> str:
-    """A PDF starts with %PDF- (readers accept it within the first 1024 bytes). Returns the extension."""
+    """A PDF that pypdf reads through: its cross-reference table, its catalogue and at least one page.
+    A file that merely carries "%PDF-" (an HTML page with a %PDF comment) is refused. Returns "pdf"."""
     _check_size(upload, "pdf")
     if b"%PDF-" not in _head(upload, 1024):
+        raise UploadError("upload.not_a_pdf", _("This file is not a PDF document."))
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pypdf warns on the small flaws real PDFs have
+            reader = PdfReader(upload)
+            pages = len(reader.pages)
+            if pages:
+                reader.pages[0].mediabox  # noqa: B018 (reading it parses the first page)
+    except Exception:  # noqa: BLE001 - whatever pypdf trips on, the file is not a PDF we can offer
+        pages = 0
+    finally:
+        upload.seek(0)
+    if not pages:
         raise UploadError("upload.not_a_pdf", _("This file is not a PDF document."))
     return "pdf"
 
 
+hachoir_config.quiet = True  # its parse warnings go to stderr; a refusal says what matters
+_VIDEO_TYPES = {"video/mp4": "mp4", "video/quicktime": "mp4", "video/webm": "webm"}
+
+
+def _metadata_values(metadata, key: str) -> list:
+    """Every value of ``key`` in hachoir's metadata and its groups (a WebM's video stream is one)."""
+    found = [item.value for item in metadata.getItems(key)] if metadata.has(key) else []
+    for group in getattr(metadata, "iterGroups", list)():
+        if group is not metadata:
+            found += _metadata_values(group, key)
+    return found
+
+
 def check_video(upload) -> str:
-    """MP4 (an ISO-BMFF `ftyp` box first) or WebM (an EBML header naming the webm doctype)."""
+    """MP4 or WebM, parsed by hachoir (a pure-Python parser of container formats): the container must
+    hold a video stream with a picture size and a duration; the first bytes alone prove nothing.
+    Returns the extension."""
     _check_size(upload, "video")
     head = _head(upload, 64)
-    if len(head) >= 12 and head[4:8] == b"ftyp":
-        return "mp4"
-    if head.startswith(b"\x1a\x45\xdf\xa3") and b"webm" in head:
-        return "webm"
-    raise UploadError("upload.not_a_video", _("This file is not a video we can show (MP4 or WebM)."))
+    if not ((len(head) >= 12 and head[4:8] == b"ftyp") or head.startswith(b"\x1a\x45\xdf\xa3")):
+        raise UploadError("upload.not_a_video", _("This file is not a video we can show (MP4 or WebM)."))
+    upload.seek(0)
+    extension = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parser = guessParser(InputIOStream(upload, tags=[]))
+            metadata = extractMetadata(parser) if parser is not None else None
+            if metadata is not None:
+                mime = str(next(iter(_metadata_values(metadata, "mime_type")), ""))
+                sized = _metadata_values(metadata, "width") and _metadata_values(metadata, "height")
+                durations = _metadata_values(metadata, "duration")
+                if sized and durations and max(d.total_seconds() for d in durations) > 0:
+                    extension = _VIDEO_TYPES.get(mime)
+    except Exception:  # noqa: BLE001 - a container hachoir cannot read is not one browsers can play
+        extension = None
+    finally:
+        upload.seek(0)
+    if extension is None:
+        raise UploadError("upload.not_a_video", _("This file is not a video we can show (MP4 or WebM)."))
+    return extension
 
 
 # --- storage ----------------------------------------------------------------------------------

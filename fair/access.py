@@ -13,7 +13,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from fair.models import Fair, Participant
-from kernel.access import allowed, require, rule, signed_in
+from kernel import access as access_kernel
+from kernel.access import allowed, require, rule, signed_in, token_fair_id
 from kernel.errors import NotFound, PermissionDenied
 
 Role = Participant.Role
@@ -93,6 +94,24 @@ def fair_id_of(obj) -> int | None:
     return obj.pk if isinstance(obj, Fair) else getattr(obj, "fair_id", None)
 
 
+def scope_fair_id(obj) -> int | None:
+    """The fair of any object a rule is asked about (a fair, a booth, a meeting, an agreement, an
+    outcome, a shipment, a signatory...): what an API token's fair is compared with."""
+    for _depth in range(3):
+        if obj is None:
+            return None
+        if isinstance(obj, Fair):
+            return obj.pk
+        if getattr(obj, "fair_id", None) is not None:
+            return obj.fair_id
+        parents = ("outcome", "agreement", "meeting", "booth")
+        obj = next((getattr(obj, name) for name in parents if hasattr(obj, name)), None)
+    return None
+
+
+access_kernel.fair_of = scope_fair_id
+
+
 # --- the rules of a fair ----------------------------------------------------------------------
 
 
@@ -144,7 +163,8 @@ def access_fair(user, slug: str, *, perm: str = "fair:view") -> Fair:
     """The fair at ``slug`` if ``user`` may ``perm`` it: NotFound when there is none (or it is hidden
     from them), PermissionDenied when they see it but may not do this."""
     fair = Fair.objects.filter(slug=str(slug or "")[:80]).first()
-    if fair is None or not allowed(user, "fair:view", fair):
+    scope = token_fair_id(user)  # an API token is bound to its fair: no other exists for it
+    if fair is None or not allowed(user, "fair:view", fair) or (scope is not None and fair.pk != scope):
         raise NotFound("fair.not_found", _("No such fair."))
     if perm != "fair:view":
         require(user, perm, fair)

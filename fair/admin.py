@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from fair.models import Company, Fair, Hall, Interaction, Participant, SourcingProfile, User
+from fair.models import ApiToken, Company, Fair, Hall, Interaction, Participant, SourcingProfile, User
 
 
 @admin.register(User)
@@ -122,3 +122,20 @@ class InteractionAdmin(admin.ModelAdmin):
     raw_id_fields = ("buyer", "booth", "product")
     date_hierarchy = "at"
     show_full_result_count = False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """API tokens are made on their owner's page; here an administrator sees and revokes them. The
+    token itself is never stored (only its hash, which is not shown)."""
+
+    list_display = ("name", "user", "fair", "scope", "prefix", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("scope", "fair")
+    list_select_related = ("user", "fair")
+    raw_id_fields = ("user", "fair")
+    search_fields = ("name", "prefix", "user__email")
+    exclude = ("key_hash",)
+    readonly_fields = ("prefix", "created_at", "last_used_at")
+
+    def has_add_permission(self, request):
+        return False

@@ -332,3 +332,39 @@ class Interaction(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.buyer_id}->{self.booth_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ApiToken(models.Model):
+    """A personal token for the REST API, bound to one fair with a scope (read, or read and write).
+
+    The browser API takes the session only; a script or an integration sends
+    ``Authorization: Bearer <token>``. Only a hash of the token is kept: it is shown once, when it is
+    created. A token acts as its owner inside its fair only, and a read token never changes anything
+    (fair/tokens.py, docs/api-tokens.md).
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read")
+        WRITE = "write", _("Read and write")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    fair = models.ForeignKey(Fair, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.READ)
+    prefix = models.CharField(max_length=12)  # the first characters, to tell tokens apart on the page
+    key_hash = models.CharField(max_length=64, unique=True)  # sha256 of the whole token
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None

@@ -387,6 +387,18 @@ def _clean_list(values, normalise, *, code: str) -> list[str]:
         raise DomainError(code, " ".join(e.messages)) from None
 
 
+def email_confirmed(user) -> bool:
+    """Has ``user`` confirmed an address, as registering for a fair needs (unless
+    ACCOUNT_EMAIL_VERIFICATION is "none": a closed network without mail)? A person who signed up
+    has an address to confirm; accounts made by an administrator or an import have none and pass."""
+    if settings.ACCOUNT_EMAIL_VERIFICATION == "none":
+        return True
+    from allauth.account.models import EmailAddress
+
+    addresses = EmailAddress.objects.filter(user_id=user.pk)
+    return not addresses.exists() or addresses.filter(verified=True).exists()
+
+
 @transaction.atomic
 def registration_submit(
     *,
@@ -406,6 +418,11 @@ def registration_submit(
         raise PermissionDenied("registration.denied", _("Sign in to register."))
     if role not in (Role.BUYER, Role.EXHIBITOR):
         raise DomainError("registration.bad_role", _("Register as a buyer or as an exhibitor."))
+    if not email_confirmed(user):
+        raise DomainError(
+            "registration.unverified",
+            _("Confirm your e-mail address first: open the link we sent you, then register."),
+        )
     existing = Participant.objects.select_for_update().filter(fair=fair, user=user, role=role).first()
     if existing is None and not fair.registration_open:
         raise DomainError("registration.closed", _("Registration for this fair is closed."))

@@ -60,3 +60,22 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["first_name", "last_name", "time_zone", "language"]
         labels = {"first_name": _("First name"), "last_name": _("Last name"), "language": _("Language")}
+
+
+class ApiTokenForm(forms.Form):
+    """A new API token: a name, the fair it is bound to (one the user takes part in), its scope."""
+
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. CRM sync.")
+    )
+    fair = forms.ChoiceField(label=_("Fair"))
+    scope = forms.ChoiceField(
+        label=_("Scope"),
+        choices=[("read", _("Read")), ("write", _("Read and write"))],
+        initial="read",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, fairs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fair"].choices = [(fair.slug, fair.name) for fair in fairs]

@@ -14,6 +14,7 @@ from frontend import (
     playbook_views,
     rfq_views,
     standing_views,
+    token_views,
     views,
 )
 
@@ -23,6 +24,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("profile/", views.profile, name="profile"),
+    path("profile/api-tokens/", token_views.api_tokens, name="api_tokens"),
     path("profile/data/", integration_views.my_data, name="my_data"),
     path("profile/data/<uuid:uid>/", integration_views.data_export_download, name="data_export_download"),
     # The notification centre: frontend/notice_views.py

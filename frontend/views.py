@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -135,3 +140,19 @@ def set_language(request):
             request.user.language = code
             request.user.save(update_fields=["language"])
     return response
+
+
+def admin_login(request, extra_context=None):
+    """The admin's sign-in: the site's own sign-in page (allauth), never a second password form.
+
+    One form means one lockout: allauth's rate limits lock an address after repeated failures, and
+    no other page takes a password (the REST API takes sessions and tokens only). Signed-in staff go
+    on to where they were going; anyone else signed in is refused."""
+    target = request.GET.get("next") or reverse("admin:index")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("admin:index")
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?{urlencode({'next': target})}")
+    if request.user.is_active and request.user.is_staff:
+        return redirect(target)
+    raise PermissionDenied

@@ -76,12 +76,26 @@ def tracing() -> Iterator[list[tuple[str, Any]]]:
         _traces.remove(asked)
 
 
+# The fair an object belongs to, for API tokens bound to one fair: set by fair/access.py (the kernel
+# knows no app). None for an object of no fair (creating a fair, naming fair creators).
+fair_of: Callable[[Any], int | None] = lambda obj: None  # noqa: E731
+
+
+def token_fair_id(user) -> int | None:
+    """The fair an API token confines this request's user to (fair/tokens.py), or None: a session."""
+    return getattr(user, "api_token_fair_id", None)
+
+
 def allowed(user, perm: str, obj) -> bool:
-    """May ``user`` do ``perm`` on ``obj``?"""
+    """May ``user`` do ``perm`` on ``obj``?
+
+    A user who came with an API token is, outside the token's fair, a visitor who is not signed in:
+    public rules only."""
     rule_ = RULES[perm]
     for asked in _traces:
         asked.append((perm, obj))
-    if not signed_in(user):
+    scope = token_fair_id(user) if signed_in(user) else None
+    if not signed_in(user) or (scope is not None and fair_of(obj) != scope):
         return rule_.public and bool(rule_.test(None, obj))
     if user.is_superuser:
         return True

@@ -1,6 +1,7 @@
 """A token bucket per key, counted at the time a request arrived (not when it was processed).
 
     ratelimit.allow("booth-chat:12", rate=(5, 10), at=arrived)  # True, or False: refuse it
+    ratelimit.over_limit("room-chat-rate", user_id, n=20, seconds=10)  # True: refuse it
 
 ``rate=(n, seconds)``: a burst of n, then one more every seconds / n. ``at`` is the arrival time
 (time.time()) the caller took when the request came in, so requests held up by a database stall
@@ -82,3 +83,8 @@ def allow(key: str, *, rate: tuple[int, float], at: float | None = None) -> bool
         except Exception as e:  # Redis is away: count in this process instead of refusing
             log.warning("rate limit %s: Redis unavailable (%s), counting in this process", key, e)
     return _take_local(full, cap, per, at)
+
+
+def over_limit(name: str, who, *, n: int, seconds: float, at: float | None = None) -> bool:
+    """True when ``who`` has used up ``name``'s bucket of n per ``seconds`` (the video room's chat)."""
+    return not allow(f"{name}:{who}", rate=(n, seconds), at=at)

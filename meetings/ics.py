@@ -1,5 +1,9 @@
 """iCalendar output with the icalendar library: invitations (REQUEST / CANCEL) and the private feed (PUBLISH).
 
+In the feed a meeting asked for but not agreed is TENTATIVE and carries no address and no message of
+the other side; a declined or cancelled one is CANCELLED (with no addresses either); only an agreed
+meeting (accepted, held, no-show) is CONFIRMED with its people as attendees.
+
 Times are written in UTC ("...Z"): every calendar converts them to its own
 zone, so the meeting shows at the right local hour on both sides of a
 daylight-saving change. (A VTIMEZONE built from the tz database was read an
@@ -41,7 +45,21 @@ def _address(user, role: str | None = None) -> vCalAddress:
     return addr
 
 
-def _event(meeting, *, zone: str, cancelled: bool) -> Event:
+# What a calendar shows of a meeting in each state. Only an agreed meeting carries the people's
+# addresses and the request's message: recommendations promise no contact details before then.
+AGREED = {"accepted", "held", "no_show"}
+OPEN = {"requested", "proposed"}  # asked, not yet agreed: TENTATIVE
+
+
+def ics_status(meeting) -> str:
+    if meeting.status in AGREED:
+        return "CONFIRMED"
+    if meeting.status in OPEN:
+        return "TENTATIVE"
+    return "CANCELLED"  # declined, cancelled
+
+
+def _event(meeting, *, zone: str, status: str, contacts: bool) -> Event:
     tz = zoneinfo.ZoneInfo(zone)
     local = meeting.slot.starts_at.astimezone(tz)
     event = Event()
@@ -51,13 +69,17 @@ def _event(meeting, *, zone: str, cancelled: bool) -> Event:
     event.add("dtstart", meeting.slot.starts_at.astimezone(UTC))
     event.add("dtend", meeting.slot.ends_at.astimezone(UTC))
     company = meeting.booth.company.name
-    event.add("summary", f"{meeting.fair.name}: {company} / {meeting.buyer.company or meeting.buyer.user}")
+    buyer = meeting.buyer.company or (meeting.buyer.user if contacts else "")
+    event.add("summary", f"{meeting.fair.name}: {company} / {buyer}".rstrip(" /"))
     link = meeting_link(meeting)
     event.add("url", link)
     event.add("location", link)
     when = f"{local:%Y-%m-%d %H:%M} ({zone})"
-    event.add("description", f"{when}\n\n{meeting.message}\n\n{link}".replace("\n\n\n\n", "\n\n"))
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    message = meeting.message if contacts else ""
+    event.add("description", f"{when}\n\n{message}\n\n{link}".replace("\n\n\n\n", "\n\n"))
+    event.add("status", status)
+    if not contacts:
+        return event
     organizer_user = meeting.created_by or meeting.buyer.user
     if organizer_user is not None:
         event.add("organizer", _address(organizer_user))
@@ -87,8 +109,10 @@ def _calendar(method: str) -> Calendar:
 
 
 def invitation(meeting, *, zone: str, cancel: bool = False) -> bytes:
+    """An invitation by e-mail to the meeting's people (sent when it is agreed), or its cancellation."""
     cal = _calendar("CANCEL" if cancel else "REQUEST")
-    cal.add_component(_event(meeting, zone=zone, cancelled=cancel))
+    status = "CANCELLED" if cancel else ics_status(meeting)
+    cal.add_component(_event(meeting, zone=zone, status=status, contacts=status != "TENTATIVE"))
     return cal.to_ical()
 
 
@@ -96,5 +120,7 @@ def feed(meetings: Iterable, *, zone: str, name: str) -> bytes:
     cal = _calendar("PUBLISH")
     cal.add("x-wr-calname", name)
     for meeting in meetings:
-        cal.add_component(_event(meeting, zone=zone, cancelled=meeting.status == "cancelled"))
+        cal.add_component(
+            _event(meeting, zone=zone, status=ics_status(meeting), contacts=meeting.status in AGREED)
+        )
     return cal.to_ical()

@@ -68,3 +68,11 @@ ROOM_MAX_SDP_CHARS = 60_000
 ROOM_MAX_CANDIDATE_CHARS = 1_000
 ROOM_MAX_CHAT_CHARS = 2_000
 ROOM_CHAT_BACKLOG = 50
+
+
+def room_chat_rate() -> tuple[int, int]:
+    """(messages, seconds): how many in-call chat lines one user may send in a window
+    (settings.ROOM_CHAT_RATE; past it the frame answers chat.rate_limited and nothing is stored)."""
+    from django.conf import settings
+
+    return tuple(getattr(settings, "ROOM_CHAT_RATE", (10, 10)))

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel import ratelimit
 from kernel.access import allowed
 from kernel.errors import DomainError
 from meetings import access, services
@@ -330,6 +331,12 @@ def room_chat_post(*, visit: RoomVisit, body) -> RoomMessage:
     if len(body) > p.ROOM_MAX_CHAT_CHARS:
         raise DomainError(
             "chat.too_long", _("A message is at most %(n)d characters.") % {"n": p.ROOM_MAX_CHAT_CHARS}
+        )
+    n, seconds = p.room_chat_rate()
+    if ratelimit.over_limit("room-chat-rate", visit.user_id, n=n, seconds=seconds):
+        raise DomainError(
+            "chat.rate_limited",
+            _("Slow down: at most %(n)d messages in %(s)d seconds.") % {"n": n, "s": seconds},
         )
     user = visit.user
     return RoomMessage.objects.create(

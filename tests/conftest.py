@@ -85,6 +85,10 @@ def run_media_root(tmp_path_factory):
 def _media_in_tmp(settings, run_media_root):
     """Files a test stores (uploads, trained models) never go to the repository's media/ folder."""
     settings.MEDIA_ROOT = run_media_root
+    # The private storage (uploaded invitation files) too, beside it and never under it.
+    private = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    private["OPTIONS"] = {"location": str(run_media_root.parent / f"{run_media_root.name}-private")}
+    settings.STORAGES = {**settings.STORAGES, "private": private}
 
 
 @pytest.fixture

@@ -192,3 +192,27 @@ def test_fair_creation_is_open_embedded_approved_in_production_and_checked(tmp_p
     assert run(["-c", show], tmp_path, FAIR_CREATION="Approved").stdout.strip().splitlines()[-1] == "approved"
     bad = run(["-c", show], tmp_path, FAIR_CREATION="everyone")
     assert bad.returncode != 0 and 'FAIR_CREATION must be "anyone" or "approved"' in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SECRET_KEY", "change-me-to-50-random-characters"),
+        ("SECRET_KEY", "embedded-default-key-not-for-production-use-0123456789abcdefghij"),
+        ("DATABASE_URL", "postgres://tradefair:change-me@db:5432/tradefair"),
+        ("TURN_SECRET", "change-me-long-random"),
+    ],
+)
+def test_production_refuses_the_placeholder_secrets_of_env_example(tmp_path, name, value):
+    """Issue 14: production mode started with SECRET_KEY copied from deploy/env.example."""
+    good = {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "fair.example.org",
+        "DATABASE_URL": PG_URL,
+    }
+    result = run(["manage.py", "check"], tmp_path, TRADEFAIR_MODE="production", **{**good, name: value})
+    assert result.returncode != 0
+    message = result.stderr.strip().splitlines()[-1]
+    assert "placeholder secrets" in message and name in message
+    example = (ROOT / "deploy" / "env.example").read_text()
+    assert "SECRET_KEY=change-me" in example  # the file this protects against

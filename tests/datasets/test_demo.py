@@ -3,7 +3,6 @@
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from datasets.demo import DEMO_PASSWORD
@@ -49,13 +48,16 @@ def test_demo_fair_is_created_once_and_its_logins_work(client):
         assert client.login(username=f"{name}@demo.tradefair", password=DEMO_PASSWORD), name
         client.logout()
 
+    # The organizer runs the fair from its console, not the admin (issue 14: the admin showed every
+    # fair's participants, every e-mail address and private knock threads).
     organizer = User.objects.get(email="organizer@demo.tradefair")
-    assert organizer.is_staff and organizer.groups.filter(name="Organizers").exists()
-    perms = Group.objects.get(name="Organizers").permissions.values_list(
-        "content_type__app_label", "codename"
-    )
-    assert ("django_q", "view_failure") in perms and ("exhibitors", "view_booth") in perms
-    assert organizer.has_perm("django_q.view_failure") and not organizer.has_perm("fair.delete_fair")
+    assert not organizer.is_staff and not organizer.groups.exists()
+    assert not organizer.has_perm("fair.view_user")
+    client.force_login(organizer)
+    assert client.get("/admin/").status_code == 302
+    assert client.get("/admin/fair/user/").status_code == 302
+    assert client.get("/admin/login/").status_code == 403
+    client.logout()
     staff = Participant.objects.get(user__email="exhibitor1@demo.tradefair")
     assert staff.role == "exhibitor" and staff.booth == booths.order_by("pk").first() and staff.is_approved
     buyer = Participant.objects.get(user__email="buyer1@demo.tradefair")

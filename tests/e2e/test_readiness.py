@@ -11,9 +11,9 @@ from django.test import Client
 
 from playbooks import services
 from playbooks.models import ReadinessMark
-from tests import factories
+from tests import factories, media_samples
 
-PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
+PDF = media_samples.pdf()
 
 
 def sign_in(v, user) -> None:

@@ -19,10 +19,10 @@ from exhibitors import builder
 from exhibitors.models import Booth, BoothDocument, Product, ProductImage
 from fair.models import Interaction
 from kernel.errors import DomainError, PermissionDenied
-from tests import factories
+from tests import factories, media_samples
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = media_samples.pdf()
 
 
 def jpeg(size=(640, 480)) -> bytes:

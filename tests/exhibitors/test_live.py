@@ -428,3 +428,49 @@ def test_anonymous_sockets_of_a_served_booth_cost_no_query(small_fair, monkeypat
         return seen
 
     assert run(scenario) == []
+
+
+def test_a_private_line_is_hidden_by_its_thread_only_and_nobody_else_hears_of_it(small_fair):
+    """Issue 14: an organizer could hide private-thread lines they cannot read, and the hidden id went
+    to every socket. Now only the thread's members (the booth's staff) hide it, and only the sockets
+    that saw the line (the staff and that buyer) get chat.hidden."""
+    booth, staff, buyer = small_fair["booths"]["cosmetics"], small_fair["staff"], small_fair["buyer"]
+    organizer = small_fair["organizer"]
+    other_buyer = factories.buyer(small_fair["fair"])
+
+    async def scenario():
+        socks = {
+            name: Socket(booth.pk, u)
+            for name, u in [
+                ("staff", staff.user),
+                ("buyer", buyer.user),
+                ("organizer", organizer.user),
+                ("other", other_buyer.user),
+                ("guest", None),
+            ]
+        }
+        for s in socks.values():
+            await s.open()
+        await socks["buyer"].send({"type": "knock"})
+        knock = (await socks["buyer"].recv_type("knock.waiting"))["knock"]
+        await socks["staff"].send({"type": "knock.answer", "knock": knock})
+        await socks["buyer"].recv_type("knock.answered")
+        await socks["buyer"].send({"type": "chat.post", "body": "my phone is 555-0100", "thread": knock})
+        line = await socks["staff"].recv_type("chat.message")
+        await socks["buyer"].recv_type("chat.message")
+
+        await socks["organizer"].send({"type": "chat.hide", "id": line["id"]})
+        assert (await socks["organizer"].recv_type("error"))["code"] == "chat.no_such_message"
+        await socks["staff"].send({"type": "chat.hide", "id": line["id"]})
+        assert (await socks["staff"].recv_type("chat.hidden"))["id"] == line["id"]
+        assert (await socks["buyer"].recv_type("chat.hidden"))["id"] == line["id"]
+        for n in ("organizer", "other", "guest"):
+            frames = []
+            while not await socks[n].nothing(0.2):
+                frames.append(await socks[n].recv())
+            assert not [f for f in frames if f["type"] == "chat.hidden"], (n, frames)
+        for s in socks.values():
+            await s.close()
+
+    run(scenario)
+    assert ChatMessage.objects.get(body="my phone is 555-0100").hidden

@@ -14,13 +14,19 @@ from PIL import Image
 
 from exhibitors import builder, media
 from exhibitors.models import Booth, BoothDocument, ProductImage
+from tests import media_samples
 from tests.s3 import s3_server, s3_storages  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
-WEBM = b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01\x42\x82\x84webm" + b"\x00" * 64
+PDF = media_samples.pdf()
+MP4 = media_samples.mp4()
+WEBM = media_samples.webm()
+# What a magic-bytes check let through (issue 14): the first bytes of a PDF or a video, nothing behind.
+FAKE_PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+HTML_PDF = b"<html><!-- %PDF-1.4 --><script>alert(document.cookie)</script></html>"
+FAKE_MP4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
+FAKE_WEBM = b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01\x42\x82\x84webm" + b"\x00" * 64
 
 
 def jpeg(width=800, height=600, *, exif: bool = False, fmt="JPEG", mode="RGB") -> bytes:
@@ -278,3 +284,25 @@ def test_images_go_to_s3_and_a_refused_upload_leaves_no_object(s3_server, settin
         assert keys_after == keys
     finally:
         storages._storages = {}
+
+
+@pytest.mark.parametrize("data", [FAKE_PDF, HTML_PDF, PDF[:200]], ids=["header-only", "html", "cut"])
+def test_a_file_that_only_starts_like_a_pdf_is_refused(media_root, booth, staff_user, data):
+    """Issue 14: an HTML file with a %PDF comment passed the first-bytes check. pypdf reads it now."""
+    with pytest.raises(media.UploadError) as e:
+        builder.brochure_add(user=staff_user, booth=booth, title="Evil", upload=upload("c.pdf", data))
+    assert e.value.code == "upload.not_a_pdf"
+    assert not BoothDocument.objects.exists() and stored_files(media_root) == []
+
+
+@pytest.mark.parametrize(
+    "data",
+    [FAKE_MP4, FAKE_WEBM, MP4[:60] + b"<html><script>alert(1)</script></html>" * 10],
+    ids=["mp4-header-only", "webm-header-only", "mp4-then-html"],
+)
+def test_a_file_that_only_starts_like_a_video_is_refused(media_root, booth, staff_user, data):
+    with pytest.raises(media.UploadError) as e:
+        builder.booth_media_set(user=staff_user, booth=booth, kind="video", upload=upload("clip.mp4", data))
+    assert e.value.code == "upload.not_a_video"
+    booth.refresh_from_db()
+    assert not booth.video and stored_files(media_root) == []

@@ -24,7 +24,7 @@ from exhibitors import builder, services
 from exhibitors.access import viewer_of
 from exhibitors.models import Booth
 from fair import services as fair_services
-from tests import factories
+from tests import factories, media_samples
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +124,7 @@ def test_media_brochures_and_live_status_show_on_the_booth_page(
         user=staff,
         booth=booth,
         title="Catalogue 2026",
-        upload=SimpleUploadedFile("c.pdf", b"%PDF-1.4\n%%EOF\n"),
+        upload=SimpleUploadedFile("c.pdf", media_samples.pdf()),
     )
     assert "Catalogue 2026" in kept(client, pages["booth"], django_assert_num_queries)
     services.booth_status_set(booth=booth, viewer=viewer_of(staff, booth), status="on_duty")

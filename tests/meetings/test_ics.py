@@ -119,3 +119,43 @@ def test_private_feed_with_revocable_token(dst_meeting):
     assert client.get(f"/meetings/calendar/{feed.token}.ics").status_code == 404
     assert client.get(f"/meetings/calendar/{new.token}.ics").status_code == 200
     assert selectors.feed_user(token="nonsense") is None
+
+
+def _feed_events(user) -> dict[str, icalendar.Event]:
+    feed = services.feed_get_or_create(user=user)
+    response = Client().get(f"/meetings/calendar/{feed.token}.ics")
+    assert response.status_code == 200
+    return {str(e["UID"]): e for e in icalendar.Calendar.from_ical(response.content).walk("VEVENT")}
+
+
+def test_the_feed_shows_no_contact_before_a_meeting_is_agreed(dst_meeting):
+    """Issue 14: an exhibitor's feed showed a pending request as CONFIRMED with the buyer's address as
+    an accepted attendee and their message. Asked: TENTATIVE, nobody's address, no message;
+    declined or cancelled: CANCELLED; agreed: CONFIRMED with its people."""
+    f, staff, buyer = dst_meeting["fair"], dst_meeting["staff"], dst_meeting["buyer"]
+    agreed = dst_meeting["meeting"]
+    booth = agreed.booth
+    slots = [s for s in selectors.slots_of(fair=f) if s.pk != agreed.slot_id]
+    asked = services.meeting_request(
+        actor=buyer.user, buyer=buyer, booth=booth, slot=slots[0], message="Call me on +1 212 555 0100"
+    )
+    declined = services.meeting_request(
+        actor=buyer.user, buyer=buyer, booth=booth, slot=slots[1], message="x"
+    )
+    declined = services.meeting_decline(actor=staff.user, meeting=declined, reason="Fully booked")
+    cancelled = services.meeting_request(actor=buyer.user, buyer=buyer, booth=booth, slot=slots[2])
+    cancelled = services.meeting_cancel(actor=buyer.user, meeting=cancelled, reason="Plans changed")
+
+    events = _feed_events(staff.user)
+    pending = events[ics.uid_of(asked)]
+    raw = pending.to_ical().decode()
+    assert str(pending["STATUS"]) == "TENTATIVE"
+    assert buyer.user.email not in raw and "mailto:" not in raw and "555 0100" not in raw
+    assert "ATTENDEE" not in pending and "ORGANIZER" not in pending
+    for gone in (declined, cancelled):
+        event = events[ics.uid_of(gone)]
+        assert str(event["STATUS"]) == "CANCELLED"
+        assert buyer.user.email not in event.to_ical().decode()
+    confirmed = events[ics.uid_of(agreed)]
+    assert str(confirmed["STATUS"]) == "CONFIRMED"
+    assert any(buyer.user.email in str(a) for a in confirmed["ATTENDEE"])

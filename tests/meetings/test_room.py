@@ -484,3 +484,35 @@ def test_the_room_page_is_for_the_meeting_only(small_fair):
     staff = Client()
     staff.force_login(small_fair["staff"].user)
     assert 'data-role="exhibitor"' in staff.get(f"/meetings/{m.pk}/").content.decode()
+
+
+def test_room_chat_is_rate_limited_and_a_refused_line_is_not_stored(small_fair, settings):
+    """Issue 14: 300 frames in 5.7 s were all stored and relayed. Past the limit a line is refused
+    with chat.rate_limited, stored nowhere and relayed to nobody."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.ROOM_CHAT_RATE = (3, 60)
+    m = make_meeting(small_fair)
+
+    async def scenario():
+        buyer, _ = await join(small_fair["buyer"].user, m.pk)
+        staff, _ = await join(small_fair["staff"].user, m.pk)
+        await until(buyer, "peer.joined")
+        answers = []
+        for n in range(5):
+            await buyer.send_json_to({"type": "chat.post", "body": f"line {n}"})
+            frame = await buyer.receive_json_from(timeout=5)
+            while frame["type"] not in ("chat.message", "error"):
+                frame = await buyer.receive_json_from(timeout=5)
+            answers.append(frame)
+        relayed = [await until(staff, "chat.message") for _ in range(3)]
+        for ws in (buyer, staff):
+            await ws.disconnect()
+        return answers, relayed
+
+    answers, relayed = async_to_sync(scenario)()
+    assert [a["type"] for a in answers] == ["chat.message"] * 3 + ["error"] * 2
+    assert answers[-1]["code"] == "chat.rate_limited"
+    assert [r["body"] for r in relayed] == ["line 0", "line 1", "line 2"]
+    assert RoomMessage.objects.count() == 3

@@ -309,3 +309,39 @@ def test_fair_dates_are_validated_in_the_service(small_fair):
     with pytest.raises(DomainError) as e:
         services.fair_update(actor=small_fair["buyer"].user, fair=small_fair["fair"], name="Mine")
     assert e.value.code == "fair.denied"
+
+
+def test_invitation_files_are_private_and_removed_when_not_confirmed(client, small_fair, settings):
+    """Issue 14: uploaded CSVs sat in the public media folder and stayed there when never confirmed."""
+    import os
+    from pathlib import Path
+
+    from django.core.files.storage import storages
+
+    from datasets import invitations
+
+    client.force_login(small_fair["organizer"].user)
+    location = _upload(client, {"buyers": BUYERS_OK})["Location"]
+    token = location.rstrip("/").rsplit("/", 1)[-1]
+    key = f"invitations/{small_fair['fair'].pk}/{token}/buyers.csv"
+    private = storages["private"]
+    assert private.exists(key)
+    # Nowhere under the media folder, and no media URL serves it.
+    media = Path(settings.MEDIA_ROOT)
+    assert not [p for p in media.rglob("*.csv")]
+    assert not Path(private.path(key)).is_relative_to(media)
+    assert client.get(f"/media/{key}").status_code == 404
+    assert client.get(location).status_code == 200
+
+    # A day later, not confirmed: the preview says it expired, and the file is gone.
+    old = Path(private.path(key)).stat().st_mtime - 25 * 3600
+    os.utime(private.path(key), (old, old))
+    response = client.get(location)
+    assert response.status_code == 302 and not private.exists(key)
+
+    # The hourly job removes what nobody opened again.
+    second = _upload(client, {"buyers": BUYERS_OK})["Location"].rstrip("/").rsplit("/", 1)[-1]
+    other = f"invitations/{small_fair['fair'].pk}/{second}/buyers.csv"
+    assert invitations.invitations_expire() == 0 and private.exists(other)
+    os.utime(private.path(other), (old, old))
+    assert invitations.invitations_expire() == 1 and not private.exists(other)

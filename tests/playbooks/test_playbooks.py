@@ -12,7 +12,7 @@ from fair.models import Interaction
 from playbooks import services
 from playbooks.formats import PlaybookFileError
 from playbooks.models import Briefing, Playbook, PlaybookItem, ReadinessMark
-from tests import factories
+from tests import factories, media_samples
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +129,7 @@ def test_marks_in_progress_and_done_with_a_proof_and_bad_marks_change_nothing(sm
     _, product = _cosmetics_for_china(small_fair)
     user = small_fair["staff"].user
     _import(small_fair["fair"])
-    pdf = SimpleUploadedFile("nmpa.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    pdf = SimpleUploadedFile("nmpa.pdf", media_samples.pdf())
     services.mark_item(
         product=product, country="CN", key="nmpa", status="in_progress", document=pdf, actor=user
     )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from meetings import services as meeting_services
 from meetings.models import Meeting, Slot
 from rfq.models import Invitation, Quote, Rfq
+from tests import media_samples
 from tests.rfq.conftest import quote
 
 
@@ -161,9 +162,7 @@ def test_a_specification_pdf_is_attached_and_a_non_pdf_is_refused(client, rfq_wo
     fake = SimpleUploadedFile("spec.pdf", b"<script>alert(1)</script>", content_type="application/pdf")
     bad = client.post(url, {**_form(w), "attachments": fake})
     assert bad.status_code == 400 and "not a PDF" in bad.content.decode() and not Rfq.objects.exists()
-    pdf = SimpleUploadedFile(
-        "spec.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", content_type="application/pdf"
-    )
+    pdf = SimpleUploadedFile("spec.pdf", media_samples.pdf(), content_type="application/pdf")
     response = client.post(url, {**_form(w), "attachments": pdf})
     rfq = Rfq.objects.get()
     attachment = rfq.attachments.get()
