@@ -19,6 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from kernel.access import token_fair_id
 from notices import selectors, services
 from notices.access import access_notice
 from notices.models import Notice
@@ -52,7 +53,10 @@ class NoticeViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         unread = self.request.query_params.get("unread") in ("1", "true", "yes")
-        return selectors.notice_list(user=self.request.user, unread_only=unread)
+        rows = selectors.notice_list(user=self.request.user, unread_only=unread)
+        if (scope := token_fair_id(self.request.user)) is not None:
+            rows = rows.filter(fair_id=scope)  # an API token reads its own fair's notices only
+        return rows
 
     def get_object(self):
         return access_notice(self.request.user, self.kwargs.get("pk"))

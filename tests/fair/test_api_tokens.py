@@ -148,3 +148,21 @@ def test_the_tokens_page_speaks_the_users_language(client, small_fair):
     client.force_login(user)
     page = client.get(reverse("api_tokens"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert "API 토큰" in page and "토큰 만들기" in page and "읽기 및 쓰기" in page
+
+
+def test_a_token_reads_the_notifications_of_its_fair_only(client, small_fair):
+    from django.utils import timezone
+
+    from notices.models import Notice
+
+    buyer = small_fair["buyer"].user
+    other = factories.fair(slug="other-expo")
+    now = timezone.now()
+    Notice.objects.create(user=buyer, fair=small_fair["fair"], kind="x", text="in demo-expo", created_at=now)
+    Notice.objects.create(user=buyer, fair=other, kind="x", text="in other-expo", created_at=now)
+    client.force_login(buyer)
+    key = make_token(client, small_fair["fair"])
+    page = APIClient().get("/api/notifications/", **bearer(key)).json()
+    rows = page["results"] if isinstance(page, dict) else page
+    assert [r["text"] for r in rows] == ["in demo-expo"]
+    assert len(client.get("/api/notifications/").json()["results"]) == 2  # the session sees both
