@@ -11,7 +11,7 @@ from exhibitors import protocol as p
 from exhibitors.models import Booth
 from exhibitors.selectors import knock_frame
 from fair.models import Participant
-from kernel import events, outbox
+from kernel import audit, events, outbox
 
 
 @events.subscribe("participant.approved", phase=events.NOW)
@@ -36,3 +36,24 @@ def _knock_missed(event: events.Event) -> None:
         p.layer_frame(frame, private_to=event.data["buyer_user_id"], staff=False),
     ):
         outbox.push(group=group, message=message, layer=p.LAYER, event=event.name, fair_id=event.fair_id)
+
+
+# --- whose data a line of the audit log touches (kernel/audit.py) -----------------------------------
+
+
+def booth_staff_user_ids(booth_id) -> list[int]:
+    return list(
+        Participant.objects.filter(booth_id=booth_id, status=Participant.Status.APPROVED).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+@audit.people_of("booth")
+def _booth_people(booth: Booth):
+    return booth_staff_user_ids(booth.pk)
+
+
+@audit.people_of("product")
+def _product_people(product):
+    return booth_staff_user_ids(product.booth_id)
