@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "matching",
     "meetings",
     "agreements",
+    "integrations",
+    "playbooks",
     "insights",
     "datasets",
     "frontend",

@@ -137,6 +137,7 @@ def demo_fair_create(*, exhibitors: int = 60, buyers: int = 200, seed: int = 202
             _add_products(fair, seed)
             _dress_booths(fair, seed)
             _demo_users(fair)
+            _demo_playbooks(fair)
     # Train the demo fair's matching model once, so `make run` shows recommendations (the web never trains).
     from matching.services import matching_train
 
@@ -160,6 +161,14 @@ def _dress_booths(fair: Fair, seed: int) -> None:
     from datasets.demo_content import demo_booths_dress
 
     demo_booths_dress(fair=fair, seed=seed)
+
+
+def _demo_playbooks(fair: Fair) -> None:
+    """The starter export playbooks (United States, China, Japan, Vietnam, Indonesia), so exhibitors see
+    their readiness per market and the organizer the gaps."""
+    from playbooks.services import import_starter_set
+
+    import_starter_set(fair=fair)
 
 
 def _demo_users(fair: Fair) -> None:

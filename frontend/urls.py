@@ -5,11 +5,13 @@ from frontend import (
     audit_views,
     booth_views,
     dashboard_views,
+    integration_views,
     join_views,
     matching_views,
     meeting_views,
     organizer_views,
     outcome_views,
+    playbook_views,
     views,
 )
 
@@ -144,6 +146,38 @@ urlpatterns = [
         name="agreement_proposal_answer",
     ),
     path("fairs/<slug:fair_slug>/outcomes/", outcome_views.fair_outcomes, name="fair_outcomes"),
+    path("fairs/<slug:fair_slug>/organize/webhooks/", integration_views.fair_webhooks, name="fair_webhooks"),
+    path(f"{_BOOTH}webhooks/", integration_views.booth_webhooks, name="booth_webhooks"),
+    path(
+        "fairs/<slug:fair_slug>/webhooks/<int:webhook_id>/",
+        integration_views.webhook_detail,
+        name="webhook_detail",
+    ),
+    path(
+        "fairs/<slug:fair_slug>/webhooks/<int:webhook_id>/deliveries/<int:delivery_id>/redeliver/",
+        integration_views.webhook_redeliver,
+        name="webhook_redeliver",
+    ),
+    path("fairs/<slug:fair_slug>/organize/playbooks/", playbook_views.playbooks, name="playbooks"),
+    path(
+        "fairs/<slug:fair_slug>/playbooks/<str:country>/<int:version>/",
+        playbook_views.playbook_detail,
+        name="playbook_detail",
+    ),
+    path(
+        "fairs/<slug:fair_slug>/organize/playbooks/items/<int:item_id>/",
+        playbook_views.playbook_item_edit,
+        name="playbook_item_edit",
+    ),
+    path("fairs/<slug:fair_slug>/organize/readiness/", playbook_views.readiness_gaps, name="readiness_gaps"),
+    path("fairs/<slug:fair_slug>/organize/briefings/new/", playbook_views.briefing_new, name="briefing_new"),
+    path("fairs/<slug:fair_slug>/briefings/", playbook_views.briefings, name="briefings"),
+    path(f"{_BOOTH}markets/", playbook_views.booth_markets, name="booth_markets"),
+    path(
+        f"{_BOOTH}products/<int:product_id>/ready/<str:country>/",
+        playbook_views.readiness,
+        name="readiness",
+    ),
     path(
         "fairs/<slug:fair_slug>/outcomes/companies/<int:company_id>/",
         outcome_views.company_outcomes,

@@ -90,6 +90,7 @@ def _url(route: str, ids: dict) -> str:
         "fmt": "xlsx",
         "action": "accept",
         "format": "json",
+        "country": "CN",
     }
 
     def fill(match):

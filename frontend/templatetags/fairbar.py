@@ -27,6 +27,11 @@ CONSOLE_PAGES = {
     "agreement_templates": "agreements",
     "fair_outcomes": "outcomes",
     "organizer_log": "log",
+    "fair_webhooks": "webhooks",
+    "playbooks": "readiness",
+    "playbook_item_edit": "readiness",
+    "readiness_gaps": "readiness",
+    "briefing_new": "readiness",
 }
 
 
