@@ -334,7 +334,7 @@ TIME_ZONE = "UTC"
 
 # --- REST API ----------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "kernel.api.AutoSchema",  # {code, message} errors documented everywhere
     "EXCEPTION_HANDLER": "kernel.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
