@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from fair.models import Fair, Hall
 from fair.selectors import fair_opening
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$", "example": "09:00:00"}
+)
+class LocalTimeField(serializers.TimeField):
+    """A time of day in the fair's time zone, "HH:MM:SS" without an offset. OpenAPI's ``format: time``
+    (RFC 3339's full-time) would demand an offset; a daily window has none: the fair's zone is given."""
 
 
 class FairSerializer(serializers.ModelSerializer):
@@ -20,6 +29,8 @@ class FairSerializer(serializers.ModelSerializer):
         help_text="Last meeting time of the last day, in the fair's time zone, with its offset."
     )
     created_at = serializers.DateTimeField(read_only=True, help_text="UTC, with offset.")
+    day_start = LocalTimeField(read_only=True, help_text="Meetings from, in the fair's time zone.")
+    day_end = LocalTimeField(read_only=True, help_text="Meetings until, in the fair's time zone.")
 
     class Meta:
         model = Fair

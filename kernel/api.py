@@ -13,6 +13,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from kernel.errors import DomainError
 
 ID_MAX = 2**63 - 1  # the largest key a BigAutoField holds
+# A row id in a query string, as the OpenAPI schema documents it: 0 and negatives are not ids.
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": ID_MAX}
 
 
 def id_field(**kwargs) -> serializers.IntegerField:

@@ -28,7 +28,7 @@ from exhibitors.models import Booth
 from fair import hs
 from fair.access import access_fair, access_participation
 from fair.models import Fair, Participant
-from kernel.api import id_field, parse_id, validated
+from kernel.api import ID_SCHEMA, id_field, parse_id, validated
 from kernel.errors import DomainError, NotFound
 from matching import services
 from matching.models import Mark
@@ -146,7 +146,11 @@ class RecommendationViewSet(viewsets.ViewSet):
             OpenApiParameter("fair", str, required=True, description="the fair's slug"),
             OpenApiParameter("hall", str, description="only booths in this hall (slug)"),
             OpenApiParameter("country", str, description="only exhibitors from this country (ISO code)"),
-            OpenApiParameter("k", int, description=f"how many, 1 to {MAX_K} (default 20)"),
+            OpenApiParameter(
+                "k",
+                {"type": "integer", "minimum": 1, "maximum": MAX_K},
+                description=f"how many, 1 to {MAX_K} (default 20)",
+            ),
         ],
         responses=BoothRecommendationOut(many=True),
     )
@@ -165,8 +169,14 @@ class RecommendationViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("booth", int, required=True, description="a booth you staff"),
-            OpenApiParameter("k", int, description=f"how many, 1 to {MAX_K} (default 20)"),
+            OpenApiParameter(
+                "booth", ID_SCHEMA, required=True, description="a booth you staff (its id, from 1)"
+            ),
+            OpenApiParameter(
+                "k",
+                {"type": "integer", "minimum": 1, "maximum": MAX_K},
+                description=f"how many, 1 to {MAX_K} (default 20)",
+            ),
         ],
         responses=BuyerRecommendationOut(many=True),
     )
@@ -178,7 +188,9 @@ class RecommendationViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("booth", int, required=True, description="a booth you staff"),
+            OpenApiParameter(
+                "booth", ID_SCHEMA, required=True, description="a booth you staff (its id, from 1)"
+            ),
             OpenApiParameter("hs", str, description="one HS code instead of the booth's products"),
         ],
         responses=ProductMarketsOut(many=True),

@@ -29,7 +29,7 @@ from rest_framework.response import Response
 from exhibitors.access import access_booth
 from fair.access import access_fair, my_participant
 from fair.models import Participant
-from kernel.api import id_field, parse_id, validated
+from kernel.api import ID_SCHEMA, id_field, parse_id, validated
 from kernel.errors import DomainError, PermissionDenied
 from meetings import selectors, services
 from meetings.access import access_meeting
@@ -79,6 +79,17 @@ class OutcomeIn(serializers.Serializer):
     follow_up_on = serializers.DateField(required=False, allow_null=True)
 
 
+class OutcomeOut(serializers.Serializer):
+    """What one side recorded after the meeting (POST /api/meetings/{id}/outcome/)."""
+
+    side = serializers.ChoiceField(choices=["buyer", "exhibitor"])
+    rating = serializers.IntegerField(allow_null=True, min_value=1, max_value=5)
+    notes = serializers.CharField(allow_blank=True)
+    interest_level = serializers.IntegerField(allow_null=True, min_value=0, max_value=3)
+    deal_size_usd = serializers.DecimalField(allow_null=True, max_digits=14, decimal_places=2, min_value=0)
+    follow_up_on = serializers.DateField(allow_null=True)
+
+
 class MeetingOut(serializers.Serializer):
     """A meeting as the viewer sees it (meeting_json)."""
 
@@ -108,7 +119,15 @@ def meeting_json(meeting: Meeting, viewer) -> dict:
 class SlotViewSet(viewsets.ViewSet):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=SlotSerializer(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("fair", str, required=True, description="the fair's slug (you take part in it)"),
+            OpenApiParameter(
+                "booth", ID_SCHEMA, description="only the slots when you and this booth are both free"
+            ),
+        ],
+        responses=SlotSerializer(many=True),
+    )
     def list(self, request):
         fair = access_fair(request.user, request.query_params.get("fair", ""), perm="fair:attend")
         if booth_id := request.query_params.get("booth"):
@@ -163,7 +182,7 @@ _MEETING_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="th
     propose=extend_schema(parameters=[_MEETING_ID], request=MoveIn, responses=MeetingOut),
     reschedule=extend_schema(parameters=[_MEETING_ID], request=MoveIn, responses=MeetingOut),
     held=extend_schema(parameters=[_MEETING_ID], request=HeldIn, responses=MeetingOut),
-    outcome=extend_schema(parameters=[_MEETING_ID], request=OutcomeIn, responses=MeetingOut),
+    outcome=extend_schema(parameters=[_MEETING_ID], request=OutcomeIn, responses=OutcomeOut),
 )
 class MeetingViewSet(viewsets.ViewSet):
     permission_classes = [IsAuthenticated]
@@ -251,16 +270,7 @@ class MeetingViewSet(viewsets.ViewSet):
     def outcome(self, request, pk=None):
         data = validated(OutcomeIn, request.data, code="meeting.bad_input")
         outcome = services.outcome_record(actor=request.user, meeting=self._get(request, pk), **data)
-        return Response(
-            {
-                "side": outcome.side,
-                "rating": outcome.rating,
-                "notes": outcome.notes,
-                "interest_level": outcome.interest_level,
-                "deal_size_usd": str(outcome.deal_size_usd) if outcome.deal_size_usd is not None else None,
-                "follow_up_on": outcome.follow_up_on,
-            }
-        )
+        return Response(OutcomeOut(outcome).data)
 
 
 def register(router) -> None:
