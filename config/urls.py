@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -9,6 +9,7 @@ from agreements import api as agreements_api
 from exhibitors import api as exhibitors_api
 from fair import api as fair_api
 from frontend import views as frontend_views
+from kernel.api import api_not_found
 from kernel.health import healthz
 from matching import api as matching_api
 from meetings import api as meetings_api
@@ -31,6 +32,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(api_router.urls)),
+    re_path(r"^api/", api_not_found, name="api-not-found"),  # JSON, never the HTML 404 page
     path("meetings/", include("meetings.urls")),
     path("", include("frontend.urls")),
 ]

@@ -4,9 +4,11 @@ serializer, and one shape for every error a client can cause:
 
 from __future__ import annotations
 
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -70,6 +72,12 @@ def exception_handler(exc, context):
         detail = response.data["detail"]
         response.data = {"code": f"api.{getattr(detail, 'code', 'error')}", "message": str(detail)}
     return response
+
+
+@csrf_exempt  # it changes nothing; a POST without a token gets the JSON 404 too, not the HTML 403 page
+def api_not_found(request, *args, **kwargs):
+    """Any /api/ address no operation answers: the API's own 404, in JSON like every API error."""
+    return JsonResponse({"code": "api.not_found", "message": str(NotFound.default_detail)}, status=404)
 
 
 # --- the OpenAPI schema -----------------------------------------------------------------------------

@@ -238,7 +238,7 @@ def _page_routes():
 
     seen = set()
     for route, name in walk(get_resolver().url_patterns):
-        if route.startswith("api/") and route not in ("api/schema/", "api/docs/"):
+        if route.lstrip("^").startswith("api/") and route not in ("api/schema/", "api/docs/"):
             continue  # the REST API is walked from its schema
         if route in NOT_WALKED or "<drf_format_suffix" in route:
             continue
