@@ -16,11 +16,14 @@ def test_the_fair_log_and_my_data_history(visit, small_fair):
     page = organizer.page
 
     organizer.goto("/fairs/demo-expo/organize/registrations/?status=pending")
+    organizer.audit("registrations")
     row = page.locator("tr", has_text=pending.user.email)
     with page.expect_navigation():
         row.get_by_role("button", name="Reject").click()
+    organizer.audit("registration rejected")
 
     organizer.goto("/fairs/demo-expo/organize/")
+    organizer.audit("console")
     with page.expect_navigation():
         page.locator("nav.console-nav").get_by_role("link", name="Audit log").click()
     organizer.audit("audit log")
@@ -30,6 +33,7 @@ def test_the_fair_log_and_my_data_history(visit, small_fair):
     page.keyboard.press("End")  # the last topic: admin changes, none here
     with page.expect_navigation():
         page.get_by_role("button", name="Show").press("Enter")
+    organizer.audit("audit log, admin changes only")
     assert page.locator("tr.audit-entry").count() == 0
     assert "Nothing recorded yet." in page.content()
     organizer.finish()
