@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 
 from agreements import ics
 from agreements.models import Agreement, Ceremony, Shipment, Side, Signatory, TradeOutcome
+from exhibitors.subscribers import booth_staff_user_ids
 from fair.models import Participant
-from kernel import events, outbox
+from kernel import audit, events, outbox
 from kernel.site import site_url
 from meetings import notifications
 
@@ -162,3 +163,21 @@ def _outcome_news(event: events.Event) -> None:
         event=event.name,
         fair_id=outcome.fair_id,
     )
+
+
+# --- whose data a line of the audit log touches (kernel/audit.py) -----------------------------------
+
+
+@audit.people_of("tradeoutcome")
+def _trade_outcome_people(outcome: TradeOutcome):
+    return [outcome.buyer.user_id, *booth_staff_user_ids(outcome.booth_id)]
+
+
+@audit.people_of("shipment")
+def _shipment_people(shipment: Shipment):
+    return _trade_outcome_people(shipment.outcome)
+
+
+@audit.people_of("agreement")
+def _agreement_people(agreement: Agreement):
+    return list(Signatory.objects.filter(agreement=agreement).values_list("user_id", flat=True))

@@ -413,8 +413,10 @@ TIME_ZONE = "UTC"
 
 # --- REST API ----------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "kernel.api.AutoSchema",  # {code, message} errors documented everywhere
     "EXCEPTION_HANDLER": "kernel.api.exception_handler",
+    # The API takes JSON bodies (as its schema says); a form or multipart body is a 415.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     # The browser's session (with its CSRF check) and API tokens bound to one fair (fair/tokens.py);

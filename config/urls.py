@@ -2,7 +2,7 @@ from csp.decorators import csp_update
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -11,6 +11,7 @@ from exhibitors import api as exhibitors_api
 from fair import api as fair_api
 from frontend import views as frontend_views
 from integrations import api as integrations_api
+from kernel.api import api_not_found
 from kernel.health import healthz
 from matching import api as matching_api
 from meetings import api as meetings_api
@@ -49,6 +50,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("api/", include(api_router.urls)),
+    re_path(r"^api/", api_not_found, name="api-not-found"),  # JSON, never the HTML 404 page
     path("meetings/", include("meetings.urls")),
     path("", include("frontend.urls")),
 ]

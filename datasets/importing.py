@@ -511,8 +511,11 @@ def _import_interactions(
     counts.unchanged = len(rows) - counts.created
 
 
-def fair_import_dataset(*, dataset: Dataset, fair_slug: str, progress: bool = False) -> ImportReport:
-    """Write an already validated dataset into the fair, all or nothing."""
+def fair_import_dataset(
+    *, dataset: Dataset, fair_slug: str, progress: bool = False, actor=None
+) -> ImportReport:
+    """Write an already validated dataset into the fair, all or nothing (``actor``: who asked, for the
+    audit log; None from the command line)."""
     report = ImportReport(fair_slug=fair_slug)
     started = time.perf_counter()
     with transaction.atomic():
@@ -522,7 +525,16 @@ def fair_import_dataset(*, dataset: Dataset, fair_slug: str, progress: bool = Fa
         buyer_ids = _import_buyers(fair, dataset.buyers, report.buyers)
         _import_interactions(fair, dataset.interactions, buyer_ids, booth_ids, report.interactions, progress)
         # Bulk writes: one event for the whole import (the page cache, the dashboard's past hours).
-        events.emit("dataset.imported", fair_id=fair.pk, subject=fair, fair_created=report.fair_created)
+        events.emit(
+            "dataset.imported",
+            fair_id=fair.pk,
+            subject=fair,
+            actor=actor,
+            fair_created=report.fair_created,
+            exhibitors=len(dataset.exhibitors),
+            buyers=len(dataset.buyers),
+            interactions=len(dataset.interactions),
+        )
     report.write_seconds = time.perf_counter() - started
     return report
 

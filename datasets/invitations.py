@@ -180,6 +180,6 @@ def invitation_confirm(*, actor, fair: Fair, token: str) -> ImportReport:
             _("The files have %(n)s errors; fix them and upload again. Nothing was imported.")
             % {"n": len(preview.errors)},
         )
-    report = fair_import_dataset(dataset=preview.dataset, fair_slug=fair.slug)
+    report = fair_import_dataset(dataset=preview.dataset, fair_slug=fair.slug, actor=actor)
     invitation_discard(actor=actor, fair=fair, token=token)
     return report

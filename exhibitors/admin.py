@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from exhibitors.models import Booth, Product
 from fair.models import Participant
+from kernel.audit import AuditedAdmin
 
 
 class ProductInline(admin.TabularInline):
@@ -29,7 +30,7 @@ class StaffInline(admin.TabularInline):
 
 
 @admin.register(Booth)
-class BoothAdmin(admin.ModelAdmin):
+class BoothAdmin(AuditedAdmin):
     list_display = ("company", "fair", "hall", "status", "product_count", "external_id", "updated_at")
     list_filter = ("status", "fair", "hall")
     list_select_related = ("company", "fair", "hall")
@@ -47,7 +48,7 @@ class BoothAdmin(admin.ModelAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(AuditedAdmin):
     list_display = ("name", "hs_code", "booth", "moq", "price_min", "price_max", "currency")
     list_filter = ("booth__fair", "currency")
     list_select_related = ("booth__company", "booth__fair")
@@ -108,4 +109,4 @@ for _name, _options in _LIVE.items():
     except LookupError:
         continue
     _attrs = {**_options, **_PRIVATE.get(_name, {}), "show_full_result_count": False}
-    admin.site.register(_model, type(f"{_name}Admin", (admin.ModelAdmin,), _attrs))
+    admin.site.register(_model, type(f"{_name}Admin", (AuditedAdmin,), _attrs))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -163,6 +164,11 @@ def chat_post(
     return message
 
 
+def _user(viewer: Viewer):
+    """The viewer's user, for the audit log (kernel/audit.py)."""
+    return get_user_model().objects.filter(pk=viewer.user_id).first() if viewer.user_id else None
+
+
 def chat_hide(*, booth: Booth, viewer: Viewer, message_id: int) -> ChatMessage:
     if not viewer.can_moderate:
         raise refusal("booth:moderate", anonymous=viewer.role == "anonymous")
@@ -172,7 +178,7 @@ def chat_hide(*, booth: Booth, viewer: Viewer, message_id: int) -> ChatMessage:
     if not message.hidden:
         message.hidden, message.hidden_by_id = True, viewer.user_id
         message.save(update_fields=["hidden", "hidden_by"])
-        events.emit("chat.hidden", fair_id=booth.fair_id, subject=message)
+        events.emit("chat.hidden", fair_id=booth.fair_id, subject=message, actor=_user(viewer))
     return message
 
 
@@ -201,7 +207,9 @@ def booth_status_set(*, booth: Booth, viewer: Viewer, status, stream_url="") -> 
     )
     booth.live_status, booth.stream_url = status, stream_url
     # The booth page shows the status it opens with (the public page cache hears this).
-    events.emit("booth.status_changed", fair_id=booth.fair_id, subject=booth, status=status)
+    events.emit(
+        "booth.status_changed", fair_id=booth.fair_id, subject=booth, actor=_user(viewer), status=status
+    )
     return booth
 
 

@@ -18,7 +18,7 @@ from exhibitors.access import display_name
 from exhibitors.models import Booth
 from exhibitors.selectors import knock_frame
 from fair.models import Participant
-from kernel import events, outbox
+from kernel import audit, events, outbox
 from notices import kinds
 from notices.services import notify
 
@@ -114,3 +114,24 @@ def _status_changed(event: events.Event) -> None:
         event=event.name,
         fair_id=event.fair_id,
     )
+
+
+# --- whose data a line of the audit log touches (kernel/audit.py) -----------------------------------
+
+
+def booth_staff_user_ids(booth_id) -> list[int]:
+    return list(
+        Participant.objects.filter(booth_id=booth_id, status=Participant.Status.APPROVED).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+@audit.people_of("booth")
+def _booth_people(booth: Booth):
+    return booth_staff_user_ids(booth.pk)
+
+
+@audit.people_of("product")
+def _product_people(product):
+    return booth_staff_user_ids(product.booth_id)

@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from fair.models import ApiToken, Company, Fair, Hall, Interaction, Participant, SourcingProfile, User
+from kernel.audit import AuditedAdmin, AuditMixin
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditMixin, DjangoUserAdmin):
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (_("Preferences"), {"fields": ("time_zone", "language")}),
@@ -30,7 +31,7 @@ class HallInline(admin.TabularInline):
 
 
 @admin.register(Fair)
-class FairAdmin(admin.ModelAdmin):
+class FairAdmin(AuditedAdmin):
     list_display = ("name", "slug", "starts_on", "ends_on", "time_zone", "registration_open", "hall_count")
     list_filter = ("registration_open", "starts_on")
     search_fields = ("name", "slug")
@@ -52,7 +53,7 @@ class FairAdmin(admin.ModelAdmin):
 
 
 @admin.register(Hall)
-class HallAdmin(admin.ModelAdmin):
+class HallAdmin(AuditedAdmin):
     list_display = ("name", "fair", "slug", "hs_chapters", "position")
     list_filter = ("fair",)
     list_select_related = ("fair",)
@@ -61,7 +62,7 @@ class HallAdmin(admin.ModelAdmin):
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(AuditedAdmin):
     list_display = ("name", "country", "website", "certifications")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ("country",)
@@ -75,7 +76,7 @@ class SourcingProfileInline(admin.StackedInline):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(AuditedAdmin):
     list_display = ("__str__", "fair", "role", "status", "booth", "external_id", "created_at")
     list_filter = ("status", "role", "fair")
     list_select_related = ("fair", "user", "company", "booth", "booth__company", "booth__fair")
@@ -104,7 +105,7 @@ class ParticipantAdmin(admin.ModelAdmin):
 
 
 @admin.register(SourcingProfile)
-class SourcingProfileAdmin(admin.ModelAdmin):
+class SourcingProfileAdmin(AuditedAdmin):
     list_display = ("buyer", "hs_codes", "required_certifications", "languages", "updated_at")
     list_select_related = ("buyer__fair", "buyer__user", "buyer__company")
     list_filter = ("buyer__fair",)
@@ -114,7 +115,7 @@ class SourcingProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Interaction)
-class InteractionAdmin(admin.ModelAdmin):
+class InteractionAdmin(AuditedAdmin):
     list_display = ("at", "kind", "fair", "buyer_id", "booth_id", "product_id")
     list_filter = ("kind", "fair")
     list_select_related = ("fair",)
@@ -125,7 +126,7 @@ class InteractionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(AuditedAdmin):
     """API tokens are made on their owner's page; here an administrator sees and revokes them. The
     token itself is never stored (only its hash, which is not shown)."""
 

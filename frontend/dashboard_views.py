@@ -110,6 +110,7 @@ EXPORTS = (
 def export_xlsx(request, fair_slug):
     fair = _fair(request, fair_slug)
     content = reports.to_xlsx(reports.fair_tables(fair), title=fair.name)
+    reports.report_exported(actor=request.user, fair=fair, what="xlsx")
     return _download(content, filename=f"{fair.slug}-dashboard.xlsx", content_type=XLSX)
 
 
@@ -121,6 +122,7 @@ def export_csv(request, fair_slug, table):
     found = next((t for t in reports.fair_tables(fair) if t.key == table), None)
     if found is None:  # standing_by_month of a fair not open all year
         raise Http404(table)
+    reports.report_exported(actor=request.user, fair=fair, what=table)
     return _download(
         reports.to_csv(found), filename=f"{fair.slug}-{table}.csv", content_type="text/csv; charset=utf-8"
     )
@@ -133,6 +135,7 @@ def booth_report(request, fair_slug, booth_id, fmt):
     booth = access_booth(request.user, booth_id, perm="booth:edit", fair=fair)
     tables = reports.booth_tables(booth)
     name = slugify(booth.company.name) or str(booth.pk)
+    reports.report_exported(actor=request.user, fair=fair, what=f"booth-{fmt}", booth=booth)
     if fmt == "xlsx":
         return _download(
             reports.to_xlsx(tables, title=booth.company.name),

@@ -331,7 +331,7 @@ def _act(request, meeting: Meeting, action: str) -> str:
 @login_required
 @require_POST
 def meeting_action(request, meeting_id: int, action: str):
-    meeting = access_meeting(request.user, meeting_id)
+    meeting = access_meeting(request.user, meeting_id, perm="meeting:act")
     try:
         done = _act(request, meeting, action)
     except DomainError as e:

@@ -2,6 +2,7 @@ from django.urls import path
 
 from frontend import (
     agreement_views,
+    audit_views,
     booth_views,
     dashboard_views,
     integration_views,
@@ -76,6 +77,9 @@ urlpatterns = [
         name="organizer_invite_preview",
     ),
     path("fairs/<slug:fair_slug>/organize/rates/", organizer_views.rates, name="organizer_rates"),
+    # The audit log: the fair's (organizers) and what was done to my data: frontend/audit_views.py
+    path("fairs/<slug:fair_slug>/organize/log/", audit_views.fair_log, name="organizer_log"),
+    path("profile/activity/", audit_views.my_activity, name="my_activity"),
     # Joining a fair, the first steps after approval, who may create fairs: frontend/join_views.py
     path("register/", join_views.register_start, name="register_start"),
     path("fairs/<slug:fair_slug>/register/", join_views.register, name="fair_register"),

@@ -22,6 +22,7 @@ from agreements.selectors import disputed_outcomes, verified_exports
 from exhibitors.models import Booth, ChatMessage
 from fair.models import Fair, Interaction
 from insights import stats
+from kernel import events
 from meetings.models import LeadUpdate, Meeting, Outcome
 from rfq import selectors as rfq_selectors
 
@@ -351,3 +352,8 @@ def to_xlsx(tables: list[Table], *, title: str) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def report_exported(*, actor, fair, what: str, booth=None) -> None:
+    """Say that someone downloaded a report (the audit log hears it: exports are personal data leaving)."""
+    events.emit("report.exported", fair_id=fair.pk, subject=booth or fair, actor=actor, what=what)

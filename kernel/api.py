@@ -4,8 +4,11 @@ serializer, and one shape for every error a client can cause:
 
 from __future__ import annotations
 
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -69,3 +72,47 @@ def exception_handler(exc, context):
         detail = response.data["detail"]
         response.data = {"code": f"api.{getattr(detail, 'code', 'error')}", "message": str(detail)}
     return response
+
+
+@csrf_exempt  # it changes nothing; a POST without a token gets the JSON 404 too, not the HTML 403 page
+def api_not_found(request, *args, **kwargs):
+    """Any /api/ address no operation answers: the API's own 404, in JSON like every API error."""
+    return JsonResponse({"code": "api.not_found", "message": str(NotFound.default_detail)}, status=404)
+
+
+# --- the OpenAPI schema -----------------------------------------------------------------------------
+
+
+class ErrorOut(serializers.Serializer):
+    """Every error a client can cause (exception_handler above)."""
+
+    code = serializers.CharField(help_text='a dotted code, e.g. "meeting.slot_taken" or "api.not_found"')
+    message = serializers.CharField(help_text="what went wrong, in the caller's language")
+    errors = serializers.JSONField(required=False, help_text='"api.invalid" only: every field\'s errors')
+
+
+# The answers any operation may give besides its own: documented once, for every operation.
+ERROR_ANSWERS = {
+    "400": "Bad input: a parameter or a field of the body is missing or wrong, or a rule refuses it.",
+    "401": "The credentials sent are wrong.",
+    "403": "Not signed in, or not allowed to do this.",
+    "404": "No such object, or not one the caller may see.",
+    "405": "This method is not allowed here.",
+    "406": "The Accept header asks for a format the API does not give.",
+    "415": "The body is not JSON (or form data).",
+    "429": "Too many requests: try again later.",
+}
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's schema, with the {code, message} error answers on every operation, so that a
+    client (and schemathesis in CI, tests/security/run_schemathesis.sh) knows every status it can get."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        error = self.resolve_serializer(ErrorOut, "response").ref
+        for status, description in ERROR_ANSWERS.items():
+            responses.setdefault(
+                status, {"description": description, "content": {"application/json": {"schema": error}}}
+            )
+        return responses

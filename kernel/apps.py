@@ -14,5 +14,7 @@ class KernelConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self):
+        from kernel import audit  # noqa: F401 - the audit log hears every domain event
+
         # The recurring jobs exist wherever the database does: created on every migrate, idempotent.
         post_migrate.connect(_ensure_schedules, sender=self)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -38,3 +39,37 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.kind} #{self.pk} ({self.event or '-'})"
+
+
+class AuditEntry(models.Model):
+    """One line of the audit log (kernel/audit.py): who did what, when, to which object, in which fair,
+    and whose data it touched. Written in the transaction of the change; never edited."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("by (name)"), max_length=200, blank=True)  # kept if the user goes
+    action = models.CharField(_("action"), max_length=64, db_index=True)  # an event name, admin.change...
+    fair_id = models.BigIntegerField(_("fair"), null=True, blank=True)
+    object_type = models.CharField(_("object type"), max_length=64, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("people concerned"), blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        indexes = [models.Index(fields=["fair_id", "-at"], name="audit_fair_at")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"

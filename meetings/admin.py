@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from kernel.audit import AuditedAdmin
 from meetings.models import (
     Availability,
     CalendarFeed,
@@ -20,14 +21,14 @@ from meetings.models import (
 
 
 @admin.register(MeetingRules)
-class MeetingRulesAdmin(admin.ModelAdmin):
+class MeetingRulesAdmin(AuditedAdmin):
     list_display = ["fair", "auto_confirm_interpreters"]
     raw_id_fields = ["fair"]
     search_fields = ["fair__name"]
 
 
 @admin.register(Slot)
-class SlotAdmin(admin.ModelAdmin):
+class SlotAdmin(AuditedAdmin):
     list_display = ["starts_at", "ends_at", "day", "fair"]
     list_filter = ["fair", "day"]
     raw_id_fields = ["fair"]
@@ -36,7 +37,7 @@ class SlotAdmin(admin.ModelAdmin):
 
 
 @admin.register(Availability)
-class AvailabilityAdmin(admin.ModelAdmin):
+class AvailabilityAdmin(AuditedAdmin):
     list_display = ["slot", "participant", "booth"]
     list_filter = ["slot__fair"]
     raw_id_fields = ["slot", "participant", "booth"]
@@ -56,7 +57,7 @@ class OutcomeInline(admin.StackedInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(AuditedAdmin):
     list_display = ["pk", "booth", "buyer", "slot", "status", "awaiting", "interpreter_status"]
     list_filter = ["status", "interpreter_status", "fair"]
     raw_id_fields = ["fair", "buyer", "booth", "exhibitor", "interpreter", "slot", "created_by"]
@@ -67,7 +68,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Seat)
-class SeatAdmin(admin.ModelAdmin):
+class SeatAdmin(AuditedAdmin):
     list_display = ["meeting", "slot", "participant", "booth"]
     list_filter = ["slot__fair"]
     raw_id_fields = ["meeting", "slot", "participant", "booth"]
@@ -75,7 +76,7 @@ class SeatAdmin(admin.ModelAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
+class OutcomeAdmin(AuditedAdmin):
     list_display = ["meeting", "side", "rating", "interest_level", "deal_size_usd", "follow_up_on"]
     list_filter = ["side", "rating", "interest_level"]
     raw_id_fields = ["meeting", "author"]
@@ -83,7 +84,7 @@ class OutcomeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(AuditedAdmin):
     list_display = ["meeting", "kind", "user", "sent_at"]
     list_filter = ["kind"]
     raw_id_fields = ["meeting", "user"]
@@ -91,7 +92,7 @@ class ReminderAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
+class CalendarFeedAdmin(AuditedAdmin):
     list_display = ["user", "created_at"]
     raw_id_fields = ["user"]
     search_fields = ["user__email"]
@@ -105,7 +106,7 @@ class RoundProposalInline(admin.TabularInline):
 
 
 @admin.register(Round)
-class RoundAdmin(admin.ModelAdmin):
+class RoundAdmin(AuditedAdmin):
     list_display = ["pk", "fair", "status", "total_score", "created_at", "published_at"]
     list_filter = ["status", "fair"]
     raw_id_fields = ["fair", "created_by"]
@@ -114,7 +115,7 @@ class RoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoundProposal)
-class RoundProposalAdmin(admin.ModelAdmin):
+class RoundProposalAdmin(AuditedAdmin):
     list_display = ["round", "buyer", "booth", "slot", "interpreter", "score"]
     list_filter = ["round__status"]
     raw_id_fields = ["round", "buyer", "booth", "slot", "interpreter", "meeting"]
@@ -122,14 +123,14 @@ class RoundProposalAdmin(admin.ModelAdmin):
 
 
 @admin.register(FairCurrencyRate)
-class FairCurrencyRateAdmin(admin.ModelAdmin):
+class FairCurrencyRateAdmin(AuditedAdmin):
     list_display = ["fair", "currency", "usd_per_unit", "updated_at"]
     list_filter = ["fair"]
     search_fields = ["currency"]
 
 
 @admin.register(LeadUpdate)
-class LeadUpdateAdmin(admin.ModelAdmin):
+class LeadUpdateAdmin(AuditedAdmin):
     list_display = ["meeting", "stage", "on", "value", "currency", "value_usd", "created_by"]
     list_filter = ["stage", "meeting__fair"]
     raw_id_fields = ["meeting", "created_by"]
@@ -138,7 +139,7 @@ class LeadUpdateAdmin(admin.ModelAdmin):
 
 
 @admin.register(FollowUpNudge)
-class FollowUpNudgeAdmin(admin.ModelAdmin):
+class FollowUpNudgeAdmin(AuditedAdmin):
     list_display = ["outcome", "follow_up_on", "sent_at"]
     raw_id_fields = ["outcome"]
 

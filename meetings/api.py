@@ -284,16 +284,16 @@ class MeetingViewSet(viewsets.ViewSet):
 
     @action(detail=True, methods=["post"])
     def held(self, request, pk=None):
+        meeting = self._get(request, pk)  # who asks, before what they sent
         data = validated(HeldIn, request.data, code="meeting.bad_input")
-        meeting = services.meeting_mark_held(
-            actor=request.user, meeting=self._get(request, pk), held=data["held"]
-        )
+        meeting = services.meeting_mark_held(actor=request.user, meeting=meeting, held=data["held"])
         return self._answer(request, meeting)
 
     @action(detail=True, methods=["post"])
     def outcome(self, request, pk=None):
+        meeting = self._get(request, pk)  # who asks, before what they sent
         data = validated(OutcomeIn, request.data, code="meeting.bad_input")
-        outcome = services.outcome_record(actor=request.user, meeting=self._get(request, pk), **data)
+        outcome = services.outcome_record(actor=request.user, meeting=meeting, **data)
         return Response(OutcomeOut(outcome).data)
 
 

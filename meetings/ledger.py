@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from fair.models import Fair, Interaction, Participant
+from kernel import events
 from kernel.access import require
 from kernel.errors import DomainError
 from meetings import ics, notifications, protocol
@@ -68,13 +69,16 @@ def rate_set(*, actor, fair: Fair, currency: str, usd_per_unit) -> FairCurrencyR
     obj, _created = FairCurrencyRate.objects.update_or_create(
         fair=fair, currency=code, defaults={"usd_per_unit": rate}
     )
+    events.emit("rate.set", fair_id=fair.pk, subject=obj, actor=actor, currency=code, usd_per_unit=str(rate))
     return obj
 
 
 @transaction.atomic
 def rate_delete(*, actor, fair: Fair, currency: str) -> None:
     require(actor, "fair:organize", fair)
-    FairCurrencyRate.objects.filter(fair=fair, currency=currency_clean(currency)).delete()
+    code = currency_clean(currency)
+    if FairCurrencyRate.objects.filter(fair=fair, currency=code).delete()[0]:
+        events.emit("rate.deleted", fair_id=fair.pk, subject=fair, actor=actor, currency=code)
 
 
 def to_usd(*, fair: Fair, value: Decimal, currency: str) -> Decimal:
@@ -139,6 +143,9 @@ def lead_update_add(
     )
     if stage in LeadUpdate.DEAL_STAGES:
         _deal_once(meeting)
+    events.emit(
+        "lead.updated", fair_id=meeting.fair_id, subject=update, actor=actor, stage=stage, meeting=meeting.pk
+    )
     return update
 
 

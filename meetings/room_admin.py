@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 
+from kernel.audit import AuditedAdmin
 from meetings.room_models import RoomMessage, RoomReport, RoomVisit
 
 
 @admin.register(RoomVisit)
-class RoomVisitAdmin(admin.ModelAdmin):
+class RoomVisitAdmin(AuditedAdmin):
     list_display = ["meeting", "user", "role", "joined_at", "left_at"]
     list_filter = ["role"]
     search_fields = ["meeting__booth__company__name", "user__email"]
@@ -15,14 +16,14 @@ class RoomVisitAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoomMessage)
-class RoomMessageAdmin(admin.ModelAdmin):
+class RoomMessageAdmin(AuditedAdmin):
     list_display = ["meeting", "author_name", "role", "created_at", "body"]
     search_fields = ["meeting__booth__company__name", "author_name", "body"]
     raw_id_fields = ["meeting", "author"]
 
 
 @admin.register(RoomReport)
-class RoomReportAdmin(admin.ModelAdmin):
+class RoomReportAdmin(AuditedAdmin):
     list_display = [
         "meeting",
         "together_seconds",

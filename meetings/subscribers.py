@@ -9,7 +9,9 @@
 from __future__ import annotations
 
 from exhibitors import protocol as booth_protocol
-from kernel import events, outbox
+from exhibitors.subscribers import booth_staff_user_ids
+from fair.models import Participant
+from kernel import audit, events, outbox
 from meetings import selectors, services
 
 
@@ -33,3 +35,30 @@ def _knock_missed(event: events.Event) -> None:
         event=event.name,
         fair_id=event.fair_id,
     )
+
+
+# --- whose data a line of the audit log touches (kernel/audit.py) -----------------------------------
+
+
+def meeting_user_ids(meeting) -> list[int]:
+    """The buyer, the booth's staff and the interpreter of a meeting."""
+    ids = booth_staff_user_ids(meeting.booth_id)
+    ids += Participant.objects.filter(pk__in=[meeting.buyer_id, meeting.interpreter_id]).values_list(
+        "user_id", flat=True
+    )
+    return ids
+
+
+@audit.people_of("meeting")
+def _meeting_people(meeting):
+    return meeting_user_ids(meeting)
+
+
+@audit.people_of("outcome")
+def _outcome_people(outcome):
+    return meeting_user_ids(outcome.meeting)
+
+
+@audit.people_of("leadupdate")
+def _lead_people(update):
+    return booth_staff_user_ids(update.meeting.booth_id)

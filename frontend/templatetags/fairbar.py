@@ -26,6 +26,7 @@ CONSOLE_PAGES = {
     "organizer_rates": "rates",
     "agreement_templates": "agreements",
     "fair_outcomes": "outcomes",
+    "organizer_log": "log",
     "fair_webhooks": "webhooks",
     "playbooks": "readiness",
     "playbook_item_edit": "readiness",
