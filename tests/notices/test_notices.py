@@ -188,3 +188,22 @@ def test_the_centre_speaks_every_ui_language(booking, code):
     assert line in page
     if code != "en":
         assert "Meeting request from" not in page
+
+
+def test_reminders_ring_both_sides_once_with_a_toast(booking):
+    from datetime import timedelta
+
+    from meetings import jobs
+
+    meeting = meeting_services.meeting_accept(actor=booking["staff"].user, meeting=request(booking))
+    Notice.objects.all().delete()
+    start = meeting.slot.starts_at
+    assert jobs.reminders_send(now=start - timedelta(hours=23)) == 2
+    assert jobs.reminders_send(now=start - timedelta(hours=23)) == 0
+    buyer_line = Notice.objects.get(user=booking["buyer"].user)
+    staff_line = Notice.objects.get(user=booking["staff"].user)
+    assert buyer_line.kind == staff_line.kind == "meeting.reminder.day"
+    assert selectors.notice_text(buyer_line) == "Tomorrow: meeting with Seoul Glow Co."
+    assert selectors.notice_text(staff_line) == f"Tomorrow: meeting with {booking['buyer'].company}"
+    assert selectors.notice_payload(buyer_line)["toast"] is True
+    assert buyer_line.url == f"/schedule/{meeting.pk}/"
