@@ -207,3 +207,29 @@ def test_reminders_ring_both_sides_once_with_a_toast(booking):
     assert selectors.notice_text(staff_line) == f"Tomorrow: meeting with {booking['buyer'].company}"
     assert selectors.notice_payload(buyer_line)["toast"] is True
     assert buyer_line.url == f"/schedule/{meeting.pk}/"
+
+
+def test_registrations_ring_the_organizers_and_decisions_the_person(booking):
+    from fair import services as fair_services
+
+    newcomer = factories.user(first_name="Dewi")
+    organizer = booking["organizer"].user
+    p = fair_services.registration_submit(
+        user=newcomer,
+        fair=booking["fair"],
+        role="buyer",
+        company_name="PT Nusantara Beauty",
+        country="ID",
+        hs_codes=["3304"],
+        languages=["id"],
+    )
+    [line] = Notice.objects.filter(user=organizer)
+    assert selectors.notice_text(line) == f"New registration for {booking['fair'].name}: PT Nusantara Beauty"
+    assert line.url == "/fairs/demo-expo/organize/registrations/"
+    assert not Notice.objects.filter(user=newcomer).exists()
+    fair_services.participants_decide(
+        actor=organizer, fair=booking["fair"], participant_ids=[p.pk], approve=True
+    )
+    [told] = Notice.objects.filter(user=newcomer)
+    assert selectors.notice_text(told) == f"Your registration for {booking['fair'].name} is approved"
+    assert told.url == "/fairs/demo-expo/first-steps/" and selectors.notice_payload(told)["toast"]
