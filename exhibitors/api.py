@@ -4,8 +4,12 @@ GET /api/booths/                   published booths; filters: ?fair=<slug> &hall
                                    &country=<ISO alpha-2 of the company> &hs=<2-6 digit HS code or prefix>
 GET /api/booths/{id}/              one booth: published, or a draft for its staff and the fair's organizers
 GET /api/booths/{id}/products/     its products
+POST /api/booths/{id}/status/      the booth's staff: {"status": "on_duty" | "away" | "live",
+                                   "stream_url": "https://..."} (live needs the link); everyone in the
+                                   booth hears it (docs/booth-protocol.md)
 
-A bad filter answers 400 {"code": "hs_code.format" | "country.unknown", "message": ...}.
+A bad filter answers 400 {"code": "hs_code.format" | "country.unknown", "message": ...}; a bad status
+400 {"code": "status.invalid" | "status.bad_url", ...}; someone who is not the booth's staff 403.
 """
 
 from __future__ import annotations
@@ -15,15 +19,17 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from exhibitors.access import access_booth
+from exhibitors import services
+from exhibitors.access import access_booth, viewer_of
 from exhibitors.models import Booth, Product
 from exhibitors.serializers import BoothSerializer, ProductSerializer
 from fair import hs, vocab
-from kernel.api import parse_id
+from kernel.api import parse_id, validated
 from kernel.errors import DomainError
 
 
@@ -72,6 +78,16 @@ def product_list(*, booth: Booth) -> QuerySet[Product]:
     return Product.objects.filter(booth=booth)
 
 
+class StatusIn(serializers.Serializer):
+    status = serializers.CharField(max_length=12)
+    stream_url = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class StatusOut(serializers.Serializer):
+    status = serializers.CharField()
+    stream_url = serializers.CharField()
+
+
 @extend_schema_view(
     list=extend_schema(
         parameters=[
@@ -100,6 +116,18 @@ class BoothViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"], pagination_class=None)
     def products(self, request, pk=None):
         return Response(ProductSerializer(product_list(booth=self.get_object()), many=True).data)
+
+    @extend_schema(request=StatusIn, responses=StatusOut)
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def status(self, request, pk=None):
+        """The booth's staff set it on duty, away, or live with a stream link."""
+        booth = access_booth(request.user, parse_id(pk) or 0, perm="booth:staff")
+        data = validated(StatusIn, request.data, code="status.invalid")
+        viewer = viewer_of(request.user, booth)
+        booth = services.booth_status_set(
+            booth=booth, viewer=viewer, status=data["status"], stream_url=data["stream_url"]
+        )
+        return Response({"status": booth.live_status, "stream_url": booth.stream_url})
 
 
 def register(router) -> None:

@@ -17,7 +17,6 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_q.models import Schedule
 
 from meetings import ics, notifications, protocol
@@ -32,16 +31,6 @@ log = logging.getLogger(__name__)
 WINDOWS = {Reminder.Kind.DAY: timedelta(hours=24), Reminder.Kind.SOON: timedelta(minutes=10)}
 SCHEDULE_NAME = "meetings.send_reminders"
 FOLLOW_UP_SCHEDULE_NAME = "meetings.nudge_follow_ups"
-
-# The notification centre's lines for reminders (a toast as well as the bell): notices/kinds.py
-REMINDER_NOTICES = {
-    Reminder.Kind.DAY: notice_kinds.register(
-        "meeting.reminder.day", gettext_lazy("Tomorrow: meeting with %(who)s"), toast=True
-    ),
-    Reminder.Kind.SOON: notice_kinds.register(
-        "meeting.reminder.soon", gettext_lazy("In 10 minutes: meeting with %(who)s"), toast=True
-    ),
-}
 
 
 def ensure_schedules() -> None:
@@ -101,7 +90,7 @@ def _send_one(meeting: Meeting, kind: str, user, other_zone: str) -> None:
     notifications.push(user_ids=[user.pk], payload=payload, event=protocol.MEETING_REMINDER)
     notify(
         user_ids=[user.pk],
-        kind=REMINDER_NOTICES[kind].name,
+        kind=notifications.REMINDER_NOTICES[kind].name,
         params={
             "who": meeting.booth.company.name
             if user.pk == meeting.buyer.user_id

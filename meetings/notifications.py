@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from kernel import events, outbox
 from meetings import ics, protocol
-from meetings.models import Meeting
+from meetings.models import Meeting, Reminder
 from meetings.selectors import meeting_payload, people
 from meetings.slots import format_day, format_dual
 from notices import kinds as notice_kinds
@@ -46,6 +46,16 @@ TOASTS = {protocol.MEETING_REQUESTED, protocol.MEETING_ACCEPTED, protocol.MEETIN
 
 for _kind, _text in SUBJECTS.items():
     notice_kinds.register(_kind, _text, toast=_kind in TOASTS)
+
+# Reminders (sent by meetings/jobs.py with their e-mail): a toast as well as the bell.
+REMINDER_NOTICES = {
+    Reminder.Kind.DAY: notice_kinds.register(
+        "meeting.reminder.day", gettext_lazy("Tomorrow: meeting with %(who)s"), toast=True
+    ),
+    Reminder.Kind.SOON: notice_kinds.register(
+        "meeting.reminder.soon", gettext_lazy("In 10 minutes: meeting with %(who)s"), toast=True
+    ),
+}
 
 
 def push(*, user_ids: Iterable[int], payload: dict, event: str = "", fair_id: int | None = None) -> None:

@@ -7,4 +7,4 @@ class NoticesConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from notices import access  # noqa: F401 - the notice rule
+        from notices import access, subscribers  # noqa: F401 - the notice rule, the fair's events

@@ -5,7 +5,10 @@ page shows it without a reload; the list page marks everything read."""
 
 from __future__ import annotations
 
+import time
+
 from tests import factories
+from tests.e2e.harness import ARTIFACTS
 from tests.e2e.test_live_booth import sign_in
 
 
@@ -36,10 +39,15 @@ def test_the_bell_counts_live_and_the_status_reaches_the_visitor(visit, small_fa
     assert bp.locator("[data-booth-status-text]").inner_text() == "Away"
     assert bp.locator("[data-live=connection]").inner_text() == "Connected"  # not "Live": that is a status
     shopper.audit("booth away")
+    started = time.monotonic()
     bp.get_by_role("button", name="Knock: ask for a staff member").click()
 
     # The exhibitor, on another page, hears it: the count and a toast, without a reload.
     ex.wait_for_function("() => document.querySelector('[data-bell]').dataset.unread === '1'")
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "notices-bell-latency.txt").write_text(
+        f"knock click -> bell: {time.monotonic() - started:.3f} s\n"
+    )
     assert ex.locator("[data-bell-count]").inner_text().startswith("1")
     toast = ex.locator(".toast", has_text="is knocking at Seoul Glow Co.")
     toast.wait_for()

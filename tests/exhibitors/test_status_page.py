@@ -121,3 +121,20 @@ def test_the_exhibitors_home_shows_the_live_status_and_the_missed_knocks(small_f
         services.knock_expire(knock_id=knock.pk, force=True)
     page = home.get("/").content.decode()
     assert f'booths/{booth.pk}/#missed-knocks">2 missed knocks</a>' in page
+
+
+def test_the_api_sets_the_status_for_the_staff_only(small_fair):
+    booth = small_fair["booths"]["cosmetics"]
+    url = f"/api/booths/{booth.pk}/status/"
+    staff = _client(small_fair["staff"].user)
+    ok = staff.post(url, {"status": "on_duty"}, content_type="application/json")
+    assert ok.status_code == 200 and ok.json() == {"status": "on_duty", "stream_url": ""}
+    bad = staff.post(url, {"status": "live", "stream_url": "ftp://x"}, content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["code"] == "status.bad_url"
+    assert staff.post(url, {}, content_type="application/json").json()["code"] == "status.invalid"
+    denied = _client(small_fair["buyer"].user).post(url, {"status": "away"}, content_type="application/json")
+    assert denied.status_code == 403 and denied.json()["code"] == "protocol.denied"
+    assert Client().post(url, {"status": "away"}, content_type="application/json").status_code in (401, 403)
+    draft = f"/api/booths/{small_fair['booths']['draft'].pk}/status/"
+    assert _client(small_fair["buyer"].user).post(draft, {"status": "away"}).status_code == 404
+    assert Booth.objects.get(pk=booth.pk).live_status == "on_duty"

@@ -188,3 +188,48 @@ def test_the_centre_speaks_every_ui_language(booking, code):
     assert line in page
     if code != "en":
         assert "Meeting request from" not in page
+
+
+def test_reminders_ring_both_sides_once_with_a_toast(booking):
+    from datetime import timedelta
+
+    from meetings import jobs
+
+    meeting = meeting_services.meeting_accept(actor=booking["staff"].user, meeting=request(booking))
+    Notice.objects.all().delete()
+    start = meeting.slot.starts_at
+    assert jobs.reminders_send(now=start - timedelta(hours=23)) == 2
+    assert jobs.reminders_send(now=start - timedelta(hours=23)) == 0
+    buyer_line = Notice.objects.get(user=booking["buyer"].user)
+    staff_line = Notice.objects.get(user=booking["staff"].user)
+    assert buyer_line.kind == staff_line.kind == "meeting.reminder.day"
+    assert selectors.notice_text(buyer_line) == "Tomorrow: meeting with Seoul Glow Co."
+    assert selectors.notice_text(staff_line) == f"Tomorrow: meeting with {booking['buyer'].company}"
+    assert selectors.notice_payload(buyer_line)["toast"] is True
+    assert buyer_line.url == f"/schedule/{meeting.pk}/"
+
+
+def test_registrations_ring_the_organizers_and_decisions_the_person(booking):
+    from fair import services as fair_services
+
+    newcomer = factories.user(first_name="Dewi")
+    organizer = booking["organizer"].user
+    p = fair_services.registration_submit(
+        user=newcomer,
+        fair=booking["fair"],
+        role="buyer",
+        company_name="PT Nusantara Beauty",
+        country="ID",
+        hs_codes=["3304"],
+        languages=["id"],
+    )
+    [line] = Notice.objects.filter(user=organizer)
+    assert selectors.notice_text(line) == f"New registration for {booking['fair'].name}: PT Nusantara Beauty"
+    assert line.url == "/fairs/demo-expo/organize/registrations/"
+    assert not Notice.objects.filter(user=newcomer).exists()
+    fair_services.participants_decide(
+        actor=organizer, fair=booking["fair"], participant_ids=[p.pk], approve=True
+    )
+    [told] = Notice.objects.filter(user=newcomer)
+    assert selectors.notice_text(told) == f"Your registration for {booking['fair'].name} is approved"
+    assert told.url == "/fairs/demo-expo/first-steps/" and selectors.notice_payload(told)["toast"]
