@@ -88,22 +88,23 @@ HARD_PENALTY = 0.1  # logit units taken off per hard mismatch, on top of the lea
 
 MARK_MUST_MEET, MARK_INTERESTED, MARK_NO_THANKS = "must_meet", "interested", "no_thanks"
 MARKS = (MARK_MUST_MEET, MARK_INTERESTED, MARK_NO_THANKS)
-MUST_MEET_BOOST = 20.0 + 300.0  # past every HS level (see TIER_GAP)
+MUST_MEET_BOOST = 20.0 + 400.0  # past every HS level (see TIER_GAP)
 INTERESTED_BOOST = 2.0
-ALREADY_MET_PENALTY = 6.0 + 300.0
+ALREADY_MET_PENALTY = 6.0 + 400.0
 # Marks as training labels for the blend: (label, sample weight). Outcome labels (a held-out meeting
 # request or better) and sampled negatives weigh 1; a stated wish to meet says less than a meeting,
 # an explicit "no thanks" says more than an exhibitor drawn at random.
 MARK_LABELS = {MARK_NO_THANKS: (0, 2.0), MARK_MUST_MEET: (1, 0.6), MARK_INTERESTED: (1, 0.3)}
 
 # Rankings a buyer can trust: booths are ranked first by how closely they sell what the buyer sources
-# (an exact 6-digit match, then the same heading, then the rest), and by the learned blend within that.
+# (an exact 6-digit match, then the same heading, then the same chapter, then the rest), and by the
+# learned blend within each level.
 # Each stated hard mismatch (a missing required certification, a market the exhibitor does not
 # target) costs one such level, so it is the only thing that can put an exact match below the others.
 # Marks and "already met" move a booth across levels (they are the people's own word).
 TIER_GAP = 100.0
-TIER_EXACT, TIER_HEADING = 2.0, 1.0
-MARK_SPAN = 3 * TIER_GAP  # enough to move a booth past every level
+TIER_EXACT, TIER_HEADING, TIER_CHAPTER = 3.0, 2.0, 1.0
+MARK_SPAN = 4 * TIER_GAP  # enough to move a booth past every level
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,17 @@ SEARCH: tuple[tuple[str, tuple], ...] = (
     ("negatives", (8, 64)),
     ("mark_scale", (0.3, 3.0)),
 )
-VALIDATION_SHARE = 0.2  # the latest fifth of the logged time is the validation period
+VALIDATION_SHARE = 0.2
+_BEHAVIOUR = (
+    "U",
+    "C",
+    "pop",
+    "seg",
+    "met",
+    "met_c",
+    "level",
+    "b_has_history",
+)  # the latest fifth of the logged time is the validation period
 
 
 class MarkRow(NamedTuple):
@@ -175,7 +186,8 @@ class RoundRules:
 class Recommendation:
     id: str
     score: float
-    reasons: list[dict] = field(default_factory=list)
+    reasons: list[dict] = field(default_factory=list)  # strongest first (see _explain)
+    fit: str = ""  # "strong", "good", "partial" or "weak" (fit_level)
 
 
 # --- encoding helpers ---------------------------------------------------------------------------------
@@ -353,13 +365,28 @@ class MatchingEngine:
             "pairs": len(pair_b),
         }
 
-        if label_pairs or marked:
-            self._fit_behaviour(
-                pair_b[keep], pair_e[keep], pair_w[keep], pair_level[keep], nb, ne, seed, params
-            )
-            X, y, w, cold = self._training_pairs(
-                label_pairs, pair_b, pair_e, rng, params.negatives, progress, marked
-            )
+        # The validation search refits with only C changed: reuse the training rows and the behaviour.
+        key = replace(params, C=1.0)
+        cache = getattr(self, "_cache", None)
+        if cache is not None and cache.get("key") == key:
+            training, behaviour = cache["training"], cache["behaviour"]
+        else:
+            training = None
+            if label_pairs or marked:
+                kept = (pair_b[keep], pair_e[keep], pair_w[keep], pair_level[keep])
+                self._fit_behaviour(*kept, nb, ne, seed, params)
+                training = self._training_pairs(
+                    label_pairs, pair_b, pair_e, rng, params.negatives, progress, marked
+                )
+            # Serve from behaviour fitted on everything we know.
+            self._fit_behaviour(pair_b, pair_e, pair_w, pair_level, nb, ne, seed, params)
+            behaviour = {name: getattr(self, name) for name in _BEHAVIOUR}
+            if cache is not None:
+                cache.update(key=key, training=training, behaviour=behaviour)
+        for name, value in behaviour.items():
+            setattr(self, name, value)
+        if training is not None:
+            X, y, w, cold = training
             fitted = {}
             for name, mask in (("warm", ~cold), ("cold", cold)):
                 if len(np.unique(y[mask])) == 2:
@@ -369,19 +396,18 @@ class MatchingEngine:
             self.weights = {"warm": fitted.get("warm", default), "cold": fitted.get("cold", default)}
         else:
             self.weights = {"warm": self._default_weights(), "cold": self._default_weights()}
-        # Serve from behaviour fitted on everything we know.
-        self._fit_behaviour(pair_b, pair_e, pair_w, pair_level, nb, ne, seed, params)
 
     def _select(self, arrays, mark_rows, seed: int, progress: bool) -> tuple[Params, dict]:
         """Choose :class:`Params` on a validation split carved out of the interactions by time.
 
-        The latest ``VALIDATION_SHARE`` of the logged period is held out: a pair that first reached a
-        meeting request there, with nothing logged before, is a validation positive (what test.csv
-        holds for a fair: meetings yet to come with booths not yet visited). A third of the
-        validation buyers also lose their earlier history, so cold-start ranking is validated too.
-        Each candidate is fitted on the earlier interactions only and scored by ndcg@10 (mean of
-        warm and cold buyers); choices are made one at a time from the defaults (coordinate search).
-        Large fairs are validated on a sample of buyers, so the search stays within the fit budget.
+        The latest ``VALIDATION_SHARE`` of the logged period (up to twice that on a small fair) is
+        held out: a pair that first reached a meeting request there, with nothing logged before, is a
+        validation positive (what test.csv holds for a fair: meetings yet to come with booths not yet
+        visited). A third of the validation buyers also lose their earlier history, so cold-start
+        ranking is validated too. Each candidate is fitted on the earlier interactions only and scored
+        by ndcg@10 (mean of warm and cold buyers); choices are made one at a time from the defaults
+        (coordinate search). Large fairs are validated on a sample of buyers, so the search stays
+        within the fit budget.
         """
         b, e, lvl, t = arrays
         rng = np.random.default_rng(seed + 1)
@@ -389,14 +415,18 @@ class MatchingEngine:
         if len(t) < 200:
             info["skipped"] = "too few interactions to validate on"
             return Params(), info
-        cutoff = float(np.quantile(t, 1.0 - VALIDATION_SHARE))
-        early = t < cutoff
         ne = len(self.exhibitor_ids)
         key = b * ne + e
-        seen_early = np.unique(key[early])
-        late_pos = ~early & (lvl >= POSITIVE_LEVEL) & ~np.isin(key, seen_early)
-        val_keys = np.unique(key[late_pos])
-        val_buyers = np.unique(val_keys // ne)
+        for share in (VALIDATION_SHARE, 1.5 * VALIDATION_SHARE, 2 * VALIDATION_SHARE):
+            # a small fair gets a longer validation period, so that enough new meetings fall in it
+            cutoff = float(np.quantile(t, 1.0 - share))
+            early = t < cutoff
+            seen_early = np.unique(key[early])
+            late_pos = ~early & (lvl >= POSITIVE_LEVEL) & ~np.isin(key, seen_early)
+            val_keys = np.unique(key[late_pos])
+            val_buyers = np.unique(val_keys // ne)
+            if len(val_buyers) >= 30:
+                break
         if len(val_buyers) < 20:
             info["skipped"] = "too few new meetings in the validation period"
             return Params(), info
@@ -419,6 +449,7 @@ class MatchingEngine:
             (np.ones(int(train.sum()), dtype=np.int8), (b[train], e[train])), shape=(nb, ne)
         ).tocsr()
         probe = copy.copy(self)
+        probe._cache = {}
         cold_set = {int(x) for x in cold}
 
         def score(params: Params) -> float:
@@ -456,6 +487,7 @@ class MatchingEngine:
         info.update(
             ran=True,
             cutoff=cutoff,
+            validation_share=share,
             validation_buyers=int(len(val_buyers)),
             validation_cold_buyers=int(len(cold)),
             validation_pairs=int(sum(len(relevant[int(x)]) for x in val_buyers)),
@@ -913,12 +945,14 @@ class MatchingEngine:
                 scores[i] = -np.inf
         top = _top(scores, k)
         if not reasons:
-            return [Recommendation(self.exhibitor_ids[i], float(scores[i])) for i in top]
+            return [
+                Recommendation(self.exhibitor_ids[i], float(scores[i]), fit=fit_level(X[:, i])) for i in top
+            ]
         Bq, _b = self._buyer_side(buyer)
         brow = self._buyer_row(buyer, b)
         out = []
         for i in top:
-            rec = Recommendation(self.exhibitor_ids[i], float(scores[i]))
+            rec = Recommendation(self.exhibitor_ids[i], float(scores[i]), fit=fit_level(X[:, i]))
             rec.reasons = self._explain(
                 brow, b, Bq, i, X[:, i], met, (marks or {}).get(self.exhibitor_ids[i])
             )
@@ -966,7 +1000,7 @@ class MatchingEngine:
                 scores[i] = -np.inf
         out = []
         for i in _top(scores, k):
-            rec = Recommendation(self.buyer_ids[i], float(scores[i]))
+            rec = Recommendation(self.buyer_ids[i], float(scores[i]), fit=fit_level(Xall[:, i]))
             if reasons:
                 rec.reasons = self._explain(
                     self.b_rows[i],
@@ -1096,6 +1130,40 @@ class MatchingEngine:
         }
 
     def _explain(self, brow, b, Bq: _Side, e: int, x: np.ndarray, met, marks) -> list[dict]:
+        """Structured reasons for one pair, strongest first: ordered by how much each moved this pair's
+        rank (logit units of the blend; an HS level and a hard mismatch count as what they cost in the
+        ranking), so a card can show the three strongest for and against."""
+        warm = b is not None and bool(self.b_has_history[b])
+        coef = np.asarray(self.weights["warm" if warm else "cold"]["coef"], dtype=np.float64)
+        out = self._reasons(brow, b, Bq, e, x, met, marks)
+        n_certs = max(len(brow["certs"]), 1)
+
+        def weight(r: dict) -> float:
+            code = r["code"]
+            if code == "hs_match":
+                level = {6: TIER_EXACT, 4: TIER_HEADING, 2: TIER_CHAPTER}.get(r["depth"], 0.0)
+                return TIER_GAP * level + abs(coef[F["hs_chapter"]]) + abs(coef[F["hs_heading"]])
+            if code in ("not_target_market", "missing_required_cert"):
+                return TIER_GAP
+            table = {
+                "targets_market": coef[F["market_listed"]],
+                "holds_required_cert": coef[F["certs_held"]] / n_certs,
+                "holds_market_cert": coef[F["market_certs"]] * x[F["market_certs"]],
+                "shared_language": coef[F["language_shared"]],
+                "no_shared_language": coef[F["language_shared"]],
+                "description_match": coef[F["text"]] * x[F["text"]],
+                "similar_buyers_met": coef[F["segment_chapter"]] * x[F["segment_chapter"]]
+                + coef[F["collab"]] * x[F["collab"]],
+            }
+            if code in table:
+                return abs(float(table[code]))
+            return MARK_SPAN  # marks and "already met": the people's own word
+
+        strength = [float(weight(r)) for r in out]
+        order = sorted(range(len(out)), key=lambda i: -strength[i])  # stable: ties keep their order
+        return [out[i] for i in order]
+
+    def _reasons(self, brow, b, Bq: _Side, e: int, x: np.ndarray, met, marks) -> list[dict]:
         """Structured reasons for one pair, each true to the profiles and the recorded behaviour."""
         erow = self.e_rows[e]
         out: list[dict] = []
@@ -1231,8 +1299,10 @@ class MatchingEngine:
 
 
 def _tier(X: np.ndarray) -> np.ndarray:
-    """The HS level of each pair (exact 2, same heading 1, else 0), less one per hard mismatch."""
+    """The HS level of each pair (exact 3, same heading 2, same chapter 1, else 0), less one per hard
+    mismatch."""
     level = np.maximum(TIER_EXACT * X[F["hs_exact"]], TIER_HEADING * X[F["hs_heading"]])
+    level = np.maximum(level, TIER_CHAPTER * X[F["hs_chapter"]])
     return np.maximum(level - X[F["market_excluded"]] - X[F["certs_missing"]], 0.0)
 
 

@@ -309,3 +309,21 @@ def test_fair_dates_are_validated_in_the_service(small_fair):
     with pytest.raises(DomainError) as e:
         services.fair_update(actor=small_fair["buyer"].user, fair=small_fair["fair"], name="Mine")
     assert e.value.code == "fair.denied"
+
+
+def test_unlisted_certification_codes_are_notes_and_are_imported(client, small_fair):
+    """Issue 17: a code the built-in list does not name is not an error; it is noted, imported as written."""
+    client.force_login(small_fair["organizer"].user)
+    buyers = (
+        "buyer_id,company,country,hs_codes,required_certifications,languages,description\n"
+        "inv-9,Montevideo Imports,UY,851679,scpn;FDA;EAC-TR,es,\n"
+    )
+    location = _upload(client, {"buyers": buyers})["Location"]
+    preview = client.get(location)
+    body = preview.content.decode()
+    assert preview.status_code == 200 and "Import now" in body
+    assert "<code>EAC-TR</code> (1 row)" in body and "<code>SCPN</code> (1 row)" in body
+    assert "<code>FDA</code>" not in body  # a named code is no note
+    assert client.post(location, {"action": "confirm"}).status_code == 302
+    p = Participant.objects.get(fair=small_fair["fair"], external_id="inv-9")
+    assert p.sourcing.required_certifications == ["SCPN", "FDA", "EAC-TR"]
