@@ -142,6 +142,8 @@ SEARCH: tuple[tuple[str, tuple], ...] = (
     ("mark_scale", (0.3, 3.0)),
 )
 VALIDATION_SHARE = 0.2
+VALIDATION_BUYERS = 400  # buyers whose new meetings score each candidate
+VALIDATION_TRAIN_BUYERS = 1500  # labelled buyers per candidate's blend (the final fit uses up to 6,000)
 _BEHAVIOUR = (
     "U",
     "C",
@@ -431,7 +433,7 @@ class MatchingEngine:
             info["skipped"] = "too few new meetings in the validation period"
             return Params(), info
         rng.shuffle(val_buyers)
-        val_buyers = np.sort(val_buyers[:600])
+        val_buyers = np.sort(val_buyers[:VALIDATION_BUYERS])
         cold = val_buyers[rng.random(len(val_buyers)) < 1 / 3]
         relevant: dict[int, set[int]] = {}
         for k in val_keys:
@@ -440,10 +442,10 @@ class MatchingEngine:
         train = early & ~np.isin(b, cold)
         # Large fairs: fit the candidates on the validation buyers and a sample of the others.
         nb = len(self.buyer_ids)
-        if nb > 12_000:
+        if nb > 8_000:
             others = np.setdiff1d(np.unique(b[train]), val_buyers)
             rng.shuffle(others)
-            train &= np.isin(b, np.concatenate([val_buyers, others[:10_000]]))
+            train &= np.isin(b, np.concatenate([val_buyers, others[:6_000]]))
         train_arrays = (b[train], e[train], lvl[train], t[train])
         touched = sp.csr_matrix(
             (np.ones(int(train.sum()), dtype=np.int8), (b[train], e[train])), shape=(nb, ne)
@@ -453,7 +455,7 @@ class MatchingEngine:
         cold_set = {int(x) for x in cold}
 
         def score(params: Params) -> float:
-            probe._fit_model(train_arrays, mark_rows, params, seed, 2000, False)
+            probe._fit_model(train_arrays, mark_rows, params, seed, VALIDATION_TRAIN_BUYERS, False)
             warm_s, cold_s = [], []
             for bb in val_buyers:
                 bb = int(bb)
