@@ -18,7 +18,7 @@ from django.core.management import call_command
 
 from datasets.generator import generate_world
 from fair.dataset import BuyerRow, ExhibitorRow, read_folder
-from matching.engine import TIER_GAP, MatchingEngine, Params, fit_level
+from matching.engine import FEATURES, TIER_GAP, MatchingEngine, Params, fit_level
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +141,7 @@ def test_an_exact_hs_match_ranks_above_same_chapter_booths():
         if first:
             assert ranked[0].id == first
         else:
-            assert mine.score < TIER_GAP  # no longer lifted above the same-chapter booths
+            assert mine.score < 2 * TIER_GAP  # down to the same-chapter booths' level: the blend decides
 
 
 def test_unknown_certification_codes_are_features():
@@ -169,3 +169,19 @@ def test_the_second_world_law_is_another_world():
     assert not {c for e in one.exhibitors for c in e.certifications if not is_known_certification(c)}
     with pytest.raises(ValueError):
         generate_world(exhibitors=5, buyers=5, seed=1, law=3)
+
+
+def test_the_certifications_a_market_asks_for_are_learned_from_its_buyers():
+    """No built-in rule names Uruguay; three of its four buyers require SCPN, so SCPN is what that
+    market asks for: a booth holding it gets the market-certification signal and says so."""
+    holds = _booth(1, ("851679",), certifications=("SCPN",), target_markets=())
+    lacks = replace(holds, exhibitor_id="E2", certifications=())
+    buyers = [BuyerRow(f"B{i}", "Importer", "UY", ("851679",), ("SCPN",), ("es",), "") for i in range(3)]
+    newcomer = BuyerRow("B9", "Newcomer", "UY", ("851679",), (), ("es",), "")
+    engine = MatchingEngine.fit([holds, lacks], [*buyers, newcomer])
+    assert engine.market_cert_codes["UY"] == ["SCPN"]
+    ranked = engine.rank_exhibitors("B9", k=None)
+    mine = next(r for r in ranked if r.id == "E1")
+    assert any(r["code"] == "holds_market_cert" and r["cert"] == "SCPN" for r in mine.reasons)
+    x = engine.buyer_scores("B9")[1]
+    assert x[FEATURES.index("market_certs"), 0] == 1.0 and x[FEATURES.index("market_certs"), 1] == 0.0
