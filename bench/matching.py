@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/matching.py                      # small world (300 exhibitors / 1,500 buyers)
     .venv/bin/python bench/matching.py --sizes small,large  # and 5,000 / 50,000 (~1,000,000 interactions)
+    .venv/bin/python bench/matching.py --seeds 1,2,3,4,5 --laws 1,2 --dir /tmp/mw  # the grid (issue 17)
 
 Prints, per world and per method: ndcg@k, recall@k, cold-start ndcg@k, coverage, fit time and
 rank time p50/p99 (one buyer, every exhibitor). Methods: the engine, random, popularity,
@@ -9,7 +10,13 @@ HS-category match and LightFM with user and item features (when the optional `li
 package is installed; it is never a dependency of the app). Every method is measured by
 the same loop (matching.evaluation.evaluate) and never sees test.csv.
 
-LightFM 1.17's setup.py fails under pip's build isolation (`__builtins__.__LIGHTFM_SETUP__`);
+The grid prints, per size and world law, the engine's mean ndcg and its mean and worst ratio to
+LightFM and to the HS-category baseline over the seeds. Law 2 (generate_fair --law 2) is written
+from assumptions the engine was never tuned on.
+
+LightFM: `pip install --no-deps rectools-lightfm==1.17.3` (a maintained build of LightFM 1.17 with
+wheels; it installs the same `lightfm` module) into .venv. Or: LightFM 1.17's setup.py fails under
+pip's build isolation (`__builtins__.__LIGHTFM_SETUP__`);
 build its wheel from the sdist with that line changed to `builtins.__LIGHTFM_SETUP__ = True`
 (`pip wheel --no-build-isolation --no-deps .` in a venv with setuptools, wheel, numpy, scipy)
 and `pip install --no-deps` the wheel into .venv.
@@ -18,6 +25,7 @@ and `pip install --no-deps` the wheel into .venv.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -175,23 +183,70 @@ class LightFMRanker(_Base):
         return self._top(self.i_emb @ self.u_emb[u] + self.i_bias, k, exclude)
 
 
-def world(size: str, root: Path, seed: int) -> Path:
+def world(size: str, root: Path, seed: int, law: int = 1) -> Path:
     n_ex, n_b = SIZES[size]
-    folder = root / f"{size}-{n_ex}x{n_b}-seed{seed}"
+    folder = root / f"{size}-{n_ex}x{n_b}-law{law}-seed{seed}"
     if not (folder / "test.csv").exists():
-        call_command("generate_fair", str(folder), exhibitors=n_ex, buyers=n_b, seed=seed)
+        call_command(
+            "generate_fair", str(folder), exhibitors=n_ex, buyers=n_b, seed=seed, law=law, no_progress=True
+        )
     return folder
+
+
+def _ints(text: str) -> list[int]:
+    return [int(x) for x in text.split(",") if x.strip()]
+
+
+def summary(rows, k: int) -> list[str]:
+    """Per (size, law): the engine's ndcg and cold-start ndcg as a ratio to each baseline, mean and worst."""
+    out = [
+        f"| world | seeds | engine ndcg@{k} (mean) | vs lightfm mean / worst | vs hs-category mean / worst "
+        f"| engine cold ndcg@{k} (mean) | cold vs lightfm mean / worst | cold vs hs-category mean / worst "
+        "| fit s max (CPU s) | rank ms p99 max (CPU) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    groups: dict[tuple[str, int], dict[int, dict[str, dict]]] = {}
+    for size, law, seed, method, r in rows:
+        groups.setdefault((size, law), {}).setdefault(seed, {})[method] = r
+    for (size, law), by_seed in sorted(groups.items()):
+        engine = [m["engine"] for m in by_seed.values() if "engine" in m]
+        if not engine:
+            continue
+
+        def top(key, engine=engine):
+            return max(r[key] for r in engine)
+
+        def ratios(base, key, by_seed=by_seed):
+            vals = [
+                m["engine"][key] / m[base][key] for m in by_seed.values() if base in m and m[base][key] > 0
+            ]
+            return f"{np.mean(vals):.2f} / {min(vals):.2f}" if vals else "–"
+
+        out.append(
+            f"| {size} law {law} | {len(by_seed)} | {np.mean([r['ndcg_at_k'] for r in engine]):.4f} "
+            f"| {ratios('lightfm', 'ndcg_at_k')} | {ratios('hs-category', 'ndcg_at_k')} "
+            f"| {np.mean([r['cold_start_ndcg_at_k'] for r in engine]):.4f} "
+            f"| {ratios('lightfm', 'cold_start_ndcg_at_k')} "
+            f"| {ratios('hs-category', 'cold_start_ndcg_at_k')} "
+            f"| {top('fit_seconds'):.1f} ({top('fit_cpu_seconds'):.1f}) "
+            f"| {top('rank_ms_p99'):.2f} ({top('rank_cpu_ms_p99'):.2f}) |"
+        )
+    return out
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="small", help="comma-separated: small, large")
     parser.add_argument("--k", type=int, default=10)
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seeds", default="1", help="comma-separated world seeds, e.g. 1,2,3,4,5")
+    parser.add_argument("--laws", default="1", help="comma-separated world laws (generate_fair --law): 1,2")
+    parser.add_argument("--seed", type=int, default=None, help="one seed (the same as --seeds N)")
     parser.add_argument("--dir", default=None, help="where worlds are generated (reused when present)")
     parser.add_argument("--methods", default="engine,random,popularity,hs-category,lightfm")
     parser.add_argument("--lightfm-epochs", type=int, default=20)
+    parser.add_argument("--json-out", default=None, help="append every result as a JSON line to this file")
     args = parser.parse_args(argv)
+    seeds = [args.seed] if args.seed is not None else _ints(args.seeds)
     root = Path(args.dir or tempfile.mkdtemp(prefix="tradefair-bench-"))
     root.mkdir(parents=True, exist_ok=True)
     try:
@@ -202,27 +257,35 @@ def main(argv=None):
         have_lightfm = False
     rows = []
     for size in args.sizes.split(","):
-        folder = world(size, root, args.seed)
-        dataset = read_folder(folder, include_test=True, progress=True)
-        print(
-            f"\n{size}: {len(dataset.exhibitors)} exhibitors, {len(dataset.buyers)} buyers, "
-            f"{len(dataset.interactions)} interactions, {len(dataset.test)} test pairs",
-            file=sys.stderr,
-        )
-        makers = {
-            "engine": lambda: EngineRanker(seed=args.seed, progress=True),
-            "random": lambda: RandomRanker(args.seed),
-            "popularity": PopularityRanker,
-            "hs-category": HSCategoryRanker,
-            "lightfm": lambda: LightFMRanker(epochs=args.lightfm_epochs, seed=args.seed),
-        }
-        for method in args.methods.split(","):
-            if method == "lightfm" and not have_lightfm:
-                print("lightfm: not installed, skipped (pip install lightfm)", file=sys.stderr)
-                continue
-            result = evaluate(dataset, makers[method](), k=args.k, progress=True)
-            rows.append((size, method, result))
-            print(f"{size} {method}: {result}", file=sys.stderr, flush=True)
+        for law in _ints(args.laws):
+            for seed in seeds:
+                folder = world(size, root, seed, law)
+                dataset = read_folder(folder, include_test=True, progress=True)
+                print(
+                    f"\n{size} law {law} seed {seed}: {len(dataset.exhibitors)} exhibitors, "
+                    f"{len(dataset.buyers)} buyers, {len(dataset.interactions)} interactions, "
+                    f"{len(dataset.test)} test pairs",
+                    file=sys.stderr,
+                )
+                makers = {
+                    "engine": lambda seed=seed: EngineRanker(seed=seed, progress=False),
+                    "random": lambda seed=seed: RandomRanker(seed),
+                    "popularity": PopularityRanker,
+                    "hs-category": HSCategoryRanker,
+                    "lightfm": lambda seed=seed: LightFMRanker(epochs=args.lightfm_epochs, seed=seed),
+                }
+                for method in args.methods.split(","):
+                    if method == "lightfm" and not have_lightfm:
+                        print("lightfm: not installed, skipped (see the module docstring)", file=sys.stderr)
+                        continue
+                    result = evaluate(dataset, makers[method](), k=args.k, progress=False)
+                    rows.append((size, law, seed, method, result))
+                    print(f"{size} law {law} seed {seed} {method}: {result}", file=sys.stderr, flush=True)
+                    if args.json_out:
+                        with open(args.json_out, "a", encoding="utf-8") as f:
+                            record = {"size": size, "law": law, "seed": seed, "method": method, **result}
+                            f.write(json.dumps(record) + "\n")
+                del dataset
     k = args.k
     header = (
         f"| world | method | ndcg@{k} | recall@{k} | cold-start ndcg@{k} | coverage | fit s "
@@ -230,12 +293,14 @@ def main(argv=None):
     )
     print(header)
     print("|---|---|---|---|---|---|---|---|---|---|")
-    for size, method, r in rows:
+    for size, law, seed, method, r in rows:
         print(
-            f"| {size} | {method} | {r['ndcg_at_k']:.4f} | {r['recall_at_k']:.4f} | "
+            f"| {size} law {law} seed {seed} | {method} | {r['ndcg_at_k']:.4f} | {r['recall_at_k']:.4f} | "
             f"{r['cold_start_ndcg_at_k']:.4f} | {r['coverage']:.3f} | {r['fit_seconds']:.1f} | "
             f"{r['rank_ms_p50']:.2f} | {r['rank_ms_p99']:.2f} | {r['rank_cpu_ms_p99']:.2f} |"
         )
+    print()
+    print("\n".join(summary(rows, k)))
 
 
 if __name__ == "__main__":

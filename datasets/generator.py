@@ -437,6 +437,8 @@ class GeneratedExhibitor:
     languages: list[str]
     description: str
     items: list[CatalogueItem] = field(default_factory=list)
+    tier: int = 1  # law 2 only: price tier 0 (value) .. 2 (premium)
+    size: float = 1.0  # law 2 only: company size (log-normal)
 
 
 @dataclass
@@ -449,6 +451,8 @@ class GeneratedBuyer:
     required_certifications: list[str]
     languages: list[str]
     description: str
+    tier: int = 1  # law 2 only: the price tier it buys at
+    noise: float = 1.0  # law 2 only: how much of its choice no profile explains
 
 
 @dataclass
@@ -695,6 +699,172 @@ class _Affinity:
         return hs + market + cert + lang_term + _W_POPULARITY * self.popularity + noise
 
 
+# --- law 2: a second, independent world law ---------------------------------------------------------
+#
+# Written from other assumptions than law 1, so that an engine tuned on law-1 worlds can be measured
+# on data it was not shaped on. Profiles: exhibitors sell 2 to 9 codes across one to three sectors;
+# buyers source 1 to 6; each market has its own long tail of certification schemes (codes the
+# built-in list does not know: market registrations, national marks, private schemes) that its
+# buyers require and that exhibitors hold with a Zipf-like popularity; exhibitors have a hidden price
+# tier and company size, buyers a preferred tier. Utility is not a sum of the profile signals:
+# certifications only count once the product matches (heading or deeper), missing half of what is
+# required is a cliff, price tiers cost quadratically with their distance, each market prefers some
+# exhibitor home countries (a hidden regional taste), targets matter to small companies only, and
+# each buyer has its own noise level. Activity is sparser and more skewed than under law 1.
+
+LAWS = (1, 2)
+_TAIL_PREFIXES = (
+    "SCPN",
+    "INMETRO",
+    "EAC",
+    "NOM",
+    "SABER",
+    "KEBS",
+    "SONCAP",
+    "BSMI",
+    "NCC",
+    "ICASA",
+    "ANATEL",
+    "IRAM",
+    "SIRIM_QAS",
+    "PSB",
+    "TISI",
+    "LPCB",
+    "NSF",
+    "ETL",
+    "CSA",
+    "SGS_FOOD",
+    "GLOBALGAP",
+    "IFS",
+    "MSC",
+    "ASC",
+    "RSPO",
+    "FAIRTRADE",
+    "RAINFOREST",
+    "SA8000",
+    "WRAP",
+    "GRS",
+    "BLUESIGN",
+    "FSMA",
+    "PRIMUS",
+    "SQF",
+    "ISO_50001",
+    "IATF16949",
+    "E_MARK",
+    "DOT",
+    "ECE_R10",
+    "CB_SCHEME",
+    "TUV_GS",
+    "VDE",
+    "KEMA",
+    "NEMKO",
+    "SEMKO",
+    "DEMKO",
+    "FIMKO",
+    "ENEC",
+    "IECEE",
+    "PSE_CIRCLE",
+    "MIC_JP",
+)
+_TIER_WORDS = ("value-priced", "mid-range", "premium")
+
+
+def _law2_people(rng: np.random.Generator, ex: list, bu: list) -> None:
+    """Turn law-1 profiles into law-2 ones in place (more codes, long-tail certifications, tiers)."""
+    markets = _market_keys()
+    tail = [f"{p}" if rng.random() < 0.6 else f"{p}-{int(rng.integers(1, 99))}" for p in _TAIL_PREFIXES]
+    zipf = 1.0 / np.arange(1, len(tail) + 1) ** 1.1
+    # each market asks for 0 to 3 tail schemes of its own
+    market_tail = {
+        m: [tail[j] for j in rng.choice(len(tail), size=int(rng.integers(0, 4)), replace=False)]
+        for m in markets
+    }
+    for e in ex:
+        sectors = [SECTOR_BY_KEY[e.sector]] + [
+            SECTORS[int(rng.integers(len(SECTORS)))] for _ in range(int(rng.choice(3, p=(0.6, 0.3, 0.1))))
+        ]
+        items = list(e.items)
+        for _ in range(int(rng.integers(1, 7))):
+            sector = sectors[int(rng.integers(len(sectors)))]
+            items.append(sector.items[int(rng.integers(len(sector.items)))])
+        e.items = list({it.name: it for it in items}.values())
+        e.hs_codes = _dedupe(_code_at(rng, it.hs_code, (0.05, 0.35, 0.6)) for it in e.items)
+        certs = list(e.certifications)
+        for m in e.target_markets or markets[:3]:
+            certs += [c for c in market_tail[m] if rng.random() < 0.5]
+        certs += [tail[j] for j in rng.choice(len(tail), size=int(rng.integers(0, 4)), p=zipf / zipf.sum())]
+        e.certifications = _dedupe(certs)
+        e.tier = int(rng.choice(3, p=(0.35, 0.45, 0.2)))
+        e.size = float(rng.lognormal(0.0, 1.0))
+        if rng.random() < 0.6:
+            e.description += f" {_TIER_WORDS[e.tier].capitalize()} lines."
+        if e.size > 2.5:
+            e.description += " Large-scale production."
+    for b in bu:
+        extra = int(rng.choice((0, 1, 2, 3), p=(0.3, 0.3, 0.25, 0.15)))
+        sector = SECTOR_BY_KEY[b.sector]
+        codes = list(b.hs_codes) + [
+            _code_at(rng, sector.items[int(rng.integers(len(sector.items)))].hs_code, (0.05, 0.45, 0.5))
+            for _ in range(extra)
+        ]
+        b.hs_codes = _dedupe(codes)
+        b.required_certifications = _dedupe(
+            list(b.required_certifications) + [c for c in market_tail[b.country] if rng.random() < 0.7]
+        )
+        b.tier = int(rng.choice(3, p=(0.3, 0.45, 0.25)))
+        b.noise = float(rng.uniform(0.4, 1.6))
+        if rng.random() < 0.5:
+            b.description += f" We buy {_TIER_WORDS[b.tier]} products."
+
+
+class _Affinity2(_Affinity):
+    """Law 2's utility (see above); same interface as law 1's."""
+
+    def __init__(self, exhibitors: list[GeneratedExhibitor], buyers: list[GeneratedBuyer], rng):
+        super().__init__(exhibitors, rng)
+        self.tier = np.array([e.tier for e in exhibitors], dtype=float)
+        self.log_size = np.log(np.array([e.size for e in exhibitors]))
+        self.small = self.log_size < 0.5
+        homes = sorted({e.country for e in exhibitors})
+        home_ix = {h: i for i, h in enumerate(homes)}
+        self.home = np.array([home_ix[e.country] for e in exhibitors])
+        self.taste = {m: rng.normal(0.0, 0.8, size=len(homes)) for m in sorted({b.country for b in buyers})}
+        self.n_codes = np.zeros(self.n)
+
+    def count(self, hs_codes) -> np.ndarray:
+        """How many of the buyer's codes each exhibitor matches at heading depth or deeper."""
+        out = np.zeros(self.n)
+        for code in hs_codes:
+            hit = np.zeros(self.n, bool)
+            if len(code) >= 4:
+                idx = self.prefix.get(code[:4])
+                if idx is not None:
+                    hit[idx] = True
+            out += hit
+        return out
+
+    def score(self, b: GeneratedBuyer, noise: np.ndarray) -> np.ndarray:
+        depth = self.depth(b.hs_codes)
+        hs = np.select([depth == 6, depth == 4, depth == 2], [2.2, 1.5, 0.4], -0.6)
+        hs = hs + 0.5 * np.log1p(self.count(b.hs_codes))
+        if b.required_certifications:
+            held = sum(self.certs.get(c, self._zeros).astype(float) for c in b.required_certifications)
+            share = held / len(b.required_certifications)
+            cert = np.where(share < 0.5, -2.0, 1.2 * share**2) * (depth >= 4)
+        else:
+            cert = 0.0
+        targeted = self.targets.get(b.country, self._zeros) | self.any_market
+        market = np.where(targeted, 0.3, np.where(self.small, -1.2, 0.0))
+        price = -0.7 * (self.tier - b.tier) ** 2
+        taste = self.taste[b.country][self.home]
+        shared = np.zeros(self.n, bool)
+        for lang in b.languages:
+            shared |= self.langs.get(lang, self._zeros)
+        lang_term = np.where(shared, 0.0, -0.8 if "en" not in b.languages else -0.3)
+        size = 0.35 * self.log_size
+        return hs + cert + market + price + taste + lang_term + size + 0.3 * self.popularity + b.noise * noise
+
+
 def _sigmoid(x):
     return 1.0 / (1.0 + np.exp(-x))
 
@@ -709,8 +879,14 @@ def generate_world(
     days: int = 3,
     time_zone: str = "Asia/Seoul",
     progress: bool = False,
+    law: int = 1,
 ) -> GeneratedFair:
-    """Build the synthetic fair in memory; the same arguments give the same fair."""
+    """Build the synthetic fair in memory; the same arguments give the same fair.
+
+    ``law`` picks the world law: 1 (the module docstring) or 2 (independent assumptions, above).
+    """
+    if law not in LAWS:
+        raise ValueError(f"law must be one of {', '.join(map(str, LAWS))}")
     if exhibitors < 1 or buyers < 1:
         raise ValueError("a fair needs at least one exhibitor and one buyer")
     if days < 1:
@@ -721,7 +897,12 @@ def generate_world(
     rng = np.random.default_rng(seed)
     ex = _make_exhibitors(rng, exhibitors)
     bu = _make_buyers(rng, buyers)
-    aff = _Affinity(ex, rng)
+    if law == 2:
+        law_rng = np.random.default_rng([seed, 2])
+        _law2_people(law_rng, ex, bu)
+        aff = _Affinity2(ex, bu, law_rng)
+    else:
+        aff = _Affinity(ex, rng)
 
     # Who is active, who is a cold-start test buyer, and how much each active buyer does.
     cold = rng.random(buyers) < 0.08
@@ -730,7 +911,7 @@ def generate_world(
     if cold.all():
         cold[0] = False
     active = np.flatnonzero(~cold)
-    activity = rng.lognormal(0.0, 0.8, size=len(active))
+    activity = rng.lognormal(0.0, 0.8 if law == 1 else 1.3, size=len(active))
     budgets = rng.multinomial(total, activity / activity.sum()) if len(active) else np.zeros(0, int)
     budget_of = np.zeros(buyers, dtype=np.int64)
     budget_of[active] = budgets
@@ -916,9 +1097,11 @@ def generate_fair(
     start: date = date(2026, 5, 12),
     days: int = 3,
     progress: bool = False,
+    law: int = 1,
 ) -> GeneratedFair:
     """Generate a fair and write it to `path`; returns what was written."""
     world = generate_world(
+        law=law,
         exhibitors=exhibitors,
         buyers=buyers,
         seed=seed,

@@ -32,6 +32,7 @@ from datasets.importing import ImportReport, fair_import_dataset
 from exhibitors.models import Booth
 from fair.dataset import BUYERS, EXHIBITORS, INTERACTIONS, Dataset, DatasetError, preview_folder
 from fair.models import Fair, Participant
+from fair.vocab import is_known_certification
 from kernel.access import require
 from kernel.errors import DomainError
 
@@ -59,6 +60,21 @@ class Preview:
     @property
     def interactions(self) -> int:
         return len(self.dataset.interactions)
+
+    @property
+    def unnamed_certifications(self) -> list[tuple[str, int]]:
+        """Certification codes the built-in list has no name for, with how many rows carry each.
+
+        A note for the organizer, not an error: they are imported as written and matched by code.
+        """
+        counts: dict[str, int] = {}
+        rows = [e.certifications for e in self.dataset.exhibitors]
+        rows += [b.required_certifications for b in self.dataset.buyers]
+        for codes in rows:
+            for code in codes:
+                if not is_known_certification(code):
+                    counts[code] = counts.get(code, 0) + 1
+        return sorted(counts.items())
 
 
 def _storage():

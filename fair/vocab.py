@@ -1,8 +1,10 @@
-"""The fixed vocabularies: certifications, meeting languages, countries.
+"""The vocabularies: certifications, meeting languages, countries.
 
-One list each, in code. Values from a CSV or a form are normalised here
-(case, spaces, dashes) and anything not in the list is refused with a
-message that says what is accepted.
+One list each, in code. Values from a CSV or a form are normalised here (case, spaces, dashes).
+Languages and countries are closed ISO sets: anything else is refused with a message that says
+what is accepted. Certifications are an open set: the list names and translates the codes it
+knows and says which markets ask for them, but any well-formed code (letters, digits, ``_`` and
+``-``) is accepted and kept as written, upper-cased; real exporters hold schemes no list has.
 """
 
 from __future__ import annotations
@@ -93,8 +95,16 @@ _CERT_ALIASES = {
 }
 
 
+# A certification code we have no name for: letters and digits, with "_" or "-" inside, at most 40.
+_CERT_CODE = re.compile(r"^[A-Z0-9](?:[A-Z0-9_\-]{0,38}[A-Z0-9])?$")
+
+
 def normalise_certification(value: str) -> str:
-    """'iso 13485' -> 'ISO13485', 'Oeko-Tex' -> 'OEKO_TEX'; raises for unknown codes."""
+    """'iso 13485' -> 'ISO13485', 'Oeko-Tex' -> 'OEKO_TEX', 'scpn' -> 'SCPN' (kept though unnamed).
+
+    Known codes and their aliases fold to the list's code; any other well-formed code is kept,
+    upper-cased, with spaces as "_". Only a malformed value (punctuation, too long) is refused.
+    """
     raw = str(value).strip().upper()
     code = re.sub(r"[\s\-/.]+", "_", raw)
     for candidate in (code, code.replace("_", ""), raw, _CERT_ALIASES.get(raw), _CERT_ALIASES.get(code)):
@@ -102,11 +112,19 @@ def normalise_certification(value: str) -> str:
             return candidate
         if candidate in _CERT_ALIASES:
             return _CERT_ALIASES[candidate]
+    unknown = re.sub(r"\s+", "_", raw)
+    if _CERT_CODE.match(unknown):
+        return unknown
     raise ValidationError(
-        _("%(value)s is not a known certification (known: %(known)s)."),
-        code="certification.unknown",
-        params={"value": value, "known": ", ".join(CERTIFICATIONS)},
+        _("%(value)s is not a certification code: use letters, digits, _ and - (e.g. FDA, ISO13485, HALAL)."),
+        code="certification.format",
+        params={"value": value},
     )
+
+
+def is_known_certification(code: str) -> bool:
+    """Whether the built-in list names this (normalised) code."""
+    return code in CERTIFICATIONS
 
 
 def certification_name(code: str) -> str:

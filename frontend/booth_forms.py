@@ -18,8 +18,11 @@ def _country_choices():
     return [(code, name) for code, name in countries]
 
 
-def _certification_choices():
-    return [(code, f"{code} – {name}") for code, (name, _markets) in vocab.CERTIFICATIONS.items()]
+def _certification_choices(also=()):
+    """The named certifications, then any other code the company holds (an import keeps unlisted
+    codes; they stay on offer, and ticked, so saving the form does not drop them)."""
+    known = [(code, f"{code} – {name}") for code, (name, _markets) in vocab.CERTIFICATIONS.items()]
+    return known + [(code, code) for code in also if not vocab.is_known_certification(code)]
 
 
 class PerLanguageTexts:
@@ -109,6 +112,7 @@ class BoothProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         if booth is not None:  # a language the company gave elsewhere (an import) stays on offer, and ticked
             self.fields["languages"].choices = vocab.meeting_language_choices(booth.company.languages)
+            self.fields["certifications"].choices = _certification_choices(booth.company.certifications)
 
 
 class MediaForm(forms.Form):

@@ -28,10 +28,12 @@ reported as reasons.
 
 from __future__ import annotations
 
+import copy
 import json
+import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 import numpy as np
@@ -88,13 +90,72 @@ HARD_PENALTY = 0.1  # logit units taken off per hard mismatch, on top of the lea
 
 MARK_MUST_MEET, MARK_INTERESTED, MARK_NO_THANKS = "must_meet", "interested", "no_thanks"
 MARKS = (MARK_MUST_MEET, MARK_INTERESTED, MARK_NO_THANKS)
-MUST_MEET_BOOST = 20.0
+MUST_MEET_BOOST = 20.0 + 400.0  # past every HS level (see TIER_GAP)
 INTERESTED_BOOST = 2.0
-ALREADY_MET_PENALTY = 6.0
+ALREADY_MET_PENALTY = 6.0 + 400.0
 # Marks as training labels for the blend: (label, sample weight). Outcome labels (a held-out meeting
 # request or better) and sampled negatives weigh 1; a stated wish to meet says less than a meeting,
 # an explicit "no thanks" says more than an exhibitor drawn at random.
 MARK_LABELS = {MARK_NO_THANKS: (0, 2.0), MARK_MUST_MEET: (1, 0.6), MARK_INTERESTED: (1, 0.3)}
+
+# Rankings a buyer can trust: booths are ranked first by how closely they sell what the buyer sources
+# (an exact 6-digit match, then the same heading, then the same chapter, then the rest), and by the
+# learned blend within each level.
+# Each stated hard mismatch (a missing required certification, a market the exhibitor does not
+# target) costs one such level, so it is the only thing that can put an exact match below the others.
+# Marks and "already met" move a booth across levels (they are the people's own word).
+TIER_GAP = 100.0
+TIER_EXACT, TIER_HEADING, TIER_CHAPTER = 3.0, 2.0, 1.0
+MARK_SPAN = 4 * TIER_GAP  # enough to move a booth past every level
+
+
+@dataclass(frozen=True)
+class Params:
+    """Every choice the engine makes; chosen on a validation split inside :meth:`MatchingEngine.fit`.
+
+    ``kind_weights``: how much each interaction kind (INTERACTION_KINDS order) says about interest;
+    ``n_components``: the SVD rank of the behaviour model; ``negatives``: sampled negatives per labelled
+    buyer (as many again from the buyer's chapters); ``mark_scale`` multiplies the marks' sample weights
+    (no thanks 2.0, must meet 0.6, interested 0.3); ``C``: the blend's inverse regularisation.
+    """
+
+    kind_weights: tuple[float, ...] = (1.0, 1.5, 3.0, 5.0, 8.0, 12.0)
+    n_components: int = 48
+    negatives: int = 24
+    mark_scale: float = 1.0
+    C: float = 1.0
+
+    def as_dict(self) -> dict:
+        return {
+            "kind_weights": list(self.kind_weights),
+            "n_components": self.n_components,
+            "negatives": self.negatives,
+            "mark_scale": self.mark_scale,
+            "C": self.C,
+        }
+
+
+# The candidates tried, one choice at a time (coordinate search from the defaults).
+SEARCH: tuple[tuple[str, tuple], ...] = (
+    ("kind_weights", ((1.0, 1.0, 1.0, 1.0, 1.0, 1.0), (1.0, 2.0, 5.0, 10.0, 20.0, 40.0))),
+    ("n_components", (16, 96)),
+    ("C", (0.1, 10.0)),
+    ("negatives", (8, 64)),
+    ("mark_scale", (0.3, 3.0)),
+)
+VALIDATION_SHARE = 0.2
+VALIDATION_BUYERS = 400  # buyers whose new meetings score each candidate
+VALIDATION_TRAIN_BUYERS = 1500  # labelled buyers per candidate's blend (the final fit uses up to 6,000)
+_BEHAVIOUR = (
+    "U",
+    "C",
+    "pop",
+    "seg",
+    "met",
+    "met_c",
+    "level",
+    "b_has_history",
+)  # the latest fifth of the logged time is the validation period
 
 
 class MarkRow(NamedTuple):
@@ -129,7 +190,8 @@ class RoundRules:
 class Recommendation:
     id: str
     score: float
-    reasons: list[dict] = field(default_factory=list)
+    reasons: list[dict] = field(default_factory=list)  # strongest first (see _explain)
+    fit: str = ""  # "strong", "good", "partial" or "weak" (fit_level)
 
 
 # --- encoding helpers ---------------------------------------------------------------------------------
@@ -219,8 +281,6 @@ class _Text:
 class MatchingEngine:
     """Fit with :meth:`fit`; then :meth:`rank_exhibitors`, :meth:`rank_buyers`, :meth:`markets_for_hs`."""
 
-    n_components = 48
-
     # ----- fitting -----
 
     @classmethod
@@ -234,14 +294,45 @@ class MatchingEngine:
         halls: Mapping[str, str] | None = None,
         seed: int = 0,
         max_train_buyers: int = 6000,
-        negatives: int = 24,
+        params: Params | None = None,
+        select: bool = True,
         progress: bool = False,
     ) -> MatchingEngine:
+        """Fit on profiles, interactions and marks (never on held-out test rows: they are not an input).
+
+        Unless ``params`` is given (or ``select`` is False), every choice in :class:`Params` is made
+        first on a validation split carved out of ``interactions`` by time (see :meth:`_select`).
+        """
         started = time.perf_counter()
         self = cls()
-        rng = np.random.default_rng(seed)
         self._set_profiles(exhibitors, buyers, halls or {})
-        pair_b, pair_e, pair_w, pair_level, pair_last = self._aggregate(interactions)
+        arrays = self._interaction_arrays(interactions)
+        mark_rows = self._mark_rows(marks)
+        chosen, selection = params or Params(), {"ran": False}
+        if params is None and select:
+            chosen, selection = self._select(arrays, mark_rows, seed, progress)
+        self._fit_model(arrays, mark_rows, chosen, seed, max_train_buyers, progress)
+        self.params = chosen
+        self.meta = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "sklearn": sklearn.__version__,
+            "exhibitors": len(self.exhibitor_ids),
+            "buyers": len(self.buyer_ids),
+            "interactions": len(interactions),
+            "marks": len(marks),
+            "pairs": self.train_info.pop("pairs"),
+            "train": self.train_info,
+            "params": chosen.as_dict(),
+            "selection": selection,
+            "fit_seconds": round(time.perf_counter() - started, 3),
+        }
+        return self
+
+    def _fit_model(self, arrays, mark_rows, params: Params, seed: int, max_train_buyers: int, progress: bool):
+        """Behaviour and blend for one set of parameters, on the interactions in ``arrays``."""
+        rng = np.random.default_rng(seed)
+        pair_b, pair_e, pair_w, pair_level, pair_last = self._aggregate(arrays, params.kind_weights)
         nb, ne = len(self.buyer_ids), len(self.exhibitor_ids)
 
         # Labels: hold out the latest strong pair of some buyers (warm) and everything of others (cold).
@@ -268,44 +359,146 @@ class MatchingEngine:
             label_pairs.extend(zip(pair_b[last_of_buyer], pair_e[last_of_buyer], strict=False))
         keep = ~held
         # Marks on pairs that are not already outcome labels (an outcome says more than a mark).
-        marked = self._mark_labels(marks, {(int(b), int(e)) for b, e in label_pairs})
+        marked = self._mark_labels(mark_rows, {(int(b), int(e)) for b, e in label_pairs}, params.mark_scale)
         self.train_info = {
             "label_pairs": len(label_pairs),
             "cold_buyers": int(len(cold_b)),
             "warm_buyers": int(len(warm_b)),
             "mark_pairs": sum(len(v) for v in marked.values()),
             "mark_negatives": sum(y == 0 for v in marked.values() for _e, y, _w in v),
+            "pairs": len(pair_b),
         }
 
-        if label_pairs or marked:
-            self._fit_behaviour(pair_b[keep], pair_e[keep], pair_w[keep], pair_level[keep], nb, ne, seed)
-            X, y, w, cold = self._training_pairs(
-                label_pairs, pair_b, pair_e, rng, negatives, progress, marked
-            )
+        # The validation search refits with only C changed: reuse the training rows and the behaviour.
+        key = replace(params, C=1.0)
+        cache = getattr(self, "_cache", None)
+        if cache is not None and cache.get("key") == key:
+            training, behaviour = cache["training"], cache["behaviour"]
+        else:
+            training = None
+            if label_pairs or marked:
+                kept = (pair_b[keep], pair_e[keep], pair_w[keep], pair_level[keep])
+                self._fit_behaviour(*kept, nb, ne, seed, params)
+                training = self._training_pairs(
+                    label_pairs, pair_b, pair_e, rng, params.negatives, progress, marked
+                )
+            # Serve from behaviour fitted on everything we know.
+            self._fit_behaviour(pair_b, pair_e, pair_w, pair_level, nb, ne, seed, params)
+            behaviour = {name: getattr(self, name) for name in _BEHAVIOUR}
+            if cache is not None:
+                cache.update(key=key, training=training, behaviour=behaviour)
+        for name, value in behaviour.items():
+            setattr(self, name, value)
+        if training is not None:
+            X, y, w, cold = training
             fitted = {}
             for name, mask in (("warm", ~cold), ("cold", cold)):
                 if len(np.unique(y[mask])) == 2:
                     # Without marks every row weighs 1: fit exactly as before, with no sample weights.
-                    fitted[name] = self._fit_blend(X[mask], y[mask], w[mask] if marked else None)
+                    fitted[name] = self._fit_blend(X[mask], y[mask], w[mask] if marked else None, C=params.C)
             default = next(iter(fitted.values()), None) or self._default_weights()
             self.weights = {"warm": fitted.get("warm", default), "cold": fitted.get("cold", default)}
         else:
             self.weights = {"warm": self._default_weights(), "cold": self._default_weights()}
-        # Serve from behaviour fitted on everything we know.
-        self._fit_behaviour(pair_b, pair_e, pair_w, pair_level, nb, ne, seed)
-        self.meta = {
-            "format": FORMAT,
-            "format_version": FORMAT_VERSION,
-            "sklearn": sklearn.__version__,
-            "exhibitors": ne,
-            "buyers": nb,
-            "interactions": len(interactions),
-            "marks": len(marks),
-            "pairs": len(pair_b),
-            "train": self.train_info,
-            "fit_seconds": round(time.perf_counter() - started, 3),
-        }
-        return self
+
+    def _select(self, arrays, mark_rows, seed: int, progress: bool) -> tuple[Params, dict]:
+        """Choose :class:`Params` on a validation split carved out of the interactions by time.
+
+        The latest ``VALIDATION_SHARE`` of the logged period (up to twice that on a small fair) is
+        held out: a pair that first reached a meeting request there, with nothing logged before, is a
+        validation positive (what test.csv holds for a fair: meetings yet to come with booths not yet
+        visited). A third of the validation buyers also lose their earlier history, so cold-start
+        ranking is validated too. Each candidate is fitted on the earlier interactions only and scored
+        by ndcg@10 (mean of warm and cold buyers); choices are made one at a time from the defaults
+        (coordinate search). Large fairs are validated on a sample of buyers, so the search stays
+        within the fit budget.
+        """
+        b, e, lvl, t = arrays
+        rng = np.random.default_rng(seed + 1)
+        info: dict = {"ran": False}
+        if len(t) < 200:
+            info["skipped"] = "too few interactions to validate on"
+            return Params(), info
+        ne = len(self.exhibitor_ids)
+        key = b * ne + e
+        for share in (VALIDATION_SHARE, 1.5 * VALIDATION_SHARE, 2 * VALIDATION_SHARE):
+            # a small fair gets a longer validation period, so that enough new meetings fall in it
+            cutoff = float(np.quantile(t, 1.0 - share))
+            early = t < cutoff
+            seen_early = np.unique(key[early])
+            late_pos = ~early & (lvl >= POSITIVE_LEVEL) & ~np.isin(key, seen_early)
+            val_keys = np.unique(key[late_pos])
+            val_buyers = np.unique(val_keys // ne)
+            if len(val_buyers) >= 30:
+                break
+        if len(val_buyers) < 20:
+            info["skipped"] = "too few new meetings in the validation period"
+            return Params(), info
+        rng.shuffle(val_buyers)
+        val_buyers = np.sort(val_buyers[:VALIDATION_BUYERS])
+        cold = val_buyers[rng.random(len(val_buyers)) < 1 / 3]
+        relevant: dict[int, set[int]] = {}
+        for k in val_keys:
+            bb = int(k // ne)
+            relevant.setdefault(bb, set()).add(int(k % ne))
+        train = early & ~np.isin(b, cold)
+        # Large fairs: fit the candidates on the validation buyers and a sample of the others.
+        nb = len(self.buyer_ids)
+        if nb > 8_000:
+            others = np.setdiff1d(np.unique(b[train]), val_buyers)
+            rng.shuffle(others)
+            train &= np.isin(b, np.concatenate([val_buyers, others[:6_000]]))
+        train_arrays = (b[train], e[train], lvl[train], t[train])
+        touched = sp.csr_matrix(
+            (np.ones(int(train.sum()), dtype=np.int8), (b[train], e[train])), shape=(nb, ne)
+        ).tocsr()
+        probe = copy.copy(self)
+        probe._cache = {}
+        cold_set = {int(x) for x in cold}
+
+        def score(params: Params) -> float:
+            probe._fit_model(train_arrays, mark_rows, params, seed, VALIDATION_TRAIN_BUYERS, False)
+            warm_s, cold_s = [], []
+            for bb in val_buyers:
+                bb = int(bb)
+                scores, _X, _b = probe.buyer_scores(self.buyer_ids[bb])
+                scores = scores.astype(np.float64)
+                scores[touched.indices[touched.indptr[bb] : touched.indptr[bb + 1]]] = -np.inf
+                top = _top(scores, 10)
+                gain = _ndcg(top, relevant[bb], 10)
+                (cold_s if bb in cold_set else warm_s).append(gain)
+            parts = [np.mean(x) for x in (warm_s, cold_s) if x]
+            return float(np.mean(parts))
+
+        best = Params()
+        best_score = score(best)
+        tried = [{"params": best.as_dict(), "ndcg": round(best_score, 5)}]
+        for name, values in SEARCH:
+            if name == "mark_scale" and not mark_rows:
+                continue
+            for value in values:
+                if name == "n_components" and value >= min(ne, nb):
+                    continue
+                cand = replace(best, **{name: value})
+                s = score(cand)
+                tried.append({"params": cand.as_dict(), "ndcg": round(s, 5)})
+                if progress:
+                    print(
+                        f"validation: {name}={value} ndcg@10 {s:.4f} (best {best_score:.4f})", file=sys.stderr
+                    )
+                if s > best_score + 1e-4:
+                    best, best_score = cand, s
+        info.update(
+            ran=True,
+            cutoff=cutoff,
+            validation_share=share,
+            validation_buyers=int(len(val_buyers)),
+            validation_cold_buyers=int(len(cold)),
+            validation_pairs=int(sum(len(relevant[int(x)]) for x in val_buyers)),
+            best_ndcg=round(best_score, 5),
+            tried=tried,
+        )
+        return best, info
 
     def _set_profiles(self, exhibitors, buyers, halls):
         self.exhibitor_ids = [e.exhibitor_id for e in exhibitors]
@@ -381,9 +574,11 @@ class MatchingEngine:
         self.e_n_ch = np.maximum(np.asarray(E.ch.sum(axis=1)).ravel(), 1).astype(np.float32)
         self.e_any_target = np.asarray(E.country.sum(axis=1)).ravel() == 0
         self.e_has_lang = np.asarray(E.lang.sum(axis=1)).ravel() > 0
-        # The exhibitor side: the share it holds of the certifications market c commonly requires.
+        # The exhibitor side: the share it holds of the certifications market c commonly requires,
+        # from the built-in table and from the data (what the buyers of that market ask for).
         countries = list(ix["country"])
-        market = _onehot([vocab.certifications_for_market(c) for c in countries], ix["cert"])
+        self.market_cert_codes = self._market_certifications()
+        market = _onehot([self.market_cert_codes.get(c, ()) for c in countries], ix["cert"])
         need = np.asarray(market.sum(axis=1)).ravel()
         held = (market @ self.ET["cert"]).toarray()
         self.market_certs = np.where(need[:, None] > 0, held / np.maximum(need, 1)[:, None], 0).astype(
@@ -392,7 +587,8 @@ class MatchingEngine:
         self.e_country = np.array([r["country"] for r in self.e_rows], dtype=object)
         self.e_hall = np.array([r["hall"] for r in self.e_rows], dtype=object)
 
-    def _aggregate(self, interactions):
+    def _interaction_arrays(self, interactions):
+        """(buyer row, exhibitor row, kind level, unix time) of every interaction."""
         n = len(interactions)
         b = np.empty(n, dtype=np.int64)
         e = np.empty(n, dtype=np.int64)
@@ -405,8 +601,33 @@ class MatchingEngine:
             except KeyError as exc:
                 raise MatchingError(f"interaction {i + 1}: unknown buyer, exhibitor or kind {exc}") from None
             t[i] = row.at.timestamp()
+        return b, e, lvl, t
+
+    def _market_certifications(self) -> dict[str, list[str]]:
+        """Country -> certifications its buyers commonly require: the built-in table, and any code (known
+        or not) that at least a quarter of the market's buyers require, when it has three or more."""
+        asked: dict[str, dict[str, int]] = {}
+        buyers: dict[str, int] = {}
+        for r in self.b_rows:
+            buyers[r["country"]] = buyers.get(r["country"], 0) + 1
+            for c in r["certs"]:
+                asked.setdefault(r["country"], {}).setdefault(c, 0)
+                asked[r["country"]][c] += 1
+        out = {}
+        for country in self.idx["country"]:
+            codes = dict.fromkeys(vocab.certifications_for_market(country))
+            n = buyers.get(country, 0)
+            if n >= 3:
+                codes.update(
+                    dict.fromkeys(c for c, k in sorted(asked.get(country, {}).items()) if k >= 0.25 * n)
+                )
+            out[country] = list(codes)
+        return out
+
+    def _aggregate(self, arrays, kind_weights):
+        b, e, lvl, t = arrays
         ne = len(self.exhibitor_ids)
-        weights = np.array([KIND_WEIGHTS[k] for k in INTERACTION_KINDS], dtype=np.float64)
+        weights = np.asarray(kind_weights, dtype=np.float64)
         key = b * ne + e
         uniq, inv = np.unique(key, return_inverse=True)
         w = np.bincount(inv, weights=weights[lvl], minlength=len(uniq))
@@ -416,18 +637,26 @@ class MatchingEngine:
         np.maximum.at(last, inv, t)
         return uniq // ne, uniq % ne, np.log1p(w).astype(np.float32), level, last
 
-    def _mark_labels(self, marks, skip: set[tuple[int, int]]) -> dict[int, list[tuple[int, int, float]]]:
+    def _mark_rows(self, marks) -> list[tuple[int, int, str]]:
+        out = []
+        for i, row in enumerate(marks):
+            b, e = self.b_pos.get(row.buyer_id), self.e_pos.get(row.exhibitor_id)
+            if b is None or e is None or row.value not in MARK_LABELS:
+                raise MatchingError(f"mark {i + 1}: unknown buyer, exhibitor or mark")
+            out.append((b, e, row.value))
+        return out
+
+    def _mark_labels(
+        self, mark_rows, skip: set[tuple[int, int]], scale: float = 1.0
+    ) -> dict[int, list[tuple[int, int, float]]]:
         """Marks as labelled pairs: buyer row -> [(exhibitor row, label, weight)].
 
         A "no thanks" from either side makes the pair a negative (as it removes the pair when
         ranking); otherwise the strongest positive mark of the two sides counts.
         """
         by_pair: dict[tuple[int, int], set[str]] = {}
-        for i, row in enumerate(marks):
-            b, e = self.b_pos.get(row.buyer_id), self.e_pos.get(row.exhibitor_id)
-            if b is None or e is None or row.value not in MARK_LABELS:
-                raise MatchingError(f"mark {i + 1}: unknown buyer, exhibitor or mark")
-            by_pair.setdefault((b, e), set()).add(row.value)
+        for b, e, value in mark_rows:
+            by_pair.setdefault((b, e), set()).add(value)
         out: dict[int, list[tuple[int, int, float]]] = {}
         for (b, e), values in sorted(by_pair.items()):
             if (b, e) in skip:
@@ -436,13 +665,13 @@ class MatchingEngine:
                 label, weight = MARK_LABELS[MARK_NO_THANKS]
             else:
                 label, weight = max(MARK_LABELS[v] for v in values)
-            out.setdefault(b, []).append((e, label, weight))
+            out.setdefault(b, []).append((e, label, weight * scale))
         return out
 
-    def _fit_behaviour(self, pb, pe, pw, plevel, nb, ne, seed):
+    def _fit_behaviour(self, pb, pe, pw, plevel, nb, ne, seed, params: Params):
         W = sp.csr_matrix((pw, (pb, pe)), shape=(nb, ne), dtype=np.float32)
         self.b_has_history = np.asarray(W.getnnz(axis=1)).ravel() > 0
-        k = min(self.n_components, ne - 1, max(nb - 1, 1))
+        k = min(params.n_components, ne - 1, max(nb - 1, 1))
         if W.nnz and k >= 2:
             svd = TruncatedSVD(n_components=k, algorithm="randomized", n_iter=5, random_state=seed)
             svd.fit(normalize(W))
@@ -556,10 +785,12 @@ class MatchingEngine:
             colds.append(~self.b_has_history[bs][rows])
         return np.vstack(Xs), np.concatenate(ys), np.concatenate(ws), np.concatenate(colds)
 
-    def _fit_blend(self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None) -> dict:
+    def _fit_blend(
+        self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None, *, C: float = 1.0
+    ) -> dict:
         mean, scale = X.mean(axis=0), X.std(axis=0)
         scale[scale < 1e-6] = 1.0
-        lr = LogisticRegression(C=1.0, max_iter=500, class_weight="balanced")
+        lr = LogisticRegression(C=C, max_iter=500, class_weight="balanced")
         lr.fit((X - mean) / scale, y, sample_weight=sample_weight)
         coef = lr.coef_.ravel() / scale
         intercept = float(lr.intercept_[0] - (coef * mean).sum())
@@ -615,6 +846,7 @@ class MatchingEngine:
                 out[mask] = np.tensordot(w["coef"], X[:, mask, :], axes=1) + w["intercept"]
         hard = X[F["market_excluded"]] + X[F["certs_missing"]]
         out -= HARD_PENALTY * hard
+        out += TIER_GAP * _tier(X)
         return out
 
     def _buyer_side(self, buyer) -> tuple[_Side, int | None]:
@@ -690,6 +922,7 @@ class MatchingEngine:
         w = self.weights["warm" if warm else "cold"]
         scores = w["coef"] @ X + w["intercept"]
         scores -= HARD_PENALTY * (X[F["market_excluded"]] + X[F["certs_missing"]])
+        scores += TIER_GAP * _tier(X)
         return scores, X, b
 
     def rank_exhibitors(
@@ -719,14 +952,17 @@ class MatchingEngine:
                 scores[i] = -np.inf
         top = _top(scores, k)
         if not reasons:
-            return [Recommendation(self.exhibitor_ids[i], float(scores[i])) for i in top]
+            return [
+                Recommendation(self.exhibitor_ids[i], float(scores[i]), fit=fit_level(X[:, i])) for i in top
+            ]
+        Bq, _b = self._buyer_side(buyer)
         brow = self._buyer_row(buyer, b)
         # Which buyers share a chapter with this one: one product for the whole list of reasons.
         shares = (self.B.ch @ Bq.ch.T).toarray().ravel() > 0 if Bq.ch.nnz else None
         terms: list = []  # the text vocabulary, built once when a reason needs it
         out = []
         for i in top:
-            rec = Recommendation(self.exhibitor_ids[i], float(scores[i]))
+            rec = Recommendation(self.exhibitor_ids[i], float(scores[i]), fit=fit_level(X[:, i]))
             rec.reasons = self._explain(
                 brow,
                 b,
@@ -782,7 +1018,7 @@ class MatchingEngine:
                 scores[i] = -np.inf
         out = []
         for i in _top(scores, k):
-            rec = Recommendation(self.buyer_ids[i], float(scores[i]))
+            rec = Recommendation(self.buyer_ids[i], float(scores[i]), fit=fit_level(Xall[:, i]))
             if reasons:
                 rec.reasons = self._explain(
                     self.b_rows[i],
@@ -914,6 +1150,42 @@ class MatchingEngine:
     def _explain(
         self, brow, b, Bq: _Side, e: int, x: np.ndarray, met, marks, *, shares=None, terms=None
     ) -> list[dict]:
+        """Structured reasons for one pair, strongest first: ordered by how much each moved this pair's
+        rank (logit units of the blend; an HS level and a hard mismatch count as what they cost in the
+        ranking), so a card can show the three strongest for and against."""
+        warm = b is not None and bool(self.b_has_history[b])
+        coef = np.asarray(self.weights["warm" if warm else "cold"]["coef"], dtype=np.float64)
+        out = self._reasons(brow, b, Bq, e, x, met, marks, shares=shares, terms=terms)
+        n_certs = max(len(brow["certs"]), 1)
+
+        def weight(r: dict) -> float:
+            code = r["code"]
+            if code == "hs_match":
+                level = {6: TIER_EXACT, 4: TIER_HEADING, 2: TIER_CHAPTER}.get(r["depth"], 0.0)
+                return TIER_GAP * level + abs(coef[F["hs_chapter"]]) + abs(coef[F["hs_heading"]])
+            if code in ("not_target_market", "missing_required_cert"):
+                return TIER_GAP
+            table = {
+                "targets_market": coef[F["market_listed"]],
+                "holds_required_cert": coef[F["certs_held"]] / n_certs,
+                "holds_market_cert": coef[F["market_certs"]] * x[F["market_certs"]],
+                "shared_language": coef[F["language_shared"]],
+                "no_shared_language": coef[F["language_shared"]],
+                "description_match": coef[F["text"]] * x[F["text"]],
+                "similar_buyers_met": coef[F["segment_chapter"]] * x[F["segment_chapter"]]
+                + coef[F["collab"]] * x[F["collab"]],
+            }
+            if code in table:
+                return abs(float(table[code]))
+            return MARK_SPAN  # marks and "already met": the people's own word
+
+        strength = [float(weight(r)) for r in out]
+        order = sorted(range(len(out)), key=lambda i: -strength[i])  # stable: ties keep their order
+        return [out[i] for i in order]
+
+    def _reasons(
+        self, brow, b, Bq: _Side, e: int, x: np.ndarray, met, marks, *, shares=None, terms=None
+    ) -> list[dict]:
         """Structured reasons for one pair, each true to the profiles and the recorded behaviour."""
         erow = self.e_rows[e]
         out: list[dict] = []
@@ -934,7 +1206,7 @@ class MatchingEngine:
                 out.append({"code": "holds_required_cert", "cert": cert, "sign": 1})
             else:
                 out.append({"code": "missing_required_cert", "cert": cert, "sign": -1})
-        for cert in vocab.certifications_for_market(country):
+        for cert in self.market_cert_codes.get(country, ()):
             if cert in erow["certs"] and cert not in brow["certs"]:
                 out.append({"code": "holds_market_cert", "cert": cert, "country": country, "sign": 1})
         shared = [lang for lang in brow["langs"] if lang in erow["langs"]]
@@ -1063,6 +1335,35 @@ class MatchingEngine:
         }
         self._prepare_exhibitor_side()
         return self
+
+
+def _tier(X: np.ndarray) -> np.ndarray:
+    """The HS level of each pair (exact 3, same heading 2, same chapter 1, else 0), less one per hard
+    mismatch."""
+    level = np.maximum(TIER_EXACT * X[F["hs_exact"]], TIER_HEADING * X[F["hs_heading"]])
+    level = np.maximum(level, TIER_CHAPTER * X[F["hs_chapter"]])
+    return np.maximum(level - X[F["market_excluded"]] - X[F["certs_missing"]], 0.0)
+
+
+def fit_level(x: np.ndarray) -> str:
+    """How well a pair fits, in words a person reads on a card, from its signals (F,).
+
+    "strong": sells exactly (or the heading of) what the buyer sources, no hard mismatch;
+    "good": the same product with one hard mismatch, or the same chapter with none;
+    "partial": some HS overlap with mismatches; "weak": no HS overlap.
+    """
+    hard = float(x[F["market_excluded"]] + x[F["certs_missing"]])
+    if x[F["hs_exact"]] or x[F["hs_heading"]]:
+        return "strong" if hard == 0 else "good" if hard == 1 else "partial"
+    if x[F["hs_chapter"]]:
+        return "good" if hard == 0 else "partial"
+    return "weak"
+
+
+def _ndcg(top: np.ndarray, relevant: set[int], k: int) -> float:
+    gain = sum(1.0 / np.log2(i + 2) for i, x in enumerate(top[:k]) if int(x) in relevant)
+    ideal = sum(1.0 / np.log2(i + 2) for i in range(min(k, len(relevant))))
+    return gain / ideal if ideal else 0.0
 
 
 def _top(scores: np.ndarray, k: int | None) -> np.ndarray:

@@ -16,6 +16,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from exhibitors.models import Booth
 from fair.dataset import Dataset, TestRow
@@ -140,6 +141,7 @@ def _present(recs, *, viewer: str, language: str | None) -> list[dict]:
         {
             "id": int(r.id),
             "score": round(r.score, 4),
+            "fit": r.fit,
             "reasons": r.reasons,
             "texts": render_reasons(r.reasons, viewer=viewer, language=language),
         }
@@ -148,10 +150,41 @@ def _present(recs, *, viewer: str, language: str | None) -> list[dict]:
 
 
 def why(reasons: list[dict], texts: list[str]) -> list[dict]:
-    """Each reason's sign and code next to its sentence, for the pages."""
+    """Each reason's sign and code next to its sentence, for the pages (in the engine's order)."""
     return [
         {"code": r["code"], "sign": r.get("sign", 0), "text": t} for r, t in zip(reasons, texts, strict=True)
     ]
+
+
+FIT_LABELS = {
+    "strong": gettext_lazy("Strong fit"),
+    "good": gettext_lazy("Good fit"),
+    "partial": gettext_lazy("Partial fit"),
+    "weak": gettext_lazy("Weak fit"),
+}
+SHOWN_REASONS = 3  # for and against, on a card; the rest on demand
+
+
+def why_split(reasons: list[dict], texts: list[str]) -> tuple[list[dict], list[dict]]:
+    """(shown, more): the strongest ``SHOWN_REASONS`` reasons for and against (the engine orders them
+    strongest first), the reasons for before those against; the rest for a "more reasons" list."""
+    rows = why(reasons, texts)
+    good = [r for r in rows if r["sign"] > 0][:SHOWN_REASONS]
+    bad = [r for r in rows if r["sign"] < 0][:SHOWN_REASONS]
+    shown = good + bad
+    return shown, [r for r in rows if not any(r is x for x in shown)]
+
+
+def _card(card: dict, r: dict, marks: dict) -> dict:
+    shown, more = why_split(r["reasons"], r["texts"])
+    return {
+        **card,
+        **r,
+        "fit_label": str(FIT_LABELS.get(r["fit"], "")),
+        "why": shown,
+        "why_more": more,
+        "marks": marks.get(str(r["id"]), {}),
+    }
 
 
 def _filter_rules(
@@ -232,11 +265,7 @@ def exhibitors_for_buyer(
     recs = recommend_exhibitors(buyer=buyer, k=k, language=language, hall=hall, country=country)
     cards = selectors.booth_cards(buyer.fair, [r["id"] for r in recs])
     marks = selectors.marks_for_buyer(buyer)
-    return [
-        {**cards[r["id"]], **r, "why": why(r["reasons"], r["texts"]), "marks": marks.get(str(r["id"]), {})}
-        for r in recs
-        if r["id"] in cards
-    ]
+    return [_card(cards[r["id"]], r, marks) for r in recs if r["id"] in cards]
 
 
 def buyers_for_booth(*, booth: Booth, k: int = 20, language: str | None = None) -> list[dict]:
@@ -244,11 +273,7 @@ def buyers_for_booth(*, booth: Booth, k: int = 20, language: str | None = None) 
     recs = recommend_buyers(booth=booth, k=k, language=language)
     cards = selectors.buyer_cards(booth.fair, [r["id"] for r in recs])
     marks = selectors.marks_for_booth(booth)
-    return [
-        {**cards[r["id"]], **r, "why": why(r["reasons"], r["texts"]), "marks": marks.get(str(r["id"]), {})}
-        for r in recs
-        if r["id"] in cards
-    ]
+    return [_card(cards[r["id"]], r, marks) for r in recs if r["id"] in cards]
 
 
 def markets_for_booth(*, booth: Booth, language: str | None = None, limit: int = 5) -> list[dict]:

@@ -23,7 +23,6 @@ from meetings import ics, notifications, protocol
 from meetings.models import Meeting, Reminder
 from meetings.selectors import people
 from meetings.slots import format_day, format_dual
-from notices import kinds as notice_kinds
 from notices.services import notify
 
 log = logging.getLogger(__name__)

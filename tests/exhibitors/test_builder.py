@@ -107,7 +107,7 @@ def test_profile_markets_certifications_languages_and_video_link(small_fair):
     "kwargs,code",
     [
         ({"target_markets": ["XX"]}, "booth.invalid"),
-        ({"certifications": ["MADE_UP"]}, "booth.invalid"),
+        ({"certifications": ["MADE UP!"]}, "booth.invalid"),  # malformed (an unlisted code is kept)
         ({"video_url": "javascript:alert(1)"}, "booth.invalid"),
         ({"texts": {"company_id": "5"}}, "booth.invalid"),
     ],

@@ -82,8 +82,8 @@ def test_interactions_are_optional(tmp_path):
             ("buyers.csv", 4, "country", "XX is not an ISO 3166"),
         ),
         (
-            {"buyers": BUYERS + "B3,Hanoi Co,VN,3304,NOPE,vi,\n"},
-            ("buyers.csv", 4, "required_certifications", "NOPE is not a known certification"),
+            {"buyers": BUYERS + "B3,Hanoi Co,VN,3304,NO PE!,vi,\n"},
+            ("buyers.csv", 4, "required_certifications", "NO PE! is not a certification code"),
         ),
         (
             {"buyers": BUYERS + "B3,Hanoi Co,VN,3304,,vietnamese,\n"},
@@ -173,3 +173,29 @@ def test_write_then_read_gives_the_same_rows(tmp_path):
     text = (tmp_path / "out" / "interactions.csv").read_text()
     assert "2026-05-12T01:00:00+00:00" in text and "2026-05-12T01:05:00.250000+00:00" in text
     assert all(i.at.utcoffset() == UTC.utcoffset(None) for i in again.interactions)
+
+
+def test_codes_outside_the_built_in_tables_are_kept_and_round_trip(tmp_path):
+    """Issue 17: certification codes the list does not know, a market no certification rule names and an
+    HS subheading the name table lacks are codes like any other: read, kept as written, written back."""
+    folder = write(
+        tmp_path / "in",
+        exhibitors=(
+            "exhibitor_id,company,country,hs_codes,target_markets,certifications,languages,description\n"
+            "E1,Andes Foods,PE,210690;851679,UY;PY,scpn;Inmetro;EAC-TR;iso 50001;FDA,es,\n"
+        ),
+        buyers=(
+            "buyer_id,company,country,hs_codes,required_certifications,languages,description\n"
+            "B1,Montevideo Imports,UY,851679,SCPN;NOM-051,es,\n"
+        ),
+        interactions="buyer_id,exhibitor_id,kind,at\nB1,E1,chat,2026-05-12T10:00:00+09:00\n",
+    )
+    data = read_folder(folder)
+    (e,) = data.exhibitors
+    assert e.certifications == ("SCPN", "INMETRO", "EAC-TR", "ISO_50001", "FDA")
+    assert e.target_markets == ("UY", "PY") and e.hs_codes == ("210690", "851679")
+    assert data.buyers[0].required_certifications == ("SCPN", "NOM-051")
+    write_folder(data, tmp_path / "out")
+    assert "SCPN;INMETRO;EAC-TR;ISO_50001;FDA" in (tmp_path / "out" / "exhibitors.csv").read_text()
+    again = read_folder(tmp_path / "out")
+    assert again.exhibitors == data.exhibitors and again.buyers == data.buyers

@@ -56,12 +56,15 @@ def test_countries_are_iso_alpha2():
 def test_certifications_and_languages_come_from_the_lists():
     assert vocab.normalise_certification("iso 13485") == "ISO13485"
     assert vocab.normalise_certification("halal") == "HALAL"
+    # an open set: a well-formed code the list has no name for is kept; a malformed one is refused
+    assert vocab.normalise_certification("made up-cert") == "MADE_UP-CERT"
+    assert vocab.certification_name("MADE_UP-CERT") == "MADE_UP-CERT"
     with pytest.raises(ValidationError):
-        vocab.normalise_certification("MADE_UP_CERT")
+        vocab.normalise_certification("NOT A CERT!")
     assert vocab.normalise_language("EN") == "en"
     with pytest.raises(ValidationError):
         vocab.normalise_language("xx")
-    company = Company(name="A", country="KR", certifications=["HALAL", "NOT_A_CERT"], languages=["ko"])
+    company = Company(name="A", country="KR", certifications=["HALAL", "NOT;A CERT"], languages=["ko"])
     with pytest.raises(ValidationError) as e:
         company.full_clean()
     assert "certifications" in e.value.message_dict

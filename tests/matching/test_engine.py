@@ -161,7 +161,10 @@ def test_round_rules_exclude_and_boost(world):
     assert out and all(halls[r.id] != "beauty" for r in out)
     plain = engine.rank_exhibitors(buyer, k=None, reasons=False)
     boosted = engine.rank_exhibitors(
-        buyer, k=None, reasons=False, rules=RoundRules(boost_halls=frozenset({"other"}), boost=100.0)
+        buyer,
+        k=None,
+        reasons=False,
+        rules=RoundRules(boost_halls=frozenset({"other"}), boost=1000.0),  # past every HS level
     )
     assert halls[plain[0].id] == "beauty" and halls[boosted[0].id] == "other"
 

@@ -14,7 +14,10 @@ def _shares_language(buyer, exhibitor) -> bool:
 
 @pytest.fixture(scope="module")
 def marked_world():
-    """Every buyer says "no thanks" to the booths of its category whose staff speak none of its languages."""
+    """Every buyer says "no thanks" to the booths of its category whose staff speak none of its languages.
+
+    Fitted with the same (default) parameters, with no validation search, so marks are the only difference.
+    """
     exhibitors, buyers, interactions = build()
     marks = [
         MarkRow(b.buyer_id, e.exhibitor_id, "buyer", "no_thanks")
@@ -22,8 +25,8 @@ def marked_world():
         for e in exhibitors
         if e.hs_codes[0][:4] == b.hs_codes[0] and not _shares_language(b, e)
     ]
-    plain = MatchingEngine.fit(exhibitors, buyers, interactions, seed=0)
-    learned = MatchingEngine.fit(exhibitors, buyers, interactions, marks=marks, seed=0)
+    plain = MatchingEngine.fit(exhibitors, buyers, interactions, seed=0, select=False)
+    learned = MatchingEngine.fit(exhibitors, buyers, interactions, marks=marks, seed=0, select=False)
     return exhibitors, buyers, interactions, marks, plain, learned
 
 
@@ -53,16 +56,16 @@ def test_no_thanks_on_booths_lacking_a_language_ranks_such_booths_lower_for_a_fr
 def test_positive_marks_teach_the_other_way_and_no_marks_change_nothing(marked_world):
     exhibitors, buyers, interactions, marks, plain, _learned = marked_world
     keen = [m._replace(value="must_meet", side="exhibitor") for m in marks]
-    liked = MatchingEngine.fit(exhibitors, buyers, interactions, marks=keen, seed=0)
+    liked = MatchingEngine.fit(exhibitors, buyers, interactions, marks=keen, seed=0, select=False)
     assert liked.train_info["mark_negatives"] == 0 and liked.train_info["mark_pairs"] > 0
     assert (
         liked.weights["cold"]["coef"][F["language_shared"]]
         < plain.weights["cold"]["coef"][F["language_shared"]]
     )
     # "no thanks" from either side wins over the other side's "must meet"
-    both = MatchingEngine.fit(exhibitors, buyers, interactions, marks=[*marks, *keen], seed=0)
+    both = MatchingEngine.fit(exhibitors, buyers, interactions, marks=[*marks, *keen], seed=0, select=False)
     assert both.train_info["mark_negatives"] == both.train_info["mark_pairs"]
-    again = MatchingEngine.fit(exhibitors, buyers, interactions, marks=[], seed=0)
+    again = MatchingEngine.fit(exhibitors, buyers, interactions, marks=[], seed=0, select=False)
     for name in ("warm", "cold"):
         np.testing.assert_array_equal(again.weights[name]["coef"], plain.weights[name]["coef"])
 

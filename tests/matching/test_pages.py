@@ -256,3 +256,37 @@ def test_refit_schedule_installed_on_migrate_and_after_large_imports(db, trained
     large = ImportReport(fair_slug="rec-expo", interactions=Counts(created=400), buyers=Counts(updated=200))
     assert jobs.refit_after_import(large) == "task-1"
     assert queued == [("matching.jobs.refit", (trained["fair"].pk,))]
+
+
+def test_demo_buyer_sees_the_booth_selling_exactly_what_it_sources_first(db, settings, tmp_path, client):
+    """Issue 17: demo buyer1 (a US buyer) sources one HS code; booths selling exactly that code come
+    before booths that only share its chapter or sell something else, and each card says how well it
+    fits with its strongest reasons for and against, the rest behind "more reasons"."""
+    from datasets.demo import demo_fair_create
+    from fair import hs
+    from fair.models import Participant
+    from matching import selectors
+
+    settings.MEDIA_ROOT = tmp_path
+    fair = demo_fair_create()
+    buyer = Participant.objects.get(fair=fair, user__email="buyer1@demo.tradefair")
+    engine = selectors.engine_for_fair(fair)
+    row = selectors.buyer_row(buyer)
+
+    def depth(booth_id: str) -> int:
+        codes = engine.e_rows[engine.e_pos[booth_id]]["hs"]
+        return max((hs.hs_match_depth(b, e) for b in row.hs_codes for e in codes), default=0)
+
+    client.force_login(buyer.user)
+    html = client.get(booths_url(fair.slug)).content.decode()
+    ids = re.findall(r'<li class="card recommendation" id="booth-(\d+)"', html)
+    depths = [depth(i) for i in ids]
+    assert 6 in depths or 4 in depths, depths  # the demo has a booth selling what buyer1 sources
+    best = max(depths)
+    assert depths.index(best) <= 2, depths  # near the top, not 11th behind unrelated booths
+    assert all(d >= 2 for d in depths[: depths.index(best)]), depths  # nothing unrelated above it
+    assert re.search(r'<p class="fit fit-(strong|good)">(Strong|Good) fit</p>', html)
+    first = html.split(f'id="booth-{ids[depths.index(best)]}"')[1].split('class="card recommendation"')[0]
+    shown = first.split('<details class="more-reasons">')[0]
+    assert shown.count('class="reason good"') <= 3 and shown.count('class="reason bad"') <= 3
+    assert 'data-code="hs_match"' in shown

@@ -345,3 +345,21 @@ def test_invitation_files_are_private_and_removed_when_not_confirmed(client, sma
     assert invitations.invitations_expire() == 0 and private.exists(other)
     os.utime(private.path(other), (old, old))
     assert invitations.invitations_expire() == 1 and not private.exists(other)
+
+
+def test_unlisted_certification_codes_are_notes_and_are_imported(client, small_fair):
+    """Issue 17: a code the built-in list does not name is not an error; it is noted, imported as written."""
+    client.force_login(small_fair["organizer"].user)
+    buyers = (
+        "buyer_id,company,country,hs_codes,required_certifications,languages,description\n"
+        "inv-9,Montevideo Imports,UY,851679,scpn;FDA;EAC-TR,es,\n"
+    )
+    location = _upload(client, {"buyers": buyers})["Location"]
+    preview = client.get(location)
+    body = preview.content.decode()
+    assert preview.status_code == 200 and "Import now" in body
+    assert "<code>EAC-TR</code> (1 row)" in body and "<code>SCPN</code> (1 row)" in body
+    assert "<code>FDA</code>" not in body  # a named code is no note
+    assert client.post(location, {"action": "confirm"}).status_code == 302
+    p = Participant.objects.get(fair=small_fair["fair"], external_id="inv-9")
+    assert p.sourcing.required_certifications == ["SCPN", "FDA", "EAC-TR"]

@@ -30,10 +30,17 @@ class Command(BaseCommand):
             "--start", type=date.fromisoformat, default=date(2026, 5, 12), help="first fair day, YYYY-MM-DD"
         )
         parser.add_argument("--days", type=_positive, default=3)
+        parser.add_argument(
+            "--law",
+            type=int,
+            choices=(1, 2),
+            default=1,
+            help="world law: 1 (the original) or 2 (independent assumptions, for generalisation tests)",
+        )
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(
-        self, *args, folder, exhibitors, buyers, seed, interactions, start, days, no_progress, **options
+        self, *args, folder, exhibitors, buyers, seed, interactions, start, days, law, no_progress, **options
     ):
         if interactions is not None and interactions < 0:
             raise CommandError("--interactions cannot be negative.")
@@ -46,6 +53,7 @@ class Command(BaseCommand):
             start=start,
             days=days,
             progress=not no_progress,
+            law=law,
         )
         self.stdout.write(
             f"Wrote {len(world.exhibitors)} exhibitors, {len(world.buyers)} buyers, "
