@@ -61,6 +61,17 @@ KIND_WEIGHTS = {
     "meeting_held": 8.0,
     "deal": 12.0,
 }
+# The steep candidate of the kind-weight search (SEARCH below).
+STEEP_KIND_WEIGHTS = {
+    "booth_visit": 1.0,
+    "product_view": 2.0,
+    "chat": 5.0,
+    "rfq_invite": 5.0,
+    "meeting_request": 10.0,
+    "quote_accepted": 15.0,
+    "meeting_held": 20.0,
+    "deal": 40.0,
+}
 KIND_LEVEL = {kind: i for i, kind in enumerate(INTERACTION_KINDS)}
 POSITIVE_LEVEL = KIND_LEVEL["meeting_request"]  # a pair that got this far is a positive label
 MET_LEVEL = KIND_LEVEL["meeting_held"]  # the two sides have met
@@ -119,7 +130,7 @@ class Params:
     (no thanks 2.0, must meet 0.6, interested 0.3); ``C``: the blend's inverse regularisation.
     """
 
-    kind_weights: tuple[float, ...] = (1.0, 1.5, 3.0, 5.0, 8.0, 12.0)
+    kind_weights: tuple[float, ...] = tuple(KIND_WEIGHTS[k] for k in INTERACTION_KINDS)
     n_components: int = 48
     negatives: int = 24
     mark_scale: float = 1.0
@@ -137,7 +148,13 @@ class Params:
 
 # The candidates tried, one choice at a time (coordinate search from the defaults).
 SEARCH: tuple[tuple[str, tuple], ...] = (
-    ("kind_weights", ((1.0, 1.0, 1.0, 1.0, 1.0, 1.0), (1.0, 2.0, 5.0, 10.0, 20.0, 40.0))),
+    (
+        "kind_weights",
+        (
+            tuple(1.0 for _k in INTERACTION_KINDS),  # every kind alike
+            tuple(STEEP_KIND_WEIGHTS[k] for k in INTERACTION_KINDS),  # the deeper steps count far more
+        ),
+    ),
     ("n_components", (16, 96)),
     ("C", (0.1, 10.0)),
     ("negatives", (8, 64)),
