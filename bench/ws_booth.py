@@ -123,7 +123,7 @@ async def handler(ws):
         clients.discard(ws)
 
 async def main():
-    gc.collect(); gc.freeze(); gc.set_threshold(10_000, 10, 10)  # as config/server_tuning does
+    gc.collect(); gc.freeze(); gc.set_threshold(10_000, 10, 10)  # as kernel/server_tuning does
     async with serve(handler, "127.0.0.1", int(sys.argv[1]), max_queue=None, ping_interval=None):
         await asyncio.Future()
 
@@ -138,7 +138,7 @@ def free_port() -> int:
 
 
 def quiet_gc() -> None:
-    """In a client process: fewer, shorter garbage collections (as config/server_tuning does for the
+    """In a client process: fewer, shorter garbage collections (as kernel/server_tuning does for the
     server), so that the clients' own pauses with thousands of sockets do not show as latency.
     The same for every target, the bare baseline included."""
     import gc

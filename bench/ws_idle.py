@@ -57,7 +57,7 @@ async def handler(ws):
     await ws.wait_closed()
 
 async def main():
-    gc.collect(); gc.freeze(); gc.set_threshold(10_000, 10, 10)  # as config/server_tuning does
+    gc.collect(); gc.freeze(); gc.set_threshold(10_000, 10, 10)  # as kernel/server_tuning does
     async with serve(handler, "127.0.0.1", int(sys.argv[1]), ping_interval=None):
         await asyncio.Future()
 

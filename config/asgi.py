@@ -1,52 +1,58 @@
-"""The ASGI application: HTTP through Django, websockets through Channels."""
+"""The ASGI application: HTTP through Django, websockets through Channels.
+
+Built through kernel.server_tuning.tune(): the server's patches first (each checked against the
+internals it was written for), then the application, then the garbage collector set for a server.
+"""
 
 import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-from config import server_tuning  # noqa: E402
-
-server_tuning.apply()  # autobahn's debug-log arguments, built per connection and frame: lazy
-
-from django.core.asgi import get_asgi_application  # noqa: E402
-
-django_asgi_app = get_asgi_application()
-
-from channels.auth import AuthMiddleware  # noqa: E402
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
-from channels.sessions import CookieMiddleware, SessionMiddleware  # noqa: E402
-from django.contrib.auth.models import AnonymousUser  # noqa: E402
-
-from config.routing import websocket_urlpatterns  # noqa: E402
+from kernel import server_tuning  # noqa: E402
 
 
-class SessionAuthMiddleware(AuthMiddleware):
-    """Channels' AuthMiddleware, minus its thread hop for a socket that carries no session cookie.
+def build():
+    from channels.auth import AuthMiddleware
+    from channels.routing import ProtocolTypeRouter, URLRouter
+    from channels.security.websocket import AllowedHostsOriginValidator
+    from channels.sessions import CookieMiddleware, SessionMiddleware
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.asgi import get_asgi_application
 
-    Most of a fair's audience watches booths without signing in: their user is anonymous whatever
-    the database says, so it is not looked up (in the one thread database_sync_to_async shares).
-    """
+    django_asgi_app = get_asgi_application()
 
-    async def resolve_scope(self, scope):
-        if scope["session"].session_key is None:
-            scope["user"]._wrapped = AnonymousUser()
-        else:
-            await super().resolve_scope(scope)
+    from config.routing import websocket_urlpatterns
+    from kernel.live import ServerLoop
 
+    class SessionAuthMiddleware(AuthMiddleware):
+        """Channels' AuthMiddleware, minus its thread hop for a socket that carries no session cookie.
 
-def AuthMiddlewareStack(inner):  # noqa: N802  (Channels' name)
-    return CookieMiddleware(SessionMiddleware(SessionAuthMiddleware(inner)))
+        Most of a fair's audience watches booths without signing in: their user is anonymous
+        whatever the database says, so it is not looked up (in the one thread
+        database_sync_to_async shares). The user is set as Channels' resolve_scope sets it
+        (kernel/server_tuning.py, "channels-anonymous-without-hop").
+        """
 
+        async def resolve_scope(self, scope):
+            anonymous = scope["session"].session_key is None
+            if anonymous and server_tuning.usable("channels-anonymous-without-hop"):
+                scope["user"]._wrapped = AnonymousUser()
+            else:
+                await super().resolve_scope(scope)
 
-from kernel.live import ServerLoop  # noqa: E402
+    def auth_middleware_stack(inner):
+        return CookieMiddleware(SessionMiddleware(SessionAuthMiddleware(inner)))
 
-application = ServerLoop(
-    ProtocolTypeRouter(
-        {
-            "http": django_asgi_app,
-            "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
-        }
+    return ServerLoop(
+        ProtocolTypeRouter(
+            {
+                "http": django_asgi_app,
+                "websocket": AllowedHostsOriginValidator(
+                    auth_middleware_stack(URLRouter(websocket_urlpatterns))
+                ),
+            }
+        )
     )
-)
-server_tuning.after_startup()  # what start-up built, frozen out of the garbage collector's scans
+
+
+application = server_tuning.tune(build)

@@ -125,6 +125,10 @@ class MemoryPresence:
             if conn_id in members:
                 members[conn_id] = (now, members[conn_id][1])
 
+    def has_client(self) -> bool:
+        """Whether this event loop has a connection open (never: nothing to connect to)."""
+        return False
+
     async def aclose(self) -> None:
         pass
 
@@ -234,6 +238,10 @@ class RedisPresence:
             client = aioredis.Redis.from_url(self.url, **self.options)
             self._clients[loop] = client
         return client
+
+    def has_client(self) -> bool:
+        """Whether this event loop already has its client (then someone else closes it)."""
+        return asyncio.get_running_loop() in self._clients
 
     async def aclose(self) -> None:
         """Close this event loop's client (at shutdown, and at the end of each test's loop)."""

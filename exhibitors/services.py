@@ -10,7 +10,6 @@ import time
 from datetime import timedelta
 
 from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
@@ -24,6 +23,7 @@ from fair.models import Interaction, Participant
 from kernel import events
 from kernel.access import refusal
 from kernel.errors import DomainError, NotFound
+from kernel.redis_cache import redis_of
 
 LIVE_STATUSES = ("on_duty", "away", "live")
 
@@ -51,10 +51,10 @@ return n
 
 def _count(key: str, timeout: int) -> int:
     """Add one to a counter in the shared cache that lives `timeout` seconds from its first count."""
-    backend = caches["default"]
-    if isinstance(backend, RedisCache):  # the key and value cache.add/incr would use (ints are stored as is)
-        full = backend.make_and_validate_key(key)
-        return int(backend._cache.get_client(full, write=True).eval(_INCR_EXPIRE, 1, full, timeout))
+    client = redis_of("default")
+    if client is not None:  # the key and value cache.add/incr would use (ints are stored as is)
+        full = caches["default"].make_and_validate_key(key)
+        return int(client.eval(_INCR_EXPIRE, 1, full, timeout))
     cache.add(key, 0, timeout=timeout)
     try:
         return cache.incr(key)
