@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/http_pages.py                      # PostgreSQL at 127.0.0.1, wrk if installed
     .venv/bin/python bench/http_pages.py --duration 5 --connections 16 --client python
+    .venv/bin/python bench/http_pages.py --signed-in          # a buyer's pages, with a session cookie
+    .venv/bin/python bench/http_pages.py --server uvicorn     # the same under uvicorn instead of daphne
 
 One daphne process serves config.asgi (DEBUG off, static files collected, PostgreSQL from
 --database-url, created and filled on first use: a fair, a hall of 24 published booths with three
@@ -10,6 +12,14 @@ in the bench's temporary folder (nothing in config/urls.py):
 
 - /bench/trivial-sync: `def view(request): return HttpResponse("ok")`, the issue's baseline;
 - /bench/trivial-async: the same as an `async def` view.
+
+With --signed-in every request (the trivial views' too) carries the session cookie of an approved
+buyer of the fair, and the pages are what that buyer sees most: the hall page, a booth page, the
+agenda (/schedule/, four meetings) and the recommendations. Without it the requests carry no cookie:
+the hall and booth pages as a visitor who is not signed in sees them (kept whole by the page cache).
+
+--server uvicorn serves the same application with uvicorn (one process, its default event loop and
+HTTP parser) instead of daphne.
 
 Every request goes through the project's whole middleware stack. The client is wrk (Debian's
 package, keep-alive, --connections in flight) or, without it, a small asyncio keep-alive client
@@ -80,6 +90,37 @@ booth = Booth.objects.filter(fair=f, status="published").order_by("id").first()
 print("BENCH", f.slug, booth.hall.slug, booth.pk)
 """
 
+SETUP_SIGNED_IN = """
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from exhibitors.models import Booth
+from fair.models import Fair, Participant
+from meetings import services as meetings
+from meetings.models import Meeting
+from tests import factories
+f = Fair.objects.get(slug="bench-expo")
+buyer = Participant.objects.filter(fair=f, role="buyer", user__email="bench-buyer@example.test").first()
+booths = list(Booth.objects.filter(fair=f, status="published").order_by("id")[:4])
+if buyer is None:
+    buyer = factories.buyer(f, user_obj=factories.user(email="bench-buyer@example.test"))
+    organizer = factories.participant(f, "organizer").user
+    slots = meetings.slots_generate(fair=f)
+    meetings.availability_set(actor=organizer, fair=f, slots=slots, participant=buyer)
+    for i, b in enumerate(booths):
+        meetings.availability_set(actor=organizer, fair=f, slots=slots, booth=b)
+        m = meetings.meeting_request(actor=buyer.user, buyer=buyer, booth=b, slot=slots[i])
+        if i % 2 == 0:
+            staff = factories.staff(b)
+            meetings.meeting_accept(actor=staff.user, meeting=m)
+user = buyer.user
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+print("SESSION", session.session_key, Meeting.objects.filter(buyer=buyer).count())
+"""
+
 
 def ensure_database(url: str) -> None:
     import psycopg
@@ -98,9 +139,13 @@ def parse_wrk(out: str) -> tuple[float, float]:
     return rate, float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
+COOKIE = ""  # "sessionid=..." with --signed-in
+
+
 def load_wrk(url: str, duration: float, connections: int) -> tuple[float, float, int]:
+    header = ["-H", f"Cookie: {COOKIE}"] if COOKIE else []
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{duration:g}s", "--timeout", "30s", "--latency", url],
+        ["wrk", "-t1", f"-c{connections}", f"-d{duration:g}s", "--timeout", "30s", "--latency", *header, url],
         capture_output=True,
         text=True,
         check=True,
@@ -114,7 +159,8 @@ def load_wrk(url: str, duration: float, connections: int) -> tuple[float, float,
 async def _python_load(url: str, duration: float, connections: int) -> tuple[float, float, int]:
     host, port_path = url.split("//", 1)[1].split(":", 1)
     port, path = port_path.split("/", 1)
-    request = f"GET /{path} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode()
+    cookie = f"Cookie: {COOKIE}\r\n" if COOKIE else ""
+    request = f"GET /{path} HTTP/1.1\r\nHost: {host}:{port}\r\n{cookie}\r\n".encode()
     latencies: list[float] = []
     bad = 0
     stop_at = time.perf_counter() + duration
@@ -156,7 +202,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument("--signed-in", action="store_true", help="a buyer's pages, with a session cookie")
+    parser.add_argument("--server", choices=["daphne", "uvicorn"], default="daphne")
     args = parser.parse_args()
+    global COOKIE
     client = args.client if args.client != "auto" else ("wrk" if shutil.which("wrk") else "python")
     load = load_wrk if client == "wrk" else load_python
 
@@ -182,6 +231,17 @@ def main() -> None:
         [*manage, "shell", "-c", SETUP], env=env, cwd=wb.ROOT, check=True, capture_output=True, text=True
     ).stdout
     fair_slug, hall_slug, booth_id = next(ln for ln in out.splitlines() if ln.startswith("BENCH")).split()[1:]
+    if args.signed_in:
+        out = subprocess.run(
+            [*manage, "shell", "-c", SETUP_SIGNED_IN],
+            env=env,
+            cwd=wb.ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        session_key = next(ln for ln in out.splitlines() if ln.startswith("SESSION")).split()[1]
+        COOKIE = f"sessionid={session_key}"
 
     port = wb.free_port()
     base = f"http://127.0.0.1:{port}"
@@ -191,7 +251,10 @@ def main() -> None:
         "hall page": f"/fairs/{fair_slug}/halls/{hall_slug}/",
         "booth page": f"/fairs/{fair_slug}/booths/{booth_id}/",
     }
-    proc = wb.start([wb.DAPHNE, "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"], env, tmp)
+    if args.signed_in:
+        pages["agenda"] = "/schedule/"
+        pages["recommendations"] = f"/fairs/{fair_slug}/recommended/"
+    proc = wb.start(wb.server_command(args.server, port, "config.asgi:application"), env, tmp)
     results: dict[str, list[tuple[float, float, int]]] = {name: [] for name in pages}
     try:
         asyncio.run(wb.wait_port(port))
@@ -208,7 +271,7 @@ def main() -> None:
 
     print(
         f"\n{client}, {args.connections} connections, {args.rounds} rounds x {args.duration:g} s per URL, "
-        f"one daphne process, PostgreSQL"
+        f"one {args.server} process, PostgreSQL, {'signed in as a buyer' if args.signed_in else 'no cookie'}"
     )
     print(f"{'page':<20} {'req/s':>8} {'p99 ms':>8} {'failed':>8} {'vs sync':>8} {'vs async':>8}")
     rate = {name: statistics.median(r[0] for r in rows) for name, rows in results.items()}

@@ -4,6 +4,7 @@ Built through kernel.server_tuning.tune(): the server's patches first (each chec
 internals it was written for), then the application, then the garbage collector set for a server.
 """
 
+import functools
 import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -11,18 +12,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 from kernel import server_tuning  # noqa: E402
 
 
-def build():
+@functools.cache
+def _session_auth_middleware():
     from channels.auth import AuthMiddleware
-    from channels.routing import ProtocolTypeRouter, URLRouter
-    from channels.security.websocket import AllowedHostsOriginValidator
-    from channels.sessions import CookieMiddleware, SessionMiddleware
     from django.contrib.auth.models import AnonymousUser
-    from django.core.asgi import get_asgi_application
-
-    django_asgi_app = get_asgi_application()
-
-    from config.routing import websocket_urlpatterns
-    from kernel.live import ServerLoop
 
     class SessionAuthMiddleware(AuthMiddleware):
         """Channels' AuthMiddleware, minus its thread hop for a socket that carries no session cookie.
@@ -40,15 +33,32 @@ def build():
             else:
                 await super().resolve_scope(scope)
 
-    def auth_middleware_stack(inner):
-        return CookieMiddleware(SessionMiddleware(SessionAuthMiddleware(inner)))
+    return SessionAuthMiddleware
+
+
+def AuthMiddlewareStack(inner):  # noqa: N802  (Channels' name; once Django is set up)
+    from channels.sessions import CookieMiddleware, SessionMiddleware
+
+    return CookieMiddleware(SessionMiddleware(_session_auth_middleware()(inner)))
+
+
+def build():
+    from django.core.asgi import get_asgi_application
+
+    django_asgi_app = get_asgi_application()  # sets Django up: import models only after this
+
+    from channels.routing import ProtocolTypeRouter, URLRouter
+    from channels.security.websocket import AllowedHostsOriginValidator
+
+    from config.routing import websocket_urlpatterns
+    from kernel.live import ServerLoop
 
     return ServerLoop(
         ProtocolTypeRouter(
             {
                 "http": django_asgi_app,
                 "websocket": AllowedHostsOriginValidator(
-                    auth_middleware_stack(URLRouter(websocket_urlpatterns))
+                    AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
                 ),
             }
         )

@@ -260,7 +260,8 @@ def meeting_outcome(request, meeting_id: int):
 @login_required
 def my_schedule(request):
     user = request.user
-    booth_ids = selectors.staff_booth_ids(user=user)
+    mine_in = list(Participant.objects.filter(user=user, status="approved").select_related("fair"))
+    booth_ids = {p.booth_id for p in mine_in if p.role == "exhibitor" and p.booth_id}
     rows = []
     for m in selectors.schedule_for(user=user, include_closed=True):
         mine = (
@@ -281,7 +282,7 @@ def my_schedule(request):
         )
     feed = selectors.CalendarFeed.objects.filter(user=user).first()
     fairs = {}
-    for p in Participant.objects.filter(user=user, status="approved").select_related("fair"):
+    for p in mine_in:
         fairs.setdefault(p.fair, set()).add(p.role)
     context = {
         "waiting": [r for r in rows if r["your_turn"]],

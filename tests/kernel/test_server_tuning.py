@@ -167,3 +167,24 @@ def test_daphne_wire_finds_daphnes_protocol_behind_channels_session_middleware()
         assert server_tuning.daphne_wire(elsewhere) is None
 
     asyncio.run(main())
+
+
+def test_the_application_builds_in_a_fresh_process_with_every_patch_applied():
+    """What daphne and uvicorn do: import config.asgi before anything else has set Django up."""
+    import subprocess
+    import sys
+
+    code = (
+        "import logging; logging.basicConfig(level=logging.WARNING)\n"
+        "from config import asgi\n"
+        "from kernel import server_tuning\n"
+        "from twisted.internet import tcp\n"
+        "assert getattr(tcp.Connection.write, '_tuned', False)\n"
+        "print('built', type(asgi.application).__name__)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "built ServerLoop" in done.stdout
+    assert "left out" not in done.stderr
