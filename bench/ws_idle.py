@@ -104,10 +104,9 @@ async def hold_clients(url: str, origin: str, n: int, concurrency: int, hold: fl
             readies.append(time.perf_counter() - started)
             return ws
 
-    # The clients are the measuring instrument: their own garbage collections (measured here:
-    # middle ones of 60-150 ms and a full one of 680 ms in a process opening 5,000 sockets) stalled
-    # every handshake in flight and showed as server latency. None while they open; the same for
-    # every target, the bare baseline included.
+    # The clients are the measuring instrument: their own garbage collections (bench/README.md has
+    # how long) stalled every handshake in flight and showed as server latency. None while they
+    # open; the same for every target, the bare baseline included.
     gc.disable()
     first = time.perf_counter()
     sockets = [ws for ws in await asyncio.gather(*(open_one() for _ in range(n))) if ws is not None]

@@ -188,3 +188,25 @@ def test_the_application_builds_in_a_fresh_process_with_every_patch_applied():
     assert done.returncode == 0, done.stderr
     assert "built ServerLoop" in done.stdout
     assert "left out" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "name", ["daphne-upgrade-request-cycle", "autobahn-is-closed-cycle"], ids=lambda name: name
+)
+def test_the_upstream_patch_applies_to_the_pinned_version(name):
+    """docs/upstream/<name>.patch: every hunk's context is in the installed file, so the patch sent
+    upstream is the one the run-time patch of the same name stands in for."""
+    import importlib.util
+
+    text = (ROOT / "docs" / "upstream" / f"{name}.patch").read_text()
+    target = re.search(r"^--- a/(\S+)", text, re.M)[1]
+    package, _, rest = target.partition("/")
+    installed = (Path(importlib.util.find_spec(package).origin).parent / rest).read_text()
+    hunks = re.split(r"^@@.*@@$", text, flags=re.M)[1:]
+    assert hunks
+    for hunk in hunks:
+        before = [line[1:] for line in hunk.strip("\n").splitlines() if line[:1] in (" ", "-")]
+        after = [line[1:] for line in hunk.strip("\n").splitlines() if line[:1] in (" ", "+")]
+        assert "\n".join(before) in installed
+        assert "\n".join(after) not in installed  # not already fixed upstream: then drop the patch
+    assert any(patch.name == name for patch in server_tuning.PATCHES)
