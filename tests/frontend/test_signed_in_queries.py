@@ -57,3 +57,29 @@ def test_the_booth_page_reads_the_buyer_once(client, small_fair):
         if 'FROM "fair_participant"' in q["sql"] and "fair_company" in q["sql"]
     ]
     assert len(participant_reads) == 1, participant_reads
+
+
+def test_the_recommendation_filters_follow_publishing_at_once(
+    client, small_fair, django_capture_on_commit_callbacks
+):
+    """The halls and countries offered as filters are kept for every buyer; a booth's publishing
+    replaces them (the fair's public-pages version)."""
+    from exhibitors import builder
+
+    booth, staff = small_fair["booths"]["cosmetics"], small_fair["staff"].user
+    client.force_login(small_fair["buyer"].user)
+    path = f"/fairs/{small_fair['fair'].slug}/recommended/"
+
+    def hall_filter() -> str:
+        page = client.get(path).content.decode()
+        return page[page.index('name="hall"') :].split("</select>")[0]
+
+    assert "Beauty &amp; Cosmetics" in hall_filter()
+    assert "Beauty &amp; Cosmetics" in hall_filter()  # the kept choices
+    with django_capture_on_commit_callbacks(execute=True):
+        builder.booth_unpublish(user=staff, booth=booth)
+    assert "Beauty &amp; Cosmetics" not in hall_filter()
+    assert "Food &amp; Beverage" in hall_filter()
+    with django_capture_on_commit_callbacks(execute=True):
+        builder.booth_publish(user=staff, booth=booth)
+    assert "Beauty &amp; Cosmetics" in hall_filter()
