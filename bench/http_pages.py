@@ -220,13 +220,16 @@ def main() -> None:
         DJANGO_SETTINGS_MODULE="bench_settings",
         PYTHONPATH=f"{tmp}:{wb.ROOT}",
         TRADEFAIR_VAR_DIR=str(tmp),
-        STATIC_ROOT=str(tmp / "static"),
+        # BENCH_STATIC_ROOT: collected static files kept between runs (collectstatic takes minutes on
+        # a loaded box); collected again when its manifest is missing
+        STATIC_ROOT=os.environ.get("BENCH_STATIC_ROOT") or str(tmp / "static"),
         DEBUG="0",
         LOG_LEVEL="WARNING",
     )
     manage = [wb.PYTHON, "manage.py"]
     subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=wb.ROOT, check=True)
-    subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, cwd=wb.ROOT, check=True)
+    if not (Path(env["STATIC_ROOT"]) / "staticfiles.json").exists():
+        subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, cwd=wb.ROOT, check=True)
     out = subprocess.run(
         [*manage, "shell", "-c", SETUP], env=env, cwd=wb.ROOT, check=True, capture_output=True, text=True
     ).stdout
