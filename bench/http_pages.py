@@ -3,7 +3,7 @@
     .venv/bin/python bench/http_pages.py                      # PostgreSQL at 127.0.0.1, wrk if installed
     .venv/bin/python bench/http_pages.py --duration 5 --connections 16 --client python
     .venv/bin/python bench/http_pages.py --signed-in          # a buyer's pages, with a session cookie
-    .venv/bin/python bench/http_pages.py --server uvicorn     # the same under uvicorn instead of daphne
+    .venv/bin/python bench/http_pages.py --server daphne uvicorn  # both, side by side in one run
 
 One daphne process serves config.asgi (DEBUG off, static files collected, PostgreSQL from
 --database-url, created and filled on first use: a fair, a hall of 24 published booths with three
@@ -18,8 +18,9 @@ buyer of the fair, and the pages are what that buyer sees most: the hall page, a
 agenda (/schedule/, four meetings) and the recommendations. Without it the requests carry no cookie:
 the hall and booth pages as a visitor who is not signed in sees them (kept whole by the page cache).
 
---server uvicorn serves the same application with uvicorn (one process, its default event loop and
-HTTP parser) instead of daphne.
+--server uvicorn serves the same application with uvicorn (one process, uvloop and httptools as
+`uvicorn[standard]` installs them) instead of daphne; --server daphne uvicorn runs both at once
+and alternates the rounds between them, so both are measured under the same load.
 
 Every request goes through the project's whole middleware stack. The client is wrk (Debian's
 package, keep-alive, --connections in flight) or, without it, a small asyncio keep-alive client
@@ -203,7 +204,13 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--signed-in", action="store_true", help="a buyer's pages, with a session cookie")
-    parser.add_argument("--server", choices=["daphne", "uvicorn"], default="daphne")
+    parser.add_argument(
+        "--server",
+        nargs="+",
+        choices=["daphne", "uvicorn"],
+        default=["daphne"],
+        help="one or both: both run at once and the rounds alternate between them",
+    )
     args = parser.parse_args()
     global COOKIE
     client = args.client if args.client != "auto" else ("wrk" if shutil.which("wrk") else "python")
@@ -246,8 +253,6 @@ def main() -> None:
         session_key = next(ln for ln in out.splitlines() if ln.startswith("SESSION")).split()[1]
         COOKIE = f"sessionid={session_key}"
 
-    port = wb.free_port()
-    base = f"http://127.0.0.1:{port}"
     pages = {
         "trivial sync view": "/bench/trivial-sync",
         "trivial async view": "/bench/trivial-async",
@@ -257,33 +262,48 @@ def main() -> None:
     if args.signed_in:
         pages["agenda"] = "/schedule/"
         pages["recommendations"] = f"/fairs/{fair_slug}/recommended/"
-    proc = wb.start(wb.server_command(args.server, port, "config.asgi:application"), env, tmp)
-    results: dict[str, list[tuple[float, float, int]]] = {name: [] for name in pages}
+    # Every server named runs at once (each idle while another is measured); the rounds alternate
+    # servers as they alternate URLs, so that a noisy neighbour hits them alike.
+    servers = {}
+    for server in args.server:
+        port = wb.free_port()
+        command = wb.server_command(server, port, "config.asgi:application")
+        servers[server] = (f"http://127.0.0.1:{port}", port, wb.start(command, env, tmp))
+    results = {(server, name): [] for server in servers for name in pages}
     try:
-        asyncio.run(wb.wait_port(port))
-        for path in pages.values():  # warm up: imports, templates, connections
-            load(base + path, 2, 4)
+        for base, port, _proc in servers.values():
+            asyncio.run(wb.wait_port(port))
+            for path in pages.values():  # warm up: imports, templates, connections
+                load(base + path, 2, 4)
         for _ in range(args.rounds):
-            for name, path in pages.items():
-                results[name].append(load(base + path, args.duration, args.connections))
-                print(name, results[name][-1], file=sys.stderr, flush=True)
+            for server, (base, _port, _proc) in servers.items():
+                for name, path in pages.items():
+                    results[server, name].append(load(base + path, args.duration, args.connections))
+                    print(server, name, results[server, name][-1], file=sys.stderr, flush=True)
     finally:
-        err = wb.stop(proc)
-        if err.strip():
-            print(err, file=sys.stderr)
+        for _base, _port, proc in servers.values():
+            err = wb.stop(proc)
+            if err.strip():
+                print(err, file=sys.stderr)
 
     print(
         f"\n{client}, {args.connections} connections, {args.rounds} rounds x {args.duration:g} s per URL, "
-        f"one {args.server} process, PostgreSQL, {'signed in as a buyer' if args.signed_in else 'no cookie'}"
+        f"one process per server, PostgreSQL, {'signed in as a buyer' if args.signed_in else 'no cookie'}"
     )
-    print(f"{'page':<20} {'req/s':>8} {'p99 ms':>8} {'failed':>8} {'vs sync':>8} {'vs async':>8}")
-    rate = {name: statistics.median(r[0] for r in rows) for name, rows in results.items()}
-    for name, rows in results.items():
+    first = args.server[0]
+    print(
+        f"{'server':<8} {'page':<20} {'req/s':>8} {'p99 ms':>8} {'failed':>8} {'vs sync':>8} {'vs async':>8} "
+        f"{'vs ' + first:>10}"
+    )
+    rate = {key: statistics.median(r[0] for r in rows) for key, rows in results.items()}
+    for (server, name), rows in results.items():
         p99 = max(r[1] for r in rows)
         bad = sum(r[2] for r in rows)
         print(
-            f"{name:<20} {rate[name]:>8.0f} {p99:>8.1f} {bad:>8} "
-            f"{rate[name] / rate['trivial sync view']:>8.2f} {rate[name] / rate['trivial async view']:>8.2f}"
+            f"{server:<8} {name:<20} {rate[server, name]:>8.0f} {p99:>8.1f} {bad:>8} "
+            f"{rate[server, name] / rate[server, 'trivial sync view']:>8.2f} "
+            f"{rate[server, name] / rate[server, 'trivial async view']:>8.2f} "
+            f"{rate[server, name] / rate[first, name]:>10.2f}"
         )
 
 
