@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/http_pages.py                      # PostgreSQL at 127.0.0.1, wrk if installed
     .venv/bin/python bench/http_pages.py --duration 5 --connections 16 --client python
+    .venv/bin/python bench/http_pages.py --signed-in          # a buyer's pages, with a session cookie
+    .venv/bin/python bench/http_pages.py --server daphne uvicorn  # both, side by side in one run
 
 One daphne process serves config.asgi (DEBUG off, static files collected, PostgreSQL from
 --database-url, created and filled on first use: a fair, a hall of 24 published booths with three
@@ -10,6 +12,15 @@ in the bench's temporary folder (nothing in config/urls.py):
 
 - /bench/trivial-sync: `def view(request): return HttpResponse("ok")`, the issue's baseline;
 - /bench/trivial-async: the same as an `async def` view.
+
+With --signed-in every request (the trivial views' too) carries the session cookie of an approved
+buyer of the fair, and the pages are what that buyer sees most: the hall page, a booth page, the
+agenda (/schedule/, four meetings) and the recommendations. Without it the requests carry no cookie:
+the hall and booth pages as a visitor who is not signed in sees them (kept whole by the page cache).
+
+--server uvicorn serves the same application with uvicorn (one process, uvloop and httptools as
+`uvicorn[standard]` installs them) instead of daphne; --server daphne uvicorn runs both at once
+and alternates the rounds between them, so both are measured under the same load.
 
 Every request goes through the project's whole middleware stack. The client is wrk (Debian's
 package, keep-alive, --connections in flight) or, without it, a small asyncio keep-alive client
@@ -80,6 +91,37 @@ booth = Booth.objects.filter(fair=f, status="published").order_by("id").first()
 print("BENCH", f.slug, booth.hall.slug, booth.pk)
 """
 
+SETUP_SIGNED_IN = """
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from exhibitors.models import Booth
+from fair.models import Fair, Participant
+from meetings import services as meetings
+from meetings.models import Meeting
+from tests import factories
+f = Fair.objects.get(slug="bench-expo")
+buyer = Participant.objects.filter(fair=f, role="buyer", user__email="bench-buyer@example.test").first()
+booths = list(Booth.objects.filter(fair=f, status="published").order_by("id")[:4])
+if buyer is None:
+    buyer = factories.buyer(f, user_obj=factories.user(email="bench-buyer@example.test"))
+    organizer = factories.participant(f, "organizer").user
+    slots = meetings.slots_generate(fair=f)
+    meetings.availability_set(actor=organizer, fair=f, slots=slots, participant=buyer)
+    for i, b in enumerate(booths):
+        meetings.availability_set(actor=organizer, fair=f, slots=slots, booth=b)
+        m = meetings.meeting_request(actor=buyer.user, buyer=buyer, booth=b, slot=slots[i])
+        if i % 2 == 0:
+            staff = factories.staff(b)
+            meetings.meeting_accept(actor=staff.user, meeting=m)
+user = buyer.user
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+print("SESSION", session.session_key, Meeting.objects.filter(buyer=buyer).count())
+"""
+
 
 def ensure_database(url: str) -> None:
     import psycopg
@@ -98,9 +140,13 @@ def parse_wrk(out: str) -> tuple[float, float]:
     return rate, float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
+COOKIE = ""  # "sessionid=..." with --signed-in
+
+
 def load_wrk(url: str, duration: float, connections: int) -> tuple[float, float, int]:
+    header = ["-H", f"Cookie: {COOKIE}"] if COOKIE else []
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{duration:g}s", "--timeout", "30s", "--latency", url],
+        ["wrk", "-t1", f"-c{connections}", f"-d{duration:g}s", "--timeout", "30s", "--latency", *header, url],
         capture_output=True,
         text=True,
         check=True,
@@ -114,7 +160,8 @@ def load_wrk(url: str, duration: float, connections: int) -> tuple[float, float,
 async def _python_load(url: str, duration: float, connections: int) -> tuple[float, float, int]:
     host, port_path = url.split("//", 1)[1].split(":", 1)
     port, path = port_path.split("/", 1)
-    request = f"GET /{path} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode()
+    cookie = f"Cookie: {COOKIE}\r\n" if COOKIE else ""
+    request = f"GET /{path} HTTP/1.1\r\nHost: {host}:{port}\r\n{cookie}\r\n".encode()
     latencies: list[float] = []
     bad = 0
     stop_at = time.perf_counter() + duration
@@ -156,7 +203,16 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument("--signed-in", action="store_true", help="a buyer's pages, with a session cookie")
+    parser.add_argument(
+        "--server",
+        nargs="+",
+        choices=["daphne", "uvicorn"],
+        default=["daphne"],
+        help="one or both: both run at once and the rounds alternate between them",
+    )
     args = parser.parse_args()
+    global COOKIE
     client = args.client if args.client != "auto" else ("wrk" if shutil.which("wrk") else "python")
     load = load_wrk if client == "wrk" else load_python
 
@@ -171,53 +227,83 @@ def main() -> None:
         DJANGO_SETTINGS_MODULE="bench_settings",
         PYTHONPATH=f"{tmp}:{wb.ROOT}",
         TRADEFAIR_VAR_DIR=str(tmp),
-        STATIC_ROOT=str(tmp / "static"),
+        # BENCH_STATIC_ROOT: collected static files kept between runs (collectstatic takes minutes on
+        # a loaded box); collected again when its manifest is missing
+        STATIC_ROOT=os.environ.get("BENCH_STATIC_ROOT") or str(tmp / "static"),
         DEBUG="0",
         LOG_LEVEL="WARNING",
     )
     manage = [wb.PYTHON, "manage.py"]
     subprocess.run([*manage, "migrate", "-v0"], env=env, cwd=wb.ROOT, check=True)
-    subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, cwd=wb.ROOT, check=True)
+    if not (Path(env["STATIC_ROOT"]) / "staticfiles.json").exists():
+        subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, cwd=wb.ROOT, check=True)
     out = subprocess.run(
         [*manage, "shell", "-c", SETUP], env=env, cwd=wb.ROOT, check=True, capture_output=True, text=True
     ).stdout
     fair_slug, hall_slug, booth_id = next(ln for ln in out.splitlines() if ln.startswith("BENCH")).split()[1:]
+    if args.signed_in:
+        out = subprocess.run(
+            [*manage, "shell", "-c", SETUP_SIGNED_IN],
+            env=env,
+            cwd=wb.ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        session_key = next(ln for ln in out.splitlines() if ln.startswith("SESSION")).split()[1]
+        COOKIE = f"sessionid={session_key}"
 
-    port = wb.free_port()
-    base = f"http://127.0.0.1:{port}"
     pages = {
         "trivial sync view": "/bench/trivial-sync",
         "trivial async view": "/bench/trivial-async",
         "hall page": f"/fairs/{fair_slug}/halls/{hall_slug}/",
         "booth page": f"/fairs/{fair_slug}/booths/{booth_id}/",
     }
-    proc = wb.start([wb.DAPHNE, "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"], env, tmp)
-    results: dict[str, list[tuple[float, float, int]]] = {name: [] for name in pages}
+    if args.signed_in:
+        pages["agenda"] = "/schedule/"
+        pages["recommendations"] = f"/fairs/{fair_slug}/recommended/"
+    # Every server named runs at once (each idle while another is measured); the rounds alternate
+    # servers as they alternate URLs, so that a noisy neighbour hits them alike.
+    servers = {}
+    for server in args.server:
+        port = wb.free_port()
+        command = wb.server_command(server, port, "config.asgi:application")
+        servers[server] = (f"http://127.0.0.1:{port}", port, wb.start(command, env, tmp))
+    results = {(server, name): [] for server in servers for name in pages}
     try:
-        asyncio.run(wb.wait_port(port))
-        for path in pages.values():  # warm up: imports, templates, connections
-            load(base + path, 2, 4)
+        for base, port, _proc in servers.values():
+            asyncio.run(wb.wait_port(port))
+            for path in pages.values():  # warm up: imports, templates, connections
+                load(base + path, 2, 4)
         for _ in range(args.rounds):
-            for name, path in pages.items():
-                results[name].append(load(base + path, args.duration, args.connections))
-                print(name, results[name][-1], file=sys.stderr, flush=True)
+            for server, (base, _port, _proc) in servers.items():
+                for name, path in pages.items():
+                    results[server, name].append(load(base + path, args.duration, args.connections))
+                    print(server, name, results[server, name][-1], file=sys.stderr, flush=True)
     finally:
-        err = wb.stop(proc)
-        if err.strip():
-            print(err, file=sys.stderr)
+        for _base, _port, proc in servers.values():
+            err = wb.stop(proc)
+            if err.strip():
+                print(err, file=sys.stderr)
 
     print(
         f"\n{client}, {args.connections} connections, {args.rounds} rounds x {args.duration:g} s per URL, "
-        f"one daphne process, PostgreSQL"
+        f"one process per server, PostgreSQL, {'signed in as a buyer' if args.signed_in else 'no cookie'}"
     )
-    print(f"{'page':<20} {'req/s':>8} {'p99 ms':>8} {'failed':>8} {'vs sync':>8} {'vs async':>8}")
-    rate = {name: statistics.median(r[0] for r in rows) for name, rows in results.items()}
-    for name, rows in results.items():
+    first = args.server[0]
+    print(
+        f"{'server':<8} {'page':<20} {'req/s':>8} {'p99 ms':>8} {'failed':>8} {'vs sync':>8} {'vs async':>8} "
+        f"{'vs ' + first:>10}"
+    )
+    rate = {key: statistics.median(r[0] for r in rows) for key, rows in results.items()}
+    for (server, name), rows in results.items():
         p99 = max(r[1] for r in rows)
         bad = sum(r[2] for r in rows)
         print(
-            f"{name:<20} {rate[name]:>8.0f} {p99:>8.1f} {bad:>8} "
-            f"{rate[name] / rate['trivial sync view']:>8.2f} {rate[name] / rate['trivial async view']:>8.2f}"
+            f"{server:<8} {name:<20} {rate[server, name]:>8.0f} {p99:>8.1f} {bad:>8} "
+            f"{rate[server, name] / rate[server, 'trivial sync view']:>8.2f} "
+            f"{rate[server, name] / rate[server, 'trivial async view']:>8.2f} "
+            f"{rate[server, name] / rate[first, name]:>10.2f}"
         )
 
 

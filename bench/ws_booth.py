@@ -22,6 +22,10 @@ Layers: memory (InMemoryChannelLayer), redis (the layers config/settings.py sets
 booth hubs on channels_redis.pubsub.RedisPubSubChannelLayer, the plain consumer on the default
 channels_redis.core.RedisChannelLayer), redis-core (the booth hubs on the core layer too, as before,
 for comparison). The database is a throw-away SQLite file.
+
+--server uvicorn serves the booth and plain targets with uvicorn (uvloop, httptools, its websockets
+protocol) instead of daphne: the same application, without daphne's prepared-frame broadcast
+(kernel/server_tuning.daphne_wire answers None there, so the hub sends to each socket in turn).
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 DAPHNE = str(ROOT / ".venv" / "bin" / "daphne")
+UVICORN = str(ROOT / ".venv" / "bin" / "uvicorn")
 
 BENCH_SETTINGS = """
 from config.settings import *  # noqa: F401,F403
@@ -123,7 +128,7 @@ async def handler(ws):
         clients.discard(ws)
 
 async def main():
-    gc.collect(); gc.freeze(); gc.set_threshold(10_000, 10, 10)  # as config/server_tuning does
+    gc.collect(); gc.freeze(); gc.set_threshold(10_000, 10, 10)  # as kernel/server_tuning does
     async with serve(handler, "127.0.0.1", int(sys.argv[1]), max_queue=None, ping_interval=None):
         await asyncio.Future()
 
@@ -138,7 +143,7 @@ def free_port() -> int:
 
 
 def quiet_gc() -> None:
-    """In a client process: fewer, shorter garbage collections (as config/server_tuning does for the
+    """In a client process: fewer, shorter garbage collections (as kernel/server_tuning does for the
     server), so that the clients' own pauses with thousands of sockets do not show as latency.
     The same for every target, the bare baseline included."""
     import gc
@@ -314,6 +319,19 @@ async def send_all(url, origin, cookie, messages, window, settle, n_clients=1, r
     return start_at, end_at
 
 
+def server_command(server: str, port: int, app: str) -> list[str]:
+    """One ASGI server process for ``app``: daphne (the default), or uvicorn with uvloop and httptools
+    (what `uvicorn[standard]` installs) and its websockets protocol, access log off as daphne's."""
+    if server == "uvicorn":
+        return [UVICORN, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"] + [
+            "--no-access-log",
+            "--ws-max-size",
+            str(1 << 20),
+            app,
+        ]
+    return [DAPHNE, "-b", "127.0.0.1", "-p", str(port), app]
+
+
 def start(cmd: list[str], env: dict, cwd: Path) -> subprocess.Popen:
     # stderr goes to a file, not a pipe: nobody reads a pipe during the run, and once its 64 KiB
     # are full a server that logs (tracebacks under load) blocks in write() and stalls entirely.
@@ -371,6 +389,7 @@ def main() -> None:
         help="processes holding the receiving clients (at least one per server)",
     )
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    parser.add_argument("--server", choices=["daphne", "uvicorn"], default="daphne", help="the ASGI server")
     args = parser.parse_args()
     raise_file_limit()
 
@@ -425,7 +444,7 @@ def main() -> None:
                 path = "/"
             else:
                 for i, port in enumerate(ports):
-                    cmd = [DAPHNE, "-b", "127.0.0.1", "-p", str(port), "bench_asgi:application"]
+                    cmd = server_command(args.server, port, "bench_asgi:application")
                     if os.environ.get("BENCH_PROFILE_DIR"):  # profile the server's event loop thread
                         out = Path(os.environ["BENCH_PROFILE_DIR"]) / f"{target}-{layer}-{n}-{i}.prof"
                         cmd = [PYTHON, "-m", "cProfile", "-o", str(out), *cmd]
@@ -450,7 +469,7 @@ def main() -> None:
                 err = "\n".join(stop(proc) for proc in procs).strip()
             if err and os.environ.get("BENCH_SHOW_STDERR") or "error" in result and err:
                 print(err, file=sys.stderr)
-            result.update(target=target, layer=layer, servers=servers)
+            result.update(target=target, layer=layer, servers=servers, server=args.server)
             rows.append(result)
             print(json.dumps(result), file=sys.stderr, flush=True)
 

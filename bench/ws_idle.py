@@ -16,6 +16,8 @@ open N websockets to one booth (anonymous visitors, as most of a fair's audience
 - cpu ms/conn: the server's CPU time (user + system) while the sockets opened, divided by N: the
   figure that other jobs on the box disturb least.
 
+--server uvicorn serves the booth targets with uvicorn instead of daphne (same application).
+
 BENCH_PROFILE_DIR=/some/dir writes a cProfile of each daphne run there (its RSS then means little).
 
 Targets: bare (a bare `websockets` server sending one small frame per connection: the baseline),
@@ -57,7 +59,7 @@ async def handler(ws):
     await ws.wait_closed()
 
 async def main():
-    gc.collect(); gc.freeze(); gc.set_threshold(10_000, 10, 10)  # as config/server_tuning does
+    gc.collect(); gc.freeze(); gc.set_threshold(10_000, 10, 10)  # as kernel/server_tuning does
     async with serve(handler, "127.0.0.1", int(sys.argv[1]), ping_interval=None):
         await asyncio.Future()
 
@@ -102,10 +104,9 @@ async def hold_clients(url: str, origin: str, n: int, concurrency: int, hold: fl
             readies.append(time.perf_counter() - started)
             return ws
 
-    # The clients are the measuring instrument: their own garbage collections (measured here:
-    # middle ones of 60-150 ms and a full one of 680 ms in a process opening 5,000 sockets) stalled
-    # every handshake in flight and showed as server latency. None while they open; the same for
-    # every target, the bare baseline included.
+    # The clients are the measuring instrument: their own garbage collections (bench/README.md has
+    # how long) stalled every handshake in flight and showed as server latency. None while they
+    # open; the same for every target, the bare baseline included.
     gc.disable()
     first = time.perf_counter()
     sockets = [ws for ws in await asyncio.gather(*(open_one() for _ in range(n))) if ws is not None]
@@ -195,6 +196,7 @@ def main() -> None:
     parser.add_argument("--client-procs", type=int, default=2)
     parser.add_argument("--concurrency", type=int, default=32, help="handshakes in flight per client process")
     parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+    parser.add_argument("--server", choices=["daphne", "uvicorn"], default="daphne", help="the ASGI server")
     args = parser.parse_args()
     wb.raise_file_limit()
 
@@ -232,7 +234,7 @@ def main() -> None:
             else:
                 if target == "booth-redis":
                     env.update(REDIS_URL=args.redis_url, CHANNELS_PREFIX=f"bench-{uuid.uuid4().hex[:8]}")
-                cmd = [wb.DAPHNE, "-b", "127.0.0.1", "-p", str(free), "bench_asgi:application"]
+                cmd = wb.server_command(args.server, free, "bench_asgi:application")
                 if os.environ.get("BENCH_PROFILE_DIR"):  # profile the server (its RSS then means little)
                     out = Path(os.environ["BENCH_PROFILE_DIR"]) / f"idle-{target}-{n}.prof"
                     cmd = [wb.PYTHON, "-m", "cProfile", "-o", str(out), *cmd]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from exhibitors.models import Booth
-from fair.access import roles_in
+from fair.access import participant_of, roles_in
 from fair.models import Participant
 from kernel.access import allowed, require, rule, signed_in, token_fair_id
 from kernel.errors import NotFound
@@ -178,11 +178,11 @@ def viewer_of(user, booth: Booth) -> Viewer:
         return Viewer(user.pk, "staff", name, roles.staff_of[booth.pk], **rights)
     for role, name in ((Role.BUYER, "buyer"), (Role.ORGANIZER, "organizer")):
         if role in ids:
-            p = Participant.objects.select_related("company").get(pk=ids[role])
+            p = participant_of(user, ids[role])
             return Viewer(user.pk, name, display_name(p, user), p.pk, **rights)
     if user.is_superuser:
         return Viewer(user.pk, "organizer", display_name(None, user), None, **rights)
     if ids:
-        p = Participant.objects.select_related("company").get(pk=next(iter(ids.values())))
+        p = participant_of(user, next(iter(ids.values())))
         return Viewer(user.pk, "participant", display_name(p, user), p.pk, **rights)
     return Viewer(user.pk, "user", display_name(None, user), None, **rights)

@@ -15,14 +15,15 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from exhibitors import live
 from exhibitors import protocol as p
 from kernel.errors import DomainError, is_unavailable
+from kernel.server_tuning import OneReceiveLoop, daphne_wire
 from kernel.websocket import CleanExit
 
 log = logging.getLogger(__name__)
 
 
-class BoothConsumer(CleanExit, AsyncWebsocketConsumer):
-    # No channel-layer channel per socket (see __call__): the booth's hub in this process receives
-    # for all of them.
+class BoothConsumer(OneReceiveLoop, CleanExit, AsyncWebsocketConsumer):
+    # No channel-layer channel per socket (OneReceiveLoop reads receive() alone): the booth's hub in
+    # this process receives for all of them.
     hub = None
     backlog: list[str] | None = None
     wire = None  # (daphne server, protocol): the hub's one-frame-for-all fast path
@@ -106,7 +107,7 @@ class BoothConsumer(CleanExit, AsyncWebsocketConsumer):
         if not self.viewer.can_view:  # booth:view, read from the rule when the viewer was built
             return await self.close(code=p.CLOSE_DENIED)
         self.backlog = []  # frames broadcast while the snapshot is being read: sent right after it
-        self.wire = live.daphne_wire(self.base_send)
+        self.wire = daphne_wire(self.base_send)
         self.hub = await live.hub_join(self, live.new_member(self))
         await self.send(text_data=p.encode(await live.snapshot(self)))
         backlog, self.backlog = self.backlog, None
@@ -114,12 +115,6 @@ class BoothConsumer(CleanExit, AsyncWebsocketConsumer):
             await self.send(text_data=text)
         await live.visit_record(self.booth, self.viewer)
         return None
-
-    async def websocket_disconnect(self, message):
-        """Channels' websocket_disconnect minus aclose_old_connections(): a thread hop per closing
-        socket, for a consumer whose database work already runs in database_sync_to_async."""
-        await self.disconnect(message.get("code"))
-        raise StopConsumer()
 
     async def disconnect(self, code):
         await live.hub_leave(self)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import time
 import uuid
@@ -320,33 +319,6 @@ class BoothHub:
         self.last_presence = current
         await broadcast(self.booth_id, {"type": p.PRESENCE, **current})
         await afair_changed(self.fair_id)  # the organizers' dashboard counts people online
-
-
-def daphne_wire(send) -> tuple | None:
-    """(daphne server, autobahn protocol) behind an ASGI send callable, or None under any other server.
-
-    daphne hands each application ``partial(server.handle_reply, protocol)``; Channels' session
-    middleware wraps it (``real_send``). With the protocol, the hub writes one prepared frame to
-    every socket (autobahn's prepareMessage/sendPreparedMessage, made for broadcasting) instead
-    of encoding the same message once per socket. Anything unexpected falls back to consumer.send.
-    """
-    for _depth in range(5):
-        if isinstance(send, functools.partial):
-            server = getattr(send.func, "__self__", None)
-            protocol = send.args[0] if send.args else None
-            if (
-                server is not None
-                and hasattr(server, "connections")
-                and hasattr(protocol, "sendPreparedMessage")
-                and hasattr(getattr(protocol, "factory", None), "prepareMessage")
-            ):
-                return server, protocol
-            return None
-        owner = getattr(send, "__self__", None)
-        send = getattr(owner, "real_send", None)
-        if send is None:
-            return None
-    return None
 
 
 _hubs: dict[int, BoothHub] = {}

@@ -129,6 +129,10 @@ class MemoryPresence:
             booth[member.conn_id] = (now, member)
         return missing
 
+    def has_client(self) -> bool:
+        """Whether this event loop has a connection open (never: nothing to connect to)."""
+        return False
+
     async def aclose(self) -> None:
         pass
 
@@ -238,6 +242,10 @@ class RedisPresence:
             client = aioredis.Redis.from_url(self.url, **self.options)
             self._clients[loop] = client
         return client
+
+    def has_client(self) -> bool:
+        """Whether this event loop already has its client (then someone else closes it)."""
+        return asyncio.get_running_loop() in self._clients
 
     async def aclose(self) -> None:
         """Close this event loop's client (at shutdown, and at the end of each test's loop)."""

@@ -176,7 +176,17 @@ def my_participant(user, fair: Fair, role: str) -> Participant | None:
     pk = roles_in(user, fair.pk).participant_ids.get(role)
     if pk is None:
         return None
-    return Participant.objects.select_related("user", "company", "fair").get(pk=pk)
+    return participant_of(user, pk)
+
+
+def participant_of(user, pk: int) -> Participant:
+    """One of the user's own participations, with its user, company and fair: read once per request
+    (kept on the user object beside the roles, dropped with them by forget_roles). A page that asks
+    for it twice (the booth page's viewer and its bookmarks) costs one query."""
+    kept = user.__dict__.setdefault(_CACHE_ATTR, {}).setdefault("participants", {})
+    if pk not in kept:
+        kept[pk] = Participant.objects.select_related("user", "company", "fair").get(pk=pk, user_id=user.pk)
+    return kept[pk]
 
 
 def access_participation(user, fair: Fair, role: str, *, code: str, message) -> Participant:

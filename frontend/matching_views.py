@@ -5,8 +5,10 @@ Thin: find who is asking, check, call matching.services, render. The engine is n
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,12 +22,24 @@ from exhibitors.models import Booth
 from fair import selectors as fair_selectors
 from fair.access import access_fair, access_participation
 from fair.models import Participant
+from frontend.public_pages import public_pages_version
 from kernel.errors import DomainError
 from matching import selectors, services
 from matching.models import Mark
 from meetings import selectors as meeting_selectors
 
 PER_PAGE = 20
+
+
+def _filter_choices(fair) -> dict[str, list]:
+    """The recommendation filters (halls and countries of published booths) are the same for every
+    buyer: kept under the fair's public-pages version, which any change they show replaces."""
+    key = f"recommend-filters:{fair.pk}:{public_pages_version(fair.slug)}"  # the version before the reads
+    choices = cache.get(key)
+    if choices is None:
+        choices = selectors.fair_filter_choices(fair)
+        cache.set(key, choices, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return choices
 
 
 def _my_buyer(request, fair) -> Participant:
@@ -77,7 +91,7 @@ def recommended_booths(request, fair_slug: str):
         "buyer": buyer,
         "hall": hall,
         "country": country,
-        "choices": selectors.fair_filter_choices(fair),
+        "choices": _filter_choices(fair),
         "marks": Mark.Value.choices,
         "rows": [],
         "error": None,

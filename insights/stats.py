@@ -504,10 +504,8 @@ def run_sync(statistic, *args, **kwargs):
     from asgiref.sync import async_to_sync
 
     async def run():
-        import asyncio
-
         store = backend()
-        had_client = asyncio.get_running_loop() in getattr(store, "_clients", {})
+        had_client = store.has_client()
         try:
             return await statistic(*args, **kwargs)
         finally:

@@ -21,6 +21,8 @@ import time
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
+from kernel.redis_cache import redis_of
+
 log = logging.getLogger(__name__)
 
 # KEYS[1]: the bucket (a hash: tokens, at); ARGV: capacity, seconds per token, arrival time, ttl.
@@ -78,7 +80,7 @@ def allow(key: str, *, rate: tuple[int, float], at: float | None = None) -> bool
     full = backend.make_key(key)
     if isinstance(backend, RedisCache):
         try:
-            client = backend._cache.get_client(full, write=True)
+            client = redis_of("default")
             return bool(client.eval(_BUCKET, 1, full, cap, per, at, int(seconds) + 1))
         except Exception as e:  # Redis is away: count in this process instead of refusing
             log.warning("rate limit %s: Redis unavailable (%s), counting in this process", key, e)

@@ -1,7 +1,8 @@
 """What every websocket consumer of the project shares: how it ends.
 
 - A frame sent to a client that has already gone is dropped. Under daphne such a send raises
-  autobahn's Disconnected: a handler still busy when the visitor closed the tab (storing a chat
+  autobahn's Disconnected (under uvicorn, its ClientDisconnected, an OSError): a handler still busy
+  when the visitor closed the tab (storing a chat
   line, reading a snapshot) died on its reply, and the consumer with it, before its disconnect()
   ran. The visitor then stayed counted in the booth for as long as the process lived (its hub
   kept refreshing the presence) and present in a video room. The client's websocket.disconnect
@@ -52,5 +53,5 @@ class CleanExit:
     async def send(self, *args, **kwargs):
         try:
             await super().send(*args, **kwargs)
-        except Disconnected:
+        except (Disconnected, OSError):  # daphne (autobahn); uvicorn raises ClientDisconnected, an OSError
             log.debug("dropped a frame to a websocket that has closed")

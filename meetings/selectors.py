@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from exhibitors.models import Booth
@@ -53,12 +53,12 @@ def meeting_payload(meeting: Meeting, kind: str) -> dict:
 def people(meeting: Meeting, *, with_organizers: bool = True) -> list[tuple[object, str]]:
     """(user, the zone of the other side) for everyone in the meeting."""
     buyer_user = meeting.buyer.user
-    staff = [
-        s.user
-        for s in meeting.booth.staff.filter(
+    approved = getattr(meeting.booth, "approved_staff", None)  # prefetched by schedule_for
+    if approved is None:
+        approved = meeting.booth.staff.filter(
             status=Participant.Status.APPROVED, user__isnull=False
         ).select_related("user")
-    ]
+    staff = [s.user for s in approved]
     booth_zone = staff[0].time_zone if staff else meeting.fair.time_zone
     buyer_zone = buyer_user.time_zone if buyer_user else meeting.fair.time_zone
     people = [(buyer_user, booth_zone)] if buyer_user else []
@@ -124,8 +124,20 @@ def schedule_for(*, user, fair: Fair | None = None, include_closed: bool = False
         .select_related(
             "fair", "buyer__user", "buyer__company", "booth__company", "slot", "interpreter__user"
         )
+        .prefetch_related(_approved_staff())
         .order_by("slot__starts_at", "id")
         .distinct()
+    )
+
+
+def _approved_staff() -> Prefetch:
+    """Each meeting's booth staff in one query for the whole list (people() reads them)."""
+    return Prefetch(
+        "booth__staff",
+        queryset=Participant.objects.filter(status=Participant.Status.APPROVED, user__isnull=False)
+        .select_related("user")
+        .order_by("pk"),
+        to_attr="approved_staff",
     )
 
 

@@ -1,4 +1,4 @@
-"""A closed websocket is freed at once, not left for Python's cycle collector (config/server_tuning.py).
+"""A closed websocket is freed at once, not left for Python's cycle collector (kernel/server_tuning.py).
 
 Twisted's HTTP channel and its upgrade request, and autobahn's is_closed Deferred, each held a
 reference cycle: every closed socket (about 60 objects) waited for a full collection, which with
