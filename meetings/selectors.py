@@ -26,10 +26,13 @@ def buyer_languages(buyer: Participant) -> set[str]:
 
 def booth_languages(booth: Booth) -> set[str]:
     langs = set(booth.company.languages or [])
-    for staff_langs in booth.staff.filter(status=Participant.Status.APPROVED).values_list(
-        "languages", flat=True
-    ):
-        langs |= set(staff_langs or [])
+    approved = getattr(booth, "approved_staff", None)  # prefetched by schedule_for: no query per meeting
+    if approved is not None:
+        staff_langs = [s.languages for s in approved]
+    else:
+        staff_langs = booth.staff.filter(status=Participant.Status.APPROVED).values_list("languages", flat=True)
+    for one in staff_langs:
+        langs |= set(one or [])
     return langs
 
 
