@@ -30,7 +30,9 @@ def booth_languages(booth: Booth) -> set[str]:
     if approved is not None:
         staff_langs = [s.languages for s in approved]
     else:
-        staff_langs = booth.staff.filter(status=Participant.Status.APPROVED).values_list("languages", flat=True)
+        staff_langs = booth.staff.filter(status=Participant.Status.APPROVED).values_list(
+            "languages", flat=True
+        )
     for one in staff_langs:
         langs |= set(one or [])
     return langs
