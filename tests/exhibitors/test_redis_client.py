@@ -43,6 +43,9 @@ def _no_garbage_from_earlier_tests():
         warnings.simplefilter("ignore", ResourceWarning)
         gc.collect()
     yield
+    with warnings.catch_warnings():  # and what these tests' event loops leave, before later tests
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
 
 
 def host() -> dict:
