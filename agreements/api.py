@@ -184,6 +184,7 @@ def _signatory(request, agreement: Agreement, data: dict) -> Signatory:
 )
 class AgreementViewSet(viewsets.ViewSet):
     permission_classes = [IsAuthenticated]
+    api_scope = "leads"  # what an API token needs to write here (fair/tokens.py)
 
     def _get(self, request, pk, perm="agreement:view") -> Agreement:
         return access_agreement(request.user, parse_id(pk) or 0, perm=perm)
@@ -442,6 +443,7 @@ def outcome_json(outcome: TradeOutcome) -> dict:
 )
 class OutcomeViewSet(viewsets.ViewSet):
     permission_classes = [IsAuthenticated]
+    api_scope = "leads"
 
     def _get(self, request, pk) -> TradeOutcome:
         return access_outcome(request.user, parse_id(pk) or 0)

@@ -429,12 +429,16 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + ([] if PRODUCTION else ["rest_framework.renderers.BrowsableAPIRenderer"]),
 }
+# Requests per API token (fair/tokens.py): a bucket of API_TOKEN_RATE_PER_MINUTE (a burst of that
+# many, then one more every 60 / n seconds); beyond it 429 api.token_rate_limited with Retry-After.
+API_TOKEN_RATE = (int(env("API_TOKEN_RATE_PER_MINUTE", "120")), 60)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tradefair API",
     "DESCRIPTION": (
         "Fairs, halls, booths and products of a Tradefair virtual trade fair. Sign in with the site's "
         "session (browsers), or send an API token made on Profile > API tokens as "
-        "`Authorization: Bearer <token>`: bound to one fair, read or read and write."
+        "`Authorization: Bearer <token>`: bound to one fair, with scopes (read, meetings, leads, rfq, "
+        "booth, admin-of-fair) and an expiry date; each operation names its scope as x-token-scope."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,

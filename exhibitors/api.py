@@ -100,6 +100,7 @@ class StatusOut(serializers.Serializer):
 )
 class BoothViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = BoothSerializer
+    api_scope = "booth"  # what an API token needs to write here (fair/tokens.py)
 
     def get_queryset(self):
         p = self.request.query_params

@@ -159,6 +159,27 @@ def _fair_attend(user, obj) -> bool:
 # --- access functions --------------------------------------------------------------------------
 
 
+@rule("token:manage", code="token.not_found", message=_("No such token."))
+def _token_manage(user, token) -> bool:
+    """See and revoke an API token: a personal token, its owner; an organization token, every
+    approved staff member of its booth (the company's admins), or of a fair's organizers token, every
+    organizer of the fair."""
+    if token.kind == "personal":
+        return token.user_id == user.pk
+    roles = roles_in(user, token.fair_id)
+    return token.booth_id in roles.staff_of if token.booth_id else roles.organizer
+
+
+@rule(
+    "token:company",
+    code="token.not_staff",
+    message=_("Only the approved staff of a booth make tokens for their company."),
+)
+def _token_company(user, fair) -> bool:
+    """Make an organization token for one's company: the approved staff of a booth of the fair."""
+    return bool(roles_in(user, fair.pk).staff_of)
+
+
 def access_fair(user, slug: str, *, perm: str = "fair:view") -> Fair:
     """The fair at ``slug`` if ``user`` may ``perm`` it: NotFound when there is none (or it is hidden
     from them), PermissionDenied when they see it but may not do this."""

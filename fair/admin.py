@@ -130,10 +130,21 @@ class ApiTokenAdmin(AuditedAdmin):
     """API tokens are made on their owner's page; here an administrator sees and revokes them. The
     token itself is never stored (only its hash, which is not shown)."""
 
-    list_display = ("name", "user", "fair", "scope", "prefix", "created_at", "last_used_at", "revoked_at")
-    list_filter = ("scope", "fair")
+    list_display = (
+        "name",
+        "kind",
+        "user",
+        "fair",
+        "scopes",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    list_filter = ("kind", "fair")
     list_select_related = ("user", "fair")
-    raw_id_fields = ("user", "fair")
+    raw_id_fields = ("user", "fair", "booth")
     search_fields = ("name", "prefix", "user__email")
     exclude = ("key_hash",)
     readonly_fields = ("prefix", "created_at", "last_used_at")

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -335,25 +336,43 @@ class Interaction(models.Model):
 
 
 class ApiToken(models.Model):
-    """A personal token for the REST API, bound to one fair with a scope (read, or read and write).
+    """A token for the REST API, bound to one fair, with scopes, an expiry date and an owner.
 
     The browser API takes the session only; a script or an integration sends
     ``Authorization: Bearer <token>``. Only a hash of the token is kept: it is shown once, when it is
-    created. A token acts as its owner inside its fair only, and a read token never changes anything
+    created. A token acts as ``user`` inside its fair only, and only for the scopes it holds
     (fair/tokens.py, docs/api-tokens.md).
+
+    A personal token belongs to ``user``. An organization token belongs to an exhibitor company's
+    booth (``booth``) or to the fair's organizers (no booth): any of that booth's staff (or of the
+    fair's organizers) sees and revokes it, and it acts with the rights of ``user``, the staff member
+    who made it, as long as they are still staff there; when they leave, it stops (401).
     """
 
     class Scope(models.TextChoices):
         READ = "read", _("Read")
-        WRITE = "write", _("Read and write")
+        MEETINGS = "meetings", _("Meetings")
+        LEADS = "leads", _("Leads and deals")
+        RFQ = "rfq", _("RFQs and quotes")
+        BOOTH = "booth", _("Booth content")
+        ADMIN = "admin-of-fair", _("Organize the fair")
+
+    class Kind(models.TextChoices):
+        PERSONAL = "personal", _("Personal")
+        ORGANIZATION = "organization", _("Organization")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     fair = models.ForeignKey(Fair, on_delete=models.CASCADE, related_name="api_tokens")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PERSONAL)
+    booth = models.ForeignKey(
+        "exhibitors.Booth", null=True, blank=True, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("name"), max_length=100)
-    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.READ)
+    scopes = models.JSONField(_("scopes"), default=list)
     prefix = models.CharField(max_length=12)  # the first characters, to tell tokens apart on the page
     key_hash = models.CharField(max_length=64, unique=True)  # sha256 of the whole token
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -361,10 +380,24 @@ class ApiToken(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="organization") | Q(booth__isnull=True),
+                name="api_token_booth_is_organization",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
 
     @property
+    def expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
     def active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.expired
+
+    def scope_labels(self) -> list[str]:
+        labels = dict(self.Scope.choices)
+        return [str(labels.get(s, s)) for s in self.scopes]

@@ -63,16 +63,45 @@ class ProfileForm(forms.ModelForm):
 
 
 class ApiTokenForm(forms.Form):
-    """A new API token: a name, the fair it is bound to (one the user takes part in), its scope."""
+    """A new API token: a name, the fair it is bound to (one the user takes part in), whom it belongs
+    to (the person, their company, or the fair's organizers), its scopes and when it expires."""
 
     name = forms.CharField(
         label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. CRM sync.")
     )
     fair = forms.ChoiceField(label=_("Fair"))
-    scope = forms.ChoiceField(
-        label=_("Scope"),
-        choices=[("read", _("Read")), ("write", _("Read and write"))],
-        initial="read",
+    owner = forms.ChoiceField(
+        label=_("Owner"),
+        choices=[
+            ("me", _("Me (a personal token)")),
+            ("company", _("My company (an organization token)")),
+            ("organizers", _("The fair's organizers (an organization token)")),
+        ],
+        initial="me",
+        widget=forms.RadioSelect,
+        help_text=_(
+            "An organization token is listed for all the company's booth staff (or the fair's organizers), "
+            "who can revoke it. It acts with your rights and stops working if you leave."
+        ),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
+        choices=[
+            ("read", _("Read")),
+            ("meetings", _("Meetings: requests, answers, outcomes")),
+            ("leads", _("Leads: lead stages, marks, deals, agreements")),
+            ("rfq", _("RFQs and quotes")),
+            ("booth", _("Booth content: texts, products, live status")),
+            ("admin-of-fair", _("Organize the fair (organizers only)")),
+        ],
+        initial=["read"],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    expires_in = forms.TypedChoiceField(
+        label=_("Expires after"),
+        choices=[(30, _("30 days")), (90, _("90 days")), (365, _("365 days"))],
+        coerce=int,
+        initial=90,
         widget=forms.RadioSelect,
     )
 

@@ -1,5 +1,6 @@
 """The "API tokens" page: a person creates tokens for the REST API, bound to one fair they take part
-in, read or read and write, sees each new token once, and revokes them (fair/tokens.py)."""
+in, personal or their organization's, with scopes and an expiry, sees each new token once, and
+revokes their own and their organization's tokens (fair/tokens.py)."""
 
 from __future__ import annotations
 
@@ -39,10 +40,20 @@ def api_tokens(request):
                 fair = access_fair(request.user, form.cleaned_data["fair"], perm="fair:attend")
                 data = form.cleaned_data
                 _token, new_key = tokens.token_create(
-                    actor=request.user, fair=fair, name=data["name"], scope=data["scope"]
+                    actor=request.user,
+                    fair=fair,
+                    name=data["name"],
+                    scopes=data["scopes"],
+                    expires_in_days=data["expires_in"],
+                    owner=data["owner"],
                 )
                 form = ApiTokenForm(fairs=_fairs_of(request.user))
         except DomainError as e:
             form.add_error(None, e.message)
-    context = {"form": form, "tokens": tokens.tokens_of(request.user), "new_key": new_key}
+    context = {
+        "form": form,
+        "tokens": tokens.tokens_of(request.user),
+        "organization_tokens": tokens.organization_tokens_of(request.user),
+        "new_key": new_key,
+    }
     return render(request, "frontend/api_tokens.html", context, status=400 if form.errors else 200)

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from kernel.errors import DomainError
+from kernel.scopes import required_scope
 
 ID_MAX = 2**63 - 1  # the largest key a BigAutoField holds
 # A row id in a query string, as the OpenAPI schema documents it: 0 and negatives are not ids.
@@ -107,6 +108,12 @@ ERROR_ANSWERS = {
 class AutoSchema(SpectacularAutoSchema):
     """drf-spectacular's schema, with the {code, message} error answers on every operation, so that a
     client (and schemathesis in CI, tests/security/run_schemathesis.sh) knows every status it can get."""
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        if operation is not None:
+            operation["x-token-scope"] = required_scope(self.view, self.method) or "none"
+        return operation
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

@@ -142,6 +142,7 @@ def _language(request) -> str:
 
 class RecommendationViewSet(viewsets.ViewSet):
     permission_classes = [IsAuthenticated]
+    api_scope = "leads"  # marks: what an API token needs to write here (fair/tokens.py)
 
     @extend_schema(
         parameters=[

@@ -128,6 +128,7 @@ def meeting_json(meeting: Meeting, viewer) -> dict:
 
 class SlotViewSet(viewsets.ViewSet):
     permission_classes = [IsAuthenticated]
+    api_scope = "meetings"  # what an API token needs to write here (fair/tokens.py)
 
     @extend_schema(
         parameters=[
@@ -197,6 +198,7 @@ _MEETING_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="th
 )
 class MeetingViewSet(viewsets.ViewSet):
     permission_classes = [IsAuthenticated]
+    api_scope = "meetings"
 
     def _get(self, request, pk) -> Meeting:
         return access_meeting(request.user, parse_id(pk) or 0)

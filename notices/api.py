@@ -50,6 +50,7 @@ class NoticeViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = NoticeSerializer
     queryset = Notice.objects.none()  # the schema reads the id's type from it; get_queryset() answers
     permission_classes = [IsAuthenticated]
+    api_scope = "meetings"  # marking read: what an API token needs (fair/tokens.py)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator: no person, no rows

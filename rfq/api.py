@@ -190,6 +190,7 @@ _ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
 )
 class RfqViewSet(viewsets.ViewSet):
     permission_classes = [IsAuthenticated]
+    api_scope = "rfq"  # what an API token needs to write here (fair/tokens.py)
 
     def _get(self, request, pk, perm="rfq:view") -> Rfq:
         rfq = access_rfq(request.user, parse_id(pk) or 0, perm=perm)
@@ -274,6 +275,7 @@ class RfqViewSet(viewsets.ViewSet):
 )
 class QuoteViewSet(viewsets.ViewSet):
     permission_classes = [IsAuthenticated]
+    api_scope = "rfq"
 
     def _get(self, request, pk) -> Quote:
         return access_quote(request.user, parse_id(pk) or 0)
@@ -346,15 +348,16 @@ class StandingViewSet(viewsets.ViewSet):
     """Standing halls: fairs open all year, booths carried over, weekly hours (rfq/standing.py)."""
 
     permission_classes = [IsAuthenticated]
+    api_scope = None  # each action names the scope an API token needs (fair/tokens.py)
 
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], api_scope="admin-of-fair")
     def permanent(self, request):
         data = validated(PermanentIn, request.data, code="standing.invalid")
         fair = access_fair(request.user, data["fair"], perm="fair:organize")
         fair = standing.fair_set_permanent(actor=request.user, fair=fair, permanent=data["on"])
         return Response({"fair": fair.slug, "permanent": fair.permanent})
 
-    @action(detail=False, methods=["post"], url_path="carry-over")
+    @action(detail=False, methods=["post"], url_path="carry-over", api_scope="admin-of-fair")
     def carry_over(self, request):
         data = validated(CarryIn, request.data, code="standing.invalid")
         source = access_fair(request.user, data["from"], perm="fair:organize")
@@ -362,7 +365,7 @@ class StandingViewSet(viewsets.ViewSet):
         booths = standing.booths_carry_over(actor=request.user, from_fair=source, to_fair=target)
         return Response({"carried_over": [b.pk for b in booths]})
 
-    @action(detail=False, methods=["get", "post"], url_path="weekly-hours")
+    @action(detail=False, methods=["get", "post"], url_path="weekly-hours", api_scope="booth")
     def weekly_hours(self, request):
         if request.method == "GET":
             booth = access_booth(

@@ -1,5 +1,6 @@
 """One way in per kind of client (issue 14): the browser's session, or an API token bound to one fair
-with a read or write scope; no HTTP Basic, and no password form that skips the sign-in lockout."""
+with scopes and an expiry (issue 22); no HTTP Basic, and no password form that skips the sign-in
+lockout. Scopes, expiry, rate limits and organization tokens: tests/fair/test_token_scopes.py."""
 
 import base64
 
@@ -21,9 +22,13 @@ def bearer(key):
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
 
-def make_token(client, fair, *, name="CRM sync", scope="read"):
+WRITE = ["read", "meetings", "leads", "rfq", "booth"]
+
+
+def make_token(client, fair, *, name="CRM sync", scopes=("read",), expires_in=90, owner="me"):
     """Create a token on the page, as its owner would, and read it from the page once."""
-    response = client.post(reverse("api_tokens"), {"name": name, "fair": fair.slug, "scope": scope})
+    form = {"name": name, "fair": fair.slug, "scopes": list(scopes), "expires_in": expires_in, "owner": owner}
+    response = client.post(reverse("api_tokens"), form)
     assert response.status_code == 200, response.content
     page = response.content.decode()
     start = page.index('data-testid="new-token"')
@@ -82,14 +87,15 @@ def test_a_participant_creates_a_read_token_that_reads_its_fair_only(client, sma
     assert mine.status_code == 200 and mine.json() == []
     slots = api.get(f"/api/meeting-slots/?fair={small_fair['fair'].slug}", **bearer(key))
     assert slots.status_code == 200
-    # A read token changes nothing.
+    # A read token changes nothing: it lacks the meetings scope.
     refused = api.post(
         "/api/meetings/",
         {"booth": small_fair["booths"]["cosmetics"].pk, "slot": 1},
         format="json",
         **bearer(key),
     )
-    assert refused.status_code == 403 and refused.json()["code"] == "api.token_read_only"
+    assert refused.status_code == 403 and refused.json()["code"] == "api.token_scope"
+    assert "meetings" in refused.json()["message"]
 
 
 def test_a_token_is_confined_to_its_fair(client, small_fair):
@@ -97,7 +103,7 @@ def test_a_token_is_confined_to_its_fair(client, small_fair):
     other = factories.fair(slug="other-expo")
     factories.participant(other, "buyer", user_obj=buyer.user)
     client.force_login(buyer.user)
-    key = make_token(client, small_fair["fair"], scope="write")
+    key = make_token(client, small_fair["fair"], scopes=WRITE)
     api = APIClient()
     # The same person reaches the other fair's attendee pages with a session ...
     assert client.get("/api/meeting-slots/?fair=other-expo").status_code == 200
@@ -115,8 +121,11 @@ def test_a_revoked_or_wrong_token_opens_nothing(client, small_fair):
     response = client.post(reverse("api_tokens"), {"revoke": token.pk})
     assert response.status_code == 302
     assert "revoked" in client.get(reverse("api_tokens")).content.decode()
-    assert api.get("/api/meetings/", **bearer(key)).status_code == 403
-    assert api.get("/api/meetings/", **bearer("tf_made-up")).status_code == 403
+    revoked = api.get("/api/meetings/", **bearer(key))
+    assert revoked.status_code == 401 and revoked.json()["code"] == "api.token_revoked"
+    assert revoked["WWW-Authenticate"].startswith("Bearer")
+    wrong = api.get("/api/meetings/", **bearer("tf_made-up"))
+    assert wrong.status_code == 401 and wrong.json()["code"] == "api.token_invalid"
 
 
 def test_tokens_only_for_fairs_one_takes_part_in(client, small_fair):
@@ -124,7 +133,10 @@ def test_tokens_only_for_fairs_one_takes_part_in(client, small_fair):
     client.force_login(outsider)
     page = client.get(reverse("api_tokens"))
     assert "You need an approved part in a fair" in page.content.decode()
-    response = client.post(reverse("api_tokens"), {"name": "x", "fair": "demo-expo", "scope": "write"})
+    response = client.post(
+        reverse("api_tokens"),
+        {"name": "x", "fair": "demo-expo", "scopes": WRITE, "expires_in": 90, "owner": "me"},
+    )
     assert response.status_code == 400 and not ApiToken.objects.exists()
     # Someone else's token cannot be revoked.
     client.force_login(small_fair["buyer"].user)
@@ -137,7 +149,10 @@ def test_tokens_only_for_fairs_one_takes_part_in(client, small_fair):
 @pytest.mark.parametrize("name", ["", "x" * 101])
 def test_a_token_needs_a_name(client, small_fair, name):
     client.force_login(small_fair["buyer"].user)
-    response = client.post(reverse("api_tokens"), {"name": name, "fair": "demo-expo", "scope": "read"})
+    response = client.post(
+        reverse("api_tokens"),
+        {"name": name, "fair": "demo-expo", "scopes": ["read"], "expires_in": 90, "owner": "me"},
+    )
     assert response.status_code == 400 and not ApiToken.objects.exists()
 
 
@@ -147,7 +162,7 @@ def test_the_tokens_page_speaks_the_users_language(client, small_fair):
     user.save(update_fields=["language"])
     client.force_login(user)
     page = client.get(reverse("api_tokens"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
-    assert "API 토큰" in page and "토큰 만들기" in page and "읽기 및 쓰기" in page
+    assert "API 토큰" in page and "토큰 만들기" in page and "읽기" in page
 
 
 def test_a_token_reads_the_notifications_of_its_fair_only(client, small_fair):
