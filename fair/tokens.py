@@ -223,7 +223,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
                 code="token_owner_left",
             )
         n, seconds = _rate()
-        if not ratelimit.allow(f"api-token:{token.pk}", rate=(n, seconds)):
+        if not ratelimit.allow(f"api-token:{token.pk}:{token.prefix}", rate=(n, seconds)):
             raise exceptions.Throttled(
                 wait=math.ceil(seconds / n),
                 detail=_("Too many requests with this token; try again shortly."),

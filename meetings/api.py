@@ -15,6 +15,11 @@ POST /api/meetings/{id}/cancel/                    {"reason": "..."}
 POST /api/meetings/{id}/held/                      {"held": true|false}
 POST /api/meetings/{id}/outcome/                   {"rating", "notes", "interest_level", "deal_size_usd",
                                                     "follow_up_on"}
+GET  /api/meetings/{id}/stages/                    the booth's ledger of the lead (its staff only)
+POST /api/meetings/{id}/stages/                    {"stage": "sample_sent" | "quotation" | "order" |
+                                                    "contract", "on": date, "value", "currency", "note"}
+
+API tokens need the "meetings" scope to write here, "leads" for stages (fair/tokens.py).
 
 Errors answer 4xx as {"code": "meeting.slot_taken", "message": "..."}.
 """
@@ -34,9 +39,9 @@ from fair.models import Fair, Participant
 from kernel.access import token_fair_id
 from kernel.api import ID_SCHEMA, id_field, parse_id, validated
 from kernel.errors import DomainError, PermissionDenied
-from meetings import selectors, services
+from meetings import ledger, selectors, services
 from meetings.access import access_meeting
-from meetings.models import Meeting, Slot
+from meetings.models import LeadUpdate, Meeting, Slot
 from meetings.slots import format_dual
 
 
@@ -87,6 +92,28 @@ class OutcomeIn(serializers.Serializer):
         required=False, allow_null=True, max_digits=14, decimal_places=2, min_value=0
     )
     follow_up_on = serializers.DateField(required=False, allow_null=True)
+
+
+class StageIn(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=LeadUpdate.Stage.choices)
+    on = serializers.DateField()
+    value = serializers.DecimalField(
+        required=False, allow_null=True, max_digits=16, decimal_places=2, min_value=0, default=None
+    )
+    currency = serializers.CharField(required=False, allow_blank=True, max_length=3, default="")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class StageOut(serializers.Serializer):
+    """One step of the lead after a held meeting, private to the booth's staff (meetings/ledger.py)."""
+
+    id = serializers.IntegerField()
+    stage = serializers.ChoiceField(choices=LeadUpdate.Stage.choices)
+    on = serializers.DateField()
+    value = serializers.DecimalField(allow_null=True, max_digits=16, decimal_places=2)
+    currency = serializers.CharField(allow_blank=True)
+    value_usd = serializers.DecimalField(allow_null=True, max_digits=18, decimal_places=2)
+    note = serializers.CharField(allow_blank=True)
 
 
 class OutcomeOut(serializers.Serializer):
@@ -195,6 +222,7 @@ _MEETING_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="th
     reschedule=extend_schema(parameters=[_MEETING_ID], request=MoveIn, responses=MeetingOut),
     held=extend_schema(parameters=[_MEETING_ID], request=HeldIn, responses=MeetingOut),
     outcome=extend_schema(parameters=[_MEETING_ID], request=OutcomeIn, responses=OutcomeOut),
+    stages=extend_schema(parameters=[_MEETING_ID], request=StageIn, responses=StageOut(many=True)),
 )
 class MeetingViewSet(viewsets.ViewSet):
     permission_classes = [IsAuthenticated]
@@ -297,6 +325,16 @@ class MeetingViewSet(viewsets.ViewSet):
         data = validated(OutcomeIn, request.data, code="meeting.bad_input")
         outcome = services.outcome_record(actor=request.user, meeting=meeting, **data)
         return Response(OutcomeOut(outcome).data)
+
+    @action(detail=True, methods=["get", "post"], api_scope="leads")
+    def stages(self, request, pk=None):
+        """The lead's steps after a held meeting (sample sent, quotation, order, contract)."""
+        meeting = access_meeting(request.user, parse_id(pk) or 0, perm="lead:keep")
+        if request.method == "POST":
+            data = validated(StageIn, request.data, code="ledger.bad_input")
+            ledger.lead_update_add(actor=request.user, meeting=meeting, **data)
+        rows = selectors.lead_updates_of(meeting=meeting)
+        return Response(StageOut(rows, many=True).data, status=201 if request.method == "POST" else 200)
 
 
 def register(router) -> None:
