@@ -163,6 +163,7 @@ def test_the_tokens_page_speaks_the_users_language(client, small_fair):
     client.force_login(user)
     page = client.get(reverse("api_tokens"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
     assert "API 토큰" in page and "토큰 만들기" in page and "읽기" in page
+    assert "권한 범위" in page and "만료 기간" in page and "90일" in page and "나 (개인 토큰)" in page
 
 
 def test_a_token_reads_the_notifications_of_its_fair_only(client, small_fair):
