@@ -397,3 +397,33 @@ def test_the_page_shows_scopes_and_expiry(client, small_fair):
     assert "Meetings" in page and expires.date().isoformat() in page
     ApiToken.objects.update(expires_at=timezone.now() - timedelta(days=1))
     assert "expired" in client.get(reverse("api_tokens")).content.decode()
+
+
+# --- the migration ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_turns_read_and_write_into_scopes(small_fair):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("fair", "0007_api_tokens")]
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes("fair")
+    executor.migrate(before)
+    try:
+        old = MigrationExecutor(connection).loader.project_state(before).apps.get_model("fair", "ApiToken")
+        user, fair = small_fair["buyer"].user_id, small_fair["fair"].pk
+        for scope in ("read", "write"):
+            old.objects.create(
+                user_id=user, fair_id=fair, name=scope, scope=scope, prefix=scope, key_hash=scope
+            )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(latest)
+    rows = {t.name: t for t in ApiToken.objects.all()}
+    assert rows["read"].scopes == ["read"]
+    assert rows["write"].scopes == ["read", "meetings", "leads", "rfq", "booth"]
+    assert all(
+        t.kind == "personal" and t.expires_at > timezone.now() + timedelta(days=89) for t in rows.values()
+    )
