@@ -13,6 +13,7 @@ PATCH /api/booths/{id}/            the booth's staff and the fair's organizers: 
                                    "languages": [...], "video_url": "..."} (any of them)
 POST /api/booths/{id}/products/    a new product: {"names": {"en": ...}, "descriptions": {...}, "hs_code",
                                    "moq", "moq_unit", "price_min", "price_max", "currency", "incoterm"}
+GET /api/booths/{id}/products/{product}/     one product
 PATCH /api/booths/{id}/products/{product}/   change it (the same fields, any of them)
 DELETE /api/booths/{id}/products/{product}/  remove it
 
@@ -212,16 +213,19 @@ class BoothViewSet(viewsets.ReadOnlyModelViewSet):
 
     @action(
         detail=True,
-        methods=["patch", "delete"],
+        methods=["get", "patch", "delete"],
         url_path=r"products/(?P<product>\d+)",
-        permission_classes=[IsAuthenticated],
     )
     def product(self, request, pk=None, product=None):
-        """Change one of the booth's products, or remove it."""
-        booth = access_booth(request.user, parse_id(pk) or 0, perm="booth:edit")
+        """GET: one of the booth's products. PATCH: change it; DELETE: remove it (the booth's staff
+        and the fair's organizers)."""
+        perm = "booth:view" if request.method == "GET" else "booth:edit"
+        booth = access_booth(request.user, parse_id(pk) or 0, perm=perm)
         row = Product.objects.filter(booth=booth, pk=parse_id(product) or 0).first()
         if row is None:
             raise NotFound("product.not_found", _("There is no such product in this booth."))
+        if request.method == "GET":
+            return Response(ProductSerializer(row).data)
         if request.method == "DELETE":
             builder.product_delete(user=request.user, booth=booth, product_id=row.pk)
             return Response(status=204)

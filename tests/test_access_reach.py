@@ -84,6 +84,7 @@ def _url(route: str, ids: dict) -> str:
         "shipment": 1,
         "pk": ids["object"],
         "product_id": ids["product"],
+        "product": ids["product"],
         "document_id": 1,
         "image_id": 1,
         "buyer_id": ids["buyer"],
