@@ -350,8 +350,8 @@ def _bodies(world) -> dict[str, dict]:
         "POST /api/meetings/{id}/stages/": {"stage": "sample_sent", "on": "2027-01-05"},
         "PATCH /api/booths/{id}/": {"tagline": {"en": "Probe"}},
         "POST /api/booths/{id}/products/": {"names": {"en": "Probe"}, "hs_code": "330499"},
-        "GET /api/booths/{id}/products/{product}/":           "200 200 200 200 200 200 200 200 200 200 200",
-    "PATCH /api/booths/{id}/products/{product}/": {"names": {"en": "Probe"}},
+        "GET /api/booths/{id}/products/{product}/": "200 200 200 200 200 200 200 200 200 200 200",
+        "PATCH /api/booths/{id}/products/{product}/": {"names": {"en": "Probe"}},
         "POST /api/outcomes/": {
             "origin_id": world["held"].pk,
             "type": "order",
