@@ -16,6 +16,7 @@ POST /api/booths/{id}/products/    a new product: {"names": {"en": ...}, "descri
 GET /api/booths/{id}/products/{product}/     one product
 PATCH /api/booths/{id}/products/{product}/   change it (the same fields, any of them)
 DELETE /api/booths/{id}/products/{product}/  remove it
+POST /api/booths/{id}/publish/     {"published": true | false}: open the booth, or take it back to a draft
 
 API tokens need the "booth" scope to write here (fair/tokens.py). Images, logo and video files are
 uploaded on the booth builder's page (the API takes JSON only).
@@ -144,6 +145,10 @@ def _product_values(data: dict) -> dict:
     return {**values, **data}
 
 
+class PublishIn(serializers.Serializer):
+    published = serializers.BooleanField()
+
+
 class StatusIn(serializers.Serializer):
     status = serializers.CharField(max_length=12)
     stream_url = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
@@ -169,6 +174,7 @@ class StatusOut(serializers.Serializer):
     products=extend_schema(
         request=ProductIn, responses={200: ProductSerializer(many=True), 201: ProductSerializer}
     ),
+    publish=extend_schema(request=PublishIn, responses=BoothSerializer),
     product=extend_schema(
         parameters=[OpenApiParameter("product", int, OpenApiParameter.PATH)],
         request=ProductIn,
@@ -232,6 +238,15 @@ class BoothViewSet(viewsets.ReadOnlyModelViewSet):
         data = validated(ProductIn, request.data, code="product.invalid")
         row = builder.product_save(user=request.user, booth=booth, values=_product_values(data), product=row)
         return Response(ProductSerializer(row).data)
+
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """Open the booth to the public (it needs a product first) or take it back to a draft."""
+        booth = access_booth(request.user, parse_id(pk) or 0, perm="booth:edit")
+        data = validated(PublishIn, request.data, code="booth.invalid")
+        change = builder.booth_publish if data["published"] else builder.booth_unpublish
+        change(user=request.user, booth=booth)
+        return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(request=StatusIn, responses=StatusOut)
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])

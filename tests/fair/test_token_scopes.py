@@ -236,6 +236,12 @@ def test_the_write_api_works_with_tokens(small_fair):
     )
     assert renamed.status_code == 200 and renamed.json()["name"] == "Mist"
     assert api.delete(f"/api/booths/{booth.pk}/products/{product}/", **bearer(staff)).status_code == 204
+    hidden = api.post(
+        f"/api/booths/{booth.pk}/publish/", {"published": False}, format="json", **bearer(staff)
+    )
+    assert hidden.status_code == 200 and hidden.json()["status"] == "draft"
+    shown = api.post(f"/api/booths/{booth.pk}/publish/", {"published": True}, format="json", **bearer(staff))
+    assert shown.status_code == 200 and shown.json()["status"] == "published"
     # A buyer's token cannot write a booth: the access layer answers, as for the session.
     assert (
         api.patch(

@@ -206,6 +206,7 @@ MATRIX: dict[str, str] = {
     "GET /api/booths/{id}/":                              "200 200 200 200 200 200 200 200 200 200 200",
     "GET /api/booths/{id}/products/":                     "200 200 200 200 200 200 200 200 200 200 200",
     "PATCH /api/booths/{id}/":                            "403 403 403 403 403 200 403 200 403 403 403",
+    "POST /api/booths/{id}/publish/":                     "403 403 403 403 403 200 403 200 403 403 403",
     "POST /api/booths/{id}/products/":                    "403 403 403 403 403 201 403 201 403 403 403",
     "GET /api/booths/{id}/products/{product}/":           "200 200 200 200 200 200 200 200 200 200 200",
     "PATCH /api/booths/{id}/products/{product}/":         "403 403 403 403 403 200 403 200 403 403 403",
@@ -349,8 +350,8 @@ def _bodies(world) -> dict[str, dict]:
         "POST /api/meetings/{id}/reschedule/": {"slot": slot},
         "POST /api/meetings/{id}/stages/": {"stage": "sample_sent", "on": "2027-01-05"},
         "PATCH /api/booths/{id}/": {"tagline": {"en": "Probe"}},
+        "POST /api/booths/{id}/publish/": {"published": True},
         "POST /api/booths/{id}/products/": {"names": {"en": "Probe"}, "hs_code": "330499"},
-        "GET /api/booths/{id}/products/{product}/": "200 200 200 200 200 200 200 200 200 200 200",
         "PATCH /api/booths/{id}/products/{product}/": {"names": {"en": "Probe"}},
         "POST /api/outcomes/": {
             "origin_id": world["held"].pk,
