@@ -58,7 +58,7 @@ SCOPE_HELP = {
     "marking notifications read",
     Scope.LEADS: "lead stages of the outcome ledger, buyer marks, trade outcomes, shipments and agreements",
     Scope.RFQ: "RFQs, their invitations and quotes, quote messages and decisions",
-    Scope.BOOTH: "booth content: texts, products, live status, weekly hours",
+    Scope.BOOTH: "booth content: texts, products, publishing, live status, weekly hours",
     Scope.ADMIN: "the organizers' operations (permanent fair, carrying booths over); the owner must be "
     "an organizer of the fair",
 }
@@ -116,7 +116,10 @@ def token_create(
         booth_id = next(iter(roles_in(actor, fair.pk).staff_of))
     if owner == Owner.ORGANIZERS or Scope.ADMIN in scopes:
         require(actor, "fair:organize", fair)
-    if ApiToken.objects.filter(user=actor, revoked_at__isnull=True).count() >= MAX_ACTIVE_TOKENS:
+    working = ApiToken.objects.filter(user=actor, revoked_at__isnull=True).exclude(
+        expires_at__lte=timezone.now()
+    )
+    if working.count() >= MAX_ACTIVE_TOKENS:
         raise DomainError(
             "token.too_many", _("You have %(n)d active tokens; revoke one first.") % {"n": MAX_ACTIVE_TOKENS}
         )
