@@ -32,6 +32,7 @@ from frontend.booth_forms import (
     SearchForm,
 )
 from frontend.page_cache import anonymous_page
+from kernel.access import allowed
 from kernel.errors import DomainError
 
 RESULTS_PER_PAGE = 12
@@ -265,6 +266,8 @@ def _builder_page(
         "products": booth.products.all(),
         "documents": booth.documents.all(),
         "error": error,
+        # The company's API tokens are made by its staff (fair/tokens.py, rule token:company).
+        "staffs_booth": allowed(request.user, "booth:staff", booth),
     }
     return render(request, "frontend/booth_builder.html", context, status=status)
 

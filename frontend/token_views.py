@@ -26,7 +26,9 @@ def _fairs_of(user):
 
 @login_required
 def api_tokens(request):
-    form = ApiTokenForm(request.POST or None, fairs=_fairs_of(request.user))
+    # The booth builder links here with ?fair=<slug>&owner=company: the form starts with those.
+    initial = {k: request.GET[k] for k in ("fair", "owner") if request.GET.get(k)}
+    form = ApiTokenForm(request.POST or None, fairs=_fairs_of(request.user), initial=initial)
     new_key = None
     if request.method == "POST":
         try:

@@ -6,6 +6,7 @@ API declares one, so a new endpoint cannot forget."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -433,3 +434,17 @@ def test_the_migration_turns_read_and_write_into_scopes(small_fair):
     assert all(
         t.kind == "personal" and t.expires_at > timezone.now() + timedelta(days=89) for t in rows.values()
     )
+
+
+def test_the_booth_builder_links_its_staff_to_company_tokens(client, small_fair):
+    booth = small_fair["booths"]["cosmetics"]
+    builder = f"/fairs/{small_fair['fair'].slug}/booths/{booth.pk}/edit/"
+    client.force_login(small_fair["staff"].user)
+    page = client.get(builder)
+    assert page.status_code == 200, page.status_code
+    link = reverse("api_tokens") + "?fair=demo-expo&amp;owner=company"
+    assert link in page.content.decode()
+    form = client.get(reverse("api_tokens") + "?fair=demo-expo&owner=company").content.decode()
+    assert re.search(r'<input type="radio" name="owner" value="company"[^>]* checked>', form)
+    client.force_login(small_fair["organizer"].user)  # organizers edit the booth but are not its company
+    assert link not in client.get(builder).content.decode()
