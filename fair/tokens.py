@@ -37,7 +37,7 @@ from rest_framework import authentication, exceptions, status
 from fair.access import roles_in
 from fair.models import ApiToken, Fair
 from kernel import ratelimit
-from kernel.access import allowed, require
+from kernel.access import allowed, refusal, require
 from kernel.errors import DomainError, NotFound
 from kernel.scopes import required_scope
 
@@ -111,11 +111,17 @@ def token_create(
     if owner not in Owner.ALL:
         raise DomainError("token.bad_owner", _("Choose whom the token belongs to."))
     booth_id = None
+    roles = roles_in(actor, fair.pk)
     if owner == Owner.COMPANY:
         require(actor, "token:company", fair)
-        booth_id = next(iter(roles_in(actor, fair.pk).staff_of))
+        # One exhibitor part per person and fair (participant_one_role_per_user): at most one booth.
+        booth_id = next(iter(roles.staff_of), None)
+        if booth_id is None:  # a superuser passes the rule but has no booth to act for
+            raise refusal("token:company", anonymous=False)
     if owner == Owner.ORGANIZERS or Scope.ADMIN in scopes:
         require(actor, "fair:organize", fair)
+        if not roles.organizer:  # the token acts as its maker, who must be an organizer there
+            raise refusal("fair:organize", anonymous=False)
     working = ApiToken.objects.filter(user=actor, revoked_at__isnull=True).exclude(
         expires_at__lte=timezone.now()
     )

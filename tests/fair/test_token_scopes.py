@@ -448,3 +448,15 @@ def test_the_booth_builder_links_its_staff_to_company_tokens(client, small_fair)
     assert re.search(r'<input type="radio" name="owner" value="company"[^>]* checked>', form)
     client.force_login(small_fair["organizer"].user)  # organizers edit the booth but are not its company
     assert link not in client.get(builder).content.decode()
+
+
+def test_a_superuser_without_a_booth_makes_no_company_token(small_fair):
+    from kernel.errors import PermissionDenied
+
+    admin = factories.user(is_staff=True, is_superuser=True)
+    factories.participant(small_fair["fair"], "buyer", user_obj=admin)
+    with pytest.raises(PermissionDenied) as e:
+        tokens.token_create(actor=admin, fair=small_fair["fair"], name="x", scopes=["read"], owner="company")
+    assert e.value.code == "token.not_staff"
+    with pytest.raises(PermissionDenied):
+        tokens.token_create(actor=admin, fair=small_fair["fair"], name="x", scopes=["admin-of-fair"])
