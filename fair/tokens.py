@@ -257,9 +257,11 @@ class TokenAuthentication(authentication.BaseAuthentication):
                 _("This operation takes no API token; use the site."), code="token_scope"
             )
         if needed not in held:
-            raise exceptions.PermissionDenied(
+            refused = exceptions.PermissionDenied(
                 _("This token lacks the scope %(scope)s.") % {"scope": needed}, code="token_scope"
             )
+            refused.extra = {"scope": needed}
+            raise refused
 
     def authenticate_header(self, request):
         return 'Bearer realm="api"'

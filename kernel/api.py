@@ -72,6 +72,7 @@ def exception_handler(exc, context):
     elif isinstance(response.data, dict) and "detail" in response.data:
         detail = response.data["detail"]
         response.data = {"code": f"api.{getattr(detail, 'code', 'error')}", "message": str(detail)}
+        response.data.update(getattr(exc, "extra", None) or {})  # e.g. the scope a token lacks
     return response
 
 
@@ -90,6 +91,9 @@ class ErrorOut(serializers.Serializer):
     code = serializers.CharField(help_text='a dotted code, e.g. "meeting.slot_taken" or "api.not_found"')
     message = serializers.CharField(help_text="what went wrong, in the caller's language")
     errors = serializers.JSONField(required=False, help_text='"api.invalid" only: every field\'s errors')
+    scope = serializers.CharField(
+        required=False, help_text='"api.token_scope" only: the scope the token lacks'
+    )
 
 
 # The answers any operation may give besides its own: documented once, for every operation.

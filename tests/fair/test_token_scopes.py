@@ -137,6 +137,7 @@ def test_a_token_without_the_scope_gets_403_naming_it(small_fair, who, scope, me
     assert answer.status_code == 403, answer.content
     assert answer.json()["code"] == "api.token_scope"
     assert scope in answer.json()["message"]
+    assert answer.json()["scope"] == scope
     # With the scope, the same request gets past the token (whatever the operation then says).
     key = token_for(small_fair[who], [scope])
     answer = getattr(APIClient(), method)(url, body(small_fair), format="json", **bearer(key))
