@@ -238,6 +238,17 @@ def test_a_fair_from_scratch_in_the_browser(tab, language):
         toggle.focus()
         v.page.keyboard.press("Enter")
         assert v.page.locator(f"input[name=slot][data-day='{today.isoformat()}']:checked").count() >= 1
+        # Arrow keys walk the grid (no tabbing through every slot) and Space ticks the focused time.
+        open_slots = v.page.locator(f"input[name=slot][data-day='{today.isoformat()}']:not(:disabled)")
+        if open_slots.count() >= 2:
+            open_slots.nth(0).focus()
+            v.page.keyboard.press("ArrowDown")
+            second = open_slots.nth(1)
+            assert second.evaluate("el => el === document.activeElement")
+            v.page.keyboard.press("Space")
+            assert not second.is_checked()
+            v.page.keyboard.press("Space")
+            assert second.is_checked()
         submit(v, v.page.locator("form.availability-grid button[type=submit]"), "availability saved")
     assert booth.availabilities.exists()
 
