@@ -480,7 +480,8 @@ def registration_submit(
             participant.company = company
             participant.save(update_fields=["company"])
         else:
-            before = (company.name, company.country, company.languages, company.description, company.size)
+            shown = ("name", "country", "languages", "description", "size")
+            before = [getattr(company, field) for field in shown]
             if company_name:
                 company.name = company_name
             if country_code:
