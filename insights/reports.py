@@ -35,11 +35,21 @@ class Table:
     rows: list[list]
 
 
-MONTH_HEADERS = [_("Month"), _("Booth visits"), _("Requests"), _("Quotes"), _("Accepted"), _("Consultations")]
+MONTH_HEADERS = [
+    _("Month"),
+    _("Booth visits"),
+    _("Requests"),
+    _("Quotes"),
+    _("Accepted"),
+    _("Consultations"),
+    _("Knocks"),
+]
+HALL_MONTH_HEADERS = [_("Month"), _("Hall"), _("Meetings"), _("Knocks"), _("Requests"), _("Quotes")]
 
 
 def rfq_tables(fair: Fair) -> list[Table]:
-    """Sourcing requests per market, and, for a fair open all year, the standing hall month by month."""
+    """Sourcing requests per market, and, for a fair open all year, the standing hall month by month
+    (the whole fair, and each of its halls)."""
     traffic = rfq_selectors.traffic(fair=fair)
     out = [
         Table(
@@ -58,10 +68,22 @@ def rfq_tables(fair: Fair) -> list[Table]:
                 m["quotes"],
                 m["accepted"],
                 m["consultations"],
+                m["knocks"],
             ]
             for m in rfq_selectors.standing_by_month(fair=fair)
         ]
         out.append(Table("standing_by_month", _("Open all year: month by month"), MONTH_HEADERS, rows))
+        out.append(
+            Table(
+                "standing_halls_by_month",
+                _("Open all year: each hall month by month"),
+                HALL_MONTH_HEADERS,
+                [
+                    [r["month"], r["hall"], r["meetings"], r["knocks"], r["requests"], r["quotes"]]
+                    for r in rfq_selectors.standing_halls_by_month(fair=fair)
+                ],
+            )
+        )
     return out
 
 
