@@ -278,3 +278,25 @@ def standing_halls_by_month(*, fair: Fair, months: int = 12) -> list[dict]:
         for month in newest
         for r in sorted((r for (m, _h), r in rows.items() if m == month), key=lambda r: (busy(r), r["hall"]))
     ]
+
+
+def market_requests(fair: Fair, country: str) -> list:
+    """The sourcing requests of a market (fair.demand's source, registered in rfq.apps): those posted
+    by its buyers (their company is in ``country``) or destined to it, cancelled ones left out, each
+    with its quotes counted (declined ones left out)."""
+    from fair.demand import Request
+
+    rows = (
+        Rfq.objects.filter(fair=fair)
+        .filter(Q(buyer__company__country=country) | Q(destination_country=country))
+        .exclude(status=Rfq.Status.CANCELLED)
+        .annotate(
+            n=Count(
+                "quotes",
+                filter=Q(quotes__submitted_at__isnull=False) & ~Q(quotes__status=Quote.Status.DECLINED),
+            )
+        )
+        .values_list("buyer_id", "hs_code", "n", "target_price", "currency")
+        .order_by("pk")
+    )
+    return [Request(b, str(code or ""), n, price, currency or "") for b, code, n, price, currency in rows]
