@@ -95,6 +95,8 @@ EXPORTS = (
     "interpreter_load",
     "ledger",
     "rfq_per_market",
+    "rfq_per_hall",
+    "rfq_traffic",
     "standing_by_month",
     "standing_halls_by_month",
     "deals",

@@ -58,6 +58,25 @@ def rfq_tables(fair: Fair) -> list[Table]:
             [_("Destination"), _("Requests")],
             traffic["per_market"],
         ),
+        Table("rfq_per_hall", _("Requests per hall"), [_("Hall"), _("Requests")], traffic["per_hall"]),
+        Table(
+            "rfq_traffic",
+            _("RFQ traffic"),
+            [
+                _("Requests"),
+                _("Quotes per request"),
+                _("Time to first quote (median, hours)"),
+                _("Acceptance rate"),
+            ],
+            [
+                [
+                    traffic["requests"],
+                    traffic["quotes_per_request"],
+                    traffic["hours_to_first_quote"],
+                    traffic["acceptance_rate"],
+                ]
+            ],
+        ),
     ]
     if fair.permanent:
         rows = [

@@ -169,6 +169,13 @@ def test_the_organizers_rfq_traffic(client, world):
     assert t["per_hall"] == [{"hall": "Beauty", "requests": 1}]
     assert t["per_market"] == [{"country": "ID", "requests": 1}]
     assert t["acceptance_rate"] == 100 and t["hours_to_first_quote"] is not None
+    # The dashboard's exports carry the same figures.
+    per_hall = client.get(f"/fairs/{f.slug}/dashboard/export/rfq_per_hall.csv").content.decode()
+    assert "Beauty,1" in per_hall.replace("\r", "")
+    summary = client.get(f"/fairs/{f.slug}/dashboard/export/rfq_traffic.csv").content.decode()
+    assert summary.replace("\r", "").splitlines()[1].startswith("1,2.0,") and summary.rstrip().endswith(
+        ",100"
+    )
     for person in (w["buyer"], w["staff"]):
         client.force_login(person.user)
         assert client.get(f"/api/rfqs/traffic/?fair={f.slug}").status_code == 403
