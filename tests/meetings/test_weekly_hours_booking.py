@@ -78,3 +78,16 @@ def test_only_outside_the_fair_days_and_only_in_a_fair_open_all_year(standing_ha
     with pytest.raises(Exception) as refused:
         services.meeting_request(actor=buyer.user, buyer=buyer, booth=booth, slot=slot)
     assert getattr(refused.value, "code", "") == "meeting.not_available"
+
+
+def test_the_api_offers_and_books_them_too(standing_hall, client):
+    fair, booth, buyer = standing_hall
+    client.force_login(buyer.user)
+    offered = client.get(f"/api/meeting-slots/?fair={fair.slug}&booth={booth.pk}").json()
+    starts = [datetime.fromisoformat(s["starts_at"]).astimezone(UTC).strftime("%H:%M") for s in offered]
+    assert starts == ["14:00", "14:30", "13:00", "13:30"]  # UTC: 09:00 in New York before and after
+    response = client.post(
+        "/api/meetings/", {"booth": booth.pk, "slot": offered[0]["id"]}, content_type="application/json"
+    )
+    assert response.status_code == 201, response.json()
+    assert Meeting.objects.get(buyer=buyer).slot_id == offered[0]["id"]
