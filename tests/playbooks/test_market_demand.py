@@ -151,3 +151,18 @@ def test_the_readiness_page_shows_the_price_range(market, client):
     assert 'id="item-price-range"' in html and "Price range against the market" in html
     price = html[html.index('id="item-price-range"') :]
     assert 'name="key" value="price-range"' not in price  # nothing to mark
+
+
+def test_the_pages_show_the_markets_requests(market, client):
+    f = market["fair"]
+    _request(market["food"], hs_code="2106.90", destination="ID")
+    _request(market["food"], hs_code="2106.90", destination="ID")
+    staff = factories.staff(market["drink"])
+    client.force_login(staff.user)
+    html = client.get(f"/fairs/{f.slug}/booths/{market['drink'].pk}/markets/?country=ID").content.decode()
+    assert "Sourcing requests" in html
+    assert "<td>1</td><td>2</td><td>0</td><td>1</td>" in html  # buyers, requests, quotes, supply
+    client.force_login(market["organizer"].user)
+    html = client.get(f"/fairs/{f.slug}/organize/readiness/?country=ID").content.decode()
+    first = html[html.index("<tbody>", html.index("What buyers from")) :]
+    assert "2106" in first[: first.index("</tr>")]  # the requests put it first
