@@ -91,3 +91,20 @@ def test_the_api_offers_and_books_them_too(standing_hall, client):
     )
     assert response.status_code == 201, response.json()
     assert Meeting.objects.get(buyer=buyer).slot_id == offered[0]["id"]
+
+
+def test_and_back_in_autumn_in_berlin(db):
+    # Europe/Berlin leaves summer time on Sunday 31 October 2027: 09:00 there is 07:00 UTC on Wednesday
+    # the 27th and 08:00 UTC on Wednesday 3 November.
+    fair = factories.fair(slug="berlin", permanent=True, starts_on=date(2027, 9, 7), ends_on=date(2027, 9, 9))
+    booth = factories.booth(fair)
+    staff = factories.staff(booth)
+    standing.weekly_hours_set(
+        actor=staff.user, booth=booth, hours=[(2, "09:00", "09:30")], time_zone="Europe/Berlin"
+    )
+    standing.standing_slots_open(fair=fair, weeks=2, now=datetime(2027, 10, 25, 12, tzinfo=UTC))
+    buyer = factories.buyer(fair)
+    offered = list(selectors.slots_mutually_free(buyer=buyer, booth=booth))
+    assert _starts(offered) == ["2027-10-27 07:00", "2027-11-03 08:00"]
+    meeting = services.meeting_request(actor=buyer.user, buyer=buyer, booth=booth, slot=offered[1])
+    assert meeting.slot.starts_at == datetime(2027, 11, 3, 8, tzinfo=UTC)
