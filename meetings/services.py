@@ -241,20 +241,31 @@ def _check_slot(slot: Slot, fair: Fair) -> None:
         raise DomainError("meeting.slot_past", _("That slot has already begun."))
 
 
-def weekly_hours_claim(*, buyer: Participant, booth: Booth, slot: Slot) -> bool:
-    """A buyer choosing one of a booth's weekly hours (a fair open all year, outside its days) says
-    they are free then: their availability in that slot is written. True when the slot is one."""
+def _weekly_hours_slot(booth: Booth, slot: Slot) -> bool:
+    """One of the booth's weekly hours: a fair open all year, outside its days, the booth available."""
     fair = booth.fair
     if not fair.permanent or fair.starts_on <= slot.day <= fair.ends_on:
         return False
-    if not _available(slot, booth=booth):
+    return _available(slot, booth=booth)
+
+
+def weekly_hours_claim(*, buyer: Participant, booth: Booth, slot: Slot) -> bool:
+    """A buyer choosing one of a booth's weekly hours (a fair open all year, outside its days) says
+    they are free then: their availability in that slot is written. True when the slot is one."""
+    if not _weekly_hours_slot(booth, slot):
         return False
     Availability.objects.get_or_create(slot=slot, participant=buyer)
     return True
 
 
 def _check_mutually_free(meeting: Meeting, slot: Slot) -> None:
-    if not (_available(slot, participant=meeting.buyer) and _available(slot, booth=meeting.booth)):
+    """Both sides available. In a booth's weekly hours the buyer publishes nothing: they book it
+    (``weekly_hours_claim``) or answer the booth's invitation or proposal of it."""
+    booth_free = _available(slot, booth=meeting.booth)
+    buyer_free = _available(slot, participant=meeting.buyer) or (
+        booth_free and _weekly_hours_slot(meeting.booth, slot)
+    )
+    if not (buyer_free and booth_free):
         raise DomainError("meeting.not_available", _("Both sides must be available in that slot."))
 
 

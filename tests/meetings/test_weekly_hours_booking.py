@@ -108,3 +108,26 @@ def test_and_back_in_autumn_in_berlin(db):
     assert _starts(offered) == ["2027-10-27 07:00", "2027-11-03 08:00"]
     meeting = services.meeting_request(actor=buyer.user, buyer=buyer, booth=booth, slot=offered[1])
     assert meeting.slot.starts_at == datetime(2027, 11, 3, 8, tzinfo=UTC)
+
+
+def test_the_booth_invites_into_them_and_either_side_moves_within_them(standing_hall):
+    fair, booth, buyer = standing_hall
+    staff = booth.staff.get()
+    first, second, *_rest = list(selectors.slots_mutually_free(buyer=buyer, booth=booth))
+    meeting = services.meeting_invite(actor=staff.user, booth=booth, buyer=buyer, slot=first)
+    meeting = services.meeting_accept(actor=buyer.user, meeting=meeting)
+    assert meeting.status == Meeting.Status.ACCEPTED
+    moved = services.meeting_reschedule(actor=buyer.user, meeting=meeting, slot=second)
+    assert moved.slot == second and not Seat.objects.filter(slot=first).exists()
+    # A slot of the fair's own days that neither published stays refused.
+    from meetings.models import Slot
+
+    own_day = Slot.objects.create(
+        fair=fair,
+        starts_at=datetime(2027, 3, 20, 1, tzinfo=UTC),
+        ends_at=datetime(2027, 3, 20, 1, 30, tzinfo=UTC),
+        day=fair.starts_on,
+    )
+    with pytest.raises(Exception) as refused:
+        services.meeting_propose(actor=staff.user, meeting=moved, slot=own_day)  # the booth answers
+    assert getattr(refused.value, "code", "") == "meeting.not_available"
