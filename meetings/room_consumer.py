@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kernel.errors import DomainError, is_unavailable
-from kernel.websocket import CleanExit
+from kernel.websocket import CleanExit, keep_in_groups
 from meetings import protocol as p
 from meetings import room, room_selectors
 
@@ -50,6 +50,7 @@ class RoomConsumer(CleanExit, AsyncWebsocketConsumer):
         self.visit, self.meeting = entry.visit, entry.meeting
         self.group = p.room_group(self.meeting.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        self.tasks.append(keep_in_groups(self, self.group))  # heals after Redis lost the group
         frame, self.peers = await database_sync_to_async(room_selectors.welcome)(
             visit=self.visit, meeting=self.meeting
         )
