@@ -206,6 +206,9 @@ BREAKER_SECONDS = float(env("BREAKER_SECONDS", "1"))
 # --- redis: channel layer, cache, job broker ---------------------------------
 REDIS_URL = env("REDIS_URL", "")
 CHANNELS_PREFIX = env("CHANNELS_PREFIX", "tradefair")
+# How often a socket renews its channel-layer groups (kernel/websocket.py keep_in_groups): a group lost
+# with Redis's data comes back within this many seconds.
+CHANNELS_GROUP_REFRESH = float(env("CHANNELS_GROUP_REFRESH", "30"))
 # redis-py settings chosen on purpose, not left to the library's defaults (redis-py 8 changed them:
 # a 5 s socket timeout equal to channels_redis's blocking pop, and a pool capped at 100 that raises).
 # No read timeout on idle sockets, TCP keepalive, a health check before reusing an idle connection.

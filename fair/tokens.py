@@ -58,7 +58,7 @@ SCOPE_HELP = {
     "marking notifications read",
     Scope.LEADS: "lead stages of the outcome ledger, buyer marks, trade outcomes, shipments and agreements",
     Scope.RFQ: "RFQs, their invitations and quotes, quote messages and decisions",
-    Scope.BOOTH: "booth content: texts, products, publishing, live status, weekly hours",
+    Scope.BOOTH: "booth content: texts, products, publishing, live status, weekly hours, readiness marks",
     Scope.ADMIN: "the organizers' operations (permanent fair, carrying booths over); the owner must be "
     "an organizer of the fair",
 }

@@ -24,7 +24,7 @@ from insights import stats
 from kernel import live
 from kernel.access import allowed
 from kernel.errors import NotFound
-from kernel.websocket import CleanExit
+from kernel.websocket import CleanExit, keep_in_groups
 
 
 @database_sync_to_async
@@ -40,6 +40,7 @@ class DashboardConsumer(CleanExit, AsyncWebsocketConsumer):
     fair: Fair | None = None
     pending: asyncio.Task | None = None
     ticker: asyncio.Task | None = None
+    renewal: asyncio.Task | None = None
     last_sent = 0.0
     changed_at = 0.0  # time.time() of the last announcement or refresh request
 
@@ -56,10 +57,11 @@ class DashboardConsumer(CleanExit, AsyncWebsocketConsumer):
         self.changed_at = time.time()  # the first snapshot is read after the socket opened
         await self.send_snapshot()
         self.ticker = asyncio.create_task(self._tick())
+        self.renewal = keep_in_groups(self, live.fair_group(self.fair.pk))  # heals after Redis lost it
         return None
 
     async def disconnect(self, code):
-        for task in (self.pending, self.ticker):
+        for task in (self.pending, self.ticker, self.renewal):
             if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):

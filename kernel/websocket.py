@@ -16,10 +16,15 @@ serve() instead of __call__.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+import random
 
 from autobahn.exception import Disconnected  # daphne's websocket protocol (autobahn)
+from django.utils.translation import gettext as _
+
+from kernel.errors import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -55,3 +60,54 @@ class CleanExit:
             await super().send(*args, **kwargs)
         except (Disconnected, OSError):  # daphne (autobahn); uvicorn raises ClientDisconnected, an OSError
             log.debug("dropped a frame to a websocket that has closed")
+
+
+# --- group membership that heals ------------------------------------------------------------------
+
+
+def keep_in_groups(consumer, *groups: str) -> asyncio.Task:
+    """Add ``consumer``'s channel to ``groups`` again every CHANNELS_GROUP_REFRESH seconds (with
+    jitter), for as long as the socket is open; the caller cancels the task on disconnect.
+
+    A group lives in Redis (channels_redis): when Redis restarts empty or is replaced, or after the
+    layer's group_expiry (a day), the socket would stay open and hear nothing more. group_add is
+    idempotent, so doing it again is how the membership comes back; a failure (Redis away) is tried
+    again next time.
+    """
+    from django.conf import settings
+
+    every = float(getattr(settings, "CHANNELS_GROUP_REFRESH", 30.0))
+
+    async def refresh() -> None:
+        while True:
+            await asyncio.sleep(every * (0.75 + random.random() / 2))  # noqa: S311 (spreading load)
+            for group in groups:
+                try:
+                    await consumer.channel_layer.group_add(group, consumer.channel_name)
+                except Exception as e:  # Redis away: the next round tries again
+                    log.info("could not renew group %s: %s", group, e)
+
+    return asyncio.create_task(refresh())
+
+
+async def stop_task(task: asyncio.Task | None) -> None:
+    """Cancel ``task`` and wait for it to end (what it raised on the way out is of no interest)."""
+    if task is None:
+        return
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await task
+
+
+# --- client ids: a page's own id for a line it sends, so that sending it again stores it once ---
+
+CLIENT_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:")
+
+
+def clean_client_id(client_id) -> str:
+    """The id a page gives a chat line so that sending it again stores it once: 1 to 64 of [A-Za-z0-9-_.:]."""
+    if client_id is None or client_id == "":
+        return ""
+    if not isinstance(client_id, str) or len(client_id) > 64 or not set(client_id) <= CLIENT_ID_CHARS:
+        raise DomainError("protocol.bad_field", _('"client_id" is 1 to 64 letters, digits or -_.:'))
+    return client_id

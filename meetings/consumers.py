@@ -6,7 +6,7 @@ import json
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from kernel.websocket import CleanExit
+from kernel.websocket import CleanExit, keep_in_groups, stop_task
 from meetings import protocol
 
 
@@ -18,9 +18,11 @@ class NotificationConsumer(CleanExit, AsyncJsonWebsocketConsumer):
         self.group = protocol.user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        self.renewal = keep_in_groups(self, self.group)  # heard again after Redis lost the group
         return await self.send_json({"type": protocol.HELLO, "user": user.pk})
 
     async def disconnect(self, code):
+        await stop_task(getattr(self, "renewal", None))
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 

@@ -31,7 +31,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("exhibitors", "0006_chat_client_id"),
-        ("fair", "0007_api_tokens"),
+        ("fair", "0008_company_size"),
     ]
 
     operations = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from django.test import Client
@@ -47,3 +49,43 @@ def test_a_request_rings_the_exhibitors_bell_and_reading_it_elsewhere_clears_it(
         await buyer_ws.disconnect()
 
     async_to_sync(scenario)()
+
+
+async def _lose_group(layer, group: str) -> None:
+    """What Redis restarting empty (or the layer's group expiry) does to a group: its members are gone."""
+    if hasattr(layer, "groups"):  # the in-memory layer of the embedded default
+        layer.groups.pop(group, None)
+        return
+    connection = layer.connection(layer.consistent_hash(group))  # channels_redis: a sorted set per group
+    await connection.delete(layer._group_key(group))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_notification_socket_hears_again_once_its_lost_group_is_renewed(booking, settings):
+    """Issue 16: after Redis lost its data a notification socket stayed open and heard nothing more.
+    Each socket now renews its group membership (CHANNELS_GROUP_REFRESH)."""
+    from channels.layers import get_channel_layer
+
+    from notices.protocol import RELAY, user_group
+
+    settings.CHANNELS_GROUP_REFRESH = 0.3
+    staff = Client()
+    staff.force_login(booking["staff"].user)
+    group = user_group(booking["staff"].user.pk)
+
+    async def scenario():
+        layer = get_channel_layer()
+        ws = _communicator(staff)
+        assert (await ws.connect())[0]
+        assert (await ws.receive_json_from())["type"] == "hello"
+        await _lose_group(layer, group)
+        await layer.group_send(group, {"type": RELAY, "payload": {"type": "notice", "n": 1}})
+        lost = await ws.receive_nothing(timeout=0.2)  # the group is gone: nothing reaches the socket
+        await asyncio.sleep(0.6)  # one renewal later
+        await layer.group_send(group, {"type": RELAY, "payload": {"type": "notice", "n": 2}})
+        heard = await _next(ws, "notice")
+        await ws.disconnect()
+        return lost, heard
+
+    lost, heard = async_to_sync(scenario)()
+    assert lost and heard == {"type": "notice", "n": 2}
