@@ -424,6 +424,10 @@ def account_erase(*, actor, user, confirm: str = "", check: bool = True) -> None
 # --- retention per fair ------------------------------------------------------------------------------
 
 
+def retention_days(fair: Fair) -> int | None:
+    return FairRetention.objects.filter(fair=fair).values_list("days", flat=True).first()
+
+
 def retention_until(fair: Fair):
     """The last day the fair keeps its participants' personal data, or None (no period set)."""
     days = FairRetention.objects.filter(fair=fair).values_list("days", flat=True).first()

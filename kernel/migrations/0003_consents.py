@@ -7,28 +7,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kernel', '0002_audit_log'),
+        ("kernel", "0002_audit_log"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=32, verbose_name='consent')),
-                ('granted', models.BooleanField(verbose_name='given')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
-                ('source', models.CharField(blank=True, max_length=32, verbose_name='where')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=32, verbose_name="consent")),
+                ("granted", models.BooleanField(verbose_name="given")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="when")),
+                ("source", models.CharField(blank=True, max_length=32, verbose_name="where")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consent',
-                'verbose_name_plural': 'consents',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['user', 'kind', '-at'], name='consent_user_kind_at')],
+                "verbose_name": "consent",
+                "verbose_name_plural": "consents",
+                "ordering": ["-at", "-id"],
+                "indexes": [models.Index(fields=["user", "kind", "-at"], name="consent_user_kind_at")],
             },
         ),
     ]
