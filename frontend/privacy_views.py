@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from fair.access import access_fair
 from integrations import erasure
 from kernel import consent
+from kernel.access import require
 from kernel.errors import DomainError
 
 
@@ -47,6 +48,7 @@ def account_erase(request):
 def privacy_settings(request):
     """The person's consents, as toggles, with their history."""
     if request.method == "POST":
+        require(request.user, "account:manage", request.user)
         for kind in consent.KINDS:
             consent.consent_set(
                 actor=request.user,

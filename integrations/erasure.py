@@ -41,6 +41,7 @@ from fair.models import Company, Fair, Participant
 from integrations.models import DataExport, FairRetention
 from integrations.privacy import person_models
 from kernel import events
+from kernel.access import require
 from kernel.errors import DomainError
 from kernel.models import AuditEntry, OutboxMessage
 
@@ -383,6 +384,7 @@ def participation_erase(*, actor, participants: list[Participant], fair: Fair, u
 def account_erase(*, actor, user, confirm: str = "", check: bool = True) -> None:
     """Erase ``user``'s account everywhere (asked by the person themselves: ``confirm`` must be their
     e-mail address or their password)."""
+    require(actor, "account:manage", user)
     if check:
         typed = (confirm or "").strip()
         ok = bool(typed) and (
@@ -437,8 +439,6 @@ def retention_until(fair: Fair):
 
 
 def retention_set(*, actor, fair: Fair, days: int | None) -> FairRetention:
-    from kernel.access import require
-
     require(actor, "fair:organize", fair)
     if days is not None and days < 0:
         raise DomainError("privacy.retention_days", _("The number of days cannot be negative."))
