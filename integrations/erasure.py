@@ -76,7 +76,7 @@ RULES: dict[str, dict[str, Rule]] = {
     "kernel.consent": {"user": KEPT},  # proof of what was agreed, and when
     "account.emailaddress": {"user": GONE},
     "fair.participant": {"user": KEPT},  # detached from the user by participation_erase
-    "fair.sourcingprofile": {"buyer": anonymise(description="")},
+    "fair.sourcingprofile": {"buyer": GONE},  # out of the next fit and of recommendations
     "fair.interaction": {"buyer": KEPT},  # the fair's statistics; anonymous once the participant is
     "fair.apitoken": {"user": GONE},
     "notices.notice": {"user": GONE},
