@@ -1,5 +1,6 @@
 """An exhibitor's leads for their CRM: one row per buyer the booth has an agreed meeting with (contact
-details are shared only then, and only theirs who agreed to it: kernel/consent.py), mapped to the contact/lead import formats of HubSpot and Salesforce
+details are shared only then, and only of those who agreed to it: kernel/consent.py), mapped to the
+contact/lead import formats of HubSpot and Salesforce
 (docs/crm-export.md lists the field maps).
 
 A lead's facts: the buyer's name, e-mail, company and country, what they source, the meetings (first

@@ -117,7 +117,7 @@ def _everything(w) -> dict[str, str]:
         ("recommended buyers", s, reverse("recommended_buyers", args=[f, b])),
         ("hubspot csv", s, reverse("crm_leads", args=[f, b, "hubspot"])),
         ("salesforce csv", s, reverse("crm_leads", args=[f, b, "salesforce"])),
-        ("crm api", s, "/api/crm-leads/?booth=%d&crm=hubspot" % b),
+        ("crm api", s, f"/api/crm-leads/?booth={b}&crm=hubspot"),
         ("meetings api", s, "/api/meetings/"),
         ("booth report", s, reverse("booth_report", args=[f, b, "xlsx"])),
         ("notices", s, reverse("notice_list")),
