@@ -239,8 +239,8 @@ def recommend_buyers(
             "matching.booth_not_in_model", _("This booth joins recommendations at the next refit.")
         )
     recs = engine.rank_buyers(str(booth.pk), k=k + 20, marks=selectors.marks_for_booth(booth), rules=rules)
-    left_out = selectors.not_to_recommend(booth.fair, [r["id"] for r in recs])
-    recs = [r for r in recs if int(r["id"]) not in left_out][:k]
+    left_out = selectors.not_to_recommend(booth.fair, [r.id for r in recs])
+    recs = [r for r in recs if int(r.id) not in left_out][:k]
     return _present(recs, viewer=EXHIBITOR, language=language)
 
 
