@@ -64,7 +64,7 @@ def test_asked_at_join_time_unticked(small_fair):
     assert set(Consent.objects.filter(user=person).values_list("source", flat=True)) == {"join"}
 
 
-def test_a_buyer_without_sharing_consent_is_not_in_the_crm_export(small_fair):
+def test_a_buyer_without_sharing_consent_is_not_in_the_crm_export_nor_on_the_meeting_page(small_fair):
     fair, booth, staff = small_fair["fair"], small_fair["booths"]["cosmetics"], small_fair["staff"]
     org = small_fair["organizer"].user
     slots = meeting_services.slots_generate(fair=fair)
@@ -72,10 +72,15 @@ def test_a_buyer_without_sharing_consent_is_not_in_the_crm_export(small_fair):
     sharing = factories.buyer(fair, user_obj=factories.user(email="shares@buyer.example"))
     private = factories.buyer(fair, user_obj=factories.user(email="private@buyer.example"))
     consent.consent_set(actor=sharing.user, user=sharing.user, kind=consent.CONTACT, granted=True)
+    meetings = []
     for i, buyer in enumerate((sharing, private)):
         meeting_services.availability_set(actor=org, fair=fair, slots=slots, participant=buyer)
         m = meeting_services.meeting_request(actor=buyer.user, buyer=buyer, booth=booth, slot=slots[i])
-        meeting_services.meeting_accept(actor=staff.user, meeting=m)
+        meetings.append(meeting_services.meeting_accept(actor=staff.user, meeting=m))
+    browser = Client()
+    browser.force_login(staff.user)
+    shown = [browser.get(reverse("meeting_detail", args=[m.pk])).content.decode() for m in meetings]
+    assert "shares@buyer.example" in shown[0] and "private@buyer.example" not in shown[1]
     text = crm.to_csv(booth, "hubspot")
     assert "shares@buyer.example" in text and "private@buyer.example" not in text
     consent.consent_set(actor=sharing.user, user=sharing.user, kind=consent.CONTACT, granted=False)
