@@ -122,7 +122,11 @@ def _everything(w) -> dict[str, str]:
         ("booth report", s, reverse("booth_report", args=[f, b, "xlsx"])),
         ("notices", s, reverse("notice_list")),
         ("staff calendar", Client(), reverse("meetings:feed", args=[w["staff_feed"].token])),
+        ("ledger page", s, reverse("meeting_ledger", args=[held.pk])),
+        ("meeting api", s, f"/api/meetings/{held.pk}/"),
         ("registrations", o, reverse("organizer_registrations", args=[f])),
+        ("dashboard", o, reverse("fair_dashboard", args=[f])),
+        ("report", o, reverse("fair_report", args=[f])),
         ("meeting overview", o, reverse("meeting_overview", args=[f])),
         ("dashboard xlsx", o, reverse("dashboard_xlsx", args=[f])),
         ("ledger csv", o, reverse("dashboard_csv", args=[f, "ledger"])),
@@ -257,3 +261,18 @@ def test_nobody_erases_someone_else(world):
     assert getattr(caught.value, "code", "") == "privacy.denied"
     world["user"].refresh_from_db()
     assert world["user"].is_active
+
+
+def test_an_api_token_cannot_erase_the_account_nor_change_consents(world):
+    from fair import tokens
+
+    _token, key = tokens.token_create(actor=world["user"], fair=world["fair"], name="script", scope="write")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    body = {"confirm": EMAIL}
+    assert api.post("/api/account/erase/", body, content_type="application/json").status_code == 403
+    answer = api.post(
+        "/api/account/consents/", {"kind": "contact", "granted": False}, content_type="application/json"
+    )
+    assert answer.status_code == 403
+    world["user"].refresh_from_db()
+    assert world["user"].is_active and consent.consent_given(world["user"], consent.CONTACT)
