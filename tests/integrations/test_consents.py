@@ -85,3 +85,26 @@ def test_a_buyer_without_sharing_consent_is_not_in_the_crm_export_nor_on_the_mee
     assert "shares@buyer.example" in text and "private@buyer.example" not in text
     consent.consent_set(actor=sharing.user, user=sharing.user, kind=consent.CONTACT, granted=False)
     assert "shares@buyer.example" not in crm.to_csv(booth, "salesforce")
+
+
+@pytest.mark.parametrize(
+    "language,title",
+    [
+        ("ko", "계정 삭제"),
+        ("zh-hans", "删除您的账户"),
+        ("ja", "アカウントを削除"),
+        ("vi", "Xóa tài khoản"),
+        ("id", "Hapus akun"),
+    ],
+)
+def test_the_privacy_pages_speak_each_language(client, language, title):
+    from tests.i18n_support import ensure_compiled_messages
+
+    ensure_compiled_messages()
+    person = factories.user(language=language)
+    client.force_login(person)
+    client.cookies["django_language"] = language
+    erase = client.get(reverse("account_erase"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    privacy = client.get(reverse("privacy_settings"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert title in erase and title in privacy
+    assert 'name="viewport"' in erase  # the phone layout of the base page
