@@ -347,14 +347,26 @@ def _scrub(user, needles: list[str], fair_ids: set[int], *, whole_account: bool)
         )
         _scrub_rows(WebhookDelivery.objects.filter(endpoint__fair_id__in=fair_ids), [], ["payload"], needles)
         return
+    # Where the texts can be: rows of their fairs or about them, and (texts the database can search)
+    # any row naming them; JSON is read in Python (SQLite keeps it with non-ASCII escaped).
+    named = _any_contains(["object_repr", "change_message"], needles)
     audit = AuditEntry.objects.filter(Q(actor=user) | Q(people=user) | Q(fair_id__in=fair_ids)).distinct()
     _scrub_rows(audit, ["actor_name", "object_repr"], ["data"], needles)
-    _scrub_rows(
-        LogEntry.objects.filter(action_time__gte=since), ["object_repr", "change_message"], [], needles
-    )
-    _scrub_rows(Notice.objects.filter(created_at__gte=since), ["text", "url"], ["params"], needles)
+    _scrub_rows(LogEntry.objects.filter(named), ["object_repr", "change_message"], [], needles)
+    peers = Q(user__participations__fair_id__in=fair_ids) | _any_contains(["text"], needles)
+    notices = Notice.objects.filter(peers, created_at__gte=since).distinct()
+    _scrub_rows(notices, ["text", "url"], ["params"], needles)
     _scrub_rows(WebhookDelivery.objects.filter(endpoint__fair_id__in=fair_ids), [], ["payload"], needles)
-    _scrub_rows(OutboxMessage.objects.filter(created_at__gte=since), [], ["payload"], needles)
+    outbox = OutboxMessage.objects.filter(Q(fair_id__in=fair_ids) | Q(delivered_at__isnull=True))
+    _scrub_rows(outbox.filter(created_at__gte=since), [], ["payload"], needles)
+
+
+def _any_contains(fields: list[str], needles: list[str]) -> Q:
+    query = Q(pk__in=[])
+    for name in fields:
+        for needle in needles:
+            query |= Q(**{f"{name}__icontains": needle})
+    return query
 
 
 # --- the two services -------------------------------------------------------------------------------
