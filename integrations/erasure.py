@@ -385,11 +385,11 @@ def participation_erase(*, actor, participants: list[Participant], fair: Fair, u
         _cancel_open_meetings(user, ids)
         _apply_all(user=user, participations=ids, fair=fair)
         companies = _detach(participants, user=user, whole_account=False)
-        _scrub(user, _needles(user, companies), {fair.pk}, whole_account=False)
         for p in participants:
             events.emit(
                 "privacy.participation_anonymised", fair_id=fair.pk, subject=p, actor=actor, role=p.role
             )
+        _scrub(user, _needles(user, companies), {fair.pk}, whole_account=False)  # the lines above too
     return len(participants)
 
 

@@ -60,8 +60,18 @@ def test_the_job_anonymises_the_fairs_participations_past_retention_only(old_fai
     erasure.retention_set(actor=old_fair["organizer"].user, fair=fair, days=60)
     assert erasure.retention_run() == 0  # 38 days after the end: still kept
 
+    org = Client()
+    org.force_login(old_fair["organizer"].user)
+    pages = [reverse("organizer_registrations", args=[fair.slug]), reverse("organizer_log", args=[fair.slug])]
+    pages[0] += "?status=approved"
+    assert "kim.retained@buyer.example" in org.get(pages[0]).content.decode()
+
     erasure.retention_set(actor=old_fair["organizer"].user, fair=fair, days=30)
     assert erasure.retention_run() == 1  # the buyer; the organizer runs the fair and stays
+    for url in pages:
+        text = org.get(url).content.decode()
+        for needle in ("Kim Retained", "kim.retained@buyer.example", "Retained Trading Co"):
+            assert needle not in text, (needle, url)
 
     buyer = Participant.objects.get(pk=old_fair["buyer"].pk)
     assert buyer.user_id is None and buyer.company.name == erasure.DELETED_COMPANY
