@@ -40,7 +40,11 @@ def account_erase(request):
             logout(request)
             messages.success(request, _("Your account is erased."))
             return redirect("home")
-    context = {"form": form, "kept": erasure.KEPT_FOR_LAW}
+    context = {
+        "form": form,
+        "kept": erasure.KEPT_FOR_LAW,
+        "sole_organizer_of": erasure.sole_organizer_of(request.user),
+    }
     return render(request, "integrations/erase.html", context, status=400 if form.errors else 200)
 
 

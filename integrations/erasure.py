@@ -369,6 +369,20 @@ def _any_contains(fields: list[str], needles: list[str]) -> Q:
     return query
 
 
+def sole_organizer_of(user) -> list[Fair]:
+    """Fairs this person is the only approved organizer of (the erase page warns them)."""
+    mine = Participant.objects.filter(
+        user=user, role=Participant.Role.ORGANIZER, status=Participant.Status.APPROVED
+    ).values_list("fair_id", flat=True)
+    others = (
+        Participant.objects.filter(role=Participant.Role.ORGANIZER, status=Participant.Status.APPROVED)
+        .exclude(user=user)
+        .exclude(user__isnull=True)
+        .values_list("fair_id", flat=True)
+    )
+    return list(Fair.objects.filter(pk__in=mine).exclude(pk__in=others).order_by("name"))
+
+
 # --- the two services -------------------------------------------------------------------------------
 
 

@@ -276,3 +276,11 @@ def test_an_api_token_cannot_erase_the_account_nor_change_consents(world):
     assert answer.status_code == 403
     world["user"].refresh_from_db()
     assert world["user"].is_active and consent.consent_given(world["user"], consent.CONTACT)
+
+
+def test_the_erase_page_warns_the_only_organizer_of_a_fair(small_fair, client):
+    client.force_login(small_fair["organizer"].user)
+    page = client.get(reverse("account_erase")).content.decode()
+    assert "You are the only organizer" in page and small_fair["fair"].name in page
+    factories.participant(small_fair["fair"], "organizer")
+    assert "You are the only organizer" not in client.get(reverse("account_erase")).content.decode()
