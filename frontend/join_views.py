@@ -88,6 +88,7 @@ def register(request, fair_slug: str):
                 else:
                     messages.success(request, _("Your details are saved."))
                 return redirect(reverse("fair_register", args=[fair.slug]) + f"?role={role}")
+    answered = consent.answered(request.user)  # unticked unless the person already said yes
     values = form.data.dict() if form.is_bound else initial
     if form.is_bound:
         for name in ("required_certifications", "languages"):
@@ -101,7 +102,11 @@ def register(request, fair_slug: str):
         "completeness": fair_selectors.registration_completeness(role=role, values=values),
         "parts": fair_selectors.PROFILE_PARTS,
         "consents": [
-            (f"consent_{kind}", label, request.POST.get(f"consent_{kind}") == "on")
+            (
+                f"consent_{kind}",
+                label,
+                request.POST.get(f"consent_{kind}") == "on" if form.is_bound else answered.get(kind, False),
+            )
             for kind, label in consent.KINDS.items()
         ],
     }

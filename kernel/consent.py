@@ -57,6 +57,16 @@ def users_with(kind: str, user_ids: Iterable[int], *, granted: bool) -> set[int]
     return {pk for pk in ids if answered.get(pk, DEFAULTS[kind]) is granted}
 
 
+def answered(user) -> dict[str, bool]:
+    """The person's own answers ({kind: given}), without defaults: what to tick on a form."""
+    out: dict[str, bool] = {}
+    for kind, granted in (
+        Consent.objects.filter(user_id=user.pk).order_by("at", "id").values_list("kind", "granted")
+    ):
+        out[kind] = granted
+    return out
+
+
 def history(user):
     return Consent.objects.filter(user_id=user.pk).order_by("-at", "-id")
 

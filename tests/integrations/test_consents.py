@@ -62,6 +62,10 @@ def test_asked_at_join_time_unticked(small_fair):
     assert response.status_code == 302, response.content.decode()[:2000]
     assert consent.current(person) == {"contact": True, "recommend": False}  # the unticked box is a no
     assert set(Consent.objects.filter(user=person).values_list("source", flat=True)) == {"join"}
+    # Joining another fair: their own earlier yes is shown ticked, the no unticked.
+    other = factories.fair()
+    form = browser.get(reverse("fair_register", args=[other.slug])).content.decode()
+    assert 'id="consent_contact" checked' in form and 'id="consent_recommend" checked' not in form
 
 
 def test_a_buyer_without_sharing_consent_is_not_in_the_crm_export_nor_on_the_meeting_page(small_fair):
