@@ -16,6 +16,7 @@ from kernel.health import healthz
 from matching import api as matching_api
 from meetings import api as meetings_api
 from notices import api as notices_api
+from playbooks import api as playbooks_api
 from rfq import api as rfq_api
 
 # The admin signs in through the site's sign-in page and its lockout (frontend/views.py).
@@ -31,6 +32,7 @@ agreements_api.register(api_router)
 integrations_api.register(api_router)
 notices_api.register(api_router)
 rfq_api.register(api_router)
+playbooks_api.register(api_router)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

@@ -13,7 +13,7 @@ class CompanySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Company
-        fields = ["name", "country", "website", "languages", "certifications", "description"]
+        fields = ["name", "country", "website", "languages", "certifications", "description", "size"]
 
 
 class BoothSerializer(serializers.ModelSerializer):

@@ -24,6 +24,7 @@ from fair.models import Interaction, Participant
 from kernel import events, ratelimit
 from kernel.access import refusal
 from kernel.errors import DomainError, NotFound
+from kernel.websocket import clean_client_id
 
 log = logging.getLogger(__name__)
 
@@ -52,18 +53,6 @@ def _rate_limit(viewer: Viewer, *, arrived: float | None = None) -> None:
             "chat.rate_limited",
             _("Slow down: at most %(n)d messages in %(s)d seconds.") % {"n": n, "s": seconds},
         )
-
-
-CLIENT_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:")
-
-
-def clean_client_id(client_id) -> str:
-    """The id a page gives a chat line so that sending it again stores it once: 1 to 64 of [A-Za-z0-9-_.:]."""
-    if client_id is None or client_id == "":
-        return ""
-    if not isinstance(client_id, str) or len(client_id) > 64 or not set(client_id) <= CLIENT_ID_CHARS:
-        raise DomainError("protocol.bad_field", _('"client_id" is 1 to 64 letters, digits or -_.:'))
-    return client_id
 
 
 def _clean_body(body) -> str:

@@ -182,6 +182,14 @@ class Hall(models.Model):
 
 
 class Company(models.Model):
+    class Size(models.TextChoices):
+        """Headcount bands (the EU's SME bands): what a buyer or an exhibitor says of its scale."""
+
+        MICRO = "1-9", _("1–9 employees")
+        SMALL = "10-49", _("10–49 employees")
+        MEDIUM = "50-249", _("50–249 employees")
+        LARGE = "250+", _("250 or more employees")
+
     name = models.CharField(_("name"), max_length=200)
     country = CountryField(_("country"))
     website = models.URLField(_("website"), blank=True)
@@ -190,6 +198,7 @@ class Company(models.Model):
         _("certifications"), default=list, blank=True, validators=[validate_certifications]
     )
     description = models.TextField(_("description"), blank=True)
+    size = models.CharField(_("company size"), max_length=8, choices=Size.choices, blank=True)
 
     class Meta:
         ordering = ["name"]

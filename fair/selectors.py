@@ -188,12 +188,13 @@ PROFILE_PARTS = {
     Role.BUYER: (
         "company_name",
         "country",
+        "size",
         "hs_codes",
         "required_certifications",
         "languages",
         "description",
     ),
-    Role.EXHIBITOR: ("company_name", "country", "languages", "description"),
+    Role.EXHIBITOR: ("company_name", "country", "size", "languages", "description"),
 }
 
 
@@ -220,6 +221,7 @@ def registration_values(participant: Participant | None) -> dict:
         "role": participant.role,
         "company_name": company.name if company else "",
         "country": company.country.code if company and company.country else "",
+        "size": company.size if company else "",
         "languages": list(participant.languages or (company.languages if company else []) or []),
         "description": company.description if company else "",
     }

@@ -411,6 +411,7 @@ def registration_submit(
     required_certifications=(),
     languages=(),
     description: str = "",
+    size: str = "",
 ) -> Participant:
     """Register as a buyer or an exhibitor (pending until an organizer decides), or edit one's
     sourcing profile. A buyer's profile can be edited any time, registration open or not."""
@@ -434,6 +435,9 @@ def registration_submit(
             raise DomainError("registration.no_company", _("Name your company."))
         if len(company_name) > 200:
             raise DomainError("registration.no_company", _("A company name is at most 200 characters."))
+    size = (size or "").strip()
+    if size and size not in Company.Size.values:
+        raise DomainError("registration.bad_size", _("Choose a company size from the list."))
     country_code = ""
     if existing is None or existing.company_id is None or country:
         try:
@@ -453,9 +457,9 @@ def registration_submit(
             "languages": _clean_list(languages, vocab.normalise_language, code="registration.bad_language"),
             "description": (description or "").strip()[:5000],
         }
-    company_extra = {}
+    company_extra = {"size": size} if size else {}
     if role == Role.EXHIBITOR:  # who the exhibitor is; its booth says the rest
-        company_extra = {
+        company_extra |= {
             "languages": _clean_list(languages, vocab.normalise_language, code="registration.bad_language"),
             "description": (description or "").strip()[:5000],
         }
@@ -472,11 +476,12 @@ def registration_submit(
         participant = existing
         company = participant.company
         if company is None:
-            company = Company.objects.create(name=company_name, country=country_code)
+            company = Company.objects.create(name=company_name, country=country_code, **company_extra)
             participant.company = company
             participant.save(update_fields=["company"])
         else:
-            before = (company.name, company.country, company.languages, company.description)
+            shown = ("name", "country", "languages", "description", "size")
+            before = [getattr(company, field) for field in shown]
             if company_name:
                 company.name = company_name
             if country_code:
@@ -484,7 +489,13 @@ def registration_submit(
             for field, value in company_extra.items():
                 if value:
                     setattr(company, field, value)
-            if (company.name, company.country, company.languages, company.description) != before:
+            if (
+                company.name,
+                company.country,
+                company.languages,
+                company.description,
+                company.size,
+            ) != before:
                 company.save()
                 events.emit("company.changed", fair_id=fair.pk, subject=company, actor=user)
     if profile_values is not None:

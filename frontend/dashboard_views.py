@@ -95,7 +95,10 @@ EXPORTS = (
     "interpreter_load",
     "ledger",
     "rfq_per_market",
+    "rfq_per_hall",
+    "rfq_traffic",
     "standing_by_month",
+    "standing_halls_by_month",
     "deals",
     "deal_value",
     "verified",
@@ -120,7 +123,7 @@ def export_csv(request, fair_slug, table):
     if table not in EXPORTS:
         raise Http404(table)
     found = next((t for t in reports.fair_tables(fair) if t.key == table), None)
-    if found is None:  # standing_by_month of a fair not open all year
+    if found is None:  # standing_by_month (and per hall) of a fair not open all year
         raise Http404(table)
     reports.report_exported(actor=request.user, fair=fair, what=table)
     return _download(

@@ -27,6 +27,7 @@ from kernel.errors import DomainError
 from matching import selectors, services
 from matching.models import Mark
 from meetings import selectors as meeting_selectors
+from playbooks import services as playbook_services
 
 PER_PAGE = 20
 
@@ -176,6 +177,12 @@ def recommended_buyers(request, fair_slug: str, booth_id: int):
         context["rows"] = services.buyers_for_booth(booth=booth, k=PER_PAGE, language=language)
     except DomainError as e:
         context["error"] = e
+    readiness: dict[str, list] = {}  # per market: buyers from one country share it
+    for row in context["rows"]:
+        country = str(row.get("country") or "")
+        if country and country not in readiness:
+            readiness[country] = playbook_services.booth_readiness(booth=booth, country=country)
+        row["readiness"] = readiness.get(country, [])
     try:
         context["markets"] = services.markets_for_booth(booth=booth, language=language)
     except DomainError as e:

@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from fair import vocab
-from fair.models import Fair
+from fair.models import Company, Fair
 from frontend.forms import time_zone_choices
 from meetings.models import LeadUpdate
 
@@ -180,6 +180,11 @@ class RegistrationForm(forms.Form):
     country = forms.CharField(
         label=_("Country of the company"), max_length=2, required=False, widget=forms.Select
     )
+    size = forms.ChoiceField(
+        label=_("Company size"),
+        required=False,
+        choices=[("", "–"), *Company.Size.choices],
+    )
     hs_codes = forms.CharField(
         label=_("HS codes you source"),
         required=False,
@@ -210,6 +215,7 @@ class RegistrationForm(forms.Form):
         for name in (
             "company_name",
             "country",
+            "size",
             "hs_codes",
             "required_certifications",
             "languages",

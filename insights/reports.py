@@ -35,11 +35,21 @@ class Table:
     rows: list[list]
 
 
-MONTH_HEADERS = [_("Month"), _("Booth visits"), _("Requests"), _("Quotes"), _("Accepted"), _("Consultations")]
+MONTH_HEADERS = [
+    _("Month"),
+    _("Booth visits"),
+    _("Requests"),
+    _("Quotes"),
+    _("Accepted"),
+    _("Consultations"),
+    _("Knocks"),
+]
+HALL_MONTH_HEADERS = [_("Month"), _("Hall"), _("Meetings"), _("Knocks"), _("Requests"), _("Quotes")]
 
 
 def rfq_tables(fair: Fair) -> list[Table]:
-    """Sourcing requests per market, and, for a fair open all year, the standing hall month by month."""
+    """Sourcing requests per market, and, for a fair open all year, the standing hall month by month
+    (the whole fair, and each of its halls)."""
     traffic = rfq_selectors.traffic(fair=fair)
     out = [
         Table(
@@ -47,6 +57,25 @@ def rfq_tables(fair: Fair) -> list[Table]:
             _("Requests per market"),
             [_("Destination"), _("Requests")],
             traffic["per_market"],
+        ),
+        Table("rfq_per_hall", _("Requests per hall"), [_("Hall"), _("Requests")], traffic["per_hall"]),
+        Table(
+            "rfq_traffic",
+            _("RFQ traffic"),
+            [
+                _("Requests"),
+                _("Quotes per request"),
+                _("Time to first quote (median, hours)"),
+                _("Acceptance rate"),
+            ],
+            [
+                [
+                    traffic["requests"],
+                    traffic["quotes_per_request"],
+                    traffic["hours_to_first_quote"],
+                    traffic["acceptance_rate"],
+                ]
+            ],
         ),
     ]
     if fair.permanent:
@@ -58,10 +87,22 @@ def rfq_tables(fair: Fair) -> list[Table]:
                 m["quotes"],
                 m["accepted"],
                 m["consultations"],
+                m["knocks"],
             ]
             for m in rfq_selectors.standing_by_month(fair=fair)
         ]
         out.append(Table("standing_by_month", _("Open all year: month by month"), MONTH_HEADERS, rows))
+        out.append(
+            Table(
+                "standing_halls_by_month",
+                _("Open all year: each hall month by month"),
+                HALL_MONTH_HEADERS,
+                [
+                    [r["month"], r["hall"], r["meetings"], r["knocks"], r["requests"], r["quotes"]]
+                    for r in rfq_selectors.standing_halls_by_month(fair=fair)
+                ],
+            )
+        )
     return out
 
 

@@ -408,6 +408,14 @@ def verified_outcomes(fair: Fair) -> dict:
     return verified_totals(fair)
 
 
+def standing_halls(fair: Fair) -> list[dict]:
+    """A fair open all year, month by month and hall by hall: meetings, knocks, sourcing requests and
+    quotes (rfq.selectors.standing_halls_by_month); empty for a fair that is only open on its days."""
+    from rfq.selectors import standing_halls_by_month
+
+    return standing_halls_by_month(fair=fair)
+
+
 # --- everything at once ----------------------------------------------------------------------
 
 
@@ -425,6 +433,7 @@ def _tables(now: datetime | None) -> dict:
         "visits_per_hour": (visits_per_hour, {"now": now}),
         "ledger": (ledger, {}),
         "verified": (verified_outcomes, {}),
+        "standing_halls": (standing_halls, {}),
     }
 
 

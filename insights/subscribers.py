@@ -21,6 +21,8 @@ COUNTED = (
     "booth.published",
     "booth.unpublished",
     "dataset.*",
+    "rfq.*",  # sourcing requests and quotes: the RFQ figures and a fair open all year's halls by month
+    "quote.*",
 )
 
 

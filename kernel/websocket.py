@@ -20,6 +20,9 @@ import contextlib
 import logging
 
 from autobahn.exception import Disconnected  # daphne's websocket protocol (autobahn)
+from django.utils.translation import gettext as _
+
+from kernel.errors import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -55,3 +58,17 @@ class CleanExit:
             await super().send(*args, **kwargs)
         except (Disconnected, OSError):  # daphne (autobahn); uvicorn raises ClientDisconnected, an OSError
             log.debug("dropped a frame to a websocket that has closed")
+
+
+# --- client ids: a page's own id for a line it sends, so that sending it again stores it once ---
+
+CLIENT_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:")
+
+
+def clean_client_id(client_id) -> str:
+    """The id a page gives a chat line so that sending it again stores it once: 1 to 64 of [A-Za-z0-9-_.:]."""
+    if client_id is None or client_id == "":
+        return ""
+    if not isinstance(client_id, str) or len(client_id) > 64 or not set(client_id) <= CLIENT_ID_CHARS:
+        raise DomainError("protocol.bad_field", _('"client_id" is 1 to 64 letters, digits or -_.:'))
+    return client_id

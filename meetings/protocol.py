@@ -37,7 +37,7 @@ def room_group(meeting_id: int) -> str:
 ROOM_OFFER = "offer"  # {"to": peer, "sdp": "..."}: relayed to that peer only, as {"from": peer, ...}
 ROOM_ANSWER = "answer"
 ROOM_ICE = "ice"  # {"to": peer, "candidate": {...} | null}
-ROOM_CHAT_POST = "chat.post"
+ROOM_CHAT_POST = "chat.post"  # {"body": "...", "client_id": "..."}: the client id makes a resend store once
 ROOM_MEDIA = "media"  # {"audio": bool, "video": bool, "screen": bool}: shown to the others
 
 # server -> client (PONG and ERROR as above)
@@ -45,6 +45,7 @@ ROOM_WELCOME = "welcome"
 ROOM_PEER_JOINED = "peer.joined"
 ROOM_PEER_LEFT = "peer.left"
 ROOM_CHAT_MESSAGE = "chat.message"
+ROOM_CHAT_ACK = "chat.ack"  # to the sender only: its chat.post (by client_id) is stored, with the line's id
 ROOM_HELD = "meeting.held"
 ROOM_CLOSED = "room.closed"
 
@@ -68,6 +69,7 @@ ROOM_MAX_SDP_CHARS = 60_000
 ROOM_MAX_CANDIDATE_CHARS = 1_000
 ROOM_MAX_CHAT_CHARS = 2_000
 ROOM_CHAT_BACKLOG = 50
+RETRY_AFTER = 2.0  # seconds: the retry hint of a chat.unavailable error frame
 
 
 def room_chat_rate() -> tuple[int, int]:

@@ -25,13 +25,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kernel import ratelimit
 from kernel.access import allowed
 from kernel.errors import DomainError
+from kernel.websocket import clean_client_id
 from meetings import access, services
 from meetings import protocol as p
 from meetings.models import Meeting
@@ -321,8 +322,21 @@ def media_payload(content: dict) -> dict:
     return out
 
 
-def room_chat_post(*, visit: RoomVisit, body) -> RoomMessage:
-    """Store an in-call chat line before anyone sees it."""
+def room_chat_post(*, visit: RoomVisit, body, client_id: str | None = None) -> RoomMessage:
+    """Store an in-call chat line before anyone sees it.
+
+    ``client_id``: the sender's page's id for the line; the same id again returns the line already
+    stored (``message.duplicate`` is True) and stores nothing, so a page may resend a line it has no
+    acknowledgement for (after a reconnect, or a chat.unavailable error).
+    """
+    client_id = clean_client_id(client_id)
+    if client_id:
+        stored = RoomMessage.objects.filter(
+            meeting_id=visit.meeting_id, author_id=visit.user_id, client_id=client_id
+        ).first()
+        if stored is not None:
+            stored.duplicate = True
+            return stored
     if not isinstance(body, str):
         raise _bad(_('"body" must be text.'))
     body = body.strip()
@@ -339,14 +353,45 @@ def room_chat_post(*, visit: RoomVisit, body) -> RoomMessage:
             _("Slow down: at most %(n)d messages in %(s)d seconds.") % {"n": n, "s": seconds},
         )
     user = visit.user
-    return RoomMessage.objects.create(
-        meeting_id=visit.meeting_id,
-        author=user,
-        author_name=user.get_full_name() or user.email or user.username,
-        role=visit.role,
-        body=body,
-        created_at=timezone.now(),
-    )
+    try:
+        with transaction.atomic():  # a savepoint: the same line arriving twice at once is stored once
+            message = RoomMessage.objects.create(
+                meeting_id=visit.meeting_id,
+                author=user,
+                author_name=user.get_full_name() or user.email or user.username,
+                role=visit.role,
+                body=body,
+                created_at=timezone.now(),
+                client_id=client_id,
+            )
+    except IntegrityError:
+        if not client_id:
+            raise
+        message = RoomMessage.objects.get(meeting_id=visit.meeting_id, author_id=user.pk, client_id=client_id)
+        message.duplicate = True
+        return message
+    message.duplicate = False
+    return message
+
+
+def with_client_id(reply: dict, content: dict | None) -> dict:
+    """An answer to a frame that carried a client_id names it, so the page knows which line it is about."""
+    if isinstance(content, dict) and isinstance(content.get("client_id"), str):
+        reply = {**reply, "client_id": content["client_id"][:64]}
+    return reply
+
+
+def unavailable(content: dict | None) -> dict:
+    """The error frame for a frame that failed because the database or Redis is away: nothing was
+    changed (a chat line sent again with the same client_id is stored once)."""
+    kind = content.get("type") if isinstance(content, dict) else None
+    reply = {
+        "type": p.ERROR,
+        "code": "chat.unavailable" if kind == p.ROOM_CHAT_POST else "room.unavailable",
+        "message": str(_("The service is briefly unavailable; it will be sent again in a moment.")),
+        "retry_after": p.RETRY_AFTER,
+    }
+    return with_client_id(reply, content)
 
 
 # --- ICE servers --------------------------------------------------------------------------------------

@@ -11,16 +11,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kernel.errors import DomainError
+from kernel.errors import DomainError, is_unavailable
 from kernel.websocket import CleanExit
 from meetings import protocol as p
 from meetings import room, room_selectors
+
+log = logging.getLogger(__name__)
 
 
 def encode(frame: dict) -> str:
@@ -71,11 +74,17 @@ class RoomConsumer(CleanExit, AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         if self.visit is None:
             return
+        content = None
         try:
             content = room.parse_frame(text_data)
             reply = await self.route(content)
         except DomainError as e:
-            reply = e.as_dict()
+            reply = room.with_client_id(e.as_dict(), content)
+        except Exception as e:
+            if not is_unavailable(e):
+                raise
+            log.warning("room frame refused for now: %s: %s", type(e).__name__, e)
+            reply = room.unavailable(content)
         if reply:
             await self.send(text_data=encode(reply))
 
@@ -93,9 +102,13 @@ class RoomConsumer(CleanExit, AsyncWebsocketConsumer):
             return None
         if kind == p.ROOM_CHAT_POST:
             message = await database_sync_to_async(room.room_chat_post)(
-                visit=self.visit, body=content.get("body")
+                visit=self.visit, body=content.get("body"), client_id=content.get("client_id")
             )
+            # A resend is broadcast again (the first broadcast may not have happened); pages show a
+            # line once per id.
             await self._to_room(room_selectors.chat_frame(message, self.visit.peer))
+            if message.client_id:  # the page keeps the line until this
+                return {"type": p.ROOM_CHAT_ACK, "client_id": message.client_id, "id": message.pk}
             return None
         # p.ROOM_MEDIA
         await self._to_room({"type": p.ROOM_MEDIA, "from": self.visit.peer, **room.media_payload(content)})

@@ -54,11 +54,20 @@ class RoomMessage(models.Model):
     role = models.CharField(max_length=12, choices=RoomVisit.Role.choices)
     body = models.TextField(_("message"), max_length=2000)
     created_at = models.DateTimeField(_("sent at"))
+    # The id the sender's page gave the line (chat.post "client_id"): a resent line is stored once.
+    client_id = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["id"]
         verbose_name = _("call chat message")
         verbose_name_plural = _("call chat messages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "author", "client_id"],
+                condition=~models.Q(client_id=""),
+                name="room_chat_client_id_once",
+            )
+        ]
 
     def __str__(self):
         return f"{self.author_name}: {self.body[:40]}"

@@ -92,9 +92,28 @@ def _free_slot_ids(**party) -> set[int]:
     return available - set(Seat.objects.filter(**party).values_list("slot_id", flat=True))
 
 
+def weekly_hours_free(*, buyer: Participant, booth: Booth) -> set[int]:
+    """In a fair open all year, outside its days: the slots the booth's weekly hours opened
+    (rfq/standing.py marks the booth available in them) that neither side has booked. The buyer
+    publishes no availability there: choosing such a time says they are free then
+    (``services.weekly_hours_claim``)."""
+    fair = booth.fair
+    if not fair.permanent:
+        return set()
+    ids = set(
+        Availability.objects.filter(booth=booth)
+        .filter(Q(slot__day__lt=fair.starts_on) | Q(slot__day__gt=fair.ends_on))
+        .values_list("slot_id", flat=True)
+    )
+    taken = Seat.objects.filter(Q(booth=booth) | Q(participant=buyer), slot_id__in=ids)
+    return ids - set(taken.values_list("slot_id", flat=True))
+
+
 def slots_mutually_free(*, buyer: Participant, booth: Booth) -> QuerySet[Slot]:
-    """The slots to offer a buyer for a booth: both available, neither booked, not begun."""
+    """The slots to offer a buyer for a booth: both available, neither booked, not begun; in a fair
+    open all year, also the booth's weekly hours outside the fair's days (``weekly_hours_free``)."""
     ids = _free_slot_ids(participant=buyer) & _free_slot_ids(booth=booth)
+    ids |= weekly_hours_free(buyer=buyer, booth=booth)
     return Slot.objects.filter(
         pk__in=ids, fair_id=buyer.fair_id, retired=False, starts_at__gt=timezone.now()
     ).order_by("starts_at")
@@ -439,6 +458,7 @@ def buyer_profile(buyer: Participant) -> dict:
         "kind": "buyer",
         "name": company.name if company else str(buyer.user or ""),
         "country": str(company.country) if company else "",
+        "size": company.get_size_display() if company and company.size else "",
         "languages": sorted(buyer_languages(buyer)),
         "hs_codes": list(sourcing.hs_codes) if sourcing else [],
         "certifications": list(sourcing.required_certifications) if sourcing else [],
@@ -453,6 +473,7 @@ def booth_profile(booth: Booth) -> dict:
         "kind": "booth",
         "name": company.name,
         "country": str(company.country),
+        "size": company.get_size_display() if company.size else "",
         "languages": sorted(booth_languages(booth)),
         "hs_codes": list(booth.hs_codes or []),
         "certifications": list(company.certifications or []),

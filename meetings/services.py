@@ -241,8 +241,31 @@ def _check_slot(slot: Slot, fair: Fair) -> None:
         raise DomainError("meeting.slot_past", _("That slot has already begun."))
 
 
+def _weekly_hours_slot(booth: Booth, slot: Slot) -> bool:
+    """One of the booth's weekly hours: a fair open all year, outside its days, the booth available."""
+    fair = booth.fair
+    if not fair.permanent or fair.starts_on <= slot.day <= fair.ends_on:
+        return False
+    return _available(slot, booth=booth)
+
+
+def weekly_hours_claim(*, buyer: Participant, booth: Booth, slot: Slot) -> bool:
+    """A buyer choosing one of a booth's weekly hours (a fair open all year, outside its days) says
+    they are free then: their availability in that slot is written. True when the slot is one."""
+    if not _weekly_hours_slot(booth, slot):
+        return False
+    Availability.objects.get_or_create(slot=slot, participant=buyer)
+    return True
+
+
 def _check_mutually_free(meeting: Meeting, slot: Slot) -> None:
-    if not (_available(slot, participant=meeting.buyer) and _available(slot, booth=meeting.booth)):
+    """Both sides available. In a booth's weekly hours the buyer publishes nothing: they book it
+    (``weekly_hours_claim``) or answer the booth's invitation or proposal of it."""
+    booth_free = _available(slot, booth=meeting.booth)
+    buyer_free = _available(slot, participant=meeting.buyer) or (
+        booth_free and _weekly_hours_slot(meeting.booth, slot)
+    )
+    if not (buyer_free and booth_free):
         raise DomainError("meeting.not_available", _("Both sides must be available in that slot."))
 
 
@@ -369,6 +392,8 @@ def meeting_request(*, actor, buyer: Participant, booth: Booth, slot: Slot, mess
         raise NotFound("meeting.no_such_booth", _("That booth is not open for meetings."))
     if not (buyer.user_id == actor.pk or allowed(actor, "fair:organize", fair)):
         raise PermissionDenied("meeting.denied", _("You may only request meetings for yourself."))
+    if slot.fair_id == fair.pk:
+        weekly_hours_claim(buyer=buyer, booth=booth, slot=slot)
     meeting = _open(actor=actor, buyer=buyer, booth=booth, slot=slot, message=message, requested_by=BUYER)
     Interaction.objects.create(
         fair=fair, buyer=buyer, booth=booth, kind=Interaction.Kind.MEETING_REQUEST, at=meeting.created_at

@@ -12,18 +12,22 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from exhibitors import media
 from exhibitors.models import Booth, Product
+from fair import demand as market_demand
 from fair.models import Fair, Interaction, Participant, SourcingProfile
 from kernel.errors import DomainError
 from kernel.events import emit
+from meetings.models import FairCurrencyRate
 from playbooks.formats import ParsedPlaybook, PlaybookFileError, parse
 from playbooks.models import Briefing, Kind, Playbook, PlaybookItem, ReadinessMark
 
@@ -162,6 +166,11 @@ class Check:
     def open(self) -> bool:
         return self.state in (MISSING, IN_PROGRESS, TO_CHECK)
 
+    @property
+    def markable(self) -> bool:
+        """An item of the playbook (the exhibitor can mark it); the price range is read from data."""
+        return self.item.pk is not None
+
 
 def _held(company) -> set[str]:
     return {str(c).upper() for c in (company.certifications or [])}
@@ -194,6 +203,137 @@ def checklist(*, product: Product, country: str, playbook: Playbook | None = Non
         elif item.required:
             state = MISSING  # customary items the data does not show stay "to check"
         out.append(Check(item, state, because, mark))
+    out.append(price_check(product=product, country=country))
+    return out
+
+
+# --- the price range against the market's buyers ------------------------------------------------------
+
+PRICE_KEY = "price-range"
+
+
+def _usd_rates(fair: Fair) -> dict[str, Decimal]:
+    rates = dict(FairCurrencyRate.objects.filter(fair=fair).values_list("currency", "usd_per_unit"))
+    rates["USD"] = Decimal(1)
+    return rates
+
+
+def _usd(value, currency: str, rates: dict[str, Decimal]) -> Decimal | None:
+    if value is None or currency not in rates:
+        return None
+    return Decimal(value) * rates[currency]
+
+
+def _dollars(value: Decimal) -> str:
+    return f"{value.quantize(Decimal('0.01')):,} USD"
+
+
+def market_target_prices(*, fair: Fair, country: str, hs_code: str) -> list[Decimal]:
+    """The target unit prices (USD at the fair's rates) of the market's sourcing requests under the
+    product's HS heading (4 digits); a request without a target price, or in a currency the organizer
+    keeps no rate for, is left out."""
+    rates = _usd_rates(fair)
+    heading = str(hs_code)[:4]
+    out = []
+    for r in market_demand.requests_of(fair=fair, country=country):
+        if r.hs_code[:4] != heading:
+            continue
+        usd = _usd(r.target_price, r.currency, rates)
+        if usd is not None:
+            out.append(usd)
+    return sorted(out)
+
+
+def price_check(*, product: Product, country: str, targets: list[Decimal] | None = None) -> Check:
+    """The product's price range against the target prices of the market's buyers (their sourcing
+    requests under the product's HS heading), both in USD at the fair's rates: met when the lowest
+    price reaches at least one target, missing when it is above every one, to check when either side
+    states no price."""
+    fair = product.booth.fair
+    item = PlaybookItem(
+        key=PRICE_KEY,
+        kind="",
+        title={(get_language() or "en"): _("Price range against the market's buyers")},
+        lead_time_days=None,
+        position=10_000,
+    )
+    if targets is None:
+        targets = market_target_prices(fair=fair, country=country, hs_code=product.hs_code)
+    rates = _usd_rates(fair)
+    low = _usd(
+        product.price_min if product.price_min is not None else product.price_max, product.currency, rates
+    )
+    high = _usd(
+        product.price_max if product.price_max is not None else product.price_min, product.currency, rates
+    )
+    if low is None:
+        if product.price_min is None and product.price_max is None:
+            return Check(item, TO_CHECK, _("State a price range on the product to compare it."), None)
+        return Check(
+            item,
+            TO_CHECK,
+            _("The organizers keep no USD rate for %(currency)s yet.") % {"currency": product.currency},
+            None,
+        )
+    if not targets:
+        return Check(
+            item,
+            TO_CHECK,
+            _("No buyer of this market has stated a target price for this HS heading yet."),
+            None,
+        )
+    values = {
+        "low": _dollars(low),
+        "high": _dollars(high),
+        "n": len(targets),
+        "min": _dollars(targets[0]),
+        "max": _dollars(targets[-1]),
+    }
+    if low <= targets[-1]:
+        reached = sum(1 for t in targets if low <= t)
+        return Check(
+            item,
+            MET,
+            _(
+                "Your price range (%(low)s to %(high)s) reaches %(reached)d of %(n)d target prices of this "
+                "market's buyers (%(min)s to %(max)s)."
+            )
+            % {**values, "reached": reached},
+            None,
+        )
+    return Check(
+        item,
+        MISSING,
+        _(
+            "Your lowest price (%(low)s) is above every target price of this market's buyers "
+            "(%(n)d requests, %(min)s to %(max)s)."
+        )
+        % values,
+        None,
+    )
+
+
+def booth_readiness(*, booth: Booth, country: str, limit: int = 3) -> list[dict]:
+    """A booth's readiness for one market, product by product (the buyer's match card): each
+    product's summary and its price check, the products the market seeks most first."""
+    products = list(booth.products.select_related("booth__company", "booth__fair").order_by("position", "pk"))
+    if not products or not country:
+        return []
+    playbook = current_playbook(booth.fair, country)
+    rank = {
+        r["heading"]: i
+        for i, r in enumerate(promising_products(fair=booth.fair, country=country, booth=booth))
+    }
+    products.sort(key=lambda p: rank.get(p.hs_code[:4], len(rank)))
+    out = []
+    for product in products[:limit]:
+        checks = (
+            checklist(product=product, country=country, playbook=playbook)
+            if playbook
+            else [price_check(product=product, country=country)]
+        )
+        price = next(c for c in checks if c.item.key == PRICE_KEY and not c.markable)
+        out.append({"product": product, "summary": summary(checks), "price": price, "playbook": playbook})
     return out
 
 
@@ -349,9 +489,12 @@ def promising_products(
     """Which HS headings (4 digits) the buyers of ``country`` at this fair seek and engage with most,
     relative to how many products the fair offers under that heading.
 
-    demand: the market's approved buyers whose sourcing profile names the heading, plus those who
-    viewed, bookmarked, knocked or met over a product or booth under it (each buyer once per heading);
+    demand: the market's buyers whose sourcing profile names the heading, who viewed, bookmarked,
+    knocked or met over a product or booth under it, or who asked for quotes under it (each buyer once
+    per heading), plus each sourcing request of the market under the heading (fair/demand.py: posted
+    by the market's buyers or destined to it; a buyer asking for quotes is sourcing now);
     supply: published products under the heading. score = demand / (1 + supply), ties by demand.
+    Each row also says how many requests and quotes (``requests``, ``quotes``) the heading had.
     With ``booth``: only the headings of that booth's products, with the products named.
     """
     buyers = list(
@@ -375,6 +518,14 @@ def promising_products(
         for c in [code] if code else booth_codes or []:
             if c and len(str(c)) >= 4:
                 wanted[str(c)[:4]].add(buyer_id)
+    requests: dict[str, int] = defaultdict(int)
+    quotes: dict[str, int] = defaultdict(int)
+    for r in market_demand.requests_of(fair=fair, country=country):
+        if len(r.hs_code) >= 4:
+            heading = r.hs_code[:4]
+            wanted[heading].add(r.buyer_id)
+            requests[heading] += 1
+            quotes[heading] += r.quotes
     products = Product.objects.filter(booth__fair=fair, booth__status=Booth.Status.PUBLISHED)
     supply: dict[str, int] = defaultdict(int)
     for code in products.values_list("hs_code", flat=True):
@@ -386,11 +537,14 @@ def promising_products(
     headings = mine.keys() if booth is not None else wanted.keys()
     rows = []
     for heading in headings:
-        demand = len(wanted.get(heading, ()))
+        demand = len(wanted.get(heading, ())) + requests.get(heading, 0)
         rows.append(
             {
                 "heading": heading,
                 "demand": demand,
+                "buyers": len(wanted.get(heading, ())),
+                "requests": requests.get(heading, 0),
+                "quotes": quotes.get(heading, 0),
                 "supply": supply.get(heading, 0),
                 "score": demand / (1 + supply.get(heading, 0)),
                 "products": mine.get(heading, []),

@@ -9,6 +9,8 @@ POST /api/rfqs/                             {"fair", "product", "hs_code", "quan
                                              "max_quotes"?, "max_accepted"?, "reveal_company"?,
                                              "description"?}
 GET  /api/rfqs/{id}/                        the request, its proposals with reasons (buyer, organizers)
+GET  /api/rfqs/traffic/?fair=<slug>         RFQ traffic: requests per hall and market, quotes per request,
+                                            median hours to the first quote, acceptance rate (organizers)
 POST /api/rfqs/{id}/invite/                 {"booths": [booth ids]}
 POST /api/rfqs/{id}/close/
 GET  /api/rfqs/{id}/quotes/?currency=IDR    the quotes I may see, converted at the fair's rates
@@ -179,6 +181,10 @@ _ID = OpenApiParameter("id", int, OpenApiParameter.PATH)
         responses={200: None},
     ),
     retrieve=extend_schema(parameters=[_ID], responses={200: None}),
+    traffic=extend_schema(
+        parameters=[OpenApiParameter("fair", str, required=True, description="the fair's slug (organizers)")],
+        responses={200: None},
+    ),
     create=extend_schema(request=RfqIn, responses={201: None}),
     invite=extend_schema(parameters=[_ID], request=RfqInviteIn, responses={200: None}),
     close=extend_schema(parameters=[_ID], request=None, responses={200: None}),
@@ -209,6 +215,22 @@ class RfqViewSet(viewsets.ViewSet):
 
     def retrieve(self, request, pk=None):
         return Response(rfq_json(self._get(request, pk), request.user))
+
+    @action(detail=False, methods=["get"])
+    def traffic(self, request):
+        """The organizer's view of RFQ traffic (selectors.traffic)."""
+        fair = access_fair(request.user, request.query_params.get("fair", ""), perm="fair:organize")
+        t = selectors.traffic(fair=fair)
+        return Response(
+            {
+                "requests": t["requests"],
+                "per_hall": [{"hall": name, "requests": n} for name, n in t["per_hall"]],
+                "per_market": [{"country": code, "requests": n} for code, n in t["per_market"]],
+                "quotes_per_request": t["quotes_per_request"],
+                "hours_to_first_quote": t["hours_to_first_quote"],
+                "acceptance_rate": t["acceptance_rate"],
+            }
+        )
 
     def create(self, request):
         data = validated(RfqIn, request.data, code="rfq.invalid")

@@ -15,4 +15,8 @@ class RfqConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_ensure_schedules, sender=self)
+        from fair import demand
         from rfq import access, subscribers  # noqa: F401 - rules and subscribers
+        from rfq.selectors import market_requests
+
+        demand.register(market_requests)  # the market's requests, for playbooks (fair/demand.py)

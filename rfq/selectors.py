@@ -180,9 +180,10 @@ def traffic(*, fair: Fair) -> dict:
 
 def standing_by_month(*, fair: Fair, months: int = 12) -> list[dict]:
     """A standing hall month by month (in the fair's zone): booth visits, sourcing requests, quotes,
-    accepted quotes and consultations booked; the newest month first."""
+    accepted quotes, consultations (meetings) booked and knocks; the newest month first."""
     from django.db.models.functions import TruncMonth
 
+    from exhibitors.models import Knock
     from fair.models import Interaction
     from meetings.models import Meeting
 
@@ -194,7 +195,15 @@ def standing_by_month(*, fair: Fair, months: int = 12) -> list[dict]:
             month = row["m"].date() if hasattr(row["m"], "date") else row["m"]
             rows.setdefault(
                 month,
-                {"month": month, "visits": 0, "requests": 0, "quotes": 0, "accepted": 0, "consultations": 0},
+                {
+                    "month": month,
+                    "visits": 0,
+                    "requests": 0,
+                    "quotes": 0,
+                    "accepted": 0,
+                    "consultations": 0,
+                    "knocks": 0,
+                },
             )
             rows[month][key] += row["n"]
 
@@ -203,4 +212,91 @@ def standing_by_month(*, fair: Fair, months: int = 12) -> list[dict]:
     add(Quote.objects.filter(rfq__fair=fair, submitted_at__isnull=False), "submitted_at", "quotes")
     add(Quote.objects.filter(rfq__fair=fair, status=Quote.Status.ACCEPTED), "decided_at", "accepted")
     add(Meeting.objects.filter(fair=fair), "created_at", "consultations")
+    add(Knock.objects.filter(booth__fair=fair), "created_at", "knocks")
     return [rows[m] for m in sorted(rows, reverse=True)[:months]]
+
+
+def _hall_of_code(halls: list, code: str) -> str:
+    """The hall whose HS chapters cover a request's code (a request names no booth, so no hall)."""
+    return next((h.name for h in halls if str(code)[:2] in (h.hs_chapters or [])), "")
+
+
+def standing_halls_by_month(*, fair: Fair, months: int = 12) -> list[dict]:
+    """A fair open all year, month by month (in the fair's zone) and hall by hall: meetings asked for,
+    knocks, sourcing requests (placed in the hall whose HS chapters cover the request's code) and
+    quotes; the newest month first, then the busiest hall. Empty for a fair that is not open all year.
+
+    JSON-ready: the month as "YYYY-MM"; a booth without a hall (or a request no hall covers) is in "".
+    """
+    if not fair.permanent:
+        return []
+    from django.db.models.functions import TruncMonth
+
+    from exhibitors.models import Knock
+    from fair.models import Hall
+    from meetings.models import Meeting
+
+    zone = fair.zone
+    halls = list(Hall.objects.filter(fair=fair).order_by("position", "name"))
+    rows: dict[tuple, dict] = {}
+
+    def month_of(value) -> str:
+        return (value.date() if hasattr(value, "date") else value).strftime("%Y-%m")
+
+    def row(month: str, hall: str) -> dict:
+        return rows.setdefault(
+            (month, hall),
+            {"month": month, "hall": hall, "meetings": 0, "knocks": 0, "requests": 0, "quotes": 0},
+        )
+
+    def add(qs, field: str, key: str) -> None:
+        grouped = (
+            qs.annotate(m=TruncMonth(field, tzinfo=zone))
+            .values("m", "booth__hall__name")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for r in grouped:
+            row(month_of(r["m"]), r["booth__hall__name"] or "")[key] += r["n"]
+
+    add(Meeting.objects.filter(fair=fair), "created_at", "meetings")
+    add(Knock.objects.filter(booth__fair=fair), "created_at", "knocks")
+    add(Quote.objects.filter(rfq__fair=fair, submitted_at__isnull=False), "submitted_at", "quotes")
+    requests = (
+        Rfq.objects.filter(fair=fair)
+        .annotate(m=TruncMonth("created_at", tzinfo=zone))
+        .values("m", "hs_code")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for r in requests:
+        row(month_of(r["m"]), _hall_of_code(halls, r["hs_code"]))["requests"] += r["n"]
+    newest = sorted({m for m, _h in rows}, reverse=True)[:months]
+    busy = lambda r: -(r["meetings"] + r["knocks"] + r["requests"] + r["quotes"])  # noqa: E731
+    return [
+        r
+        for month in newest
+        for r in sorted((r for (m, _h), r in rows.items() if m == month), key=lambda r: (busy(r), r["hall"]))
+    ]
+
+
+def market_requests(fair: Fair, country: str) -> list:
+    """The sourcing requests of a market (fair.demand's source, registered in rfq.apps): those posted
+    by its buyers (their company is in ``country``) or destined to it, cancelled ones left out, each
+    with its quotes counted (declined ones left out)."""
+    from fair.demand import Request
+
+    rows = (
+        Rfq.objects.filter(fair=fair)
+        .filter(Q(buyer__company__country=country) | Q(destination_country=country))
+        .exclude(status=Rfq.Status.CANCELLED)
+        .annotate(
+            n=Count(
+                "quotes",
+                filter=Q(quotes__submitted_at__isnull=False) & ~Q(quotes__status=Quote.Status.DECLINED),
+            )
+        )
+        .values_list("buyer_id", "hs_code", "n", "target_price", "currency")
+        .order_by("pk")
+    )
+    return [Request(b, str(code or ""), n, price, currency or "") for b, code, n, price, currency in rows]

@@ -73,6 +73,27 @@ def _fresh_channel_layer():
     channel_layers.backends.clear()
 
 
+@pytest.fixture(autouse=True)
+def _no_presence_client_left_open():
+    """A test whose event loop ended with the booth presence's Redis client still open fails here.
+
+    The client's sockets would otherwise be found by the garbage collector much later, and their
+    unclosed-socket warning would fail whichever test happened to be running then. End a scenario
+    that opens booth sockets with ``tests.exhibitors.conftest.run`` (or ``live.shutdown()``).
+    """
+    yield
+    from exhibitors import presence
+
+    clients = getattr(presence._backend, "_clients", None)
+    if not clients:
+        return
+    ended = [loop for loop in list(clients.keys()) if loop.is_closed()]
+    for loop in ended:
+        del clients[loop]
+    if ended:
+        pytest.fail("the test's event loop ended with the presence client open: end it with live.shutdown()")
+
+
 @pytest.fixture(scope="session")
 def run_media_root(tmp_path_factory):
     """This run's media folder, shared with the servers the tests start (they read MEDIA_ROOT)."""

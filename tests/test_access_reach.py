@@ -21,6 +21,7 @@ from agreements import outcomes
 from agreements import services as agreement_services
 from config.asgi import application
 from config.routing import websocket_urlpatterns
+from exhibitors import live
 from kernel.access import tracing
 from meetings import services as meeting_services
 from meetings.models import Meeting
@@ -201,6 +202,7 @@ def test_every_consumer_of_a_booth_or_meeting_asks_the_access_layer(world):
                 communicator = WebsocketCommunicator(application, path, headers=headers)
                 await communicator.connect()
                 await communicator.disconnect()
+            await live.shutdown()  # this loop's presence client
             return asked
 
         asked = async_to_sync(scenario)()

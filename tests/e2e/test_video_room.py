@@ -125,6 +125,13 @@ def test_buyer_and_exhibitor_see_each_other_and_the_meeting_is_held(media_browse
         buyer.page.get_by_role("button", name="Send").click()
         exhibitor.page.locator(".chat-log li", has_text="price list").wait_for()
         assert exhibitor.page.locator(".chat-log li b").count() == 0
+        # The sender's line was shown as pending until the server acknowledged it: then it is there
+        # once, as stored (not pending, not twice).
+        buyer.page.wait_for_function(
+            """() => [...document.querySelectorAll('.chat-log li')]
+                       .filter(li => li.textContent.includes('price list'))
+                       .map(li => li.className).join(',') === ''"""
+        )
 
         # Mute is a toggle the other side sees.
         buyer.page.get_by_role("button", name="Mute").click()

@@ -167,9 +167,16 @@ def test_registration_form_has_pickers_and_a_completeness_meter(client, small_fa
     assert 'type="checkbox" name="languages" value="ja"' in page
     assert '<meter id="completeness" min="0" max="100" low="50" high="99" optimum="100" value="0"' in page
     # Half filled in: the meter says so, and the saved registration keeps every pick.
-    half = {"role": "buyer", "company_name": "Osaka Beauty", "country": "JP", "hs_codes": "3304"}
+    assert '<select name="size"' in page and '<option value="10-49">10–49 employees</option>' in page
+    half = {
+        "role": "buyer",
+        "company_name": "Osaka Beauty",
+        "country": "JP",
+        "size": "10-49",
+        "hs_codes": "3304",
+    }
     assert client.post(url, half).status_code == 302
-    assert 'value="50"' in body(client.get(url))
+    assert 'value="57"' in body(client.get(url))  # 4 of the buyer's 7 parts
     full = {
         **half,
         "required_certifications": ["PMDA", "HALAL"],
@@ -179,9 +186,19 @@ def test_registration_form_has_pickers_and_a_completeness_meter(client, small_fa
     assert client.post(url, full).status_code == 302
     p = Participant.objects.get(fair=small_fair["fair"], company__name="Osaka Beauty")
     assert p.sourcing.required_certifications == ["PMDA", "HALAL"] and p.sourcing.languages == ["ja", "en"]
+    assert p.company.size == "10-49"
     page = body(client.get(url + "?role=buyer"))
     assert 'value="100"' in page
     assert "checked" in page.split('value="HALAL"')[1].split(">")[0]
+
+
+def test_a_company_size_outside_the_bands_is_refused_and_changes_nothing(client, small_fair):
+    client.force_login(factories.user())
+    url = reverse("fair_register", args=["demo-expo"])
+    data = {"role": "buyer", "company_name": "Osaka Beauty", "country": "JP", "hs_codes": "3304"}
+    response = client.post(url, {**data, "size": "5000"})
+    assert response.status_code == 400
+    assert not Participant.objects.filter(company__name="Osaka Beauty").exists()
 
 
 def test_registration_hs_box_takes_words_with_a_suggestion(client, small_fair):
@@ -232,7 +249,7 @@ def test_after_approval_the_mail_and_pages_lead_to_first_steps(
     assert "First steps" in body(client.get(reverse("fair_home", args=["demo-expo"])))
     client.force_login(buyer_user)
     buyer_page = body(client.get(steps))
-    assert "Complete your profile" in buyer_page and "50%" in buyer_page
+    assert "Complete your profile" in buyer_page and "43%" in buyer_page  # 3 of the buyer's 7 parts
     assert reverse("meeting_availability", args=["demo-expo"]) in buyer_page
     assert reverse("recommended_booths", args=["demo-expo"]) in buyer_page
     assert "booth_builder" not in buyer_page and "Build your booth" not in buyer_page

@@ -189,3 +189,36 @@ def test_counts_across_two_processes_and_a_dead_ones_visitors_fade_out(small_fai
         await survivor.stop()
 
     run(scenario)
+
+
+def test_a_fair_open_all_year_shows_each_hall_month_by_month_live(small_fair):
+    from datetime import timedelta
+
+    from rfq import services as rfq_services
+
+    f = small_fair["fair"]
+    f.permanent = True
+    f.save(update_fields=["permanent"])
+    buyer = small_fair["buyer"]
+
+    async def scenario():
+        board = Dashboard("demo-expo", small_fair["organizer"].user)
+        await board.connect()
+        assert (await board.snapshot())["standing_halls"] == []
+
+        @sync_to_async
+        def post():
+            rfq_services.rfq_post(
+                actor=buyer.user, fair=f, product="Serum", hs_code="3304.99", quantity="100", unit="pcs",
+                target_price=None, currency="USD", incoterm="CIF", destination_country="JP",
+                destination_port="", certifications=[], deadline=timezone.now() + timedelta(days=3),
+            )  # fmt: skip
+
+        await post()
+        snap, took = await board.until(lambda s: any(r["requests"] == 1 for r in s["standing_halls"]))
+        assert took < 2.0
+        row = snap["standing_halls"][0]
+        assert row["month"] == timezone.now().astimezone(f.zone).strftime("%Y-%m") and row["hall"]
+        await board.close()
+
+    run(scenario)

@@ -173,9 +173,13 @@ def answering(client, booking):
 
 def test_decision_form_shows_the_requester_and_why_they_fit(answering, booking):
     client, meeting, _url = answering
+    company = booking["buyer"].company
+    company.size = "50-249"
+    company.save()
     body = client.get(reverse("meeting_detail", args=[meeting.pk])).content.decode()
     assert body.count('action="' + reverse("meeting_action", args=[meeting.pk, "decide"])) == 1
     assert "Japan" in body and "English" in body and "HS 3304" in body
+    assert "Company size" in body and "50–249 employees" in body
     assert "Why you match" in body and "Sells what the buyer sources" in body
 
 

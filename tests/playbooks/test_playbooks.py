@@ -121,7 +121,7 @@ def test_items_outside_the_products_hs_scope_do_not_apply(small_fair):
     _import(small_fair["fair"])
     snacks = small_fair["booths"]["snacks"].products.get()  # HS 190590: not chapter 33
     keys = [c.item.key for c in services.checklist(product=snacks, country="CN")]
-    assert keys == ["label-zh", "channels"]
+    assert keys == ["label-zh", "channels", "price-range"]  # the price range applies to every product
 
 
 def test_marks_in_progress_and_done_with_a_proof_and_bad_marks_change_nothing(small_fair, settings, tmp_path):

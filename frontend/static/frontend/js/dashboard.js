@@ -60,6 +60,27 @@
     });
   }
 
+  function table(name, rows, cells) {
+    var body = document.querySelector('[data-table="' + name + '"]');
+    if (!body || !rows) return;
+    body.replaceChildren();
+    if (!rows.length) {
+      var tr = document.createElement("tr"), td = document.createElement("td");
+      td.colSpan = 6; td.textContent = body.dataset.empty || labels.none;
+      tr.appendChild(td); body.appendChild(tr); return;
+    }
+    rows.forEach(function (row) {
+      var tr = document.createElement("tr");
+      cells(row).forEach(function (value, i) {
+        var cell = document.createElement(i < 2 ? "th" : "td");
+        if (i < 2) cell.scope = "row";
+        cell.textContent = i < 2 ? (value || "–") : number.format(value);
+        tr.appendChild(cell);
+      });
+      body.appendChild(tr);
+    });
+  }
+
   function draw(s) {
     document.querySelectorAll("[data-stat]").forEach(function (el) {
       var v = pick(s, el.dataset.stat);
@@ -91,6 +112,8 @@
     list("unvisited_booths.booths", s.unvisited_booths.booths, function (b) { return [b.name, b.hall]; }, labels.none);
     list("chats_waiting.threads", s.chats_waiting.threads,
       function (t) { return [t.name, clock(t.since)]; }, labels.none);
+    table("standing_halls", s.standing_halls,
+      function (r) { return [r.month, r.hall, r.meetings, r.knocks, r.requests, r.quotes]; });
     list("interpreter_load", s.interpreter_load, function (r) { return [r.name, number.format(r.meetings)]; }, labels.none);
   }
 

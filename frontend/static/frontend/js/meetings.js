@@ -50,6 +50,28 @@
       boxes.forEach(function (box) { box.checked = !allOn; });
       button.setAttribute("aria-pressed", allOn ? "false" : "true");
     });
+    // Arrow keys move between the grid's times (up, down) and days (left, right), skipping past
+    // times, so a keyboard user does not tab through every slot of the week; Space ticks.
+    var moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+    form.addEventListener("keydown", function (e) {
+      var move = moves[e.key];
+      var box = e.target;
+      if (!move || box.name !== "slot" || e.altKey || e.ctrlKey || e.metaKey) return;
+      var cell = box.closest("td");
+      var rows = Array.prototype.slice.call(cell.closest("tbody").rows);
+      var r = rows.indexOf(cell.parentElement), c = cell.cellIndex;
+      for (;;) {
+        r += move[0];
+        c += move[1];
+        if (r < 0 || r >= rows.length || c < 1 || c >= rows[r].cells.length) return;
+        var next = rows[r].cells[c].querySelector('input[name="slot"]:not(:disabled)');
+        if (next) {
+          e.preventDefault();
+          next.focus();
+          return;
+        }
+      }
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {

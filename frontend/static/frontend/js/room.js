@@ -383,6 +383,10 @@
 
   // --- chat ---------------------------------------------------------------------------------------------
 
+  // Lines sent but not yet acknowledged (chat.ack), by client id: shown as pending and sent again
+  // after a reconnect or a chat.unavailable error, until the server says it stored them (once per id).
+  var pendingChat = new Map(), chatRetry = null;
+
   function addChat(m) {
     if (state.seenChat.has(m.id)) return;
     state.seenChat.add(m.id);
@@ -392,11 +396,48 @@
     chatLog.appendChild(li);
     chatLog.scrollTop = chatLog.scrollHeight;
   }
+  function newClientId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
+  }
+  function sendPendingChat() {
+    chatRetry = null;
+    pendingChat.forEach(function (line) { send(line.frame); });
+  }
+  function retryChat(ms) {
+    if (!chatRetry) chatRetry = setTimeout(sendPendingChat, ms * (0.75 + Math.random() / 2));
+  }
+  function chatAcked(frame) {
+    var line = pendingChat.get(frame.client_id);
+    if (!line) return;
+    pendingChat.delete(frame.client_id);
+    line.li.remove(); // the line itself arrives (or arrived) as chat.message, with its id
+  }
+  function chatRefused(frame) {
+    var line = frame.client_id && pendingChat.get(frame.client_id);
+    if (!line) return;
+    if (frame.code === "chat.unavailable" || frame.code === "room.unavailable") {
+      retryChat((frame.retry_after || 2) * 1000);
+      return;
+    }
+    pendingChat.delete(frame.client_id); // refused for good (too long, too fast): say so on the line
+    line.li.classList.remove("pending");
+    line.li.classList.add("refused");
+    line.li.querySelector(".state").textContent = frame.message || "";
+  }
   chatForm.addEventListener("submit", function (e) {
     e.preventDefault();
     var body = chatInput.value.trim();
     if (!body) return;
-    send({ type: "chat.post", body: body });
+    var frame = { type: "chat.post", body: body, client_id: newClientId() };
+    var li = el("li", "pending");
+    li.appendChild(el("span", "who", t("you")));
+    li.appendChild(el("span", "body", body));
+    li.appendChild(el("span", "state", t("sending")));
+    chatLog.appendChild(li);
+    chatLog.scrollTop = chatLog.scrollHeight;
+    pendingChat.set(frame.client_id, { frame: frame, li: li });
+    send(frame); // if the socket is down, the reconnect's welcome sends it
     chatInput.value = "";
   });
 
@@ -413,6 +454,7 @@
         state.closesAt = Date.parse(frame.meeting.closes_at);
         tick();
         (frame.chat || []).forEach(addChat);
+        sendPendingChat(); // lines typed while the socket was away, or not yet acknowledged
         frame.peers.forEach(function (p) {
           state.known[p.id] = p;
           if (p.offer) offerTo(p); else addPeer(p);
@@ -432,6 +474,8 @@
       case "ice": onIce(frame); break;
       case "media": onMedia(frame); break;
       case "chat.message": addChat(frame); break;
+      case "chat.ack": chatAcked(frame); break;
+      case "error": chatRefused(frame); break;
       case "meeting.held": root.dataset.held = "true"; statusBox.textContent = t("held"); break;
       case "room.closed": state.closedFor = "too-late"; break;
       default: break;
