@@ -91,7 +91,14 @@ class User(AbstractUser):
     can_create_fairs = models.BooleanField(_("may create fairs"), default=False)
 
     def __str__(self):
+        if self.is_erased:
+            return str(_("Deleted user"))
         return self.get_full_name() or self.email or self.username
+
+    @property
+    def is_erased(self) -> bool:
+        """Erased at their own request (integrations/erasure.py): inactive, named ``deleted-<id>``."""
+        return not self.is_active and self.username.startswith("deleted-")
 
 
 class Fair(models.Model):

@@ -39,7 +39,7 @@ from fair.models import ApiToken, Fair
 from kernel import ratelimit
 from kernel.access import allowed, refusal, require
 from kernel.errors import DomainError, NotFound
-from kernel.scopes import required_scope
+from kernel.scopes import SESSION_ONLY, required_scope
 
 TOKEN_PREFIX = "tf_"  # noqa: S105 (what every token starts with, not a secret)
 MAX_ACTIVE_TOKENS = 20
@@ -252,7 +252,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
         held = set(token.scopes)
         if Scope.ADMIN in held and not roles_in(token.user, token.fair_id).organizer:
             held.discard(Scope.ADMIN)  # the owner is no longer an organizer of the fair
-        if needed is None:
+        if needed is None or needed == SESSION_ONLY:
             raise exceptions.PermissionDenied(
                 _("This operation takes no API token; use the site."), code="token_scope"
             )

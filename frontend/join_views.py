@@ -22,6 +22,7 @@ from fair import services as fair_services
 from fair.access import access_fair, my_participant, roles_in
 from fair.models import Participant, User
 from frontend.organizer_forms import CreatorForm, RegistrationForm
+from kernel import consent
 from kernel.access import require
 from kernel.errors import DomainError
 
@@ -74,11 +75,20 @@ def register(request, fair_slug: str):
             except DomainError as e:
                 form.add_error(None, e.message)
             else:
-                if mine is None:
+                if mine is None:  # asked once, at join time, unticked: kernel/consent.py
+                    for kind in consent.KINDS:
+                        consent.consent_set(
+                            actor=request.user,
+                            user=request.user,
+                            kind=kind,
+                            granted=request.POST.get(f"consent_{kind}") == "on",
+                            source="join",
+                        )
                     messages.success(request, _("Thank you. The organizers will review your registration."))
                 else:
                     messages.success(request, _("Your details are saved."))
                 return redirect(reverse("fair_register", args=[fair.slug]) + f"?role={role}")
+    answered = consent.answered(request.user)  # unticked unless the person already said yes
     values = form.data.dict() if form.is_bound else initial
     if form.is_bound:
         for name in ("required_certifications", "languages"):
@@ -91,6 +101,14 @@ def register(request, fair_slug: str):
         "closed": not fair.registration_open and mine is None,
         "completeness": fair_selectors.registration_completeness(role=role, values=values),
         "parts": fair_selectors.PROFILE_PARTS,
+        "consents": [
+            (
+                f"consent_{kind}",
+                label,
+                request.POST.get(f"consent_{kind}") == "on" if form.is_bound else answered.get(kind, False),
+            )
+            for kind, label in consent.KINDS.items()
+        ],
     }
     status = 400 if form.errors else (403 if context["closed"] and request.method == "POST" else 200)
     return render(request, "join/register.html", context, status=status)

@@ -261,6 +261,7 @@ def _detail_context(request, meeting: Meeting, *, outcome_form=None) -> dict:
             meeting.slot.starts_at, viewer_zone=request.user.time_zone, other_zone=other_zone
         ),
         "profile": selectors.other_side_profile(meeting=meeting, side=side),
+        "contacts": selectors.other_side_contacts(meeting=meeting, side=side),
         "why": _reasons(buyer=meeting.buyer, booth=meeting.booth) if can_answer else [],
         "join": _join(meeting),
         "can_answer": can_answer,

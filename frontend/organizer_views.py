@@ -28,6 +28,7 @@ from frontend.organizer_forms import (
     LeadUpdateForm,
     RateForm,
 )
+from integrations import erasure
 from kernel.access import require
 from kernel.errors import DomainError
 from meetings import ledger
@@ -88,7 +89,8 @@ def fair_edit(request, fair_slug: str):
             messages.success(request, _("The fair is saved."))
             return redirect("organizer_console", fair.slug)
     status = 400 if form.errors else 200
-    return render(request, "organizer/fair_form.html", {"form": form, "fair": fair}, status=status)
+    context = {"form": form, "fair": fair, "retention_days": erasure.retention_days(fair)}
+    return render(request, "organizer/fair_form.html", context, status=status)
 
 
 # --- halls ----------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from frontend import (
     organizer_views,
     outcome_views,
     playbook_views,
+    privacy_views,
     rfq_views,
     standing_views,
     token_views,
@@ -28,6 +29,9 @@ urlpatterns = [
     path("profile/api-tokens/", token_views.api_tokens, name="api_tokens"),
     path("profile/data/", integration_views.my_data, name="my_data"),
     path("profile/data/<uuid:uid>/", integration_views.data_export_download, name="data_export_download"),
+    path("profile/privacy/", privacy_views.privacy_settings, name="privacy_settings"),
+    path("profile/erase/", privacy_views.account_erase, name="account_erase"),
+    path("fairs/<slug:fair_slug>/organize/retention/", privacy_views.fair_retention, name="fair_retention"),
     # The notification centre: frontend/notice_views.py
     path("notifications/", notice_views.notice_list, name="notice_list"),
     path("notifications/read-all/", notice_views.notice_read_all, name="notice_read_all"),

@@ -28,6 +28,7 @@ from fair.access import access_fair
 from frontend.forms import ProfileForm
 from frontend.page_cache import anonymous_page
 from frontend.public_pages import public_pages_version
+from integrations import erasure
 from kernel.access import allowed
 
 BOOTHS_PER_PAGE = 12
@@ -69,6 +70,7 @@ def fair_home(request, fair_slug: str):
         "closes_at": closes_at,
         "halls": selectors.fair_halls_with_counts(fair=fair),
         "participations": selectors.user_participations_in_fair(user=request.user, fair=fair),
+        "kept_until": erasure.retention_until(fair),
     }
     return render(request, "frontend/fair_home.html", context)
 

@@ -31,3 +31,14 @@ def access_endpoint(user, endpoint_id, *, fair) -> WebhookEndpoint:
         raise NotFound("webhook.not_found", _("No such webhook."))
     require(user, "webhook:manage", endpoint)
     return endpoint
+
+
+@rule(
+    "account:manage",
+    code="privacy.denied",
+    message=_("Only the person themselves may do this, signed in (not with an API token)."),
+)
+def _account_manage(user, account) -> bool:
+    """Erase an account, change its consents: the person themselves, signed in (an API token, bound to
+    one fair, may not)."""
+    return user.pk == account.pk

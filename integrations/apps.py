@@ -7,6 +7,7 @@ def _ensure_schedules(sender, **kwargs):
     from kernel.jobs import schedule
 
     schedule("privacy-exports-purge", "integrations.privacy.exports_purge", minutes=60)
+    schedule("privacy-retention", "integrations.erasure.retention_run", minutes=60)
 
 
 class IntegrationsConfig(AppConfig):

@@ -1,5 +1,6 @@
 """An exhibitor's leads for their CRM: one row per buyer the booth has an agreed meeting with (contact
-details are shared only then), mapped to the contact/lead import formats of HubSpot and Salesforce
+details are shared only then, and only of those who agreed to it: kernel/consent.py), mapped to the
+contact/lead import formats of HubSpot and Salesforce
 (docs/crm-export.md lists the field maps).
 
 A lead's facts: the buyer's name, e-mail, company and country, what they source, the meetings (first
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from exhibitors.models import Booth
+from kernel import consent
 from meetings.models import LeadUpdate, Meeting, Outcome
 
 AGREED = (Meeting.Status.ACCEPTED, Meeting.Status.HELD, Meeting.Status.NO_SHOW)
@@ -54,8 +56,14 @@ def leads(booth: Booth) -> list[Lead]:
     stages: dict[int, list[LeadUpdate]] = {}
     for update in LeadUpdate.objects.filter(meeting__booth=booth).order_by("on", "pk"):
         stages.setdefault(update.meeting_id, []).append(update)
+    meetings = list(meetings)
+    # Only buyers who agreed to share their contact details (kernel/consent.py) are leads; a buyer
+    # imported without an account has none to share and stays, by company.
+    sharing = consent.users_with(consent.CONTACT, [m.buyer.user_id for m in meetings], granted=True)
     by_buyer: dict[int, Lead] = {}
     for m in meetings:
+        if m.buyer.user_id is not None and m.buyer.user_id not in sharing:
+            continue
         user, company = m.buyer.user, m.buyer.company
         lead = by_buyer.get(m.buyer_id)
         if lead is None:

@@ -114,3 +114,25 @@ class DataExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.created_at:%Y-%m-%d} ({self.status})"
+
+
+class FairRetention(models.Model):
+    """How long a fair keeps its participants' personal data after its last day (set by its organizers);
+    the hourly job ``integrations.erasure.retention_run`` anonymises the participations once it is past."""
+
+    fair = models.OneToOneField("fair.Fair", on_delete=models.CASCADE, related_name="retention")
+    days = models.PositiveIntegerField(
+        _("keep personal data for (days after the fair ends)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: kept until the fair is deleted."),
+    )
+    done_at = models.DateTimeField(null=True, blank=True)  # when the job anonymised the participations
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("data retention")
+        verbose_name_plural = _("data retention")
+
+    def __str__(self) -> str:
+        return f"{self.fair_id}: {self.days} days"

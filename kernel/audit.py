@@ -159,7 +159,7 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "meetings": ("meeting", "round"),
     "outcomes": ("outcome", "tradeoutcome", "shipment", "leadupdate"),
     "agreements": ("agreement", "ceremony"),
-    "fair": ("fair", "hall", "faircurrencyrate", "user"),
+    "fair": ("fair", "hall", "faircurrencyrate", "user", "fairretention"),
 }
 
 

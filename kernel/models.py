@@ -73,3 +73,24 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class Consent(models.Model):
+    """One answer of a person to one consent question (kernel/consent.py): given or refused, when, and
+    where. Never edited: a change is a new row, so the rows are the history; the newest one counts."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(_("consent"), max_length=32)  # kernel.consent.KINDS
+    granted = models.BooleanField(_("given"))
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    source = models.CharField(_("where"), max_length=32, blank=True)  # join, privacy page, api
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        indexes = [models.Index(fields=["user", "kind", "-at"], name="consent_user_kind_at")]
+
+    def __str__(self):
+        answer = "granted" if self.granted else "revoked"
+        return f"{self.user_id} {self.kind} {answer} {self.at:%Y-%m-%d %H:%M}"

@@ -20,6 +20,7 @@ from django.core.files.storage import default_storage
 from exhibitors.models import Booth, Product
 from fair.dataset import BuyerRow, ExhibitorRow, InteractionRow
 from fair.models import Fair, Interaction, Participant, SourcingProfile
+from kernel import consent
 from matching.engine import FORMAT, MarkRow, MatchingEngine, MatchingError
 from matching.models import Mark, MatchingModel
 
@@ -88,7 +89,9 @@ def fair_rows(fair: Fair) -> tuple[list[ExhibitorRow], list[BuyerRow], list[Inte
         .select_related("buyer", "buyer__company", "buyer__user")
         .order_by("buyer_id")
     )
-    buyers = [_buyer_row(p.buyer, p) for p in profiles]
+    profiles = list(profiles)
+    refused = consent.users_with(consent.RECOMMEND, [p.buyer.user_id for p in profiles], granted=False)
+    buyers = [_buyer_row(p.buyer, p) for p in profiles if p.buyer.user_id not in refused]
     booth_ids = {b.pk for b in booths}
     buyer_ids = {int(b.buyer_id) for b in buyers}
     interactions = [
@@ -251,3 +254,15 @@ def fair_filter_choices(fair: Fair) -> dict[str, list]:
     halls = list(fair.halls.filter(booths__in=booths).distinct().order_by("position", "name"))
     countries = sorted(set(booths.values_list("company__country", flat=True)) - {""})
     return {"halls": halls, "countries": countries}
+
+
+def not_to_recommend(fair: Fair, ids) -> set[int]:
+    """Of these buyers (participant ids), those not to recommend to exhibitors: they said no
+    (kernel/consent.py), or their profile is gone (an erased participation, docs/privacy.md)."""
+    rows = list(
+        Participant.objects.filter(fair=fair, pk__in=[int(i) for i in ids]).values_list(
+            "pk", "user_id", "sourcing"
+        )
+    )
+    refused = consent.users_with(consent.RECOMMEND, [user_id for _pk, user_id, _s in rows], granted=False)
+    return {pk for pk, user_id, sourcing in rows if sourcing is None or user_id in refused}

@@ -238,7 +238,9 @@ def recommend_buyers(
         raise DomainError(
             "matching.booth_not_in_model", _("This booth joins recommendations at the next refit.")
         )
-    recs = engine.rank_buyers(str(booth.pk), k=k, marks=selectors.marks_for_booth(booth), rules=rules)
+    recs = engine.rank_buyers(str(booth.pk), k=k + 20, marks=selectors.marks_for_booth(booth), rules=rules)
+    left_out = selectors.not_to_recommend(booth.fair, [r.id for r in recs])
+    recs = [r for r in recs if int(r.id) not in left_out][:k]
     return _present(recs, viewer=EXHIBITOR, language=language)
 
 

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from kernel import consent
 from kernel.site import site_url
 
 PRODID = "-//Tradefair//Meetings//EN"
@@ -80,11 +81,17 @@ def _event(meeting, *, zone: str, status: str, contacts: bool) -> Event:
     event.add("status", status)
     if not contacts:
         return event
+    people = attendees(meeting)
+    # Addresses only of those who agreed to share them (kernel/consent.py).
+    sharing = consent.users_with(
+        consent.CONTACT, [u.pk for u, _r in people] + [meeting.created_by_id or 0], granted=True
+    )
     organizer_user = meeting.created_by or meeting.buyer.user
-    if organizer_user is not None:
+    if organizer_user is not None and organizer_user.pk in sharing:
         event.add("organizer", _address(organizer_user))
-    for user, role in attendees(meeting):
-        event.add("attendee", _address(user, role), encode=0)
+    for user, role in people:
+        if user.pk in sharing:
+            event.add("attendee", _address(user, role), encode=0)
     return event
 
 

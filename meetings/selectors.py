@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from exhibitors.models import Booth
 from fair.models import Fair, Interaction, Participant, SourcingProfile, User
+from kernel import consent
 from matching.models import Mark
 from meetings.models import Availability, CalendarFeed, Meeting, Outcome, Seat, Slot
 
@@ -556,3 +557,25 @@ def pair_reasons(*, buyer: Participant, booth: Booth) -> list[dict]:
             }
         )
     return out
+
+
+AGREED_STATUSES = (Meeting.Status.ACCEPTED, Meeting.Status.HELD, Meeting.Status.NO_SHOW)
+
+
+def other_side_contacts(*, meeting: Meeting, side: str | None) -> list[tuple[str, str]]:
+    """(name, e-mail) of the other side's people who agreed to share their address (kernel/consent.py),
+    once the meeting is agreed; nothing before, and nothing for an organizer looking on."""
+    if meeting.status not in AGREED_STATUSES or side not in ("buyer", "exhibitor"):
+        return []
+    if side == "exhibitor":
+        people = [meeting.buyer.user] if meeting.buyer.user_id else []
+    else:
+        people = [
+            p.user
+            for p in meeting.booth.staff.filter(status=Participant.Status.APPROVED, user__isnull=False)
+            .select_related("user")
+            .order_by("pk")
+        ]
+    people = [u for u in people if u.is_active and u.email]
+    sharing = consent.users_with(consent.CONTACT, [u.pk for u in people], granted=True)
+    return [(str(u), u.email) for u in people if u.pk in sharing]

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from fair import tokens
 from fair.models import ApiToken, Participant
-from kernel.scopes import SAFE_METHODS, required_scope
+from kernel.scopes import SAFE_METHODS, SESSION_ONLY, required_scope
 from meetings import services as meeting_services
 from meetings.models import Meeting
 from tests import factories
@@ -57,7 +57,7 @@ def test_every_unsafe_api_route_declares_its_scope():
             view.action = action
             scope = required_scope(view, method)
             checked += 1
-            if scope not in tokens.SCOPES or scope == tokens.Scope.READ:
+            if scope not in (*tokens.SCOPES, SESSION_ONLY) or scope == tokens.Scope.READ:
                 missing.append(
                     f"{method.upper()} {pattern.pattern} ({callback.cls.__name__}.{action}): {scope}"
                 )
@@ -72,14 +72,28 @@ def test_the_schema_names_each_operations_scope_and_the_bearer_scheme():
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             if method in UNSAFE:
-                assert operation["x-token-scope"] in tokens.SCOPES, (method, path)
+                assert operation["x-token-scope"] in (*tokens.SCOPES, SESSION_ONLY), (method, path)
             elif method == "get":
-                assert operation["x-token-scope"] == "read", (method, path)
+                assert operation["x-token-scope"] in ("read", SESSION_ONLY), (method, path)
     scheme = schema["components"]["securitySchemes"]["tokenAuth"]
     assert scheme["scheme"] == "bearer"
     assert all(f"`{s}`" in scheme["description"] for s in tokens.SCOPES)
     assert schema["paths"]["/api/meetings/{id}/stages/"]["post"]["x-token-scope"] == "leads"
     assert schema["paths"]["/api/standing/permanent/"]["post"]["x-token-scope"] == "admin-of-fair"
+
+
+def test_no_token_erases_an_account_or_changes_its_consents(small_fair):
+    key = token_for(small_fair["buyer"], list(tokens.SCOPES[:-1]))
+    api = APIClient()
+    for path, body in (("/api/account/erase/", {"confirm": "x"}), ("/api/account/consents/", {})):
+        answer = api.post(path, body, format="json", **bearer(key))
+        assert answer.status_code == 403 and answer.json()["code"] == "api.token_scope", path
+    assert api.get("/api/account/consents/", **bearer(key)).status_code == 403
+    assert (
+        small_fair["buyer"]
+        .user.__class__.objects.filter(pk=small_fair["buyer"].user_id, is_active=True)
+        .exists()
+    )
 
 
 def test_an_undeclared_unsafe_operation_takes_no_token():

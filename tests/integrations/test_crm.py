@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from kernel import consent
 from meetings import services as meeting_services
 from meetings.models import LeadUpdate, Meeting, Outcome
 from tests import factories
@@ -30,6 +31,7 @@ def leads_world(small_fair):
         country="JP",
         user_obj=factories.user(email="aiko@buyer.example", first_name="Aiko", last_name="Sato"),
     )
+    consent.consent_set(actor=met.user, user=met.user, kind=consent.CONTACT, granted=True)
     met.company.name = '=HYPERLINK("http://x")'
     met.company.save()
     asked = factories.buyer(fair, country="US", user_obj=factories.user(email="pending@buyer.example"))

@@ -7,6 +7,7 @@ import vobject
 from django.core import mail
 from django.test import Client
 
+from kernel import consent
 from meetings import ics, selectors, services
 from tests import factories
 
@@ -28,6 +29,8 @@ def dst_meeting(db, django_capture_on_commit_callbacks):
     booth = factories.booth(f)
     staff = factories.staff(booth, user_obj=factories.user(time_zone="Asia/Seoul"))
     buyer = factories.buyer(f, country="US", user_obj=factories.user(time_zone="America/New_York"))
+    for person in (staff.user, buyer.user):  # both share their addresses once a meeting is agreed
+        consent.consent_set(actor=person, user=person, kind=consent.CONTACT, granted=True)
     slots = services.slots_generate(fair=f)
     services.availability_set(actor=org, fair=f, slots=slots, booth=booth)
     services.availability_set(actor=org, fair=f, slots=slots, participant=buyer)
