@@ -16,7 +16,7 @@ from exhibitors import live
 from exhibitors import protocol as p
 from kernel.errors import DomainError, is_unavailable
 from kernel.server_tuning import OneReceiveLoop, daphne_wire
-from kernel.websocket import CleanExit
+from kernel.websocket import CleanExit, with_client_id
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ class BoothConsumer(OneReceiveLoop, CleanExit, AsyncWebsocketConsumer):
             content = p.parse_frame(text_data, bytes_data)
             reply = await live.dispatch(self, content) if self.hub else None
         except DomainError as e:
-            reply = live.with_client_id(e.as_dict(), content)
+            reply = with_client_id(e.as_dict(), content)
         except Exception as e:
             if not is_unavailable(e):
                 raise

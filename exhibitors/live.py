@@ -31,6 +31,7 @@ from exhibitors.presence import Member, PresenceMirror, backend
 from kernel.breaker import guarded
 from kernel.errors import DomainError
 from kernel.live import afair_changed
+from kernel.websocket import with_client_id
 
 log = logging.getLogger(__name__)
 
@@ -490,13 +491,6 @@ async def dispatch(consumer, content: dict) -> dict | None:
 @handles(p.PING)
 async def on_ping(consumer, content):
     return {"type": p.PONG}
-
-
-def with_client_id(reply: dict, content: dict | None) -> dict:
-    """An answer to a frame that carried a client_id names it, so the page knows which line it is about."""
-    if isinstance(content, dict) and isinstance(content.get("client_id"), str):
-        reply = {**reply, "client_id": content["client_id"][:64]}
-    return reply
 
 
 def unavailable(content: dict | None) -> dict:

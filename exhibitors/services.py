@@ -24,7 +24,7 @@ from fair.models import Interaction, Participant
 from kernel import events, ratelimit
 from kernel.access import refusal
 from kernel.errors import DomainError, NotFound
-from kernel.websocket import clean_client_id
+from kernel.websocket import already_stored, clean_client_id, create_once
 
 log = logging.getLogger(__name__)
 
@@ -117,11 +117,10 @@ def chat_post(
     """
     _require_post(viewer, booth)
     client_id = clean_client_id(client_id)
-    if client_id:
-        stored = ChatMessage.objects.filter(author_id=viewer.user_id, client_id=client_id).first()
-        if stored is not None:
-            stored.duplicate = True
-            return stored
+    mine = ChatMessage.objects.filter(author_id=viewer.user_id)
+    stored = already_stored(mine, client_id)
+    if stored is not None:
+        return stored
     body = _clean_body(body)
     knock = None
     if thread is not None:
@@ -129,25 +128,22 @@ def chat_post(
         if knock is None or not (viewer.is_staff or knock.buyer_id == viewer.participant_id):
             raise NotFound("chat.no_such_thread", _("There is no such private conversation."))
     _rate_limit(viewer, arrived=arrived)
-    try:
-        with transaction.atomic():  # a savepoint: the same line arriving twice at once is stored once
-            message = ChatMessage.objects.create(
-                booth=booth,
-                knock=knock,
-                author_id=viewer.user_id,
-                author_name=viewer.name,
-                author_is_staff=viewer.is_staff,
-                body=body,
-                created_at=timezone.now(),
-                client_id=client_id,
-            )
-    except IntegrityError:
-        if not client_id:
-            raise
-        stored = ChatMessage.objects.get(author_id=viewer.user_id, client_id=client_id)
-        stored.duplicate = True
-        return stored
-    message.duplicate = False
+    message = create_once(
+        mine,
+        client_id,
+        lambda: ChatMessage.objects.create(
+            booth=booth,
+            knock=knock,
+            author_id=viewer.user_id,
+            author_name=viewer.name,
+            author_is_staff=viewer.is_staff,
+            body=body,
+            created_at=timezone.now(),
+            client_id=client_id,
+        ),
+    )
+    if message.duplicate:
+        return message
     _record_once(booth=booth, viewer=viewer, kind=Interaction.Kind.CHAT)
     events.emit("chat.posted", fair_id=booth.fair_id, subject=message, private=knock is not None)
     return message

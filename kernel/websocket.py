@@ -22,6 +22,7 @@ import logging
 import random
 
 from autobahn.exception import Disconnected  # daphne's websocket protocol (autobahn)
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from kernel.errors import DomainError
@@ -111,3 +112,35 @@ def clean_client_id(client_id) -> str:
     if not isinstance(client_id, str) or len(client_id) > 64 or not set(client_id) <= CLIENT_ID_CHARS:
         raise DomainError("protocol.bad_field", _('"client_id" is 1 to 64 letters, digits or -_.:'))
     return client_id
+
+
+def with_client_id(reply: dict, content: dict | None) -> dict:
+    """An answer to a frame that carried a client_id names it, so the page knows which line it is about."""
+    if isinstance(content, dict) and isinstance(content.get("client_id"), str):
+        reply = {**reply, "client_id": content["client_id"][:64]}
+    return reply
+
+
+def already_stored(rows, client_id: str):
+    """The row of ``rows`` (the sender's own) stored under ``client_id`` by an earlier send, marked
+    ``duplicate``; None for a new line (or no client id)."""
+    stored = rows.filter(client_id=client_id).first() if client_id else None
+    if stored is not None:
+        stored.duplicate = True
+    return stored
+
+
+def create_once(rows, client_id: str, create):
+    """``create()`` in a savepoint; when the same line arrived twice at once and the other send won
+    (the table's unique constraint on the client id), the row it stored, marked ``duplicate``."""
+    try:
+        with transaction.atomic():
+            row = create()
+    except IntegrityError:
+        if not client_id:
+            raise
+        row = rows.get(client_id=client_id)
+        row.duplicate = True
+        return row
+    row.duplicate = False
+    return row

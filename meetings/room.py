@@ -25,14 +25,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kernel import ratelimit
 from kernel.access import allowed
 from kernel.errors import DomainError
-from kernel.websocket import clean_client_id
+from kernel.websocket import already_stored, clean_client_id, create_once, with_client_id
 from meetings import access, services
 from meetings import protocol as p
 from meetings.models import Meeting
@@ -330,13 +330,10 @@ def room_chat_post(*, visit: RoomVisit, body, client_id: str | None = None) -> R
     acknowledgement for (after a reconnect, or a chat.unavailable error).
     """
     client_id = clean_client_id(client_id)
-    if client_id:
-        stored = RoomMessage.objects.filter(
-            meeting_id=visit.meeting_id, author_id=visit.user_id, client_id=client_id
-        ).first()
-        if stored is not None:
-            stored.duplicate = True
-            return stored
+    mine = RoomMessage.objects.filter(meeting_id=visit.meeting_id, author_id=visit.user_id)
+    stored = already_stored(mine, client_id)
+    if stored is not None:
+        return stored
     if not isinstance(body, str):
         raise _bad(_('"body" must be text.'))
     body = body.strip()
@@ -353,32 +350,19 @@ def room_chat_post(*, visit: RoomVisit, body, client_id: str | None = None) -> R
             _("Slow down: at most %(n)d messages in %(s)d seconds.") % {"n": n, "s": seconds},
         )
     user = visit.user
-    try:
-        with transaction.atomic():  # a savepoint: the same line arriving twice at once is stored once
-            message = RoomMessage.objects.create(
-                meeting_id=visit.meeting_id,
-                author=user,
-                author_name=user.get_full_name() or user.email or user.username,
-                role=visit.role,
-                body=body,
-                created_at=timezone.now(),
-                client_id=client_id,
-            )
-    except IntegrityError:
-        if not client_id:
-            raise
-        message = RoomMessage.objects.get(meeting_id=visit.meeting_id, author_id=user.pk, client_id=client_id)
-        message.duplicate = True
-        return message
-    message.duplicate = False
-    return message
-
-
-def with_client_id(reply: dict, content: dict | None) -> dict:
-    """An answer to a frame that carried a client_id names it, so the page knows which line it is about."""
-    if isinstance(content, dict) and isinstance(content.get("client_id"), str):
-        reply = {**reply, "client_id": content["client_id"][:64]}
-    return reply
+    return create_once(
+        mine,
+        client_id,
+        lambda: RoomMessage.objects.create(
+            meeting_id=visit.meeting_id,
+            author=user,
+            author_name=user.get_full_name() or user.email or user.username,
+            role=visit.role,
+            body=body,
+            created_at=timezone.now(),
+            client_id=client_id,
+        ),
+    )
 
 
 def unavailable(content: dict | None) -> dict:

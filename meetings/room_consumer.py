@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kernel.errors import DomainError, is_unavailable
-from kernel.websocket import CleanExit, keep_in_groups
+from kernel.websocket import CleanExit, keep_in_groups, with_client_id
 from meetings import protocol as p
 from meetings import room, room_selectors
 
@@ -80,7 +80,7 @@ class RoomConsumer(CleanExit, AsyncWebsocketConsumer):
             content = room.parse_frame(text_data)
             reply = await self.route(content)
         except DomainError as e:
-            reply = room.with_client_id(e.as_dict(), content)
+            reply = with_client_id(e.as_dict(), content)
         except Exception as e:
             if not is_unavailable(e):
                 raise
