@@ -211,6 +211,27 @@ def registration_completeness(*, role: str, values: dict) -> Completeness:
     return Completeness(round(100 * (len(parts) - len(missing)) / len(parts)), missing)
 
 
+def registration_out(participant: Participant) -> dict:
+    """A registration as the API gives it: its values, status and completeness."""
+    values = registration_values(participant)
+    hs_codes = values.get("hs_codes") or ""
+    codes = [c.strip() for c in hs_codes.split(",") if c.strip()] if isinstance(hs_codes, str) else hs_codes
+    completeness = registration_completeness(role=participant.role, values=values)
+    return {
+        "role": participant.role,
+        "status": participant.status,
+        "company_name": values.get("company_name", ""),
+        "country": values.get("country", ""),
+        "size": values.get("size", ""),
+        "hs_codes": codes,
+        "required_certifications": list(values.get("required_certifications") or []),
+        "languages": list(values.get("languages") or []),
+        "description": values.get("description") or "",
+        "completeness": completeness.percent,
+        "missing": list(completeness.missing),
+    }
+
+
 def registration_values(participant: Participant | None) -> dict:
     """What a registration holds, in the registration form's terms."""
     if participant is None:

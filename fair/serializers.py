@@ -1,4 +1,4 @@
-"""Read-only API shapes of fairs and halls. Times carry their offset."""
+"""API shapes of fairs, halls and registrations. Times carry their offset."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from datetime import datetime
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from fair.models import Fair, Hall
+from fair.models import Company, Fair, Hall
 from fair.selectors import fair_opening
+from kernel import consent
 
 
 @extend_schema_field(
@@ -74,3 +75,54 @@ class HallSerializer(serializers.ModelSerializer):
     class Meta:
         model = Hall
         fields = ["id", "fair", "slug", "name", "hs_chapters", "position", "booth_count"]
+
+
+# --- registration ---------------------------------------------------------------------------------
+
+
+def _codes(max_length: int, help_text: str):
+    return serializers.ListField(
+        child=serializers.CharField(max_length=max_length), required=False, max_length=50, help_text=help_text
+    )
+
+
+class RegistrationIn(serializers.Serializer):
+    """A registration, as the registration page takes it (codes are checked by the service)."""
+
+    role = serializers.ChoiceField(choices=["buyer", "exhibitor"])
+    company_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    country = serializers.CharField(
+        max_length=2, required=False, allow_blank=True, help_text="ISO 3166, e.g. JP"
+    )
+    size = serializers.ChoiceField(choices=Company.Size.choices, required=False, allow_blank=True)
+    hs_codes = _codes(12, 'Buyers: the HS codes you source, e.g. ["3304", "190590"].')
+    required_certifications = _codes(32, 'Buyers: certifications your market requires, e.g. ["HALAL"].')
+    languages = _codes(16, 'Meeting languages, e.g. ["ja", "en"].')
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    consents = serializers.DictField(
+        child=serializers.BooleanField(),
+        required=False,
+        help_text='At a new registration: {"contact": true|false, "recommend": true|false}; missing is no.',
+    )
+
+    def validate_consents(self, value: dict) -> dict:
+        unknown = sorted(set(value) - set(consent.KINDS))
+        if unknown:
+            raise serializers.ValidationError(
+                f"unknown: {', '.join(unknown)} (one of {', '.join(sorted(consent.KINDS))})"
+            )
+        return value
+
+
+class RegistrationOut(serializers.Serializer):
+    role = serializers.CharField()
+    status = serializers.CharField(help_text="pending, approved or rejected")
+    company_name = serializers.CharField()
+    country = serializers.CharField()
+    size = serializers.CharField()
+    hs_codes = serializers.ListField(child=serializers.CharField())
+    required_certifications = serializers.ListField(child=serializers.CharField())
+    languages = serializers.ListField(child=serializers.CharField())
+    description = serializers.CharField()
+    completeness = serializers.IntegerField(help_text="percent of the role's profile parts filled in")
+    missing = serializers.ListField(child=serializers.CharField(), help_text="the parts still empty")

@@ -22,7 +22,7 @@ from modeltranslation.utils import build_localized_fieldname
 from fair import hs, vocab
 from fair.access import forget_roles
 from fair.models import Company, Fair, Hall, Participant, SourcingProfile, User
-from kernel import events, outbox
+from kernel import consent, events, outbox
 from kernel.access import require
 from kernel.errors import DomainError, PermissionDenied
 from kernel.site import site_url
@@ -412,9 +412,14 @@ def registration_submit(
     languages=(),
     description: str = "",
     size: str = "",
+    consents: dict[str, bool] | None = None,
+    source: str = "join",
 ) -> Participant:
     """Register as a buyer or an exhibitor (pending until an organizer decides), or edit one's
-    sourcing profile. A buyer's profile can be edited any time, registration open or not."""
+    sourcing profile. A buyer's profile can be edited any time, registration open or not.
+
+    ``consents`` ({kind: bool}, kernel/consent.py): asked once, at a new registration; a kind not
+    given counts as a no (unticked)."""
     if user is None or not user.is_authenticated:
         raise PermissionDenied("registration.denied", _("Sign in to register."))
     if role not in (Role.BUYER, Role.EXHIBITOR):
@@ -500,6 +505,11 @@ def registration_submit(
                 events.emit("company.changed", fair_id=fair.pk, subject=company, actor=user)
     if profile_values is not None:
         SourcingProfile.objects.update_or_create(buyer=participant, defaults=profile_values)
+    if existing is None and consents is not None:
+        for kind in consent.KINDS:
+            consent.consent_set(
+                actor=user, user=user, kind=kind, granted=bool(consents.get(kind)), source=source
+            )
     events.emit(
         "participant.registered" if existing is None else "participant.profile_changed",
         fair_id=fair.pk,

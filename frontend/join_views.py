@@ -70,20 +70,16 @@ def register(request, fair_slug: str):
         if words:
             form.add_error("hs_codes", words)
         else:
+            # Asked once, at join time, unticked (kernel/consent.py).
+            consents = {kind: request.POST.get(f"consent_{kind}") == "on" for kind in consent.KINDS}
             try:
-                fair_services.registration_submit(user=request.user, fair=fair, **form.cleaned_data)
+                fair_services.registration_submit(
+                    user=request.user, fair=fair, consents=consents, **form.cleaned_data
+                )
             except DomainError as e:
                 form.add_error(None, e.message)
             else:
-                if mine is None:  # asked once, at join time, unticked: kernel/consent.py
-                    for kind in consent.KINDS:
-                        consent.consent_set(
-                            actor=request.user,
-                            user=request.user,
-                            kind=kind,
-                            granted=request.POST.get(f"consent_{kind}") == "on",
-                            source="join",
-                        )
+                if mine is None:
                     messages.success(request, _("Thank you. The organizers will review your registration."))
                 else:
                     messages.success(request, _("Your details are saved."))

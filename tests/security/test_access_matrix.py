@@ -227,6 +227,8 @@ MATRIX: dict[str, str] = {
     "GET /api/fairs/":                                    "200 200 200 200 200 200 200 200 200 200 200",
     "GET /api/fairs/{slug}/":                             "200 200 200 200 200 200 200 200 200 200 200",
     "GET /api/fairs/{slug}/halls/":                       "200 200 200 200 200 200 200 200 200 200 200",
+    "GET /api/fairs/{slug}/registration/":                "403 200 404 200 200 404 404 404 404 404 404",
+    "POST /api/fairs/{slug}/registration/":               "403 400 400 400 400 400 400 400 400 400 400",
     "GET /api/meeting-slots/":                            "403 200 403 403 403 403 403 403 403 403 403",
     "PUT /api/meeting-slots/availability/":               "403 200 403 403 403 403 403 403 403 200 200",
     "GET /api/meetings/":                                 "403 200 200 200 200 200 200 200 200 200 200",
