@@ -115,7 +115,7 @@ def show_detail(request, fair_slug: str, show_id: int):
         "following": request.user.is_authenticated
         and ShowFollower.objects.filter(show=show, user=request.user).exists(),
         "ws_path": f"/ws/shows/{show.pk}/",
-        "presenter_start": show.starts_at.astimezone(zoneinfo.ZoneInfo(show.zone)),
+        "presenter_start": show.starts_at.astimezone(zoneinfo.ZoneInfo(show.zone)).strftime("%H:%M"),
     }
     return render(request, "shows/detail.html", context)
 
