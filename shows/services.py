@@ -9,8 +9,10 @@ subscribers write to the outbox (shows/notifications.py).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import zoneinfo
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -149,6 +151,16 @@ def janus_admin() -> JanusAdmin:
     return JanusAdmin.from_settings()
 
 
+@contextlib.contextmanager
+def _admin(admin: JanusAdmin | None) -> Iterator[JanusAdmin]:
+    """The caller's client, or one on the configured Janus, closed after use."""
+    if admin is not None:
+        yield admin
+        return
+    with janus_admin() as own:
+        yield own
+
+
 def _unavailable() -> DomainError:
     return DomainError(
         "show.video_unavailable",
@@ -177,7 +189,8 @@ def show_go_live(*, actor, show: Show, now: datetime | None = None, admin: Janus
     if not janus_available():
         raise _unavailable()
     try:
-        _room(show, admin or janus_admin())
+        with _admin(admin) as client:
+            _room(show, client)
     except JanusUnavailable as e:
         raise DomainError("show.video_down", _("The video server does not answer. Try again.")) from e
     with transaction.atomic():
@@ -195,9 +208,9 @@ def show_end(*, actor, show: Show, admin: JanusAdmin | None = None) -> Show:
     require(actor, "show:present", show)
     if show.janus_room and janus_available():
         try:
-            admin = admin or janus_admin()
-            if admin.room_exists(room=show.janus_room):
-                admin.room_destroy(room=JanusRoom(id=show.janus_room, secret=show.janus_secret))
+            with _admin(admin) as client:
+                if client.room_exists(room=show.janus_room):
+                    client.room_destroy(room=JanusRoom(id=show.janus_room, secret=show.janus_secret))
         except JanusUnavailable:
             log.warning("show %s ended while Janus was away", show.pk)
     with transaction.atomic():
@@ -220,12 +233,11 @@ def show_admission(*, user, show: Show, role: str, admin: JanusAdmin | None = No
         raise DomainError("show.not_live", _("The show is not live."))
     if not janus_available():
         raise _unavailable()
-    admin = admin or janus_admin()
     try:
-        room = _room(show, admin)
-        return admin.admission_issue(
-            room=room, person=f"u{user.pk}", expires_at=max(show.ends_at, timezone.now()) + ADMISSION_GRACE
-        )
+        with _admin(admin) as client:
+            room = _room(show, client)
+            until = max(show.ends_at, timezone.now()) + ADMISSION_GRACE
+            return client.admission_issue(room=room, person=f"u{user.pk}", expires_at=until)
     except JanusUnavailable as e:
         raise DomainError("show.video_down", _("The video server does not answer. Try again.")) from e
 
