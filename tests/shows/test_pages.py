@@ -125,3 +125,14 @@ def test_an_ended_show_leaves_the_programme_after_two_hours(small_fair):
     )
     page = client_for().get(reverse("show_programme", args=[small_fair["fair"].slug])).content.decode()
     assert "New serums, live" not in page
+
+
+def test_the_organizers_dashboard_shows_each_shows_figures(small_fair):
+    show = schedule(small_fair)
+    ShowStats = show.stats.__class__
+    ShowStats.objects.filter(show=show).update(viewers_peak=42, watch_seconds=3600, quote_clicks=7)
+    page = client_for(small_fair["organizer"].user).get(reverse("fair_dashboard", args=[small_fair["fair"].slug]))
+    text = page.content.decode()
+    assert page.status_code == 200 and "New serums, live" in text
+    row = text[text.index('id="table-shows"') :]
+    assert "<td>42</td>" in row and "<td>60</td>" in row and "<td>7</td>" in row
