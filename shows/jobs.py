@@ -14,17 +14,37 @@ from django.db import transaction
 from django.utils import timezone
 
 from kernel import jobs
-from shows import notifications
+from shows import notifications, services
 from shows.models import Show, ShowFollower
 
 log = logging.getLogger(__name__)
 
 SOON = timedelta(minutes=10)
 SCHEDULE_NAME = "shows.send_reminders"
+STAGE_SCHEDULE_NAME = "shows.keep_stages"
+OVERRUN = timedelta(minutes=30)  # a live show ends by itself this long after its announced end
 
 
 def ensure_schedules() -> None:
     jobs.schedule(SCHEDULE_NAME, "shows.jobs.reminders_send", minutes=1)
+    jobs.schedule(STAGE_SCHEDULE_NAME, "shows.jobs.stages_keep", minutes=1)
+
+
+def stages_keep(now: datetime | None = None) -> dict:
+    """Every minute, for each live show: put out who publishes without a presenter's pass (and ids we
+    never issued); end the shows that ran more than OVERRUN past their end."""
+    now = now or timezone.now()
+    kicked, ended = 0, 0
+    for show in Show.objects.filter(status=Show.Status.LIVE).select_related("booth__company", "fair"):
+        try:
+            if show.ends_at + OVERRUN < now:
+                services.show_end(actor=None, show=show, system=True)
+                ended += 1
+            else:
+                kicked += len(services.show_enforce_roles(show=show))
+        except Exception:  # Janus away or a bad room: the next minute tries again
+            log.exception("show %s: keeping the stage failed", show.pk)
+    return {"kicked": kicked, "ended": ended}
 
 
 def reminders_send(now: datetime | None = None) -> int:

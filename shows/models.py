@@ -150,3 +150,24 @@ class ShowClick(models.Model):
 
     def __str__(self):
         return f"{self.action} on {self.product_id} in {self.show_id}"
+
+
+class ShowPass(models.Model):
+    """An admission to a show's Janus room the application issued: whom, under which participant id,
+    as presenter or viewer. What room_enforce_roles keeps the stage to (shows/jobs.py)."""
+
+    class Role(models.TextChoices):
+        PUBLISHER = "publisher", _("Presenter")
+        VIEWER = "viewer", _("Viewer")
+
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="passes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    participant_id = models.CharField(max_length=80)
+    role = models.CharField(max_length=10, choices=Role.choices)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["show", "role"], name="show_pass_role")]
+
+    def __str__(self):
+        return f"{self.participant_id} ({self.role}) in {self.show_id}"

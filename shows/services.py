@@ -33,7 +33,7 @@ from kernel.errors import DomainError, NotFound
 from kernel.janus import Admission, JanusAdmin, JanusRoom, JanusUnavailable, janus_available
 from shows import protocol
 from shows.access import ShowViewer
-from shows.models import Show, ShowChatMessage, ShowClick, ShowFollower, ShowStats
+from shows.models import Show, ShowChatMessage, ShowClick, ShowFollower, ShowPass, ShowStats
 from shows.models import ShowViewer as WatchRow
 
 log = logging.getLogger(__name__)
@@ -203,9 +203,11 @@ def show_go_live(*, actor, show: Show, now: datetime | None = None, admin: Janus
     return show
 
 
-def show_end(*, actor, show: Show, admin: JanusAdmin | None = None) -> Show:
-    """End the show: Janus tells every page (destroyed) and hangs up."""
-    require(actor, "show:present", show)
+def show_end(*, actor, show: Show, admin: JanusAdmin | None = None, system: bool = False) -> Show:
+    """End the show: Janus tells every page (destroyed) and hangs up. ``system``: the worker ends a
+    show that ran long past its time (shows/jobs.py), with no actor."""
+    if not system:
+        require(actor, "show:present", show)
     if show.janus_room and janus_available():
         try:
             with _admin(admin) as client:
@@ -237,9 +239,28 @@ def show_admission(*, user, show: Show, role: str, admin: JanusAdmin | None = No
         with _admin(admin) as client:
             room = _room(show, client)
             until = max(show.ends_at, timezone.now()) + ADMISSION_GRACE
-            return client.admission_issue(room=room, person=f"u{user.pk}", expires_at=until)
+            admission = client.admission_issue(room=room, person=f"u{user.pk}", expires_at=until)
     except JanusUnavailable as e:
         raise DomainError("show.video_down", _("The video server does not answer. Try again.")) from e
+    ShowPass.objects.create(
+        show=show, user=user, participant_id=admission.participant_id, role=role, expires_at=until
+    )
+    return admission
+
+
+def show_enforce_roles(*, show: Show, admin: JanusAdmin | None = None) -> list[str]:
+    """Keep the stage to the presenters: Janus puts out whoever publishes without a presenter's pass
+    and whoever is in the room under an id we did not issue (JanusAdmin.room_enforce_roles)."""
+    if not (show.janus_room and janus_available()):
+        return []
+    passes = ShowPass.objects.filter(show=show, expires_at__gt=timezone.now())
+    publishers = [p.participant_id for p in passes if p.role == ShowPass.Role.PUBLISHER]
+    viewers = [p.participant_id for p in passes if p.role == ShowPass.Role.VIEWER]
+    with _admin(admin) as client:
+        if not client.room_exists(room=show.janus_room):
+            return []
+        room = JanusRoom(id=show.janus_room, secret=show.janus_secret)
+        return client.room_enforce_roles(room=room, publishers=publishers, viewers=viewers)
 
 
 # --- the show socket: chat, pins, buttons, viewers -------------------------------------------

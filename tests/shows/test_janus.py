@@ -6,6 +6,7 @@ Skipped where `janus` is missing; a failure under TRADEFAIR_REQUIRE_JANUS=1 (tes
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -13,7 +14,7 @@ from django.urls import reverse
 
 from kernel.errors import PermissionDenied
 from kernel.janus import JanusError, JanusSession
-from shows import services
+from shows import jobs, services
 from shows.models import Show
 from tests import factories
 from tests.shows.conftest import schedule
@@ -99,3 +100,35 @@ def test_the_live_page_carries_the_video_parameters_for_admitted_people_only(sma
     on_air = presenter.get(url + "?on_air=screen").content.decode()
     assert '"role": "publisher"' in on_air and '"source": "screen"' in on_air
     services.show_end(actor=small_fair["staff"].user, show=show)
+
+
+def test_the_worker_keeps_the_stage_and_ends_shows_long_over(small_fair, janus_settings):
+    show = schedule(small_fair, in_minutes=5)
+    services.show_go_live(actor=small_fair["staff"].user, show=show)
+    show.refresh_from_db()
+    viewer = services.show_admission(user=small_fair["buyer"].user, show=show, role="viewer")
+    honest = JanusSession(janus_settings.url, token=viewer.session_token)
+    sneaky = JanusSession(janus_settings.url, token=viewer.session_token)
+    try:
+        honest.create()
+        sneaky.create()
+        for session, pid in ((honest, viewer.participant_id), (sneaky, "organizer")):
+            session.request(
+                session.attach(),
+                {
+                    "request": "join",
+                    "ptype": "publisher",
+                    "room": viewer.room,
+                    "id": pid,
+                    "token": viewer.room_token,
+                },
+            )
+        assert jobs.stages_keep() == {"kicked": 1, "ended": 0}
+        with services.janus_admin() as admin:
+            ids = [p["id"] for p in admin.room_participants(room=show.janus_room) if not p.get("dummy")]
+        assert ids == [viewer.participant_id]
+    finally:
+        honest.destroy()
+        sneaky.destroy()
+    assert jobs.stages_keep(now=show.ends_at + timedelta(minutes=31)) == {"kicked": 0, "ended": 1}
+    assert Show.objects.get(pk=show.pk).status == Show.Status.ENDED
