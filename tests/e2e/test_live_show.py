@@ -212,6 +212,20 @@ def test_a_show_reaches_three_viewers_and_a_pinned_product_reaches_them_within_a
         assert "Only participants of this fair can watch its shows." in outsider.page.content()
         outsider.audit("not admitted")
 
+        # The presenter ends the show: Janus tells every viewer's page, and the show socket its status.
+        presenter.page.get_by_role("button", name="End the show").click()
+        presenter.page.wait_for_load_state("load")
+        presenter.audit("ended")
+        for tab in (viewers[0], viewers[2]):
+            tab.page.wait_for_function(
+                "() => document.querySelector('[data-sfu]').sfuRoom.closed", timeout=20_000
+            )
+            assert sfu(tab, "return room.leftReason;") == "destroyed"
+            tab.page.wait_for_function(
+                "() => document.querySelector('[data-show=status]').textContent === 'Ended'"
+            )
+            assert tab.page.locator("[data-show=video-state]").inner_text() == "The show has ended."
+
         for tab in tabs:
             assert not tab.unaudited, tab.unaudited
             external = [u for u in tab.external_requests() if not u.startswith(janus_server.ws_url)]

@@ -76,8 +76,10 @@
         window.location.reload();  // the page gets its admission to the video
       }
       wasLive = status === "live";
+      var key = "tStatus" + status.charAt(0).toUpperCase() + status.slice(1);
       var el = $("status");
-      if (el && side.dataset["tStatus" + status]) el.textContent = side.dataset["tStatus" + status];
+      if (el && t[key]) el.textContent = t[key];
+      if (status === "ended") setText("video-state", t.tEnded);
     }
 
     function onFrame(frame) {
