@@ -19,6 +19,11 @@ class ShowForm(forms.Form):
     )
     zone = forms.ChoiceField(label=_("Your time zone"), choices=time_zone_choices)
     minutes = forms.IntegerField(label=_("Length (minutes)"), min_value=10, max_value=240, initial=30)
+    record = forms.BooleanField(
+        label=_("Record the show"),
+        required=False,
+        help_text=_("The video server keeps what the presenters send."),
+    )
     products = forms.ModelMultipleChoiceField(
         label=_("Products to present"),
         queryset=None,

@@ -57,6 +57,7 @@ def show_new(request, fair_slug: str, booth_id: int):
                 zone=data["zone"],
                 minutes=data["minutes"],
                 products=data["products"],
+                record=data["record"],
             )
         except DomainError as e:
             form.add_error(None, e.message)
@@ -115,6 +116,7 @@ def show_detail(request, fair_slug: str, show_id: int):
         "following": request.user.is_authenticated
         and ShowFollower.objects.filter(show=show, user=request.user).exists(),
         "ws_path": f"/ws/shows/{show.pk}/",
+        "recording_files": selectors.recording_files(show=show) if can_present else [],
         "presenter_start": show.starts_at.astimezone(zoneinfo.ZoneInfo(show.zone)).strftime("%H:%M"),
     }
     return render(request, "shows/detail.html", context)

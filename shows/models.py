@@ -38,6 +38,7 @@ class Show(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     janus_room = models.CharField(max_length=64, blank=True)
     janus_secret = models.CharField(max_length=64, blank=True)
+    record = models.BooleanField(_("record the show"), default=False)  # Janus records the presenters
     recording = models.FileField(_("recording"), upload_to="shows/recordings/", blank=True)
     sequence = models.PositiveIntegerField(default=0)  # the ICS SEQUENCE: rises with every change
     created_by = models.ForeignKey(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -96,3 +98,12 @@ def fair_show_figures(*, fair) -> list[dict]:
             }
         )
     return figures
+
+
+def recording_files(*, show: Show) -> list[str]:
+    """The names of the show's recording files (Janus's .mjr, one per track of each presenter) in
+    JANUS_RECORDINGS_DIR, when this process can read that folder (docs/janus.md, "Recordings")."""
+    folder = getattr(settings, "JANUS_RECORDINGS_DIR", "")
+    if not (show.record and show.janus_room and folder) or not Path(folder).is_dir():
+        return []
+    return sorted(p.name for p in Path(folder).glob(f"videoroom-{show.janus_room}-user-*.mjr"))

@@ -79,6 +79,7 @@ def show_schedule(
     zone: str,
     minutes: int,
     products=(),
+    record: bool = False,
     now: datetime | None = None,
 ) -> Show:
     """Schedule a show of ``booth`` at ``starts_local``, a wall-clock time in the presenter's ``zone``."""
@@ -102,6 +103,7 @@ def show_schedule(
         starts_at=starts_at,
         ends_at=starts_at + timedelta(minutes=int(minutes)),
         zone=zone,
+        record=bool(record),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     show.products.set(_products_of(booth, products))
@@ -172,7 +174,7 @@ def _room(show: Show, admin: JanusAdmin) -> JanusRoom:
     """The show's Janus room, created again when Janus forgot it (a restart)."""
     if show.janus_room and admin.room_exists(room=show.janus_room):
         return JanusRoom(id=show.janus_room, secret=show.janus_secret)
-    room = admin.room_create(description=f"show {show.pk}", publishers=2)
+    room = admin.room_create(description=f"show {show.pk}", publishers=2, record=show.record)
     Show.objects.filter(pk=show.pk).update(janus_room=room.id, janus_secret=room.secret)
     show.janus_room, show.janus_secret = room.id, room.secret
     return room

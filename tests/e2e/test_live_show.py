@@ -105,7 +105,7 @@ def sfu(visit: Visit, expression: str):
 
 
 def setup_show(small_fair):
-    show = schedule(small_fair, in_minutes=5, title="Snail cream, live from Seoul")
+    show = schedule(small_fair, in_minutes=5, title="Snail cream, live from Seoul", record=True)
     services.show_go_live(actor=small_fair["staff"].user, show=show)
     buyers = [small_fair["buyer"].user] + [factories.buyer(small_fair["fair"]).user for _ in range(3)]
     stranger = factories.buyer(factories.fair()).user
@@ -216,6 +216,10 @@ def test_a_show_reaches_three_viewers_and_a_pinned_product_reaches_them_within_a
         presenter.page.get_by_role("button", name="End the show").click()
         presenter.page.wait_for_load_state("load")
         presenter.audit("ended")
+        # Janus recorded the presenter's tracks; the presenter's page says so.
+        recorded = list(janus_server.recordings_dir.glob(f"videoroom-*-user-{feed}-*.mjr"))
+        assert {p.name.rsplit("-", 2)[-2] for p in recorded} == {"audio", "video"}, recorded
+        assert "2 recording files on the video server." in presenter.page.content()
         for tab in (viewers[0], viewers[2]):
             tab.page.wait_for_function(
                 "() => document.querySelector('[data-sfu]').sfuRoom.closed", timeout=20_000
