@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import statistics
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 
 import pytest
 from django.conf import settings
@@ -238,3 +239,45 @@ def test_a_show_reaches_three_viewers_and_a_pinned_product_reaches_them_within_a
         for tab in tabs:
             tab.page.context.close()
         off_the_loop(lambda: services.show_end(actor=small_fair["staff"].user, show=show))
+
+
+def test_staff_schedule_a_show_on_a_phone_and_a_buyer_finds_it_in_the_programme(
+    browser, show_server, small_fair
+):
+    fair, booth = small_fair["fair"], small_fair["booths"]["cosmetics"]
+    staff = open_tab(browser, show_server, small_fair["staff"].user, "show-schedule-phone", phone=True)
+    buyer = open_tab(browser, show_server, small_fair["buyer"].user, "show-programme")
+    try:
+        staff.goto(f"/fairs/{fair.slug}/booths/{booth.pk}/")
+        staff.audit("booth page")
+        staff.page.get_by_role("link", name="Schedule a live show").click()
+        staff.page.wait_for_load_state("load")
+        staff.audit("schedule form")
+        page = staff.page
+        page.get_by_label("Title").fill("Snail cream for Japan")
+        page.get_by_label("Language of the show").select_option("ja")
+        page.get_by_label("Starts at").fill(f"{datetime.now().year + 1}-04-01T15:00")
+        page.get_by_label("Your time zone").select_option("Asia/Seoul")
+        page.get_by_label("Snail repair cream").check()
+        page.get_by_label("Title").focus()
+        page.keyboard.press("Enter")  # the keyboard submits the form
+        page.wait_for_url(re.compile(r"/shows/\d+/$"))
+        assert page.get_by_role("heading", name="Snail cream for Japan").is_visible()
+        staff.audit("the show page, scheduled")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+
+        buyer.goto(f"/fairs/{fair.slug}/shows/")
+        buyer.audit("the programme")
+        buyer.page.get_by_role("link", name="Snail cream for Japan").click()
+        buyer.page.wait_for_load_state("load")
+        buyer.audit("the show page, before it starts")
+        buyer.page.get_by_role("button", name="Remind me").click()
+        buyer.page.wait_for_load_state("load")
+        assert "You will be reminded 10 minutes before." in buyer.page.content()
+        buyer.audit("reminder set")
+        for tab in (staff, buyer):
+            assert not tab.unaudited, tab.unaudited
+            assert not tab.external_requests(), tab.external_requests()
+    finally:
+        staff.page.context.close()
+        buyer.page.context.close()
