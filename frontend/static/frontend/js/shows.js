@@ -1,5 +1,5 @@
 /* A live show's page (docs/show-protocol.md): the show socket (chat, featured product and its
-   buttons, viewer counts, status) and the statuses of the video (sfu.js's events). Text from
+   buttons, viewer counts, status); sfu-status.js says how the video goes. Text from
    people is set with textContent only; the page's own words come translated in data-t-* attributes. */
 (function () {
   "use strict";
@@ -138,27 +138,6 @@
       });
     });
 
-    // The video (sfu.js): what the page says about it.
-    var video = document.querySelector("[data-show-video]");
-    if (video) {
-      var v = video.dataset;
-      video.addEventListener("sfu:first-frame", function () { setText("video-state", ""); });
-      video.addEventListener("sfu:published", function () { setText("video-state", ""); });
-      video.addEventListener("sfu:remote-removed", function () { setText("video-state", v.tWaiting); });
-      video.addEventListener("sfu:autoplay-muted", function () { $("sound").hidden = false; });
-      video.addEventListener("sfu:left", function (e) {
-        var reason = e.detail && e.detail.reason;
-        var texts = { refused: v.tRefused, kicked: v.tKicked, destroyed: v.tEnded, error: v.tError };
-        setText("video-state", texts[reason] || "");
-      });
-      video.addEventListener("sfu:error", function () { setText("video-state", v.tError); });
-      $("sound").addEventListener("click", function () {
-        Array.prototype.forEach.call(video.querySelectorAll("video"), function (el) {
-          if (!el.hasAttribute("data-sfu-local")) { el.muted = false; el.play(); }
-        });
-        $("sound").hidden = true;
-      });
-    }
     connect();
   }
 
