@@ -4,7 +4,6 @@ frames and routes them (shows/live.py). docs/show-protocol.md is its protocol.""
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import time
 
@@ -16,10 +15,6 @@ from shows import live
 from shows import protocol as p
 
 log = logging.getLogger(__name__)
-
-
-def encode(frame: dict) -> str:
-    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
 
 
 class ShowConsumer(CleanExit, AsyncWebsocketConsumer):
@@ -44,7 +39,7 @@ class ShowConsumer(CleanExit, AsyncWebsocketConsumer):
                 raise
             log.warning("show socket refused for now: %s: %s", type(e).__name__, e)
             return await self.close(code=p.CLOSE_TRY_AGAIN)
-        await self.send(text_data=encode(snapshot))
+        await self.send(text_data=p.encode(snapshot))
         return None
 
     async def disconnect(self, code):
@@ -69,7 +64,8 @@ class ShowConsumer(CleanExit, AsyncWebsocketConsumer):
             if isinstance(content, dict) and content.get("client_id"):
                 reply["client_id"] = content["client_id"]
         if reply:
-            await self.send(text_data=encode(reply))
+            await self.send(text_data=p.encode(reply))
 
     async def show_frame(self, message):
-        await self.send(text_data=encode(message["frame"]))
+        text = message.get("text")
+        await self.send(text_data=text if text is not None else p.encode(message["frame"]))

@@ -32,8 +32,9 @@ def show_open(show_id, user):
 
 
 async def broadcast(consumer, frame: dict) -> None:
+    """``frame`` to every socket of the show, encoded once here rather than once per socket."""
     await consumer.channel_layer.group_send(
-        p.show_group(consumer.show.pk), {"type": p.LAYER_FRAME, "frame": frame}
+        p.show_group(consumer.show.pk), {"type": p.LAYER_FRAME, "text": p.encode(frame)}
     )
 
 
@@ -46,7 +47,7 @@ async def _counts_later(consumer, show_id: int) -> None:
         await asyncio.sleep(p.VIEWERS_DEBOUNCE)
         stats = await database_sync_to_async(selectors.show_counts)(show_id=show_id)
         await consumer.channel_layer.group_send(
-            p.show_group(show_id), {"type": p.LAYER_FRAME, "frame": {"type": p.VIEWERS, **stats}}
+            p.show_group(show_id), {"type": p.LAYER_FRAME, "text": p.encode({"type": p.VIEWERS, **stats})}
         )
     finally:
         _pending.pop(show_id, None)

@@ -5,6 +5,8 @@ docs/show-protocol.md describes each message with an example.
 
 from __future__ import annotations
 
+import json
+
 # --- client -> server -------------------------------------------------------------------
 CHAT_POST = "chat.post"  # {"body", "client_id"?}
 PIN = "pin"  # staff: {"product_id": int | null}
@@ -22,7 +24,9 @@ PONG = "pong"
 ERROR = "error"
 
 # --- channel layer ------------------------------------------------------------------------
-LAYER_FRAME = "show.frame"  # {"type": "show.frame", "frame": {...}}: written to every socket of the show
+# {"type": "show.frame", "text": "<the encoded frame>"} (or "frame": {...}, from the outbox): written to
+# every socket of the show.
+LAYER_FRAME = "show.frame"
 
 
 def show_group(show_id: int) -> str:
@@ -38,3 +42,7 @@ MAX_FRAME_CHARS = 16_384
 SNAPSHOT_MESSAGES = 50
 VIEWERS_DEBOUNCE = 1.0  # seconds: viewer counts are broadcast at most once per second per process
 BUTTONS = ("quote", "sample", "consult")
+
+
+def encode(frame: dict) -> str:
+    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
