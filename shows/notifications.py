@@ -21,6 +21,9 @@ from shows.models import Show, ShowFollower
 
 FOLLOWED = notice_kinds.register("show.followed", gettext_lazy("Reminder set: %(title)s (%(booth)s)"))
 LIVE = notice_kinds.register("show.live", gettext_lazy("Live now: %(title)s (%(booth)s)"), toast=True)
+CANCELLED = notice_kinds.register(
+    "show.cancelled", gettext_lazy("Cancelled: %(title)s (%(booth)s)"), toast=True
+)
 SOON = notice_kinds.register(
     "show.reminder", gettext_lazy("In 10 minutes: %(title)s (%(booth)s)"), toast=True
 )
@@ -34,7 +37,7 @@ def _params(show: Show) -> dict:
     return {"title": show.title, "booth": show.booth.company.name}
 
 
-def tell(show: Show, *, kind, users, attach: bool = False) -> None:
+def tell(show: Show, *, kind, users, attach: bool = False, method: str = "PUBLISH") -> None:
     """A notice and an e-mail (with the show's ICS when ``attach``) to each of ``users``."""
     users = [u for u in users if u is not None and u.pk is not None]
     notify(
@@ -60,8 +63,8 @@ def tell(show: Show, *, kind, users, attach: bool = False) -> None:
             ]
         attachments = []
         if attach:
-            text = ics.invitation(show, zone=zone, method="PUBLISH").decode()
-            attachments.append(("show.ics", text, "text/calendar; charset=utf-8; method=PUBLISH"))
+            text = ics.invitation(show, zone=zone, method=method).decode()
+            attachments.append(("show.ics", text, f"text/calendar; charset=utf-8; method={method}"))
         outbox.mail(
             to=[user.email],
             subject=subject,
@@ -84,6 +87,14 @@ def _live(event: events.Event) -> None:
     show: Show = event.subject
     users = [f.user for f in ShowFollower.objects.filter(show=show).select_related("user")]
     tell(show, kind=LIVE, users=users)
+
+
+@events.subscribe("show.cancelled", phase=events.NOW)
+def _cancelled(event: events.Event) -> None:
+    """Who asked to be reminded hears of it, with the calendar's cancellation (METHOD:CANCEL)."""
+    show: Show = event.subject
+    users = [f.user for f in ShowFollower.objects.filter(show=show).select_related("user")]
+    tell(show, kind=CANCELLED, users=users, attach=True, method="CANCEL")
 
 
 @events.subscribe("show.live", "show.ended", "show.cancelled", phase=events.NOW)

@@ -69,7 +69,12 @@ def snapshot(*, show: Show, viewer: ShowViewer) -> dict:
         "pinned": product_payload(show.pinned),
         "messages": [message_payload(m) for m in reversed(messages)],
         "viewers": show_counts(show_id=show.pk),
-        "me": {"name": viewer.name, "can_chat": viewer.can_chat, "can_present": viewer.can_present},
+        "me": {
+            "name": viewer.name,
+            "role": viewer.role,
+            "can_chat": viewer.can_chat,
+            "can_present": viewer.can_present,
+        },
     }
 
 

@@ -159,3 +159,25 @@ def test_the_calendar_file_is_valid_and_in_utc(small_fair, show):
     event = next(iter(cal.walk("VEVENT")))
     assert event.decoded("dtstart") == show.starts_at and event.decoded("dtend") == show.ends_at
     assert str(event["uid"]) == f"{show.uid}@tradefair"
+
+
+def test_cancelling_tells_who_asked_with_the_calendars_cancellation(
+    small_fair, show, django_capture_on_commit_callbacks
+):
+    buyer = small_fair["buyer"].user
+    with django_capture_on_commit_callbacks(execute=True):
+        services.show_follow(user=buyer, show=show)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.show_cancel(actor=small_fair["staff"].user, show=show)
+    (message,) = mail.outbox
+    assert message.subject.startswith("Cancelled: New serums, live")
+    _name, content, mimetype = message.attachments[0]
+    assert "method=CANCEL" in mimetype
+    event = next(iter(Calendar.from_ical(content).walk("VEVENT")))
+    assert str(event["status"]) == "CANCELLED" and int(event["sequence"]) == 1
+    assert Notice.objects.filter(user=buyer, kind="show.cancelled").exists()
+    with pytest.raises(DomainError):
+        services.show_follow(user=buyer, show=Show.objects.get(pk=show.pk))
+    with pytest.raises(PermissionDenied):
+        services.show_cancel(actor=buyer, show=show)

@@ -9,7 +9,7 @@
     if (!side) return;
     var t = side.dataset;
     function $(name) { return document.querySelector('[data-show="' + name + '"]'); }
-    var ws = null, delay = 1000, canPresent = false, wasLive = null, pending = {};
+    var ws = null, delay = 1000, myRole = "", wasLive = null, pending = {};
 
     function setText(name, text) { var el = $(name); if (el) el.textContent = text; }
 
@@ -63,6 +63,7 @@
       hs.textContent = "HS " + product.hs_code;
       var actions = document.createElement("p");
       actions.className = "pinned-actions";
+      if (myRole === "staff") { card.replaceChildren(h, hs); box.replaceChildren(card); return; }  // their own product
       var q = t.quoteUrl + "?product=" + encodeURIComponent(product.id);
       actions.appendChild(button(t.tQuote, q, "quote", product));
       actions.appendChild(button(t.tSample, q + "&sample=1", "sample", product));
@@ -85,12 +86,12 @@
     function onFrame(frame) {
       switch (frame.type) {
         case "snapshot":
+          myRole = frame.me.role;
           $("messages").replaceChildren();
           frame.messages.forEach(addMessage);
           showPinned(frame.pinned);
           setText("viewers", frame.viewers.now);
           setText("peak", frame.viewers.peak);
-          canPresent = frame.me.can_present;
           $("chat-form").hidden = !frame.me.can_chat;
           if (wasLive === null) wasLive = frame.status === "live";
           onStatus(frame.status);
