@@ -30,7 +30,15 @@ from fair.models import Interaction
 from kernel import events, ratelimit
 from kernel.access import refusal, require
 from kernel.errors import DomainError, NotFound
-from kernel.janus import Admission, JanusAdmin, JanusRoom, JanusUnavailable, janus_available
+from kernel.janus import (
+    VIDEOROOM_ERROR_NO_SUCH_ROOM,
+    Admission,
+    JanusAdmin,
+    JanusError,
+    JanusRoom,
+    JanusUnavailable,
+    janus_available,
+)
 from shows import protocol
 from shows.access import ShowViewer
 from shows.models import Show, ShowChatMessage, ShowClick, ShowFollower, ShowPass, ShowStats
@@ -239,9 +247,18 @@ def show_admission(*, user, show: Show, role: str, admin: JanusAdmin | None = No
         raise _unavailable()
     try:
         with _admin(admin) as client:
-            room = _room(show, client)
             until = max(show.ends_at, timezone.now()) + ADMISSION_GRACE
-            admission = client.admission_issue(room=room, person=f"u{user.pk}", expires_at=until)
+            person = f"u{user.pk}"
+            try:  # the room we keep, without asking first whether Janus still has it: one round trip less
+                if not show.janus_room:
+                    raise JanusError(VIDEOROOM_ERROR_NO_SUCH_ROOM, "no room yet")
+                kept = JanusRoom(id=show.janus_room, secret=show.janus_secret)
+                admission = client.admission_issue(room=kept, person=person, expires_at=until)
+            except JanusError as e:
+                if e.code != VIDEOROOM_ERROR_NO_SUCH_ROOM:
+                    raise
+                room = _room(show, client)  # Janus forgot it (a restart): create it again
+                admission = client.admission_issue(room=room, person=person, expires_at=until)
     except JanusUnavailable as e:
         raise DomainError("show.video_down", _("The video server does not answer. Try again.")) from e
     ShowPass.objects.create(
