@@ -70,3 +70,17 @@ def test_without_the_tools_nothing_changes(small_fair, settings, tmp_path, monke
     assert recording_build(show.pk).startswith("missing janus-pp-rec")
     show.refresh_from_db()
     assert not show.recording
+
+
+def test_the_ended_shows_page_plays_its_recording_to_whom_may_watch(small_fair, settings, tmp_path):
+    from django.core.files.base import ContentFile
+    from django.test import Client
+    from django.urls import reverse
+
+    show = recorded_show(small_fair, tmp_path)
+    show.recording.save("show-1.webm", ContentFile(b"webm"), save=True)
+    url = reverse("show_detail", args=[small_fair["fair"].slug, show.pk])
+    c = Client()
+    c.force_login(small_fair["buyer"].user)
+    assert show.recording.url in c.get(url).content.decode()
+    assert show.recording.url not in Client().get(url).content.decode()  # not signed in: not a participant
