@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "integrations",
     "playbooks",
     "rfq",
+    "shows",
     "insights",
     "datasets",
     "frontend",

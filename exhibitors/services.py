@@ -94,6 +94,11 @@ def _record_once(*, booth: Booth, viewer: Viewer, kind: str) -> bool:
     return True
 
 
+# The same rules for the chat and interactions of a booth's live shows (shows/services.py).
+clean_body = _clean_body
+interaction_record_once = _record_once
+
+
 def booth_visit_record(*, booth: Booth, viewer: Viewer) -> bool:
     """A buyer entered the live booth: one booth_visit per buyer, booth and day."""
     return _record_once(booth=booth, viewer=viewer, kind=Interaction.Kind.BOOTH_VISIT)

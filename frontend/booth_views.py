@@ -34,6 +34,7 @@ from frontend.booth_forms import (
 from frontend.page_cache import anonymous_page
 from kernel.access import allowed
 from kernel.errors import DomainError
+from shows import selectors as show_selectors
 
 RESULTS_PER_PAGE = 12
 
@@ -90,6 +91,8 @@ def booth_detail(request, fair_slug: str, booth_id: int):
         "ws_path": f"/ws/booths/{booth.pk}/",
         "live_statuses": LIVE_STATUS_CHOICES,
         "missed_knocks": _missed_knocks(booth) if viewer.is_staff else [],
+        "shows": show_selectors.booth_shows(booth=booth),
+        "can_schedule_show": allowed(request.user, "show:schedule", booth),
     }
     return render(request, "frontend/booth_detail.html", context)
 

@@ -16,6 +16,7 @@ from exhibitors.access import access_booth
 from fair.access import access_fair
 from insights import reports, stats
 from rfq import selectors as rfq_selectors
+from shows import selectors as show_selectors
 
 
 def _labels() -> dict:
@@ -58,11 +59,9 @@ def _download(content, *, filename: str, content_type: str) -> HttpResponse:
 def dashboard(request, fair_slug):
     fair = _fair(request, fair_slug)
     snapshot = stats.run_sync(stats.snapshot, fair)
-    return render(
-        request,
-        "frontend/dashboard/dashboard.html",
-        {"fair": fair, "snapshot": snapshot, "exports": EXPORTS, "labels": _labels()},
-    )
+    context = {"fair": fair, "snapshot": snapshot, "exports": EXPORTS, "labels": _labels()}
+    context["shows"] = show_selectors.fair_show_figures(fair=fair)
+    return render(request, "frontend/dashboard/dashboard.html", context)
 
 
 @login_required

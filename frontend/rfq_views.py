@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from exhibitors.models import Booth
+from exhibitors.models import Booth, Product
 from fair import hs
 from fair.access import access_fair, roles_in
 from frontend.rfq_forms import QuoteForm, RfqForm
@@ -97,6 +97,33 @@ def rfq_list(request, fair_slug: str):
     return render(request, "rfq/list.html", context)
 
 
+def _prefill(request, fair) -> dict:
+    """?product=<id> (a product of a booth the person may see: "Request a quote" under a product, in
+    a live show) fills in what is sourced; &sample=1 asks for a sample of it."""
+    try:
+        product_id = int(request.GET.get("product", ""))
+    except ValueError:
+        return {}
+    product = (
+        Product.objects.select_related("booth__company", "booth__fair")
+        .filter(pk=product_id, booth__fair=fair)
+        .first()
+    )
+    if product is None or not allowed(request.user, "booth:view", product.booth):
+        return {}
+    initial = {"product": product.name, "hs_code": product.hs_code}
+    if request.GET.get("sample"):
+        initial.update(
+            description=_("A sample of %(product)s from %(company)s.")
+            % {"product": product.name, "company": product.booth.company.name},
+            quantity=1,
+            unit=_("sample"),
+        )
+    elif product.moq:
+        initial.update(quantity=product.moq, unit=product.moq_unit or "pcs")
+    return initial
+
+
 @login_required
 def rfq_new(request, fair_slug: str):
     fair = access_fair(request.user, fair_slug, perm="rfq:post")
@@ -114,6 +141,7 @@ def rfq_new(request, fair_slug: str):
         initial={
             "destination_country": buyer_country,
             "deadline": (timezone.now().astimezone(zone) + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"),
+            **_prefill(request, fair),
         },
     )
     if request.method == "POST" and form.is_valid():

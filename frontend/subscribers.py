@@ -7,8 +7,21 @@ from frontend.public_pages import public_pages_changed
 from kernel import events
 
 # Everything the hall and booth pages show: the fair, its halls, the companies, booths, products,
-# their images and brochures, a booth's live status; and whatever an import or the admin changes.
-SHOWN = ("fair.*", "hall.*", "company.*", "booth.*", "product.*", "dataset.*", "admin.*")
+# their images and brochures, a booth's live status, its live shows (scheduled, live, ended, cancelled);
+# and whatever an import or the admin changes.
+SHOWN = (
+    "fair.*",
+    "hall.*",
+    "company.*",
+    "booth.*",
+    "product.*",
+    "dataset.*",
+    "admin.*",
+    "show.scheduled",
+    "show.live",
+    "show.ended",
+    "show.cancelled",
+)
 
 
 @events.subscribe(*SHOWN, phase=events.NOW)

@@ -15,12 +15,14 @@ from frontend import (
     playbook_views,
     privacy_views,
     rfq_views,
+    show_views,
     standing_views,
     token_views,
     views,
 )
 
 _BOOTH = "fairs/<slug:fair_slug>/booths/<int:booth_id>/"
+_SHOW = "fairs/<slug:fair_slug>/shows/<int:show_id>/"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -136,6 +138,13 @@ urlpatterns = [
         booth_views.product_image_remove,
         name="product_image_remove",
     ),
+    # Live product shows: frontend/show_views.py
+    path("fairs/<slug:fair_slug>/shows/", show_views.programme, name="show_programme"),
+    path(f"{_BOOTH}shows/new/", show_views.show_new, name="show_new"),
+    path(_SHOW, show_views.show_detail, name="show_detail"),
+    path(f"{_SHOW}show.ics", show_views.show_ics, name="show_ics"),
+    path(f"{_SHOW}remind/", show_views.show_remind, name="show_remind"),
+    path(f"{_SHOW}<slug:action>/", show_views.show_action, name="show_action"),
     # Sourcing requests (RFQ) and quotations: frontend/rfq_views.py
     path("fairs/<slug:fair_slug>/rfq/", rfq_views.rfq_list, name="rfq_list"),
     path("fairs/<slug:fair_slug>/rfq/new/", rfq_views.rfq_new, name="rfq_new"),

@@ -436,4 +436,4 @@ class FollowUpNudge(models.Model):
 
 
 # The video room's records live in their own module (meetings/room_models.py).
-from meetings.room_models import RoomMessage, RoomReport, RoomVisit  # noqa: E402, F401
+from meetings.room_models import GroupRoom, RoomMessage, RoomReport, RoomVisit  # noqa: E402, F401

@@ -95,3 +95,21 @@ class RoomReport(models.Model):
 
     def __str__(self):
         return f"room of {self.meeting_id}: {self.together_seconds:.0f}s together"
+
+
+class GroupRoom(models.Model):
+    """A meeting's room on Janus, the SFU (docs/janus.md): for a call of more than three people, up to
+    GROUP_SIZE senders at once. Janus keeps rooms in memory: the id and secret kept here let the
+    application create it again after a restart of Janus (meetings/room_sfu.py)."""
+
+    meeting = models.OneToOneField("meetings.Meeting", on_delete=models.CASCADE, related_name="group_room")
+    janus_room = models.CharField(max_length=64)
+    janus_secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("group video room")
+        verbose_name_plural = _("group video rooms")
+
+    def __str__(self):
+        return f"group room of meeting {self.meeting_id}"

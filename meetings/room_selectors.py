@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kernel.janus import janus_available
 from meetings import protocol as p
 from meetings import room
 from meetings.models import Meeting
@@ -81,4 +82,5 @@ def room_page(*, meeting: Meeting, user) -> dict:
         "opens_at": room.room_opens_at(meeting),
         "closes_at": room.room_closes_at(meeting),
         "buyer_name": str(meeting.buyer.company or display_name(meeting.buyer.user)),
+        "group_video": janus_available(),  # the group room through Janus (meetings/room_sfu.py)
     }

@@ -9,4 +9,5 @@ app_name = "meetings"
 urlpatterns = [
     path("calendar/<str:token>.ics", views.calendar_feed, name="feed"),
     path("<int:meeting_id>/", views.room, name="room"),
+    path("<int:meeting_id>/group/", views.group_room, name="group_room"),
 ]

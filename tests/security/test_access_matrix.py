@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -45,6 +45,7 @@ from agreements.models import Shipment, TradeOutcome
 from fair.models import Participant
 from meetings import services as meeting_services
 from meetings.models import CalendarFeed, Meeting
+from shows.models import Show
 from tests import factories
 
 MARK = "interested"
@@ -77,6 +78,7 @@ MATRIX: dict[str, str] = {
     "api-docs":                                           "200 200 200 200 200 200 200 200 200 200 200",
     "meetings:feed":                                      "200 200 200 200 200 200 200 200 200 200 200",
     "meetings:room":                                      "302 200 404 404 404 200 404 200 404 404 200",
+    "meetings:group_room":                                "302 200 404 404 404 200 404 200 404 404 200",
     "home":                                               "200 200 200 200 200 200 200 200 200 200 200",
     "GET /api/crm-leads/":                                "403 400 400 400 400 400 400 400 400 400 400",
     "GET /api/notifications/":                            "403 200 200 200 200 200 200 200 200 200 200",
@@ -128,6 +130,12 @@ MATRIX: dict[str, str] = {
     "notice_read_all":                                    "302 405 405 405 405 405 405 405 405 405 405",
     "rfq_detail":                                         "302 404 404 404 404 404 404 404 404 404 404",
     "rfq_list":                                           "302 200 200 200 200 200 200 200 200 200 200",
+    "show_programme":                                     "200 200 200 200 200 200 200 200 200 200 200",
+    "show_detail":                                        "200 200 200 200 200 200 200 200 200 200 200",
+    "show_ics":                                           "200 200 200 200 200 200 200 200 200 200 200",
+    "show_new":                                           "302 403 403 403 403 200 403 403 403 403 403",
+    "show_remind":                                        "302 405 405 405 405 405 405 405 405 405 405",
+    "show_action":                                        "302 405 405 405 405 405 405 405 405 405 405",
     "rfq_new":                                            "302 200 403 403 403 403 403 403 403 403 403",
     "standing_console":                                   "302 403 403 403 403 403 403 200 403 403 403",
     "weekly_hours":                                       "302 403 403 403 403 200 403 200 403 403 403",
@@ -477,12 +485,21 @@ def world(small_fair):
         recorded_by=people["st"].user,
     )
     feed = CalendarFeed.objects.create(user=people["by"].user)
+    show = Show.objects.create(
+        fair=f,
+        booth=booth,
+        title="New serums, live",
+        starts_at=timezone.now() + timedelta(days=1),
+        ends_at=timezone.now() + timedelta(days=1, minutes=30),
+        zone="Asia/Seoul",
+    )
     product = booth.products.first()
     values = {
         "fair_slug": f.slug,
         "slug": f.slug,
         "hall_slug": small_fair["halls"]["beauty"].slug,
         "booth_id": booth.pk,
+        "show_id": show.pk,
         "product_id": product.pk,
         "product": product.pk,
         "image_id": 999999,

@@ -1,0 +1,114 @@
+"""Reads for live shows: the programme, a booth's shows, the socket's snapshot and payloads, figures."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from exhibitors.models import Booth
+from kernel.access import allowed
+from shows import protocol as p
+from shows.access import ShowViewer
+from shows.models import Show, ShowChatMessage, ShowStats
+
+RECENT = timedelta(hours=2)  # ended shows stay in the programme this long
+
+
+def programme(*, fair, user, now: datetime | None = None) -> list[Show]:
+    """The fair's shows now and to come (and those just ended) that ``user`` may see, by start."""
+    now = now or timezone.now()
+    rows = (
+        Show.objects.filter(fair=fair, ends_at__gt=now - RECENT)
+        .select_related("booth__company", "booth__fair", "fair")
+        .order_by("starts_at", "pk")
+    )
+    return [s for s in rows if allowed(user, "show:view", s)]
+
+
+def booth_shows(*, booth: Booth, now: datetime | None = None) -> QuerySet[Show]:
+    now = now or timezone.now()
+    return (
+        Show.objects.filter(booth=booth, ends_at__gt=now - RECENT)
+        .exclude(status=Show.Status.ENDED, janus_room="")
+        .select_related("fair")
+        .order_by("starts_at")
+    )
+
+
+def show_counts(*, show_id: int) -> dict:
+    stats = ShowStats.objects.filter(show_id=show_id).first()
+    return {"now": stats.viewers_now if stats else 0, "peak": stats.viewers_peak if stats else 0}
+
+
+def product_payload(product) -> dict | None:
+    if product is None:
+        return None
+    return {"id": product.pk, "name": product.name, "hs_code": product.hs_code}
+
+
+def message_payload(message: ShowChatMessage) -> dict:
+    return {
+        "id": message.pk,
+        "author": message.author_name,
+        "staff": message.author_is_staff,
+        "body": message.body,
+        "at": message.created_at.isoformat(),
+    }
+
+
+def snapshot(*, show: Show, viewer: ShowViewer) -> dict:
+    messages = list(ShowChatMessage.objects.filter(show=show).order_by("-pk")[: p.SNAPSHOT_MESSAGES])
+    show.refresh_from_db(fields=["status", "pinned"])
+    return {
+        "type": p.SNAPSHOT,
+        "status": show.status,
+        "pinned": product_payload(show.pinned),
+        "messages": [message_payload(m) for m in reversed(messages)],
+        "viewers": show_counts(show_id=show.pk),
+        "me": {
+            "name": viewer.name,
+            "role": viewer.role,
+            "can_chat": viewer.can_chat,
+            "can_present": viewer.can_present,
+        },
+    }
+
+
+def fair_show_figures(*, fair) -> list[dict]:
+    """Every show of the fair with its figures, for the organizers' dashboard."""
+    rows = (
+        Show.objects.filter(fair=fair)
+        .exclude(status=Show.Status.SCHEDULED, starts_at__lt=timezone.now() - RECENT)
+        .select_related("booth__company", "stats")
+        .order_by("-starts_at")
+    )
+    figures = []
+    for show in rows:
+        stats = getattr(show, "stats", None) or ShowStats(show=show)
+        figures.append(
+            {
+                "show": show,
+                "viewers_now": stats.viewers_now,
+                "viewers_peak": stats.viewers_peak,
+                "viewers_total": stats.viewers_total,
+                "watch_minutes": round(stats.watch_seconds / 60),
+                "pins": stats.pins,
+                "quote_clicks": stats.quote_clicks,
+                "sample_clicks": stats.sample_clicks,
+                "consult_clicks": stats.consult_clicks,
+            }
+        )
+    return figures
+
+
+def recording_files(*, show: Show) -> list[str]:
+    """The names of the show's recording files (Janus's .mjr, one per track of each presenter) in
+    JANUS_RECORDINGS_DIR, when this process can read that folder (docs/janus.md, "Recordings")."""
+    folder = getattr(settings, "JANUS_RECORDINGS_DIR", "")
+    if not (show.record and show.janus_room and folder) or not Path(folder).is_dir():
+        return []
+    return sorted(p.name for p in Path(folder).glob(f"videoroom-{show.janus_room}-user-*.mjr"))
