@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0006_one_open_request_per_pair_and_invitations"),
+        ("meetings", "0007_group_room"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
