@@ -121,6 +121,12 @@ RULES: dict[str, dict[str, Rule]] = {
     "rfq.invitation": {"invited_by": KEPT},
     "rfq.quoteversion": {"author": KEPT},
     "rfq.quotemessage": {"author": KEPT},
+    "shows.show": {"created_by": KEPT},  # the booth's programme: staff who scheduled it
+    "shows.showfollower": {"user": GONE},  # reminders of a show
+    "shows.showchatmessage": {"author": anonymise("show__fair", author_name=DELETED_USER, author=None)},
+    "shows.showviewer": {"user": GONE, "participant": GONE},  # the show's counts are kept in its stats
+    "shows.showclick": {"user": GONE},
+    "shows.showpass": {"user": GONE},  # Janus admissions
 }
 
 # What is kept, shown on the erase page (docs/privacy.md says the same at length).

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from kernel.audit import AuditedAdmin
-from meetings.room_models import RoomMessage, RoomReport, RoomVisit
+from meetings.room_models import GroupRoom, RoomMessage, RoomReport, RoomVisit
 
 
 @admin.register(RoomVisit)
@@ -35,3 +35,14 @@ class RoomReportAdmin(AuditedAdmin):
     list_filter = ["no_show"]
     search_fields = ["meeting__booth__company__name"]
     raw_id_fields = ["meeting"]
+
+
+@admin.register(GroupRoom)
+class GroupRoomAdmin(AuditedAdmin):
+    """Which Janus room a meeting's group call uses; its secret is never shown."""
+
+    list_display = ["meeting", "janus_room", "created_at"]
+    search_fields = ["meeting__booth__company__name", "janus_room"]
+    raw_id_fields = ["meeting"]
+    exclude = ["janus_secret"]
+    readonly_fields = ["janus_room"]
