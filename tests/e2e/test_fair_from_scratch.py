@@ -226,7 +226,7 @@ def test_a_fair_from_scratch_in_the_browser(tab, language):
     op.locator("#id_slot_minutes").fill("10")
     op.locator("#id_day_start").fill(start.strftime("%H:%M"))
     op.locator("#id_day_end").fill(end.strftime("%H:%M"))
-    submit(org, op.locator("main form button[type=submit]").last, "schedule saved")
+    submit(org, op.locator("main form.fair-settings button[type=submit]"), "schedule saved")
     fair.refresh_from_db()
     assert fair.day_start.strftime("%H:%M") == start.strftime("%H:%M")
 
