@@ -488,41 +488,67 @@ def other_side_profile(*, meeting: Meeting, side: str | None) -> dict:
 
 
 def booth_hs_codes(booth: Booth) -> set[str]:
-    """What a booth sells: its own HS codes and its products'."""
-    return set(booth.hs_codes or []) | set(booth.products.values_list("hs_code", flat=True))
+    """What a booth sells: its own HS codes and its products' (prefetched as product_codes by
+    profile_matches: no query per booth)."""
+    products = getattr(booth, "product_codes", None)
+    codes = (
+        [p.hs_code for p in products]
+        if products is not None
+        else booth.products.values_list("hs_code", flat=True)
+    )
+    return set(booth.hs_codes or []) | set(codes)
 
 
 def profile_matches(*, buyer: Participant, limit: int = 20) -> list[tuple[Booth, list[dict]]]:
     """Published booths that sell what the buyer sources, with the reasons: the recommendations a
-    fair shows before its matching model is first trained."""
-    wanted = set(buyer_profile(buyer)["hs_codes"])
+    fair shows before its matching model is first trained. A constant number of queries: the
+    products' codes and the booths' staff come in one query each."""
+    from exhibitors.models import Product
+
+    profile = buyer_profile(buyer)
+    wanted = set(profile["hs_codes"])
     if not wanted:
         return []
     out = []
     booths = (
         Booth.objects.filter(fair_id=buyer.fair_id, status=Booth.Status.PUBLISHED)
         .select_related("company", "hall")
+        .prefetch_related(
+            Prefetch(
+                "products",
+                queryset=Product.objects.only("id", "booth_id", "hs_code"),
+                to_attr="product_codes",
+            ),
+            Prefetch(
+                "staff",
+                queryset=Participant.objects.filter(status=Participant.Status.APPROVED).only(
+                    "id", "booth_id", "languages"
+                ),
+                to_attr="approved_staff",
+            ),
+        )
         .order_by("pk")
     )
     for booth in booths:
         offered = booth_hs_codes(booth)
         if any(code.startswith(w) or w.startswith(code) for code in offered for w in wanted):
-            out.append((booth, pair_reasons(buyer=buyer, booth=booth)))
+            out.append((booth, pair_reasons(buyer=buyer, booth=booth, profile=profile)))
         if len(out) >= limit:
             break
     return out
 
 
-def pair_reasons(*, buyer: Participant, booth: Booth) -> list[dict]:
+def pair_reasons(*, buyer: Participant, booth: Booth, profile: dict | None = None) -> list[dict]:
     """Why a buyer and a booth fit, from their profiles alone (what the pages show when the fair's
-    recommender has no model yet): shared products, shared languages, the booth's target markets."""
+    recommender has no model yet): shared products, shared languages, the booth's target markets.
+    ``profile``: the buyer's profile (buyer_profile), when the caller already has it."""
     from django.utils.translation import get_language
     from django.utils.translation import gettext as _
 
     from fair import hs, vocab
 
     out = []
-    profile = buyer_profile(buyer)
+    profile = profile if profile is not None else buyer_profile(buyer)
     wanted = set(profile["hs_codes"])
     offered = booth_hs_codes(booth)
     shared = sorted(code for code in offered if any(code.startswith(w) or w.startswith(code) for w in wanted))

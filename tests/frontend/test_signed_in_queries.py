@@ -84,3 +84,29 @@ def test_the_recommendation_filters_follow_publishing_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         builder.booth_publish(user=staff, booth=booth)
     assert "Beauty &amp; Cosmetics" in hall_filter()
+
+
+def _profile_recommendations(client, small_fair, n_booths: int, first: int = 0) -> tuple[int, str]:
+    """A fair with no trained model yet recommends on the profiles (meetings.selectors.profile_matches)."""
+    f, buyer = small_fair["fair"], small_fair["buyer"]
+    hall = small_fair["halls"]["beauty"]
+    for i in range(first, first + n_booths):
+        booth = factories.booth(
+            f, hall=hall, company_obj=factories.company(name=f"Maker {i}"), hs_codes=("3304",)
+        )
+        factories.staff(booth)
+    client.force_login(buyer.user)
+    path = f"/fairs/{f.slug}/recommended/"
+    client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_profile_recommendations_read_the_same_for_2_booths_as_for_8(client, small_fair):
+    few, page = _profile_recommendations(client, small_fair, 2)
+    assert "Maker 1" in page
+    many, page = _profile_recommendations(client, small_fair, 6, first=2)  # 8 makers selling 3304 now
+    assert "Maker 7" in page
+    assert many == few  # products' codes and staff's languages: one query each, not one per booth
