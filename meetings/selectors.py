@@ -151,8 +151,8 @@ def schedule_for(*, user, fair: Fair | None = None, include_closed: bool = False
         )
         .prefetch_related(_approved_staff())
         .order_by("slot__starts_at", "id")
-        .distinct()
-    )
+    )  # no DISTINCT: every condition is a subquery on the meeting's own columns, so no row repeats,
+    # and DISTINCT over eight joined tables cost PostgreSQL ~10 ms of planning per agenda
 
 
 def _approved_staff() -> Prefetch:
