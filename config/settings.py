@@ -257,6 +257,9 @@ CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", "")
 # any change they show replaces them at once (frontend/public_pages.py). 0 turns the cache off.
 # Below S3_QUERYSTRING_AUTH's one-hour signed media links, which a kept page carries.
 PUBLIC_PAGE_CACHE_SECONDS = 300
+# A signed-in person's hall, booth, agenda and recommendations pages are kept for their session this
+# long at most (frontend/person_pages.py); any change they could show replaces them at once. 0: off.
+PERSON_PAGE_CACHE_SECONDS = int(env("PERSON_PAGE_CACHE_SECONDS", "60"))
 
 # --- background jobs (django-q2) ---------------------------------------------
 # On the database by default; on Redis when REDIS_URL is set. A failing job is

@@ -32,6 +32,7 @@ from frontend.booth_forms import (
     SearchForm,
 )
 from frontend.page_cache import anonymous_page
+from frontend.person_pages import fair_of_slug, person_page
 from kernel.access import allowed
 from kernel.errors import DomainError
 from shows import selectors as show_selectors
@@ -69,6 +70,7 @@ def booth_editor(view):
 
 
 @anonymous_page()
+@person_page(fairs=fair_of_slug)
 def booth_detail(request, fair_slug: str, booth_id: int):
     fair = access_fair(request.user, fair_slug)
     booth = _visible_booth(request, fair, booth_id)

@@ -22,6 +22,7 @@ from exhibitors.models import Booth
 from fair import selectors as fair_selectors
 from fair.access import access_fair, access_participation
 from fair.models import Participant
+from frontend.person_pages import fair_of_slug, person_page
 from frontend.public_pages import public_pages_version
 from kernel.errors import DomainError
 from matching import selectors, services
@@ -82,6 +83,7 @@ def recommended_index(request):
 
 
 @login_required
+@person_page(fairs=fair_of_slug, params=("hall", "country"))
 def recommended_booths(request, fair_slug: str):
     fair = access_fair(request.user, fair_slug)
     buyer = _my_buyer(request, fair)

@@ -26,6 +26,7 @@ from exhibitors.access import access_booth
 from exhibitors.models import Booth
 from fair.access import access_fair, my_participant
 from fair.models import Fair, Participant
+from frontend.person_pages import fairs_of_person, person_page
 from kernel.errors import DomainError
 from matching import services as matching_services
 from meetings import room, selectors, services
@@ -369,6 +370,7 @@ def meeting_outcome(request, meeting_id: int):
 
 
 @login_required
+@person_page(fairs=fairs_of_person)
 def my_schedule(request):
     """The agenda: every meeting by day, with both local times, its status, the other side's profile
     and a Join button that is live from when the room opens."""
@@ -400,6 +402,17 @@ def my_schedule(request):
     days: dict[str, list] = {}
     for row in rows:
         days.setdefault(row["day"], []).append(row)
+    # The page changes by time alone when a room opens or closes, or a meeting ends: kept no longer.
+    moments = [
+        t
+        for row in rows
+        for t in (
+            row["meeting"].slot.ends_at,
+            *((row["join"]["opens_at"], room.room_closes_at(row["meeting"])) if row["join"] else ()),
+        )
+        if t > now
+    ]
+    request.person_page_until = min(moments, default=None)
     feed = selectors.CalendarFeed.objects.filter(user=user).first()
     fairs = {}
     for p in Participant.objects.filter(user=user, status="approved").select_related("fair"):

@@ -4,13 +4,17 @@ import zoneinfo
 
 from django.utils import timezone, translation
 
+from kernel.page_versions import person_changed
+
 
 class UserPreferencesMiddleware:
     """A signed-in user's saved language and time zone win over the browser's.
 
     Runs after LocaleMiddleware and AuthenticationMiddleware. The language
     switcher saves the choice on the user (frontend.views.set_language), so the
-    two never disagree for long.
+    two never disagree for long. And whatever a signed-in person changes (any
+    request but GET, HEAD or OPTIONS), the pages kept for them are stale
+    (frontend/person_pages.py).
     """
 
     def __init__(self, get_response):
@@ -18,17 +22,20 @@ class UserPreferencesMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            if user.language:
-                translation.activate(user.language)
-                request.LANGUAGE_CODE = translation.get_language()
-            try:
-                timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                timezone.deactivate()
-        else:
+        if user is None or not user.is_authenticated:
             timezone.deactivate()
-        return self.get_response(request)
+            return self.get_response(request)
+        if user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = translation.get_language()
+        try:
+            timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            timezone.deactivate()
+        response = self.get_response(request)
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            person_changed(user.pk)  # after the write: a page rendered meanwhile is not kept
+        return response
 
 
 class AccessErrorMiddleware:

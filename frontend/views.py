@@ -27,6 +27,7 @@ from fair import selectors
 from fair.access import access_fair
 from frontend.forms import ProfileForm
 from frontend.page_cache import anonymous_page
+from frontend.person_pages import fair_of_slug, person_page
 from frontend.public_pages import public_pages_version
 from integrations import erasure
 from kernel.access import allowed
@@ -85,6 +86,7 @@ def hall_list(request, fair_slug: str):
 
 
 @anonymous_page(params=("page",))
+@person_page(fairs=fair_of_slug, params=("page",))
 def hall_detail(request, fair_slug: str, hall_slug: str):
     public_version = public_pages_version(fair_slug)  # before the reads: see frontend/public_pages.py
     fair = access_fair(request.user, fair_slug)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from kernel import outbox
+from kernel.page_versions import person_changed
 from notices import kinds, protocol
 from notices.models import Notice
 from notices.selectors import notice_payload, unread_count
@@ -61,6 +62,7 @@ def notify(
             "toast": kinds.toast(kind),
         }
         _push(user.pk, frame, event=kind, fair_id=fair_id)
+    person_changed(*(n.user_id for n in written))  # their bell's count, on their kept pages
     return written
 
 
@@ -74,6 +76,7 @@ def notice_mark_read(*, user, notice: Notice) -> Notice:
         Notice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=notice.read_at)
         frame = {"type": protocol.NOTICE_READ, "ids": [notice.pk], "unread": unread_count(user=user)}
         _push(user.pk, frame, event=protocol.NOTICE_READ, fair_id=notice.fair_id)
+        person_changed(user.pk)
     return notice
 
 
@@ -84,4 +87,5 @@ def notices_mark_all_read(*, user) -> int:
     if marked:
         frame = {"type": protocol.NOTICE_READ, "ids": "all", "unread": 0}
         _push(user.pk, frame, event=protocol.NOTICE_READ, fair_id=None)
+        person_changed(user.pk)
     return marked

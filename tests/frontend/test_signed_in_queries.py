@@ -13,6 +13,12 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _render_every_time(settings):
+    """These tests count what a render reads: no page kept for the session (frontend/person_pages.py)."""
+    settings.PERSON_PAGE_CACHE_SECONDS = 0
+
+
 def _agenda(client, small_fair, n_booths: int) -> tuple[int, str]:
     f, buyer = small_fair["fair"], small_fair["buyer"]
     organizer = small_fair["organizer"].user

@@ -107,9 +107,14 @@ def test_a_bad_mark_gets_a_clear_error_and_changes_nothing(client, trained):
 def test_edited_profile_counts_at_once_without_a_refit(client, trained):
     client.force_login(trained["buyer"].user)
     assert listed(client.get(booths_url()).content.decode())[-1] == "Seaweed Snacks"
-    SourcingProfile.objects.filter(buyer=trained["buyer"]).update(
-        hs_codes=["1905"], required_certifications=["HALAL"]
+    # Edited on the registration page (its service says so: the kept page is replaced at once).
+    answer = client.post(
+        reverse("fair_register", args=["rec-expo"]),
+        {"role": "buyer", "hs_codes": "1905", "required_certifications": ["HALAL"]},
     )
+    assert answer.status_code == 302, answer.content
+    profile = SourcingProfile.objects.get(buyer=trained["buyer"])
+    assert (profile.hs_codes, profile.required_certifications) == (["1905"], ["HALAL"])
     html = client.get(booths_url()).content.decode()
     assert listed(html)[0] == "Seaweed Snacks"
     assert "holds HALAL, which you require" in card(html, "Seaweed Snacks")

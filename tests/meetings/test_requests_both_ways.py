@@ -225,6 +225,7 @@ def test_decision_without_a_choice_changes_nothing(answering):
 
 
 def test_agenda_shows_date_both_zones_status_profile_and_join(client, booking, settings):
+    settings.PERSON_PAGE_CACHE_SECONDS = 0  # the room's window moves by settings here, not by the clock
     meeting = _request(booking)
     services.meeting_accept(actor=booking["staff"].user, meeting=meeting)
     client.force_login(booking["buyer"].user)
@@ -242,6 +243,7 @@ def test_agenda_shows_date_both_zones_status_profile_and_join(client, booking, s
 
 
 def test_agenda_has_no_join_for_a_request_or_a_closed_room(client, booking, settings):
+    settings.PERSON_PAGE_CACHE_SECONDS = 0  # the room's window moves by settings here, not by the clock
     meeting = _request(booking)
     client.force_login(booking["buyer"].user)
     room = reverse("meetings:room", args=[meeting.pk])
