@@ -37,7 +37,7 @@ from django.utils import timezone, translation
 from kernel.page_versions import fair_key, person_key, versions_of
 
 
-def fair_of_slug(request, fair_slug: str, **_kwargs) -> list[int]:
+def fair_of_slug(request, *, fair_slug: str, **_kwargs) -> list[int]:
     """The fair in the URL, by its slug: kept a few minutes, so a hit needs no query for it."""
     from fair.models import Fair
 
@@ -49,11 +49,18 @@ def fair_of_slug(request, fair_slug: str, **_kwargs) -> list[int]:
     return [fair_id] if fair_id else []
 
 
-def fairs_of_person(request, **_kwargs) -> list[int]:
-    """Every fair the signed-in person takes part in (their agenda spans them): one small query."""
+def fairs_of_person(request, *, person_version: str, **_kwargs) -> list[int]:
+    """Every fair the signed-in person takes part in (their agenda spans them), kept under their
+    version: registering (their write) or being approved (a notice) gives them a new one."""
     from fair.models import Participant
 
-    return sorted(set(Participant.objects.filter(user=request.user).values_list("fair_id", flat=True)))
+    key = f"person-pages:fairs:{request.user.pk}:{person_version}"
+    fair_ids = cache.get(key)
+    if fair_ids is None:
+        rows = Participant.objects.filter(user=request.user).values_list("fair_id", flat=True)
+        fair_ids = sorted(set(rows))
+        cache.set(key, fair_ids, settings.PERSON_PAGE_CACHE_SECONDS)
+    return fair_ids
 
 
 def _cacheable(request, params: frozenset[str]) -> bool:
@@ -96,9 +103,10 @@ def _keepable(response) -> bool:
 def person_page(*, fairs, params: tuple[str, ...] = ()):
     """Keep the view's page for the signed-in person who asked for it (see the module's text).
 
-    ``fairs(request, **kwargs)``: the ids of the fairs the page shows (without a query where it can:
-    it runs on every request, hit or miss). ``params``: the query parameters the view reads (each
-    value gets a page of its own); a request with any other parameter is rendered and not kept.
+    ``fairs(request, person_version=..., **kwargs)``: the ids of the fairs the page shows (without a
+    query where it can: it runs on every request, hit or miss). ``params``: the query parameters the
+    view reads (each value gets a page of its own); a request with any other parameter is rendered
+    and not kept.
     """
     allowed = frozenset(params)
 
@@ -107,8 +115,10 @@ def person_page(*, fairs, params: tuple[str, ...] = ()):
         def wrapped(request, *args, **kwargs):
             if not _cacheable(request, allowed):
                 return view(request, *args, **kwargs)
-            keys = [person_key(request.user.pk)] + [fair_key(pk) for pk in fairs(request, **kwargs)]
-            versions = versions_of(keys)  # before the view reads the database
+            # The versions are taken before the view reads the database.
+            (person,) = versions_of([person_key(request.user.pk)])
+            fair_ids = fairs(request, person_version=person, **kwargs)
+            versions = (person, *versions_of([fair_key(pk) for pk in fair_ids]))
             key = _page_key(request)
             kept = cache.get(key)
             if kept is not None and kept[0] == versions:

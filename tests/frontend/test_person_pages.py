@@ -116,3 +116,12 @@ def test_the_agenda_is_kept_no_longer_than_until_its_join_button_goes_live(booki
     assert timedelta(seconds=15) < opens - timezone.now() < timedelta(seconds=25)
     response = client.get("/schedule/")
     assert 15 <= _seconds_to_keep(response.wsgi_request) <= 20
+
+
+def test_the_agenda_opened_again_needs_the_session_only(booking):  # noqa: F811
+    meetings.meeting_accept(actor=booking["staff"].user, meeting=meeting_request(booking))
+    client = _signed_in(booking["buyer"].user)
+    first, rendered = _get(client, "/schedule/")
+    again, kept = _get(client, "/schedule/")
+    assert again == first and "Accepted" in again
+    assert kept == 2 < rendered  # the fairs the agenda spans are kept under the person's version
