@@ -38,7 +38,7 @@ install: $(DEV_STAMP) messages
 
 run: $(RUN_STAMP) messages
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py demo_fair --print-logins --url http://$(HOST):$(PORT)/
+	SERVER_URL=http://$(HOST):$(PORT) $(PY) manage.py demo_fair --print-logins --url http://$(HOST):$(PORT)/
 	@SERVER_URL=http://$(HOST):$(PORT) $(PY) manage.py worker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  SERVER_URL=http://$(HOST):$(PORT) $(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application
