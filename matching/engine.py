@@ -117,6 +117,11 @@ MARK_LABELS = {MARK_NO_THANKS: (0, 2.0), MARK_MUST_MEET: (1, 0.6), MARK_INTEREST
 # Marks and "already met" move a booth across levels (they are the people's own word).
 TIER_GAP = 100.0
 TIER_EXACT, TIER_HEADING, TIER_CHAPTER = 3.0, 2.0, 1.0
+# How far the levels go is chosen per fair on the validation split (Params.tiers), among schemes that all
+# keep the rule above (an exact match is never below a same-chapter or no-match booth unless a stated hard
+# mismatch outweighs it): every level, or only exact matches above the rest; a hard mismatch costing a
+# level, or left to the blend (which never gives it a positive weight). See _tier.
+TIER_SCHEMES = ("levels", "levels_soft", "exact", "exact_soft")
 MARK_SPAN = 4 * TIER_GAP  # enough to move a booth past every level
 
 
@@ -135,6 +140,7 @@ class Params:
     negatives: int = 24
     mark_scale: float = 1.0
     C: float = 1.0
+    tiers: str = "levels"
 
     def as_dict(self) -> dict:
         return {
@@ -143,6 +149,7 @@ class Params:
             "negatives": self.negatives,
             "mark_scale": self.mark_scale,
             "C": self.C,
+            "tiers": self.tiers,
         }
 
 
@@ -298,6 +305,8 @@ class _Text:
 class MatchingEngine:
     """Fit with :meth:`fit`; then :meth:`rank_exhibitors`, :meth:`rank_buyers`, :meth:`markets_for_hs`."""
 
+    tiers = "levels"  # the tier scheme (see _tier), chosen in fit
+
     # ----- fitting -----
 
     @classmethod
@@ -349,6 +358,7 @@ class MatchingEngine:
     def _fit_model(self, arrays, mark_rows, params: Params, seed: int, max_train_buyers: int, progress: bool):
         """Behaviour and blend for one set of parameters, on the interactions in ``arrays``."""
         rng = np.random.default_rng(seed)
+        self.tiers = params.tiers  # used by scoring only: no refit depends on it
         pair_b, pair_e, pair_w, pair_level, pair_last = self._aggregate(arrays, params.kind_weights)
         nb, ne = len(self.buyer_ids), len(self.exhibitor_ids)
 
@@ -387,7 +397,7 @@ class MatchingEngine:
         }
 
         # The validation search refits with only C changed: reuse the training rows and the behaviour.
-        key = replace(params, C=1.0)
+        key = replace(params, C=1.0, tiers="levels")
         cache = getattr(self, "_cache", None)
         if cache is not None and cache.get("key") == key:
             training, behaviour = cache["training"], cache["behaviour"]
@@ -473,8 +483,8 @@ class MatchingEngine:
         probe._cache = {}
         cold_set = {int(x) for x in cold}
 
-        def score(params: Params) -> float:
-            probe._fit_model(train_arrays, mark_rows, params, seed, VALIDATION_TRAIN_BUYERS, False)
+        def measure() -> float:
+            """Validation ndcg@10 of the probe as fitted (mean of warm and cold buyers)."""
             warm_s, cold_s = [], []
             for bb in val_buyers:
                 bb = int(bb)
@@ -487,9 +497,27 @@ class MatchingEngine:
             parts = [np.mean(x) for x in (warm_s, cold_s) if x]
             return float(np.mean(parts))
 
+        def score(params: Params) -> float:
+            probe._fit_model(train_arrays, mark_rows, params, seed, VALIDATION_TRAIN_BUYERS, False)
+            return measure()
+
+        def note(name, value, cand, s, best_score):
+            tried.append({"params": cand.as_dict(), "ndcg": round(s, 5)})
+            if progress:
+                print(f"validation: {name}={value} ndcg@10 {s:.4f} (best {best_score:.4f})", file=sys.stderr)
+
         best = Params()
         best_score = score(best)
         tried = [{"params": best.as_dict(), "ndcg": round(best_score, 5)}]
+        # The tier scheme first: it only changes scoring, so each scheme is measured on the same fit.
+        for scheme in TIER_SCHEMES:
+            if scheme == best.tiers:
+                continue
+            probe.tiers = scheme
+            s = measure()
+            note("tiers", scheme, replace(best, tiers=scheme), s, best_score)
+            if s > best_score + 1e-4:
+                best, best_score = replace(best, tiers=scheme), s
         for name, values in SEARCH:
             if name == "mark_scale" and not mark_rows:
                 continue
@@ -498,11 +526,7 @@ class MatchingEngine:
                     continue
                 cand = replace(best, **{name: value})
                 s = score(cand)
-                tried.append({"params": cand.as_dict(), "ndcg": round(s, 5)})
-                if progress:
-                    print(
-                        f"validation: {name}={value} ndcg@10 {s:.4f} (best {best_score:.4f})", file=sys.stderr
-                    )
+                note(name, value, cand, s, best_score)
                 if s > best_score + 1e-4:
                     best, best_score = cand, s
         info.update(
@@ -863,7 +887,7 @@ class MatchingEngine:
                 out[mask] = np.tensordot(w["coef"], X[:, mask, :], axes=1) + w["intercept"]
         hard = X[F["market_excluded"]] + X[F["certs_missing"]]
         out -= HARD_PENALTY * hard
-        out += TIER_GAP * _tier(X)
+        out += TIER_GAP * _tier(X, self.tiers)
         return out
 
     def _buyer_side(self, buyer) -> tuple[_Side, int | None]:
@@ -939,7 +963,7 @@ class MatchingEngine:
         w = self.weights["warm" if warm else "cold"]
         scores = w["coef"] @ X + w["intercept"]
         scores -= HARD_PENALTY * (X[F["market_excluded"]] + X[F["certs_missing"]])
-        scores += TIER_GAP * _tier(X)
+        scores += TIER_GAP * _tier(X, self.tiers)
         return scores, X, b
 
     def rank_exhibitors(
@@ -1178,9 +1202,15 @@ class MatchingEngine:
         def weight(r: dict) -> float:
             code = r["code"]
             if code == "hs_match":
-                level = {6: TIER_EXACT, 4: TIER_HEADING, 2: TIER_CHAPTER}.get(r["depth"], 0.0)
+                levels = {6: TIER_EXACT, 4: TIER_HEADING, 2: TIER_CHAPTER}
+                if not self.tiers.startswith("levels"):
+                    levels = {6: 1.0}
+                level = levels.get(r["depth"], 0.0)
                 return TIER_GAP * level + abs(coef[F["hs_chapter"]]) + abs(coef[F["hs_heading"]])
             if code in ("not_target_market", "missing_required_cert"):
+                if self.tiers.endswith("_soft"):  # left to the blend: what it costs there
+                    name = "market_excluded" if code == "not_target_market" else "certs_missing"
+                    return abs(coef[F[name]]) + HARD_PENALTY
                 return TIER_GAP
             table = {
                 "targets_market": coef[F["market_listed"]],
@@ -1325,6 +1355,7 @@ class MatchingEngine:
             raise MatchingError("the model was fitted with other signals; refit it")
         self = cls()
         self.meta = meta
+        self.tiers = meta.get("params", {}).get("tiers", "levels")
         self.exhibitor_ids, self.buyer_ids = state["exhibitor_ids"], state["buyer_ids"]
         self.e_rows, self.b_rows, self.idx = state["e_rows"], state["b_rows"], state["idx"]
         self.e_pos = {x: i for i, x in enumerate(self.exhibitor_ids)}
@@ -1354,11 +1385,17 @@ class MatchingEngine:
         return self
 
 
-def _tier(X: np.ndarray) -> np.ndarray:
-    """The HS level of each pair (exact 3, same heading 2, same chapter 1, else 0), less one per hard
-    mismatch."""
-    level = np.maximum(TIER_EXACT * X[F["hs_exact"]], TIER_HEADING * X[F["hs_heading"]])
-    level = np.maximum(level, TIER_CHAPTER * X[F["hs_chapter"]])
+def _tier(X: np.ndarray, scheme: str = "levels") -> np.ndarray:
+    """The HS level of each pair under a tier scheme (TIER_SCHEMES): "levels" ranks exact 3, same heading
+    2, same chapter 1, else 0; "exact" only an exact match (1) above the rest. The plain schemes take
+    one level off per hard mismatch; the "_soft" ones leave hard mismatches to the blend."""
+    if scheme.startswith("levels"):
+        level = np.maximum(TIER_EXACT * X[F["hs_exact"]], TIER_HEADING * X[F["hs_heading"]])
+        level = np.maximum(level, TIER_CHAPTER * X[F["hs_chapter"]])
+    else:
+        level = X[F["hs_exact"]].astype(np.float32)
+    if scheme.endswith("_soft"):
+        return level
     return np.maximum(level - X[F["market_excluded"]] - X[F["certs_missing"]], 0.0)
 
 

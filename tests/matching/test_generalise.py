@@ -18,7 +18,7 @@ from django.core.management import call_command
 
 from datasets.generator import generate_world
 from fair.dataset import BuyerRow, ExhibitorRow, read_folder
-from matching.engine import FEATURES, TIER_GAP, MatchingEngine, Params, fit_level
+from matching.engine import FEATURES, TIER_GAP, TIER_SCHEMES, MatchingEngine, Params, fit_level
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +73,8 @@ def test_model_selection_never_reads_test_csv(small_fair, monkeypatch):
     engine = MatchingEngine.fit(data.exhibitors, data.buyers, data.interactions, seed=0)
     selection = engine.meta["selection"]
     assert selection["ran"] and selection["validation_buyers"] >= 20 and len(selection["tried"]) >= 5
+    # how far the HS levels go is one of the choices: every scheme was measured on the validation split
+    assert {t["params"]["tiers"] for t in selection["tried"]} == set(TIER_SCHEMES)
     assert engine.meta["params"] == next(t for t in selection["tried"])["params"] or any(
         t["params"] == engine.meta["params"] for t in selection["tried"]
     )
@@ -142,6 +144,35 @@ def test_an_exact_hs_match_ranks_above_same_chapter_booths():
             assert ranked[0].id == first
         else:
             assert mine.score < 2 * TIER_GAP  # down to the same-chapter booths' level: the blend decides
+
+
+@pytest.mark.parametrize("tiers", TIER_SCHEMES)
+def test_every_tier_scheme_keeps_an_exact_match_above_the_rest(tiers):
+    """Whatever scheme a fair's validation split chooses, the booth selling exactly what the buyer sources
+    comes before same-chapter and unrelated booths, even where the fair's behaviour favours those: the
+    buyers sourcing the same code all met the other two."""
+    from datetime import UTC, datetime, timedelta
+
+    from fair.dataset import InteractionRow
+
+    exact = _booth(1, ("210690",))
+    rivals = [_booth(2, ("210390",)), _booth(3, ("330499",))]
+    fillers = [_booth(10 + i, (f"{84 + i % 10}0000",)) for i in range(20)]
+    buyers = [
+        BuyerRow(f"B{i}", "Buyer", "US", ("210690",), ("FDA",), ("en",), "food maker") for i in range(60)
+    ]
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    rows = [
+        InteractionRow(f"B{i}", ex, kind, start + timedelta(hours=i))
+        for i in range(1, 60)
+        for ex in ("E2", "E3")
+        for kind in ("booth_visit", "meeting_request", "meeting_held")
+    ]
+    engine = MatchingEngine.fit([exact, *rivals, *fillers], buyers, rows, params=Params(tiers=tiers))
+    assert engine.meta["params"]["tiers"] == tiers
+    ranked = engine.rank_exhibitors("B0", k=None)  # B0 is new: the cold blend ranks for them
+    assert ranked[0].id == "E1", [r.id for r in ranked[:3]]
+    assert ranked[0].reasons[0]["code"] == "hs_match" and ranked[0].reasons[0]["depth"] == 6
 
 
 def test_unknown_certification_codes_are_features():
