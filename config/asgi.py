@@ -85,3 +85,8 @@ def build():
 
 
 application = server_tuning.tune(build)
+
+# A serving process ranks one buyer at a time: one BLAS thread (matching.engine.one_blas_thread).
+from matching.engine import one_blas_thread  # noqa: E402
+
+one_blas_thread()

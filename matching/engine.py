@@ -43,6 +43,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits
 
 from fair import hs, vocab
 from fair.dataset import INTERACTION_KINDS
@@ -216,6 +217,16 @@ class Recommendation:
     score: float
     reasons: list[dict] = field(default_factory=list)  # strongest first (see _explain)
     fit: str = ""  # "strong", "good", "partial" or "weak" (fit_level)
+
+
+def one_blas_thread():
+    """Ranking one buyer is a few small matrix products: a pool of BLAS threads only adds hand-offs, and
+    on a busy machine waits (large fair, 2 shared cores: rank CPU p99 15.5 ms with OpenBLAS's threads,
+    1.1 ms without). The BLAS thread count is process-wide, so a process that serves rankings sets it
+    once (config/asgi.py) and an offline ranking loop holds it for its duration (matching.evaluation);
+    fitting keeps every thread. Returns threadpoolctl's limiter (a context manager, or a setting kept
+    for the life of the process when not used as one)."""
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 # --- encoding helpers ---------------------------------------------------------------------------------

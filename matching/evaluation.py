@@ -17,7 +17,7 @@ from typing import Protocol
 import numpy as np
 
 from matching import metrics
-from matching.engine import MatchingEngine
+from matching.engine import MatchingEngine, one_blas_thread
 
 
 class Ranker(Protocol):
@@ -76,12 +76,13 @@ def evaluate(dataset, ranker: Ranker, *, k: int = 10, progress: bool = False) ->
         from tqdm import tqdm
 
         it = tqdm(buyers, desc=f"ranking ({ranker.name})", unit="buyer", file=sys.stderr)
-    for buyer_id in it:
-        exclude = sorted(seen.get(buyer_id, ()))
-        t, c = time.perf_counter(), time.thread_time()
-        rankings[buyer_id] = ranker.rank(buyer_id, k, exclude)
-        times.append(time.perf_counter() - t)
-        cpu_times.append(time.thread_time() - c)
+    with one_blas_thread():  # as a serving process ranks (config/asgi.py)
+        for buyer_id in it:
+            exclude = sorted(seen.get(buyer_id, ()))
+            t, c = time.perf_counter(), time.thread_time()
+            rankings[buyer_id] = ranker.rank(buyer_id, k, exclude)
+            times.append(time.perf_counter() - t)
+            cpu_times.append(time.thread_time() - c)
     gc.unfreeze()
     cold = {b for b in buyers if b not in seen}
     result = metrics.summarise(rankings, relevant, k=k, n_items=len(dataset.exhibitors), cold=cold)

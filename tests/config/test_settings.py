@@ -216,3 +216,25 @@ def test_production_refuses_the_placeholder_secrets_of_env_example(tmp_path, nam
     assert "placeholder secrets" in message and name in message
     example = (ROOT / "deploy" / "env.example").read_text()
     assert "SECRET_KEY=change-me" in example  # the file this protects against
+
+
+def test_the_served_application_ranks_on_one_blas_thread():
+    """The ASGI process (daphne) serves rankings one buyer at a time: its BLAS runs one thread, while a
+    process that only fits (the worker) keeps every core."""
+    code = (
+        "import numpy, threadpoolctl, json; before = [i['num_threads'] for i in threadpoolctl.threadpool_info()"
+        " if i['user_api'] == 'blas'];"
+        "import config.asgi;"
+        "after = [i['num_threads'] for i in threadpoolctl.threadpool_info() if i['user_api'] == 'blas'];"
+        "print(json.dumps([before, after]))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")} | {
+        "OPENBLAS_NUM_THREADS": "2"
+    }
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    before, after = json.loads(out.stdout.strip().splitlines()[-1])
+    assert before and all(n == 2 for n in before)
+    assert after and all(n == 1 for n in after)
