@@ -19,11 +19,11 @@ from exhibitors.access import access_booth
 from fair.access import access_fair
 from frontend.show_forms import InterpreterForm, ShowForm
 from kernel.access import allowed
-from kernel.errors import DomainError, NotFound
+from kernel.errors import DomainError
 from kernel.janus import janus_available, janus_missing_settings
 from meetings.room import ice_servers
 from shows import ics, selectors, services
-from shows.access import access_show, interpretation_of, show_viewer_of
+from shows.access import access_interpretation, access_show, interpretation_of, show_viewer_of
 from shows.models import Show, ShowFollower, ShowInterpretation
 
 ON_AIR = ("camera", "screen")
@@ -165,28 +165,39 @@ def show_interpreter_assign(request, fair_slug: str, show_id: int):
     return redirect(f"{show_url(fair, show)}#interpretation")
 
 
-INTERPRETATION_ACTIONS = ("confirm", "decline", "remove")
+ANSWERS = {"confirm": True, "decline": False}
 
 
 @login_required
 @require_POST
-def show_interpretation_action(request, fair_slug: str, show_id: int, interpretation_id: int, action: str):
-    """The interpreter confirms or declines; staff or organizers take the interpreter off the show."""
+def show_interpretation_answer(request, fair_slug: str, show_id: int, interpretation_id: int):
+    """The interpreter asked confirms ("answer": "confirm") or declines ("decline") the interpretation."""
     fair = access_fair(request.user, fair_slug)
     show = access_show(request.user, show_id, fair=fair)
-    interpretation = ShowInterpretation.objects.filter(pk=interpretation_id, show=show).first()
-    if interpretation is None or action not in INTERPRETATION_ACTIONS:
-        raise NotFound("show.no_such_interpretation", _("No such interpretation."))
-    interpretation.show = show
+    interpretation = access_interpretation(
+        request.user, show, interpretation_id, perm="show:interpretation_answer"
+    )
+    answer = request.POST.get("answer", "")
     try:
-        if action == "remove":
-            services.interpretation_remove(actor=request.user, interpretation=interpretation)
-        else:
-            services.interpretation_answer(
-                user=request.user, interpretation=interpretation, accept=action == "confirm"
-            )
+        if answer not in ANSWERS:
+            raise DomainError("protocol.bad_field", _("Confirm or decline."))
+        services.interpretation_answer(
+            user=request.user, interpretation=interpretation, accept=ANSWERS[answer]
+        )
     except DomainError as e:
         messages.error(request, e.message)
+    return redirect(f"{show_url(fair, show)}#interpretation")
+
+
+@login_required
+@require_POST
+def show_interpretation_remove(request, fair_slug: str, show_id: int, interpretation_id: int):
+    """Staff or organizers take the interpreter off the show."""
+    fair = access_fair(request.user, fair_slug)
+    show = access_show(request.user, show_id, fair=fair)
+    interpretation = access_interpretation(request.user, show, interpretation_id, perm="show:interpreters")
+    services.interpretation_remove(actor=request.user, interpretation=interpretation)
+    messages.success(request, _("The interpreter is off the show and has been told."))
     return redirect(f"{show_url(fair, show)}#interpretation")
 
 

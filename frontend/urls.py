@@ -147,9 +147,14 @@ urlpatterns = [
     path(f"{_SHOW}interpret/", show_views.show_interpret, name="show_interpret"),
     path(f"{_SHOW}interpreters/", show_views.show_interpreter_assign, name="show_interpreter_assign"),
     path(
-        f"{_SHOW}interpreters/<int:interpretation_id>/<slug:action>/",
-        show_views.show_interpretation_action,
-        name="show_interpretation_action",
+        f"{_SHOW}interpreters/<int:interpretation_id>/answer/",
+        show_views.show_interpretation_answer,
+        name="show_interpretation_answer",
+    ),
+    path(
+        f"{_SHOW}interpreters/<int:interpretation_id>/remove/",
+        show_views.show_interpretation_remove,
+        name="show_interpretation_remove",
     ),
     path(f"{_SHOW}<slug:action>/", show_views.show_action, name="show_action"),
     # Sourcing requests (RFQ) and quotations: frontend/rfq_views.py

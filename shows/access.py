@@ -146,6 +146,21 @@ def access_show(user, show_id, *, perm: str = "show:view", fair=None, lock: bool
     return show
 
 
+def access_interpretation(user, show: Show, interpretation_id, *, perm: str) -> ShowInterpretation:
+    """The interpretation ``interpretation_id`` of ``show`` (already seen through access_show) if
+    ``user`` may ``perm`` it: "show:interpretation_answer" (asked of the interpretation) or
+    "show:interpreters" (asked of the show). NotFound when the show has no such interpretation."""
+    try:
+        row = ShowInterpretation.objects.filter(pk=int(interpretation_id), show_id=show.pk).first()
+    except (TypeError, ValueError):
+        row = None
+    if row is None:
+        raise NotFound("show.no_such_interpretation", _("No such interpretation."))
+    row.show = show
+    require(user, perm, row if perm == "show:interpretation_answer" else show)
+    return row
+
+
 @dataclass(frozen=True)
 class ShowViewer:
     """A person in a show, as the show socket sees them: built once from the rules when it opens."""
