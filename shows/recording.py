@@ -61,28 +61,56 @@ def recording_build(show_id: int) -> str:
     video, audio = tracks
     with tempfile.TemporaryDirectory(prefix="show-recording-") as tmp:
         out = Path(tmp)
-        subprocess.run(["janus-pp-rec", str(video), str(out / "video.webm")], check=True, timeout=1800)
-        subprocess.run(["janus-pp-rec", str(audio), str(out / "audio.opus")], check=True, timeout=1800)
-        joined = out / f"show-{show.pk}.webm"
-        subprocess.run(
-            [
-                "ffmpeg",
-                "-y",
-                "-loglevel",
-                "error",
-                "-i",
-                str(out / "video.webm"),
-                "-i",
-                str(out / "audio.opus"),
-            ]
-            + ["-c", "copy", str(joined)],
-            check=True,
-            timeout=1800,
-        )
+        try:
+            joined = _convert(video, audio, out, name=f"show-{show.pk}.webm")
+        except ConversionFailed as e:
+            # A damaged recording does not mend itself: say so, store nothing, do not try again.
+            log.error("show %s: recording not built: %s failed: %s", show.pk, e.tool, e.detail)
+            return f"{e.tool} failed"
         with joined.open("rb") as f:
             show.recording.save(joined.name, File(f), save=False)
     Show.objects.filter(pk=show.pk).update(recording=show.recording.name)
     return "stored"
+
+
+class ConversionFailed(Exception):
+    def __init__(self, tool: str, detail: str):
+        self.tool, self.detail = tool, detail
+        super().__init__(f"{tool} failed: {detail}")
+
+
+def _run(args: list[str], output: Path) -> Path:
+    """Run one tool; ConversionFailed when it fails, or exits 0 having written nothing (janus-pp-rec
+    does so with a recording that holds no packets)."""
+    try:
+        done = subprocess.run(args, timeout=1800, capture_output=True)
+    except subprocess.TimeoutExpired:
+        raise ConversionFailed(args[0], "timed out") from None
+    if done.returncode != 0 or not output.is_file() or output.stat().st_size == 0:
+        detail = (done.stderr or done.stdout or b"").decode(errors="replace").strip()[-500:]
+        raise ConversionFailed(args[0], f"exit {done.returncode}, {output.name} not written: {detail}")
+    return output
+
+
+def _convert(video: Path, audio: Path, out: Path, *, name: str) -> Path:
+    """janus-pp-rec each track (VP8 -> WebM, Opus -> Ogg), ffmpeg joins them into one WebM."""
+    _run(["janus-pp-rec", str(video), str(out / "video.webm")], out / "video.webm")
+    _run(["janus-pp-rec", str(audio), str(out / "audio.opus")], out / "audio.opus")
+    joined = out / name
+    return _run(
+        [
+            "ffmpeg",
+            "-y",
+            "-loglevel",
+            "error",
+            "-i",
+            str(out / "video.webm"),
+            "-i",
+            str(out / "audio.opus"),
+        ]
+        + ["-c", "copy", str(joined)],
+        joined,
+    )
 
 
 @events.subscribe("show.ended", phase=events.COMMITTED)
