@@ -425,7 +425,10 @@ def my_schedule(request):
         "zone": user.time_zone,
         "feed_url": request.build_absolute_uri(reverse("meetings:feed", args=[feed.token])) if feed else "",
         "fairs": sorted(((f, sorted(roles)) for f, roles in fairs.items()), key=lambda x: x[0].starts_on),
-        "shows_interpreted": _shows_interpreted(user),
+        # Only an interpreter interprets shows: nobody else pays a query for it.
+        "shows_interpreted": _shows_interpreted(user)
+        if any(Participant.Role.INTERPRETER in roles for roles in fairs.values())
+        else [],
     }
     return render(request, "meetings/schedule.html", context)
 
