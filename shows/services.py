@@ -380,7 +380,7 @@ def interpretation_assign(
         raise DomainError("show.ended", _("This show has ended."))
     # One assignment at a time per interpreter: two shows cannot both take them (the row lock).
     interpreter = (
-        Participant.objects.select_for_update()
+        Participant.objects.select_for_update(of=("self",))
         .filter(
             pk=getattr(interpreter, "pk", interpreter),
             fair_id=show.fair_id,
