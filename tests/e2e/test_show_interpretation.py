@@ -16,8 +16,9 @@ from shows import services
 from shows.models import ShowInterpretation
 from tests import factories
 from tests.e2e.harness import Visit
-from tests.e2e.test_live_show import HAS_VIDEO, off_the_loop, open_tab, sfu
+from tests.e2e.test_live_show import HAS_VIDEO, open_tab, sfu
 from tests.e2e.test_live_show import show_server as show_server  # noqa: F401 - a fixture
+from tests.e2e.test_show_recording import in_thread
 from tests.shows.conftest import schedule
 
 # The inbound RTP bytes of the audio track a feed's element plays, on the page's subscription.
@@ -73,7 +74,7 @@ def test_a_viewer_who_chooses_the_interpretation_hears_the_interpreter_and_the_o
     janus_settings,
     small_fair,
 ):
-    show, viewers = off_the_loop(setup_show, small_fair)
+    show, viewers = in_thread(setup_show, small_fair)
     path = f"/fairs/{small_fair['fair'].slug}/shows/{show.pk}/"
     tabs: list[Visit] = []
     published = (
@@ -172,4 +173,4 @@ def test_a_viewer_who_chooses_the_interpretation_hears_the_interpreter_and_the_o
     finally:
         for tab in tabs:
             tab.page.context.close()
-        off_the_loop(lambda: services.show_end(actor=small_fair["staff"].user, show=show))
+        in_thread(lambda: services.show_end(actor=small_fair["staff"].user, show=show))

@@ -13,6 +13,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from django.db import connections
+
 from kernel import jobs
 from shows import services
 from shows.models import Show
@@ -23,6 +25,19 @@ from tests.s3 import s3_server, s3_storages  # noqa: F401 - s3_server is a fixtu
 from tests.shows.conftest import schedule
 
 ON_AIR_SECONDS = 6
+
+
+def in_thread(fn, *args):
+    """off_the_loop, closing the thread's database connection after (the test database is dropped
+    at the end of the run: no session may stay on it)."""
+
+    def call():
+        try:
+            return fn(*args)
+        finally:
+            connections.close_all()
+
+    return off_the_loop(call)
 
 
 def build(show_id: int) -> str:
@@ -41,8 +56,8 @@ def test_a_recorded_show_becomes_a_playable_file_on_local_media_and_on_s3(
     tmp_path,
 ):
     require_media_tools("janus-pp-rec", "ffmpeg", "ffprobe")
-    show = off_the_loop(lambda: schedule(small_fair, in_minutes=5, title="Recorded serums", record=True))
-    off_the_loop(lambda: services.show_go_live(actor=small_fair["staff"].user, show=show))
+    show = in_thread(lambda: schedule(small_fair, in_minutes=5, title="Recorded serums", record=True))
+    in_thread(lambda: services.show_go_live(actor=small_fair["staff"].user, show=show))
     path = f"/fairs/{small_fair['fair'].slug}/shows/{show.pk}/"
     presenter = open_tab(media_browser, show_server, small_fair["staff"].user, "recorded-presenter")
     try:
@@ -65,7 +80,7 @@ def test_a_recorded_show_becomes_a_playable_file_on_local_media_and_on_s3(
     finally:
         presenter.page.context.close()
 
-    show = off_the_loop(lambda: Show.objects.get(pk=show.pk))
+    show = in_thread(lambda: Show.objects.get(pk=show.pk))
     assert show.status == Show.Status.ENDED and not show.recording
     folder = Path(janus_server.recordings_dir)
     recorded = sorted(folder.glob(f"videoroom-{show.janus_room}-user-{feed}-*.mjr"))
@@ -80,17 +95,17 @@ def test_a_recorded_show_becomes_a_playable_file_on_local_media_and_on_s3(
         assert ON_AIR_SECONDS - 3 <= media["duration"] <= on_air + 3, (media, on_air)
 
     # Local media (the embedded default).
-    assert off_the_loop(build, show.pk) == "stored"
+    assert in_thread(build, show.pk) == "stored"
     show.refresh_from_db()
     assert show.recording.name.startswith("shows/recordings/show-") and show.recording.name.endswith(".webm")
     check(Path(show.recording.path))
-    assert off_the_loop(build, show.pk) == "stored"  # once: a second run leaves it
+    assert in_thread(build, show.pk) == "stored"  # once: a second run leaves it
 
     # S3 through django-storages (moto).
     endpoint, bucket, client = s3_server
     settings.STORAGES = s3_storages(endpoint, bucket)
     Show.objects.filter(pk=show.pk).update(recording="")
-    assert off_the_loop(build, show.pk) == "stored"
+    assert in_thread(build, show.pk) == "stored"
     show.refresh_from_db()
     keys = [o["Key"] for o in client.list_objects_v2(Bucket=bucket).get("Contents", [])]
     assert keys == [show.recording.name], keys
