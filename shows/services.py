@@ -423,6 +423,7 @@ def interpretation_assign(
             "show.interpreter_taken", _("Someone just changed this interpretation. Try again.")
         ) from None
     _widen_stage(show, admin)
+    _follow_as_interpreter(interpretation)
     events.emit(
         "show.interpreter_assigned",
         fair_id=show.fair_id,
@@ -432,6 +433,17 @@ def interpretation_assign(
         user_id=interpreter.user_id,
     )
     return interpretation
+
+
+def _follow_as_interpreter(interpretation: ShowInterpretation) -> None:
+    """A confirmed interpreter follows the show like anyone who asked to be reminded: the reminder
+    10 minutes before and "live now" reach them (shows/jobs.py, notifications.py); a declined one
+    does not."""
+    user_id = interpretation.interpreter.user_id
+    if interpretation.status == ShowInterpretation.Status.CONFIRMED:
+        ShowFollower.objects.get_or_create(show_id=interpretation.show_id, user_id=user_id)
+    elif interpretation.status == ShowInterpretation.Status.DECLINED:
+        ShowFollower.objects.filter(show_id=interpretation.show_id, user_id=user_id).delete()
 
 
 @transaction.atomic
@@ -450,6 +462,7 @@ def interpretation_answer(*, user, interpretation: ShowInterpretation, accept: b
         ShowInterpretation.Status.CONFIRMED if accept else ShowInterpretation.Status.DECLINED
     )
     interpretation.save(update_fields=["status", "updated_at"])
+    _follow_as_interpreter(interpretation)
     events.emit(
         "show.interpreter_answered",
         fair_id=show.fair_id,
@@ -469,6 +482,7 @@ def interpretation_remove(*, actor, interpretation: ShowInterpretation) -> None:
     require(actor, "show:interpreters", show)
     user_id = interpretation.interpreter.user_id
     interpretation.delete()
+    ShowFollower.objects.filter(show=show, user_id=user_id).delete()
     events.emit("show.interpreter_removed", fair_id=show.fair_id, subject=show, actor=actor, user_id=user_id)
 
 

@@ -19,8 +19,8 @@ from kernel.errors import DomainError, PermissionDenied
 from meetings import services as meeting_services
 from meetings.models import Meeting, MeetingRules, Seat
 from notices.models import Notice
-from shows import services
-from shows.models import Show, ShowInterpretation, ShowPass
+from shows import jobs, services
+from shows.models import Show, ShowFollower, ShowInterpretation, ShowPass
 from tests import factories
 from tests.shows.conftest import schedule
 
@@ -75,6 +75,12 @@ def test_staff_assign_the_interpreter_who_confirms_and_only_then_may_interpret(
     assert row.status == ShowInterpretation.Status.CONFIRMED
     assert Notice.objects.filter(user=small_fair["staff"].user, kind="show.interpreter_confirmed").exists()
     assert allowed(interpreter, "show:interpret", korean_show)
+    # Confirmed, they follow the show: the 10-minute reminder and "live now" reach them.
+    assert ShowFollower.objects.filter(show=korean_show, user=interpreter).exists()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert jobs.reminders_send(now=korean_show.starts_at - timedelta(minutes=9)) == 1
+    assert [m.to for m in mail.outbox] == [[interpreter.email]]
     # Nobody else interprets: not the staff, not a buyer, not another interpreter of the fair.
     other = factories.participant(small_fair["fair"], "interpreter", languages=["ko", "ja"]).user
     for user in (small_fair["staff"].user, small_fair["buyer"].user, other, small_fair["organizer"].user):
@@ -149,6 +155,7 @@ def test_declining_and_being_taken_off(small_fair, korean_show, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         services.interpretation_answer(user=interpreter, interpretation=row, accept=False)
     assert Notice.objects.filter(user=small_fair["staff"].user, kind="show.interpreter_declined").exists()
+    assert not ShowFollower.objects.filter(show=korean_show, user=interpreter).exists()
     assert services.stage_size(korean_show) == services.PRESENTER_PLACES
     row = assign(small_fair, korean_show)  # asked again
     assert row.status == ShowInterpretation.Status.PROPOSED
