@@ -18,6 +18,7 @@ from notices import kinds as notice_kinds
 from notices.services import notify
 from shows import ics, protocol
 from shows.models import Show, ShowFollower, ShowInterpretation
+from shows.selectors import sounds as sound_choices
 
 FOLLOWED = notice_kinds.register("show.followed", gettext_lazy("Reminder set: %(title)s (%(booth)s)"))
 LIVE = notice_kinds.register("show.live", gettext_lazy("Live now: %(title)s (%(booth)s)"), toast=True)
@@ -147,3 +148,20 @@ def _interpreter_removed(event: events.Event) -> None:
     show: Show = event.subject
     user = get_user_model().objects.filter(pk=event.data["user_id"]).first()
     tell(show, kind=NOT_INTERPRETING, users=[user], attach=True, method="CANCEL")
+
+
+@events.subscribe(
+    "show.interpreter_assigned", "show.interpreter_answered", "show.interpreter_removed", phase=events.NOW
+)
+def _sounds(event: events.Event) -> None:
+    """Every open page of the show hears which interpretations it may choose now (the "sounds" frame)."""
+    show: Show = event.subject
+    outbox.push(
+        group=protocol.show_group(show.pk),
+        message={
+            "type": protocol.LAYER_FRAME,
+            "frame": {"type": protocol.SOUNDS, "sounds": sound_choices(show_id=show.pk)},
+        },
+        event=event.name,
+        fair_id=show.fair_id,
+    )

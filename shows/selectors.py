@@ -60,6 +60,12 @@ def message_payload(message: ShowChatMessage) -> dict:
     }
 
 
+def sounds(*, show_id: int) -> list[dict]:
+    """What a viewer may hear besides the original: the show's confirmed interpretations."""
+    rows = ShowInterpretation.objects.filter(show_id=show_id, status=ShowInterpretation.Status.CONFIRMED)
+    return [{"language": r.language, "name": r.get_language_display()} for r in rows.order_by("language")]
+
+
 def snapshot(*, show: Show, viewer: ShowViewer) -> dict:
     messages = list(ShowChatMessage.objects.filter(show=show).order_by("-pk")[: p.SNAPSHOT_MESSAGES])
     show.refresh_from_db(fields=["status", "pinned"])
@@ -69,6 +75,7 @@ def snapshot(*, show: Show, viewer: ShowViewer) -> dict:
         "pinned": product_payload(show.pinned),
         "messages": [message_payload(m) for m in reversed(messages)],
         "viewers": show_counts(show_id=show.pk),
+        "sounds": sounds(show_id=show.pk),
         "me": {
             "name": viewer.name,
             "role": viewer.role,

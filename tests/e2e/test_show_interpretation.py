@@ -165,11 +165,32 @@ def test_a_viewer_who_chooses_the_interpretation_hears_the_interpreter_and_the_o
         )
         listener.audit("hearing the original, on a phone")
 
+        # The interpreter is taken off the show: every page drops the choice at once (the show
+        # socket's "sounds"), and the page that chose Japanese is back on the original, though the
+        # interpreter is still in the room until the stage job puts them out.
+        assert ShowInterpretation.objects.filter(show=show, status="confirmed").count() == 1
+        staff = open_tab(media_browser, show_server, small_fair["staff"].user, "interp-staff")
+        tabs.append(staff)
+        staff.goto(path)  # the staff's own page, not on air: the presenter's tab keeps broadcasting
+        staff.audit("the show page, for its staff")
+        staff.page.get_by_role("button", name="Take the 日本語 interpreter off the show").click()
+        staff.page.wait_for_load_state("load")
+        assert "No interpreter yet" in staff.page.locator("#interpretation").inner_text()
+        staff.audit("the interpreter taken off")
+        for tab in (chooser, listener):
+            tab.page.wait_for_function(
+                "() => document.querySelector('[data-show-sound]').hidden", timeout=10_000
+            )
+        assert chooser.page.evaluate("() => document.querySelector('[data-show-video]').dataset.sound") == (
+            "original"
+        )
+        assert chooser.page.evaluate(ELEMENT, feed)["muted"]
+        assert chooser.page.evaluate(ELEMENT, presenter_feed)["volume"] == 1
+
         for tab in tabs:
             assert not tab.unaudited, tab.unaudited
             external = [u for u in tab.external_requests() if not u.startswith(janus_server.ws_url)]
             assert not external, external
-        assert ShowInterpretation.objects.filter(show=show, status="confirmed").count() == 1
     finally:
         for tab in tabs:
             tab.page.context.close()

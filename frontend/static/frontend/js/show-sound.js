@@ -20,7 +20,6 @@
     var video = document.querySelector("[data-show-video]");
     if (!video) return;
     var box = document.querySelector("[data-show-sound]");
-    var radios = box ? Array.prototype.slice.call(box.querySelectorAll('input[type="radio"]')) : [];
     var note = document.querySelector('[data-show="sound-note"]');
     var choice = "";       // "" is the original sound
     var blocked = false;   // the browser wants a gesture before any sound (sfu:autoplay-muted)
@@ -55,8 +54,8 @@
     }
 
     var wanted = stored();
-    radios.forEach(function (radio) {
-      if (wanted && wanted !== "original" && radio.value === wanted) choice = wanted;
+
+    function listen(radio) {
       radio.addEventListener("change", function () {
         if (!radio.checked) return;
         choice = radio.value;
@@ -64,8 +63,47 @@
         remember(choice);
         apply();
       });
-    });
-    radios.forEach(function (radio) { radio.checked = radio.value === choice; });
+    }
+
+    function pick() {
+      if (!box) return;
+      var radios = Array.prototype.slice.call(box.querySelectorAll('input[type="radio"]'));
+      var values = radios.map(function (r) { return r.value; });
+      if (choice && values.indexOf(choice) < 0) choice = "";   // that interpretation is gone
+      if (!choice && wanted && wanted !== "original" && values.indexOf(wanted) >= 0) choice = wanted;
+      radios.forEach(function (radio) { radio.checked = radio.value === choice; });
+    }
+
+    // The show socket says which interpretations there are now (shows.js: "show:sounds").
+    function rebuild(list) {
+      if (!box) return;
+      var template = box.querySelector('[data-show="sound-label"]');
+      var have = Array.prototype.map.call(box.querySelectorAll('input[type="radio"]'), function (r) { return r.value; });
+      var want = [""].concat(list.map(function (sound) { return sound.language; }));
+      if (have.join("|") === want.join("|")) return;  // the same choices (a snapshot after reconnecting)
+      Array.prototype.forEach.call(box.querySelectorAll('input[type="radio"]'), function (radio) {
+        if (radio.value) radio.closest("label").remove();
+      });
+      list.forEach(function (sound) {
+        var label = document.createElement("label");
+        var radio = document.createElement("input");
+        radio.type = "radio";
+        radio.name = "show-sound";
+        radio.value = sound.language;
+        listen(radio);
+        label.appendChild(radio);
+        var text = template ? template.content.textContent.trim() : "__LANGUAGE__";
+        label.appendChild(document.createTextNode(" " + text.split("__LANGUAGE__").join(sound.name)));
+        box.insertBefore(label, template);
+      });
+      box.hidden = !list.length;
+      pick();
+      apply();
+    }
+
+    if (box) Array.prototype.forEach.call(box.querySelectorAll('input[type="radio"]'), listen);
+    pick();
+    document.addEventListener("show:sounds", function (e) { rebuild((e.detail && e.detail.sounds) || []); });
 
     video.addEventListener("sfu:remote-added", apply);
     video.addEventListener("sfu:remote-removed", apply);
