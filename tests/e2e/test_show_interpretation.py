@@ -110,6 +110,14 @@ def test_a_viewer_who_chooses_the_interpretation_hears_the_interpreter_and_the_o
         interpreter.page.wait_for_function(HAS_VIDEO, arg=presenter_feed, timeout=60_000)  # they see him
         assert interpreter.page.get_by_text("Your microphone is on air.").is_visible()
         interpreter.audit("interpreting")
+        # Their microphone mutes and comes back with one toggle button.
+        mic = interpreter.page.get_by_role("button", name="Mute my microphone")
+        mic.click()
+        assert mic.get_attribute("aria-pressed") == "true"
+        assert sfu(interpreter, "return room.publisher.isAudioMuted();")
+        assert interpreter.page.get_by_text("Your microphone is muted.").is_visible()
+        mic.click()
+        assert not sfu(interpreter, "return room.publisher.isAudioMuted();")
 
         # A buyer picks the interpretation with the keyboard.
         chooser = open_tab(media_browser, show_server, viewers[0], "interp-viewer-ja")

@@ -113,9 +113,23 @@
 
     // The interpreter's page: say when their voice is on air.
     var onAir = video.hasAttribute("data-show-interpreter") ? video.querySelector('[data-show="on-air"]') : null;
+    var mic = onAir ? video.querySelector('[data-show="mic"]') : null;
     if (onAir) {
-      video.addEventListener("sfu:published", function () { onAir.textContent = video.dataset.tOnAir || ""; });
-      video.addEventListener("sfu:left", function () { onAir.textContent = ""; });
+      var say = function () {
+        var muted = mic && mic.getAttribute("aria-pressed") === "true";
+        onAir.textContent = muted ? (mic.dataset.tMuted || "") : (video.dataset.tOnAir || "");
+      };
+      video.addEventListener("sfu:published", function () { if (mic) mic.hidden = false; say(); });
+      video.addEventListener("sfu:left", function () { onAir.textContent = ""; if (mic) mic.hidden = true; });
+      if (mic) {
+        // A toggle (aria-pressed): a cough or a word to the booth stays off the air.
+        mic.addEventListener("click", function () {
+          var muted = mic.getAttribute("aria-pressed") !== "true";
+          if (video.sfuRoom) video.sfuRoom.setMuted("audio", muted);
+          mic.setAttribute("aria-pressed", muted ? "true" : "false");
+          say();
+        });
+      }
     }
     apply();
   }
