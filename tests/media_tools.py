@@ -32,14 +32,16 @@ def require_media_tools(*tools: str) -> None:
 
 
 def probe(path: Path) -> dict:
-    """ffprobe's view of a media file: {"duration": seconds, "streams": [(type, codec), ...]}."""
+    """ffprobe's view of a media file: {"duration": seconds, "format", "streams": [(type, codec), ...]
+    sorted, "audio_languages" and "audio_starts": the audio tracks' language tags and start times
+    (seconds) in their order}."""
     done = subprocess.run(
         [
             "ffprobe",
             "-v",
             "error",
             "-show_entries",
-            "format=duration,format_name:stream=codec_type,codec_name",
+            "format=duration,format_name:stream=index,codec_type,codec_name,start_time:stream_tags=language",
             "-of",
             "json",
             str(path),
@@ -54,4 +56,14 @@ def probe(path: Path) -> dict:
         "duration": float(data.get("format", {}).get("duration") or 0),
         "format": data.get("format", {}).get("format_name", ""),
         "streams": sorted((s["codec_type"], s["codec_name"]) for s in data.get("streams", [])),
+        "audio_languages": [
+            s.get("tags", {}).get("language", "")
+            for s in sorted(data.get("streams", []), key=lambda s: s["index"])
+            if s["codec_type"] == "audio"
+        ],
+        "audio_starts": [
+            float(s.get("start_time") or 0)
+            for s in sorted(data.get("streams", []), key=lambda s: s["index"])
+            if s["codec_type"] == "audio"
+        ],
     }

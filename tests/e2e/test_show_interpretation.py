@@ -12,13 +12,16 @@ Skipped where `janus` is missing; a failure under TRADEFAIR_REQUIRE_JANUS=1.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from shows import services
 from shows.models import ShowInterpretation
 from tests import factories
 from tests.e2e.harness import Visit
 from tests.e2e.test_live_show import HAS_VIDEO, open_tab, sfu
 from tests.e2e.test_live_show import show_server as show_server  # noqa: F401 - a fixture
-from tests.e2e.test_show_recording import in_thread
+from tests.e2e.test_show_recording import build, in_thread
+from tests.media_tools import probe, require_media_tools
 from tests.shows.conftest import schedule
 
 # The inbound RTP bytes of the audio track a feed's element plays, on the page's subscription.
@@ -51,7 +54,9 @@ FEED_AUDIO_TRACK = """(feed) => {
 
 
 def setup_show(small_fair):
-    show = schedule(small_fair, in_minutes=5, language="ko", title="Snail cream, in Korean and Japanese")
+    show = schedule(
+        small_fair, in_minutes=5, language="ko", title="Snail cream, in Korean and Japanese", record=True
+    )
     row = services.interpretation_assign(
         actor=small_fair["staff"].user, show=show, interpreter=small_fair["interpreter"], language="ja"
     )
@@ -194,6 +199,20 @@ def test_a_viewer_who_chooses_the_interpretation_hears_the_interpreter_and_the_o
         )
         assert chooser.page.evaluate(ELEMENT, feed)["muted"]
         assert chooser.page.evaluate(ELEMENT, presenter_feed)["volume"] == 1
+
+        # The presenter ends the show; its recording holds the interpretation as a second audio track.
+        presenter.page.get_by_role("button", name="End the show").click()
+        presenter.page.wait_for_load_state("load")
+        presenter.audit("ended")
+        require_media_tools("janus-pp-rec", "ffmpeg", "ffprobe")
+        assert in_thread(build, show.pk) == "stored"
+        show.refresh_from_db()
+        media = probe(Path(show.recording.path))
+        print(f"\n[show interpretation] recording: {media}")
+        assert media["streams"] == [("audio", "opus"), ("audio", "opus"), ("video", "vp8")], media
+        assert media["audio_languages"] == ["kor", "jpn"], media
+        # The interpreter went on air seconds after the presenter: their track starts that much later.
+        assert media["audio_starts"][1] >= media["audio_starts"][0] + 1, media
 
         for tab in tabs:
             assert not tab.unaudited, tab.unaudited
