@@ -407,6 +407,21 @@ def interpretation_assign(
     auto = MeetingRules.objects.filter(fair_id=show.fair_id, auto_confirm_interpreters=True).exists()
     status = ShowInterpretation.Status.CONFIRMED if auto else ShowInterpretation.Status.PROPOSED
     ShowInterpretation.objects.filter(show=show, interpreter=interpreter).exclude(language=language).delete()
+    replaced = (
+        ShowInterpretation.objects.filter(show=show, language=language)
+        .exclude(interpreter=interpreter)
+        .select_related("interpreter")
+        .first()
+    )
+    if replaced is not None:  # another interpreter had this language: they hear they no longer do
+        ShowFollower.objects.filter(show=show, user_id=replaced.interpreter.user_id).delete()
+        events.emit(
+            "show.interpreter_removed",
+            fair_id=show.fair_id,
+            subject=show,
+            actor=actor,
+            user_id=replaced.interpreter.user_id,
+        )
     try:
         with transaction.atomic():
             interpretation, _created = ShowInterpretation.objects.update_or_create(

@@ -159,6 +159,16 @@ def test_declining_and_being_taken_off(small_fair, korean_show, django_capture_o
     assert services.stage_size(korean_show) == services.PRESENTER_PLACES
     row = assign(small_fair, korean_show)  # asked again
     assert row.status == ShowInterpretation.Status.PROPOSED
+    # Another interpreter for the same language replaces them, and they hear of it.
+    second = factories.participant(small_fair["fair"], "interpreter", languages=["ko", "ja"])
+    with django_capture_on_commit_callbacks(execute=True):
+        row = assign(small_fair, korean_show, interpreter=second)
+    assert list(
+        ShowInterpretation.objects.filter(show=korean_show).values_list("interpreter", flat=True)
+    ) == [second.pk]
+    assert Notice.objects.filter(user=interpreter, kind="show.interpreter_removed").exists()
+    Notice.objects.filter(user=interpreter, kind="show.interpreter_removed").delete()
+    row = assign(small_fair, korean_show)  # and back
     assert services.stage_size(korean_show) == services.PRESENTER_PLACES + 1
     with pytest.raises(PermissionDenied):
         services.interpretation_remove(actor=interpreter, interpretation=row)
