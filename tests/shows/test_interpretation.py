@@ -178,7 +178,7 @@ def test_declining_and_being_taken_off(small_fair, korean_show, django_capture_o
     assert Notice.objects.filter(user=interpreter, kind="show.interpreter_removed").exists()
 
 
-def test_the_pages_assign_answer_and_offer_the_sound(small_fair, korean_show):
+def test_the_pages_assign_answer_and_take_off_an_interpreter(small_fair, korean_show):
     fair = small_fair["fair"]
     url = reverse("show_detail", args=[fair.slug, korean_show.pk])
     staff, interpreter, buyer = Client(), Client(), Client()
