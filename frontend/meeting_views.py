@@ -33,6 +33,7 @@ from meetings import room, selectors, services
 from meetings.access import BUYER, EXHIBITOR, ORGANIZER, access_meeting, side_of
 from meetings.models import Meeting, Outcome, Round, RoundProposal, Slot
 from meetings.slots import format_day, format_dual
+from shows import selectors as show_selectors
 
 ROUND_TIME_LIMIT = 10.0
 
@@ -424,8 +425,23 @@ def my_schedule(request):
         "zone": user.time_zone,
         "feed_url": request.build_absolute_uri(reverse("meetings:feed", args=[feed.token])) if feed else "",
         "fairs": sorted(((f, sorted(roles)) for f, roles in fairs.items()), key=lambda x: x[0].starts_on),
+        # Only an interpreter interprets shows: nobody else pays a query for it.
+        "shows_interpreted": _shows_interpreted(user)
+        if any(Participant.Role.INTERPRETER in roles for roles in fairs.values())
+        else [],
     }
     return render(request, "meetings/schedule.html", context)
+
+
+def _shows_interpreted(user, fair=None) -> list[dict]:
+    """The live shows the person interprets (or is asked to), in their zone and the fair's."""
+    return [
+        {
+            "interpretation": i,
+            "when": format_dual(i.show.starts_at, viewer_zone=user.time_zone, other_zone=i.show.zone),
+        }
+        for i in show_selectors.interpreting(user=user, fair=fair)
+    ]
 
 
 @login_required
@@ -455,7 +471,10 @@ def interpreter_schedule(request, fair_slug: str):
         }
         for m in selectors.interpreter_schedule(interpreter=me)
     ]
-    return render(request, "meetings/interpreter.html", {"fair": fair, "rows": rows})
+    shows = _shows_interpreted(request.user, fair)
+    return render(
+        request, "meetings/interpreter.html", {"fair": fair, "rows": rows, "shows_interpreted": shows}
+    )
 
 
 # --- availability ---------------------------------------------------------------------------------

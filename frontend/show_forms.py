@@ -34,3 +34,28 @@ class ShowForm(forms.Form):
     def __init__(self, *args, booth, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["products"].queryset = booth.products.all()
+
+
+class InterpreterChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.user} ({', '.join(obj.languages or [])})"
+
+
+class InterpreterForm(forms.Form):
+    """Assign one of the fair's interpreters to a show: who, and into which language."""
+
+    interpreter = InterpreterChoice(label=_("Interpreter"), queryset=None)
+    language = forms.ChoiceField(label=_("Language of the interpretation"), choices=())
+
+    def __init__(self, *args, show, **kwargs):
+        from fair.models import Participant
+
+        super().__init__(*args, **kwargs)
+        self.fields["interpreter"].queryset = (
+            Participant.objects.filter(
+                fair_id=show.fair_id, role=Participant.Role.INTERPRETER, status=Participant.Status.APPROVED
+            )
+            .select_related("user")
+            .order_by("pk")
+        )
+        self.fields["language"].choices = [(c, n) for c, n in settings.LANGUAGES if c != show.language]

@@ -144,6 +144,18 @@ urlpatterns = [
     path(_SHOW, show_views.show_detail, name="show_detail"),
     path(f"{_SHOW}show.ics", show_views.show_ics, name="show_ics"),
     path(f"{_SHOW}remind/", show_views.show_remind, name="show_remind"),
+    path(f"{_SHOW}interpret/", show_views.show_interpret, name="show_interpret"),
+    path(f"{_SHOW}interpreters/", show_views.show_interpreter_assign, name="show_interpreter_assign"),
+    path(
+        f"{_SHOW}interpreters/<int:interpretation_id>/answer/",
+        show_views.show_interpretation_answer,
+        name="show_interpretation_answer",
+    ),
+    path(
+        f"{_SHOW}interpreters/<int:interpretation_id>/remove/",
+        show_views.show_interpretation_remove,
+        name="show_interpretation_remove",
+    ),
     path(f"{_SHOW}<slug:action>/", show_views.show_action, name="show_action"),
     # Sourcing requests (RFQ) and quotations: frontend/rfq_views.py
     path("fairs/<slug:fair_slug>/rfq/", rfq_views.rfq_list, name="rfq_list"),

@@ -127,6 +127,8 @@ RULES: dict[str, dict[str, Rule]] = {
     "shows.showviewer": {"user": GONE, "participant": GONE},  # the show's counts are kept in its stats
     "shows.showclick": {"user": GONE},
     "shows.showpass": {"user": GONE},  # Janus admissions
+    # Who interpreted a show, like a meeting's interpreter: the show's record still adds up.
+    "shows.showinterpretation": {"interpreter": KEPT, "assigned_by": KEPT},
 }
 
 # What is kept, shown on the erase page (docs/privacy.md says the same at length).

@@ -325,6 +325,17 @@ class JanusAdmin:
         """End a room: Janus tells everyone in it ("destroyed") and hangs up their media."""
         self._videoroom("destroy", room=room.id, secret=room.secret, permanent=False)
 
+    def room_edit(self, *, room: JanusRoom, publishers: int) -> None:
+        """Change how many may send media at once in a room (a show that gains an interpreter)."""
+        self._videoroom("edit", room=room.id, secret=room.secret, new_publishers=publishers, permanent=False)
+
+    def room_info(self, *, room: str) -> dict:
+        """A room's properties as Janus has them ({"room", "max_publishers", ...})."""
+        for entry in self.room_list():
+            if str(entry.get("room")) == room:
+                return entry
+        raise JanusError(VIDEOROOM_ERROR_NO_SUCH_ROOM, f"No such room ({room})", request="list")
+
     def room_exists(self, *, room: str) -> bool:
         return bool(self._videoroom("exists", room=room).get("exists"))
 

@@ -15,15 +15,33 @@ from django.utils.translation import gettext_lazy as _
 from exhibitors.access import display_name, viewer_of
 from exhibitors.models import Booth
 from fair.access import roles_in
+from fair.models import Participant
 from kernel.access import allowed, require, rule, signed_in, token_fair_id
 from kernel.errors import NotFound
-from shows.models import Show
+from shows.models import Show, ShowInterpretation
 
 
 @rule("show:view", code="show.not_found", message=_("No such show."), public=True)
 def _show_view(user, show) -> bool:
-    """A show's page and its place in the programme: whoever may see its booth."""
-    return allowed(user, "booth:view", show.booth)
+    """A show's page and its place in the programme: whoever may see its booth, and the interpreters
+    assigned to it."""
+    return (
+        allowed(user, "booth:view", show.booth) or interpretation_of(user, show, confirmed=False) is not None
+    )
+
+
+def interpretation_of(user, show, *, confirmed: bool = True) -> ShowInterpretation | None:
+    """The show's interpretation ``user`` is the (confirmed) interpreter of, through their approved
+    interpreter participation in the show's fair; None for anyone else."""
+    me = roles_in(user, show.fair_id).participant_ids.get(Participant.Role.INTERPRETER)
+    if me is None:
+        return None
+    rows = ShowInterpretation.objects.filter(show_id=show.pk, interpreter_id=me)
+    if confirmed:
+        rows = rows.filter(status=ShowInterpretation.Status.CONFIRMED)
+    else:
+        rows = rows.exclude(status=ShowInterpretation.Status.DECLINED)
+    return rows.first()
 
 
 @rule(
@@ -40,6 +58,41 @@ def _show_schedule(user, booth: Booth) -> bool:
 def _show_present(user, show) -> bool:
     """Go live, pin products, end the show, change or cancel it: the booth's approved staff."""
     return show.booth_id in roles_in(user, show.fair_id).staff_of
+
+
+@rule(
+    "show:interpreters",
+    code="show.denied",
+    message=_("Only the booth's staff and the fair's organizers assign interpreters to its shows."),
+)
+def _show_interpreters(user, show) -> bool:
+    """Assign an interpreter to a show, or take them off it: the booth's approved staff and the
+    fair's organizers."""
+    roles = roles_in(user, show.fair_id)
+    return show.booth_id in roles.staff_of or roles.organizer
+
+
+@rule(
+    "show:interpret",
+    code="show.interpret_denied",
+    message=_("Only the show's confirmed interpreter can interpret it."),
+)
+def _show_interpret(user, show) -> bool:
+    """Publish an interpretation (audio only) into the show's video room and hear the presenter: the
+    interpreter the show's interpretation names, once confirmed, through an approved participation."""
+    return interpretation_of(user, show) is not None
+
+
+@rule(
+    "show:interpretation_answer",
+    code="show.interpret_denied",
+    message=_("Only the interpreter it was assigned to can answer it."),
+)
+def _show_interpretation_answer(user, interpretation) -> bool:
+    """Confirm or decline an interpretation of a show (asked of the interpretation): the interpreter
+    it names, through an approved participation."""
+    me = roles_in(user, interpretation.show.fair_id).participant_ids.get(Participant.Role.INTERPRETER)
+    return me is not None and me == interpretation.interpreter_id
 
 
 @rule(
@@ -91,6 +144,21 @@ def access_show(user, show_id, *, perm: str = "show:view", fair=None, lock: bool
     if perm != "show:view":
         require(user, perm, show)
     return show
+
+
+def access_interpretation(user, show: Show, interpretation_id, *, perm: str) -> ShowInterpretation:
+    """The interpretation ``interpretation_id`` of ``show`` (already seen through access_show) if
+    ``user`` may ``perm`` it: "show:interpretation_answer" (asked of the interpretation) or
+    "show:interpreters" (asked of the show). NotFound when the show has no such interpretation."""
+    try:
+        row = ShowInterpretation.objects.filter(pk=int(interpretation_id), show_id=show.pk).first()
+    except (TypeError, ValueError):
+        row = None
+    if row is None:
+        raise NotFound("show.no_such_interpretation", _("No such interpretation."))
+    row.show = show
+    require(user, perm, row if perm == "show:interpretation_answer" else show)
+    return row
 
 
 @dataclass(frozen=True)

@@ -159,12 +159,13 @@ class ShowPass(models.Model):
 
     class Role(models.TextChoices):
         PUBLISHER = "publisher", _("Presenter")
+        INTERPRETER = "interpreter", _("Interpreter")  # publishes audio only (ShowInterpretation)
         VIEWER = "viewer", _("Viewer")
 
     show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="passes")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     participant_id = models.CharField(max_length=80)
-    role = models.CharField(max_length=10, choices=Role.choices)
+    role = models.CharField(max_length=12, choices=Role.choices)
     expires_at = models.DateTimeField()
 
     class Meta:
@@ -172,3 +173,54 @@ class ShowPass(models.Model):
 
     def __str__(self):
         return f"{self.participant_id} ({self.role}) in {self.show_id}"
+
+
+class ShowInterpretation(models.Model):
+    """An interpreter of the fair speaking the show in another language: a second audio track.
+
+    The booth's staff or the fair's organizers assign one of the fair's interpreters and the
+    language; the interpreter confirms (or declines) it, unless the fair's meeting rules confirm
+    interpreters at once (``auto_confirm_interpreters``). Once confirmed, the interpreter alone may
+    publish their voice (audio only) into the show's Janus room (``show:interpret``); viewers choose
+    between the original sound and each interpretation (docs/show-protocol.md, "Interpretation").
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+
+    show = models.ForeignKey(Show, on_delete=models.CASCADE, related_name="interpretations")
+    interpreter = models.ForeignKey(
+        "fair.Participant", on_delete=models.CASCADE, related_name="show_interpretations"
+    )
+    language = models.CharField(
+        _("language of the interpretation"), max_length=10, choices=settings.LANGUAGES
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["language", "pk"]
+        verbose_name = _("interpretation")
+        verbose_name_plural = _("interpretations")
+        constraints = [
+            # One interpreter per language of a show; an interpreter speaks one language of a show.
+            models.UniqueConstraint(fields=["show", "language"], name="show_interpretation_language_once"),
+            models.UniqueConstraint(
+                fields=["show", "interpreter"], name="show_interpretation_interpreter_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.language} by {self.interpreter_id} in {self.show_id}"
+
+    @property
+    def feed_prefix(self) -> str:
+        """How the interpreter's participant ids in the Janus room begin ("i-ja-u42."): how a
+        viewer's page tells the interpretation's audio from the presenter's."""
+        return f"i-{self.language}-"

@@ -17,7 +17,8 @@ from meetings.slots import format_day, format_dual
 from notices import kinds as notice_kinds
 from notices.services import notify
 from shows import ics, protocol
-from shows.models import Show, ShowFollower
+from shows.models import Show, ShowFollower, ShowInterpretation
+from shows.selectors import sounds as sound_choices
 
 FOLLOWED = notice_kinds.register("show.followed", gettext_lazy("Reminder set: %(title)s (%(booth)s)"))
 LIVE = notice_kinds.register("show.live", gettext_lazy("Live now: %(title)s (%(booth)s)"), toast=True)
@@ -26,6 +27,18 @@ CANCELLED = notice_kinds.register(
 )
 SOON = notice_kinds.register(
     "show.reminder", gettext_lazy("In 10 minutes: %(title)s (%(booth)s)"), toast=True
+)
+INTERPRETING = notice_kinds.register(
+    "show.interpreter_assigned", gettext_lazy("You interpret: %(title)s (%(booth)s)"), toast=True
+)
+INTERPRETER_CONFIRMED = notice_kinds.register(
+    "show.interpreter_confirmed", gettext_lazy("Interpreter confirmed: %(title)s (%(booth)s)")
+)
+INTERPRETER_DECLINED = notice_kinds.register(
+    "show.interpreter_declined", gettext_lazy("Interpreter declined: %(title)s (%(booth)s)"), toast=True
+)
+NOT_INTERPRETING = notice_kinds.register(
+    "show.interpreter_removed", gettext_lazy("You no longer interpret: %(title)s (%(booth)s)"), toast=True
 )
 
 
@@ -104,6 +117,51 @@ def _status(event: events.Event) -> None:
     outbox.push(
         group=protocol.show_group(show.pk),
         message={"type": protocol.LAYER_FRAME, "frame": {"type": protocol.STATUS, "status": show.status}},
+        event=event.name,
+        fair_id=show.fair_id,
+    )
+
+
+@events.subscribe("show.interpreter_assigned", phase=events.NOW)
+def _interpreter_assigned(event: events.Event) -> None:
+    """The interpreter hears of it, with the show's calendar file (their agenda gets the show too)."""
+    show: Show = event.subject
+    user = get_user_model().objects.filter(pk=event.data["user_id"]).first()
+    tell(show, kind=INTERPRETING, users=[user], attach=True)
+
+
+@events.subscribe("show.interpreter_answered", phase=events.NOW)
+def _interpreter_answered(event: events.Event) -> None:
+    """Whoever assigned the interpreter hears their answer."""
+    show: Show = event.subject
+    row = ShowInterpretation.objects.filter(pk=event.data["interpretation_id"]).select_related("assigned_by")
+    interpretation = row.first()
+    if interpretation is None or interpretation.assigned_by is None:
+        return
+    kind = INTERPRETER_CONFIRMED if event.data["accepted"] else INTERPRETER_DECLINED
+    tell(show, kind=kind, users=[interpretation.assigned_by])
+
+
+@events.subscribe("show.interpreter_removed", phase=events.NOW)
+def _interpreter_removed(event: events.Event) -> None:
+    """The interpreter taken off the show hears of it, with the calendar's cancellation."""
+    show: Show = event.subject
+    user = get_user_model().objects.filter(pk=event.data["user_id"]).first()
+    tell(show, kind=NOT_INTERPRETING, users=[user], attach=True, method="CANCEL")
+
+
+@events.subscribe(
+    "show.interpreter_assigned", "show.interpreter_answered", "show.interpreter_removed", phase=events.NOW
+)
+def _sounds(event: events.Event) -> None:
+    """Every open page of the show hears which interpretations it may choose now (the "sounds" frame)."""
+    show: Show = event.subject
+    outbox.push(
+        group=protocol.show_group(show.pk),
+        message={
+            "type": protocol.LAYER_FRAME,
+            "frame": {"type": protocol.SOUNDS, "sounds": sound_choices(show_id=show.pk)},
+        },
         event=event.name,
         fair_id=show.fair_id,
     )

@@ -20,6 +20,7 @@ CHAT_ACK = "chat.ack"
 PINNED = "pinned"
 VIEWERS = "viewers"
 STATUS = "status"
+SOUNDS = "sounds"  # the show's confirmed interpretations changed: {"sounds": [{"language", "name"}]}
 PONG = "pong"
 ERROR = "error"
 

@@ -13,7 +13,7 @@ from exhibitors.models import Booth
 from kernel.access import allowed
 from shows import protocol as p
 from shows.access import ShowViewer
-from shows.models import Show, ShowChatMessage, ShowStats
+from shows.models import Show, ShowChatMessage, ShowInterpretation, ShowStats
 
 RECENT = timedelta(hours=2)  # ended shows stay in the programme this long
 
@@ -60,6 +60,12 @@ def message_payload(message: ShowChatMessage) -> dict:
     }
 
 
+def sounds(*, show_id: int) -> list[dict]:
+    """What a viewer may hear besides the original: the show's confirmed interpretations."""
+    rows = ShowInterpretation.objects.filter(show_id=show_id, status=ShowInterpretation.Status.CONFIRMED)
+    return [{"language": r.language, "name": r.get_language_display()} for r in rows.order_by("language")]
+
+
 def snapshot(*, show: Show, viewer: ShowViewer) -> dict:
     messages = list(ShowChatMessage.objects.filter(show=show).order_by("-pk")[: p.SNAPSHOT_MESSAGES])
     show.refresh_from_db(fields=["status", "pinned"])
@@ -69,6 +75,7 @@ def snapshot(*, show: Show, viewer: ShowViewer) -> dict:
         "pinned": product_payload(show.pinned),
         "messages": [message_payload(m) for m in reversed(messages)],
         "viewers": show_counts(show_id=show.pk),
+        "sounds": sounds(show_id=show.pk),
         "me": {
             "name": viewer.name,
             "role": viewer.role,
@@ -112,3 +119,21 @@ def recording_files(*, show: Show) -> list[str]:
     if not (show.record and show.janus_room and folder) or not Path(folder).is_dir():
         return []
     return sorted(p.name for p in Path(folder).glob(f"videoroom-{show.janus_room}-user-*.mjr"))
+
+
+def interpreting(*, user, fair=None, now: datetime | None = None) -> list[ShowInterpretation]:
+    """The shows ``user`` is asked to interpret or interprets (not declined, not over), by start: what
+    their agenda lists."""
+    now = now or timezone.now()
+    rows = (
+        ShowInterpretation.objects.filter(
+            interpreter__user_id=user.pk,
+            interpreter__status="approved",
+            show__ends_at__gt=now,
+        )
+        .exclude(status=ShowInterpretation.Status.DECLINED)
+        .exclude(show__status=Show.Status.ENDED)
+    )
+    if fair is not None:
+        rows = rows.filter(show__fair=fair)
+    return list(rows.select_related("show__fair", "show__booth__company").order_by("show__starts_at", "pk"))

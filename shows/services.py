@@ -26,7 +26,7 @@ from exhibitors import services as booth_services
 from exhibitors.access import Viewer
 from exhibitors.models import Booth, Product
 from exhibitors.protocol import chat_rate
-from fair.models import Interaction
+from fair.models import Interaction, Participant
 from kernel import events, ratelimit
 from kernel.access import refusal, require
 from kernel.errors import DomainError, NotFound
@@ -39,9 +39,18 @@ from kernel.janus import (
     JanusUnavailable,
     janus_available,
 )
+from meetings.models import Meeting, MeetingRules, Seat
 from shows import protocol
-from shows.access import ShowViewer
-from shows.models import Show, ShowChatMessage, ShowClick, ShowFollower, ShowPass, ShowStats
+from shows.access import ShowViewer, interpretation_of
+from shows.models import (
+    Show,
+    ShowChatMessage,
+    ShowClick,
+    ShowFollower,
+    ShowInterpretation,
+    ShowPass,
+    ShowStats,
+)
 from shows.models import ShowViewer as WatchRow
 
 log = logging.getLogger(__name__)
@@ -178,11 +187,22 @@ def _unavailable() -> DomainError:
     )
 
 
+PRESENTER_PLACES = 2  # a presenter and a second (the screen, a colleague)
+
+
+def stage_size(show: Show) -> int:
+    """How many may publish in the show's room: the presenters' places and one per interpretation."""
+    interpreters = ShowInterpretation.objects.filter(show_id=show.pk).exclude(
+        status=ShowInterpretation.Status.DECLINED
+    )
+    return PRESENTER_PLACES + interpreters.count()
+
+
 def _room(show: Show, admin: JanusAdmin) -> JanusRoom:
     """The show's Janus room, created again when Janus forgot it (a restart)."""
     if show.janus_room and admin.room_exists(room=show.janus_room):
         return JanusRoom(id=show.janus_room, secret=show.janus_secret)
-    room = admin.room_create(description=f"show {show.pk}", publishers=2, record=show.record)
+    room = admin.room_create(description=f"show {show.pk}", publishers=stage_size(show), record=show.record)
     Show.objects.filter(pk=show.pk).update(janus_room=room.id, janus_secret=room.secret)
     show.janus_room, show.janus_secret = room.id, room.secret
     return room
@@ -234,13 +254,21 @@ def show_end(*, actor, show: Show, admin: JanusAdmin | None = None, system: bool
     return show
 
 
-def show_admission(*, user, show: Show, role: str, admin: JanusAdmin | None = None) -> Admission:
-    """Admit ``user`` to the show's Janus room, as "publisher" (its staff) or "viewer".
+ADMISSION_RULES = {"publisher": "show:present", "interpreter": "show:interpret", "viewer": "show:watch"}
 
-    Only people ``show:present`` (publishers) or ``show:watch`` (viewers) admits get tokens; Janus
-    refuses anyone else by itself. The tokens last until the show's end (plus a grace).
+
+def show_admission(*, user, show: Show, role: str, admin: JanusAdmin | None = None) -> Admission:
+    """Admit ``user`` to the show's Janus room, as "publisher" (its staff), "interpreter" (its
+    confirmed interpreter: their voice, audio only) or "viewer".
+
+    Only people ``show:present`` (publishers), ``show:interpret`` (interpreters) or ``show:watch``
+    (viewers) admits get tokens; Janus refuses anyone else by itself. The tokens last until the
+    show's end (plus a grace). An interpreter joins under "i-<language>-u<id>.<random>", which tells
+    viewers' pages their track from the presenter's.
     """
-    require(user, "show:present" if role == "publisher" else "show:watch", show)
+    if role not in ADMISSION_RULES:
+        raise ValueError(f"role is one of {', '.join(ADMISSION_RULES)}, not {role!r}")
+    require(user, ADMISSION_RULES[role], show)
     if show.status != Show.Status.LIVE:
         raise DomainError("show.not_live", _("The show is not live."))
     if not janus_available():
@@ -249,6 +277,8 @@ def show_admission(*, user, show: Show, role: str, admin: JanusAdmin | None = No
         with _admin(admin) as client:
             until = max(show.ends_at, timezone.now()) + ADMISSION_GRACE
             person = f"u{user.pk}"
+            if role == "interpreter":
+                person = f"{interpretation_of(user, show).feed_prefix}u{user.pk}"
             try:  # the room we keep, without asking first whether Janus still has it: one round trip less
                 if not show.janus_room:
                     raise JanusError(VIDEOROOM_ERROR_NO_SUCH_ROOM, "no room yet")
@@ -273,13 +303,202 @@ def show_enforce_roles(*, show: Show, admin: JanusAdmin | None = None) -> list[s
     if not (show.janus_room and janus_available()):
         return []
     passes = ShowPass.objects.filter(show=show, expires_at__gt=timezone.now())
-    publishers = [p.participant_id for p in passes if p.role == ShowPass.Role.PUBLISHER]
+    # An interpreter keeps a place on the stage while their interpretation stays confirmed.
+    interpreters = set(
+        ShowInterpretation.objects.filter(show=show, status=ShowInterpretation.Status.CONFIRMED).values_list(
+            "interpreter__user_id", flat=True
+        )
+    )
+    publishers = [
+        p.participant_id
+        for p in passes
+        if p.role == ShowPass.Role.PUBLISHER
+        or (p.role == ShowPass.Role.INTERPRETER and p.user_id in interpreters)
+    ]
     viewers = [p.participant_id for p in passes if p.role == ShowPass.Role.VIEWER]
     with _admin(admin) as client:
         if not client.room_exists(room=show.janus_room):
             return []
         room = JanusRoom(id=show.janus_room, secret=show.janus_secret)
         return client.room_enforce_roles(room=room, publishers=publishers, viewers=viewers)
+
+
+# --- interpretation: a second audio track in another language ---------------------------------
+
+
+def _interpreter_busy(*, interpreter: Participant, show: Show) -> bool:
+    """Whether the interpreter is taken while the show runs: another show's interpretation or a meeting."""
+    shows = (
+        ShowInterpretation.objects.filter(
+            interpreter=interpreter,
+            show__starts_at__lt=show.ends_at,
+            show__ends_at__gt=show.starts_at,
+        )
+        .exclude(show=show)
+        .exclude(status=ShowInterpretation.Status.DECLINED)
+        .exclude(show__status=Show.Status.ENDED)
+    )
+    meetings = Seat.objects.filter(
+        participant=interpreter,
+        slot__starts_at__lt=show.ends_at,
+        slot__ends_at__gt=show.starts_at,
+        meeting__status__in=Meeting.ACTIVE,
+    )
+    return shows.exists() or meetings.exists()
+
+
+def _widen_stage(show: Show, admin: JanusAdmin | None) -> None:
+    """A live show's room gets a place for the interpreter (Janus's "edit": new_publishers)."""
+    if show.status != Show.Status.LIVE or not show.janus_room or not janus_available():
+        return
+    try:
+        with _admin(admin) as client:
+            client.room_edit(
+                room=JanusRoom(id=show.janus_room, secret=show.janus_secret), publishers=stage_size(show)
+            )
+    except JanusError as e:
+        if e.code != VIDEOROOM_ERROR_NO_SUCH_ROOM:  # gone: the next admission creates it, the right size
+            raise
+    except JanusUnavailable as e:
+        raise DomainError("show.video_down", _("The video server does not answer. Try again.")) from e
+
+
+@transaction.atomic
+def interpretation_assign(
+    *, actor, show: Show, interpreter: Participant, language: str, admin: JanusAdmin | None = None
+) -> ShowInterpretation:
+    """Assign one of the fair's interpreters to speak the show in ``language`` (a second audio track).
+
+    The interpreter must speak the show's language and ``language``, and be free while the show runs
+    (no other show, no meeting). Assigning a language the show already has replaces its interpreter.
+    The interpreter confirms it (interpretation_answer), unless the fair confirms interpreters at once
+    (its meeting rules: ``auto_confirm_interpreters``). They hear of it (a notice and an e-mail with
+    the show's calendar file).
+    """
+    require(actor, "show:interpreters", show)
+    if show.status == Show.Status.ENDED:
+        raise DomainError("show.ended", _("This show has ended."))
+    # One assignment at a time per interpreter: two shows cannot both take them (the row lock).
+    interpreter = (
+        Participant.objects.select_for_update(of=("self",))
+        .filter(
+            pk=getattr(interpreter, "pk", interpreter),
+            fair_id=show.fair_id,
+            role=Participant.Role.INTERPRETER,
+            status=Participant.Status.APPROVED,
+        )
+        .select_related("user")
+        .first()
+    )
+    if interpreter is None:
+        raise DomainError("show.no_interpreter", _("That person is not an interpreter of this fair."))
+    if language not in dict(settings.LANGUAGES):
+        raise DomainError("show.bad_language", _("Choose a language of the fair's list."))
+    if language == show.language:
+        raise DomainError("show.same_language", _("The interpretation is in another language than the show."))
+    spoken = set(interpreter.languages or [])
+    if not {show.language, language} <= spoken:
+        raise DomainError(
+            "show.interpreter_languages",
+            _("That interpreter does not speak both the show's language and the interpretation's."),
+        )
+    if _interpreter_busy(interpreter=interpreter, show=show):
+        raise DomainError("show.interpreter_busy", _("That interpreter is busy while the show runs."))
+    auto = MeetingRules.objects.filter(fair_id=show.fair_id, auto_confirm_interpreters=True).exists()
+    status = ShowInterpretation.Status.CONFIRMED if auto else ShowInterpretation.Status.PROPOSED
+    ShowInterpretation.objects.filter(show=show, interpreter=interpreter).exclude(language=language).delete()
+    replaced = (
+        ShowInterpretation.objects.filter(show=show, language=language)
+        .exclude(interpreter=interpreter)
+        .select_related("interpreter")
+        .first()
+    )
+    if replaced is not None:  # another interpreter had this language: they hear they no longer do
+        ShowFollower.objects.filter(show=show, user_id=replaced.interpreter.user_id).delete()
+        events.emit(
+            "show.interpreter_removed",
+            fair_id=show.fair_id,
+            subject=show,
+            actor=actor,
+            user_id=replaced.interpreter.user_id,
+        )
+    try:
+        with transaction.atomic():
+            interpretation, _created = ShowInterpretation.objects.update_or_create(
+                show=show,
+                language=language,
+                defaults={
+                    "interpreter": interpreter,
+                    "status": status,
+                    "assigned_by": actor if getattr(actor, "is_authenticated", False) else None,
+                },
+            )
+    except IntegrityError:  # the same language assigned at the same moment by someone else
+        raise DomainError(
+            "show.interpreter_taken", _("Someone just changed this interpretation. Try again.")
+        ) from None
+    _widen_stage(show, admin)
+    _follow_as_interpreter(interpretation)
+    events.emit(
+        "show.interpreter_assigned",
+        fair_id=show.fair_id,
+        subject=show,
+        actor=actor,
+        interpretation_id=interpretation.pk,
+        user_id=interpreter.user_id,
+    )
+    return interpretation
+
+
+def _follow_as_interpreter(interpretation: ShowInterpretation) -> None:
+    """A confirmed interpreter follows the show like anyone who asked to be reminded: the reminder
+    10 minutes before and "live now" reach them (shows/jobs.py, notifications.py); a declined one
+    does not."""
+    user_id = interpretation.interpreter.user_id
+    if interpretation.status == ShowInterpretation.Status.CONFIRMED:
+        ShowFollower.objects.get_or_create(show_id=interpretation.show_id, user_id=user_id)
+    elif interpretation.status == ShowInterpretation.Status.DECLINED:
+        ShowFollower.objects.filter(show_id=interpretation.show_id, user_id=user_id).delete()
+
+
+@transaction.atomic
+def interpretation_answer(*, user, interpretation: ShowInterpretation, accept: bool) -> ShowInterpretation:
+    """The interpreter confirms (or declines) speaking the show in the interpretation's language."""
+    interpretation = (
+        ShowInterpretation.objects.select_for_update(of=("self",))
+        .select_related("show__fair", "show__booth__company", "interpreter")
+        .get(pk=interpretation.pk)
+    )
+    require(user, "show:interpretation_answer", interpretation)
+    show = interpretation.show
+    if show.status == Show.Status.ENDED:
+        raise DomainError("show.ended", _("This show has ended."))
+    interpretation.status = (
+        ShowInterpretation.Status.CONFIRMED if accept else ShowInterpretation.Status.DECLINED
+    )
+    interpretation.save(update_fields=["status", "updated_at"])
+    _follow_as_interpreter(interpretation)
+    events.emit(
+        "show.interpreter_answered",
+        fair_id=show.fair_id,
+        subject=show,
+        actor=user,
+        interpretation_id=interpretation.pk,
+        accepted=bool(accept),
+    )
+    return interpretation
+
+
+@transaction.atomic
+def interpretation_remove(*, actor, interpretation: ShowInterpretation) -> None:
+    """Take the interpreter off the show: their admission stops counting (the stage job puts them out
+    of the room within a minute) and they hear of it."""
+    show = interpretation.show
+    require(actor, "show:interpreters", show)
+    user_id = interpretation.interpreter.user_id
+    interpretation.delete()
+    ShowFollower.objects.filter(show=show, user_id=user_id).delete()
+    events.emit("show.interpreter_removed", fair_id=show.fair_id, subject=show, actor=actor, user_id=user_id)
 
 
 # --- the show socket: chat, pins, buttons, viewers -------------------------------------------

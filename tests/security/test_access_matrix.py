@@ -45,7 +45,7 @@ from agreements.models import Shipment, TradeOutcome
 from fair.models import Participant
 from meetings import services as meeting_services
 from meetings.models import CalendarFeed, Meeting
-from shows.models import Show
+from shows.models import Show, ShowInterpretation
 from tests import factories
 
 MARK = "interested"
@@ -136,6 +136,10 @@ MATRIX: dict[str, str] = {
     "show_new":                                           "302 403 403 403 403 200 403 403 403 403 403",
     "show_remind":                                        "302 405 405 405 405 405 405 405 405 405 405",
     "show_action":                                        "302 405 405 405 405 405 405 405 405 405 405",
+    "show_interpret":                                     "302 403 403 403 403 403 403 403 403 403 200",
+    "POST show_interpreter_assign":                       "302 403 403 403 403 302 403 302 403 403 403",
+    "POST show_interpretation_answer":                    "302 403 403 403 403 403 403 403 403 403 302",
+    "POST show_interpretation_remove":                    "302 403 403 403 403 302 403 302 403 403 403",
     "rfq_new":                                            "302 200 403 403 403 403 403 403 403 403 403",
     "standing_console":                                   "302 403 403 403 403 403 403 200 403 403 403",
     "weekly_hours":                                       "302 403 403 403 403 200 403 200 403 403 403",
@@ -493,8 +497,12 @@ def world(small_fair):
         ends_at=timezone.now() + timedelta(days=1, minutes=30),
         zone="Asia/Seoul",
     )
+    interpretation = ShowInterpretation.objects.create(
+        show=show, interpreter=people["ic"], language="ja", status=ShowInterpretation.Status.CONFIRMED
+    )
     product = booth.products.first()
     values = {
+        "interpretation_id": interpretation.pk,
         "fair_slug": f.slug,
         "slug": f.slug,
         "hall_slug": small_fair["halls"]["beauty"].slug,

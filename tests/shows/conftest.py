@@ -34,7 +34,7 @@ def schedule(small_fair, *, in_minutes: int = 60, zone: str = "Asia/Seoul", minu
         actor=small_fair["staff"].user,
         booth=booth,
         title=kw.pop("title", "New serums, live"),
-        language="en",
+        language=kw.pop("language", "en"),
         starts_local=datetime(start.year, start.month, start.day, start.hour, start.minute),
         zone=zone,
         minutes=minutes,

@@ -1,11 +1,10 @@
-"""Turning a recorded show's .mjr files into one playable file (shows/recording.py), with stand-ins
-for janus-pp-rec and ffmpeg (the real tools are not installed here): the right files in, the result
-on the media storage; without the tools, nothing changes and the log says why."""
+"""Failure paths of turning a recorded show's .mjr files into one playable file
+(shows/recording.py): the real janus-pp-rec on files that are not recordings, and no tools at all;
+either way nothing is stored and the log says why. The way to a playable file, with the real tools
+on a real recording, is tests/e2e/test_show_recording.py."""
 
 from __future__ import annotations
 
-import os
-import stat
 from datetime import timedelta
 
 import pytest
@@ -13,15 +12,10 @@ from django.utils import timezone
 
 from shows.models import Show, ShowPass
 from shows.recording import recording_build
+from tests.media_tools import require_media_tools
 from tests.shows.conftest import schedule
 
 pytestmark = pytest.mark.django_db
-
-# Each stand-in writes its last argument (the output file) with the names of its inputs.
-TOOL = """#!/bin/sh
-for last; do :; done
-echo "$0 $*" > "$last"
-"""
 
 
 def recorded_show(small_fair, folder):
@@ -41,24 +35,16 @@ def recorded_show(small_fair, folder):
     return show
 
 
-def test_a_recorded_show_becomes_one_file_on_the_storage(small_fair, settings, tmp_path, monkeypatch):
-    folder, bin_dir = tmp_path / "recordings", tmp_path / "bin"
+def test_a_damaged_recording_is_not_stored_and_the_log_says_why(small_fair, settings, tmp_path, caplog):
+    require_media_tools("janus-pp-rec", "ffmpeg")
+    folder = tmp_path / "recordings"
     folder.mkdir()
-    bin_dir.mkdir()
-    for tool in ("janus-pp-rec", "ffmpeg"):
-        path = bin_dir / tool
-        path.write_text(TOOL)
-        path.chmod(path.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     settings.JANUS_RECORDINGS_DIR = str(folder)
-    show = recorded_show(small_fair, folder)
-    assert recording_build(show.pk) == "stored"
+    show = recorded_show(small_fair, folder)  # .mjr files of eight bytes: a header, no packets
+    assert recording_build(show.pk) == "janus-pp-rec failed"
     show.refresh_from_db()
-    assert show.recording.name.startswith("shows/recordings/show-") and show.recording.name.endswith(".webm")
-    with show.recording.open("rb") as f:
-        content = f.read().decode()
-    assert "ffmpeg" in content and "video.webm" in content and "audio.opus" in content
-    assert recording_build(show.pk) == "stored"  # once
+    assert not show.recording
+    assert f"show {show.pk}: recording not built: janus-pp-rec failed" in caplog.text
 
 
 def test_without_the_tools_nothing_changes(small_fair, settings, tmp_path, monkeypatch):

@@ -9,7 +9,7 @@ import pytest
 from asgiref.sync import async_to_sync
 
 from fair.models import Interaction
-from shows.models import ShowChatMessage, ShowClick, ShowStats, ShowViewer
+from shows.models import Show, ShowChatMessage, ShowClick, ShowStats, ShowViewer
 from tests import factories
 from tests.shows.conftest import ShowSocket
 
@@ -142,5 +142,33 @@ def test_an_unknown_show_closes_the_socket(small_fair):
         closed = await comm.receive_output(timeout=2)
         assert closed == {"type": "websocket.close", "code": 4404}
         await comm.disconnect()
+
+    run(scenario)
+
+
+def test_every_page_hears_when_an_interpretation_is_confirmed_or_taken_off(small_fair, show):
+    from asgiref.sync import sync_to_async
+
+    from shows import services
+
+    Show.objects.filter(pk=show.pk).update(language="ko")
+    show.language = "ko"
+    interpreter = small_fair["interpreter"].user
+    row = services.interpretation_assign(
+        actor=small_fair["staff"].user, show=show, interpreter=small_fair["interpreter"], language="ja"
+    )
+
+    async def scenario():
+        socket = ShowSocket(show.pk, small_fair["buyer"].user)
+        snap = await socket.open()
+        assert snap["sounds"] == []  # proposed only: nothing to choose yet
+        await sync_to_async(services.interpretation_answer)(user=interpreter, interpretation=row, accept=True)
+        frame = await socket.recv_type("sounds")
+        assert frame["sounds"] == [{"language": "ja", "name": "日本語"}]
+        await sync_to_async(services.interpretation_remove)(
+            actor=small_fair["staff"].user, interpretation=row
+        )
+        assert (await socket.recv_type("sounds"))["sounds"] == []
+        await socket.close()
 
     run(scenario)

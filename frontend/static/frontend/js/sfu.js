@@ -12,7 +12,8 @@
 
    params (kernel.janus.Admission.for_browser): server (ws:// or http:// address of Janus), token
    (the session token), roomToken, room, id (the participant id issued), display, role
-   ("publisher": sends camera and microphone, or the screen with source: "screen"; "viewer":
+   ("publisher": sends camera and microphone, the screen with source: "screen", the microphone
+   alone with source: "audio"; "viewer":
    only receives), iceServers, and optionally video (getUserMedia constraints for the camera, e.g.
    {width: 640, height: 360, frameRate: 15}). Everyone receives every other publisher, through one subscription
    (one RTCPeerConnection) that grows and shrinks as publishers come and go.
@@ -36,7 +37,7 @@
     this.container = options.container || null;     // where remote feeds go
     this.eventTarget = options.eventTarget || this.container;
     this.localVideo = options.localVideo || null;
-    this.source = params.source === "screen" ? "screen" : "camera";
+    this.source = ["screen", "audio"].indexOf(params.source) >= 0 ? params.source : "camera";
     this.janus = null;
     this.publisher = null;   // the handle that joined the room (and publishes, for a publisher)
     this.subscriber = null;  // one handle receiving every remote feed
@@ -150,7 +151,9 @@
     var self = this;
     var tracks = this.source === "screen"
       ? [{ type: "screen", capture: true, recv: false }, { type: "audio", capture: true, recv: false }]
-      : [{ type: "audio", capture: true, recv: false }, { type: "video", capture: this.params.video || true, recv: false }];
+      : this.source === "audio"  // the microphone alone (a show's interpreter)
+        ? [{ type: "audio", capture: true, recv: false }]
+        : [{ type: "audio", capture: true, recv: false }, { type: "video", capture: this.params.video || true, recv: false }];
     this.publisher.createOffer({
       tracks: tracks,
       success: function (jsep) {

@@ -83,6 +83,11 @@
       if (status === "ended") setText("video-state", t.tEnded);
     }
 
+    // The interpretations a viewer may choose (show-sound.js builds the choice).
+    function tellSounds(list) {
+      document.dispatchEvent(new CustomEvent("show:sounds", { detail: { sounds: list } }));
+    }
+
     function onFrame(frame) {
       switch (frame.type) {
         case "snapshot":
@@ -94,6 +99,7 @@
           setText("peak", frame.viewers.peak);
           $("chat-form").hidden = !frame.me.can_chat;
           if (wasLive === null) wasLive = frame.status === "live";
+          tellSounds(frame.sounds || []);
           onStatus(frame.status);
           break;
         case "chat.message": addMessage(frame.message); break;
@@ -101,6 +107,7 @@
         case "pinned": showPinned(frame.product); break;
         case "viewers": setText("viewers", frame.now); setText("peak", frame.peak); break;
         case "status": onStatus(frame.status); break;
+        case "sounds": tellSounds(frame.sounds); break;
         case "click.ack": (pending[frame.action + ":" + frame.product_id] || function () {})(); break;
         case "error": setText("error", frame.message || t.tError); break;
       }
