@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Agreement, Shipment, Side, Signatory, TradeOutcome
+from agreements.models import Agreement, Ceremony, Shipment, Side, Signatory, TradeOutcome
 from fair.access import roles_in
 from fair.models import Fair, Participant
 from kernel.access import allowed, require, rule, signed_in
 from kernel.errors import NotFound
+from meetings.models import Meeting
 
 ORGANIZER = "organizer"
 
@@ -94,6 +95,26 @@ def _agreement_sign(user, signatory: Signatory) -> bool:
     if signatory.party_id is None:
         return roles_in(user, agreement.fair_id).organizer
     return signatory.party.company_id in company_ids_of(user, agreement.fair_id)
+
+
+def is_ceremony_interpreter(user, ceremony: Ceremony) -> bool:
+    """The confirmed interpreter of the consultation chosen for the ceremony, through an approved
+    participation in the fair."""
+    meeting = ceremony.meeting
+    confirmed = Meeting.InterpreterStatus.CONFIRMED
+    if meeting is None or not meeting.interpreter_id or meeting.interpreter_status != confirmed:
+        return False
+    return roles_in(user, meeting.fair_id).participant_ids.get(Participant.Role.INTERPRETER) == (
+        meeting.interpreter_id
+    )
+
+
+@rule("ceremony:join", code="ceremony.denied", message=_("Only the agreement's parties join its ceremony."))
+def _ceremony_join(user, ceremony) -> bool:
+    """Enter a signing ceremony's own video room: whoever sees the agreement (the people of its
+    parties, its signatories, the fair's organizers) and the interpreter of the consultation chosen
+    for it."""
+    return allowed(user, "agreement:view", ceremony.agreement) or is_ceremony_interpreter(user, ceremony)
 
 
 # --- declared outcomes -------------------------------------------------------------------------
@@ -206,3 +227,22 @@ def access_outcome(user, outcome_id, *, perm: str = "outcome:view", lock: bool =
     if perm != "outcome:view":
         require(user, perm, outcome)
     return outcome
+
+
+def access_ceremony(user, agreement_id, *, perm: str = "ceremony:join") -> Ceremony:
+    """The agreement's scheduled signing ceremony if ``user`` may ``perm`` it: NotFound when there is
+    none or they may not join it (a refusal never tells that it exists), PermissionDenied when they
+    may join but not do this."""
+    pk = _pk(agreement_id)
+    ceremony = (
+        Ceremony.objects.select_related("agreement__fair", "meeting")
+        .filter(agreement_id=pk, status=Ceremony.Status.SCHEDULED)
+        .first()
+        if pk
+        else None
+    )
+    if ceremony is None or not allowed(user, "ceremony:join", ceremony):
+        raise NotFound("ceremony.not_found", _("No such ceremony."))
+    if perm != "ceremony:join":
+        require(user, perm, ceremony)
+    return ceremony

@@ -24,6 +24,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kernel.janus_rooms import KeptJanusRoom
+
 
 class Kind(models.TextChoices):
     MOU = "mou", _("Memorandum of understanding")
@@ -318,6 +320,22 @@ class Ceremony(models.Model):
 
     def __str__(self):
         return f"{self.agreement} at {self.starts_at:%Y-%m-%d %H:%M} UTC"
+
+
+class CeremonyRoom(KeptJanusRoom):
+    """A signing ceremony's own room on Janus, the SFU (docs/janus.md): every party's people, the
+    organizers and the interpreter, up to 12 cameras. Janus keeps rooms in memory: the id and secret
+    kept here let the application create it again after a restart of Janus (agreements/ceremony_room.py).
+    """
+
+    ceremony = models.OneToOneField(Ceremony, on_delete=models.CASCADE, related_name="room")
+
+    class Meta:
+        verbose_name = _("ceremony video room")
+        verbose_name_plural = _("ceremony video rooms")
+
+    def __str__(self):
+        return f"room of ceremony {self.ceremony_id}"
 
 
 # --- outcomes both sides confirm ---------------------------------------------------------------

@@ -16,17 +16,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agreements import pdf, selectors, services
-from agreements.access import access_agreement
+from agreements.access import access_agreement, access_ceremony
 from agreements.api import client_of
 from agreements.body import canonical_body
+from agreements.ceremony_room import CEREMONY_SIZE, ceremony_admission
 from agreements.models import Agreement, Ceremony, Comment, Signatory, Template
-from agreements.rooms import ceremony_rooms
+from agreements.rooms import ceremony_rooms, consultation_rooms
 from fair.access import access_fair, roles_in
 from fair.models import Participant
 from frontend.agreement_forms import CeremonyForm, CommentForm, DraftForm, EditForm, TemplateForm
 from kernel.access import allowed
 from kernel.errors import DomainError
 from meetings.models import Meeting
+from meetings.room_sfu import sfu_page
 
 
 def _participants(fair):
@@ -395,6 +397,26 @@ def ceremony(request, agreement_id: int):
         status = 400
     context = {"fair": agreement.fair, "agreement": agreement, "form": form, "current": current}
     return render(request, "agreements/ceremony.html", context, status=status)
+
+
+@login_required
+def ceremony_room(request, agreement_id: int):
+    """The signing ceremony's own video room through Janus (up to 12 cameras); without Janus the page
+    says why and lists the consultation rooms the ceremony uses instead."""
+    ceremony = access_ceremony(request.user, agreement_id, perm="ceremony:join")
+    agreement = ceremony.agreement
+    context = {
+        "fair": agreement.fair,
+        "agreement": agreement,
+        "ceremony": ceremony,
+        "size": CEREMONY_SIZE,
+        "fallback": consultation_rooms(ceremony, request.user),
+    }
+    user = request.user
+    context.update(sfu_page(user=user, admission=lambda: ceremony_admission(user=user, ceremony=ceremony)))
+    response = render(request, "agreements/ceremony_room.html", context)
+    response["Permissions-Policy"] = "camera=(self), microphone=(self), display-capture=(self)"
+    return response
 
 
 @login_required

@@ -169,6 +169,11 @@ urlpatterns = [
     path("agreements/<int:agreement_id>/audit/", agreement_views.agreement_audit, name="agreement_audit"),
     path("agreements/<int:agreement_id>/ceremony/", agreement_views.ceremony, name="agreement_ceremony"),
     path(
+        "agreements/<int:agreement_id>/ceremony/room/",
+        agreement_views.ceremony_room,
+        name="agreement_ceremony_room",
+    ),
+    path(
         "agreements/<int:agreement_id>/document.pdf", agreement_views.agreement_document, name="agreement_pdf"
     ),
     path(

@@ -183,3 +183,26 @@ class JanusServer:
                 self.process.wait()
         self._log.close()
         self.process = None
+
+
+def join_once(url: str, admission, **overrides) -> dict:
+    """One admission's "join" as a publisher in a fresh session (destroyed afterwards): Janus's answer,
+    or JanusError with Janus's own code. ``overrides`` change fields of the join (room, token...)."""
+    from kernel.janus import JanusSession
+
+    session = JanusSession(url, token=admission.session_token)
+    try:
+        session.create()
+        return session.request(
+            session.attach(),
+            {
+                "request": "join",
+                "ptype": "publisher",
+                "room": admission.room,
+                "id": admission.participant_id,
+                "token": admission.room_token,
+                **overrides,
+            },
+        )
+    finally:
+        session.destroy()

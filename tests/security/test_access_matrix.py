@@ -41,7 +41,7 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from agreements import services as agreement_services
-from agreements.models import Shipment, TradeOutcome
+from agreements.models import Ceremony, Shipment, TradeOutcome
 from fair.models import Participant
 from meetings import services as meeting_services
 from meetings.models import CalendarFeed, Meeting
@@ -206,6 +206,7 @@ MATRIX: dict[str, str] = {
     "agreement_sign":                                     "302 200 404 404 404 200 404 404 404 404 404",
     "agreement_audit":                                    "302 200 404 404 404 200 404 200 404 404 404",
     "agreement_ceremony":                                 "302 200 404 404 404 200 404 200 404 404 404",
+    "agreement_ceremony_room":                            "302 200 404 404 404 200 404 200 404 404 200",
     "agreement_pdf":                                      "302 200 404 404 404 200 404 200 404 404 404",
     "agreement_signed_pdf":                               "302 404 404 404 404 404 404 404 404 404 404",
     "POST agreement_proposal_answer":                     "302 404 404 404 404 404 404 404 404 404 404",
@@ -457,6 +458,13 @@ def world(small_fair):
         language="en",
         text="Both sides mean to trade.",
         signatories=[(people["st"], "CEO"), (people["by"], "Buyer")],
+    )
+    # Its signing ceremony, now, in the held meeting's room (whose interpreter joins it too).
+    Ceremony.objects.create(
+        agreement=agreement,
+        starts_at=timezone.now(),
+        ends_at=timezone.now() + timedelta(hours=1),
+        meeting=held,
     )
     outcome = TradeOutcome.objects.create(
         fair=f,

@@ -1,0 +1,70 @@
+"""A signing ceremony's own multi-party room through Janus, the SFU (docs/janus.md): the people of the
+agreement's parties, the fair's organizers and the interpreter, up to CEREMONY_SIZE cameras at once.
+
+Who may enter is the access layer's ``ceremony:join`` (agreements/access.py); when is this module's:
+from ROOM_OPENS_BEFORE_SECONDS before the ceremony starts until it ends, while it is scheduled. Janus
+is given tokens only for the people admitted, valid until the ceremony ends, and refuses anyone else
+by itself. Without Janus the ceremony keeps the consultation rooms (agreements/rooms.py).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agreements.models import Ceremony, CeremonyRoom
+from kernel.access import require
+from kernel.errors import DomainError
+from kernel.janus import Admission, JanusAdmin
+from kernel.janus_rooms import admit, require_janus
+from meetings.room_sfu import GROUP_SIZE
+
+CEREMONY_SIZE = GROUP_SIZE  # cameras at once; Janus refuses one more (432)
+
+
+class CeremonyClosed(DomainError):
+    status = 403
+
+
+def ceremony_opens_at(ceremony: Ceremony) -> datetime:
+    return ceremony.starts_at - timedelta(seconds=settings.ROOM_OPENS_BEFORE_SECONDS)
+
+
+def ceremony_room_check(*, ceremony: Ceremony, now: datetime | None = None) -> None:
+    """CeremonyClosed unless the ceremony's room is open now (scheduled, a little before start until end)."""
+    now = now or timezone.now()
+    if ceremony.status != Ceremony.Status.SCHEDULED:
+        raise CeremonyClosed("ceremony.cancelled", _("This ceremony was cancelled."))
+    if now < ceremony_opens_at(ceremony):
+        raise CeremonyClosed(
+            "ceremony.too_early",
+            _("The ceremony's room opens %(minutes)d minutes before it starts.")
+            % {"minutes": round(settings.ROOM_OPENS_BEFORE_SECONDS / 60)},
+        )
+    if now >= ceremony.ends_at:
+        raise CeremonyClosed("ceremony.ended", _("This ceremony has ended."))
+
+
+def ceremony_admission(*, user, ceremony: Ceremony, admin: JanusAdmin | None = None) -> Admission:
+    """Admit ``user`` to the ceremony's room until it ends, as a participant (camera and microphone).
+
+    PermissionDenied when they are not one of its people (``ceremony:join``); CeremonyClosed outside
+    its time; DomainError when Janus is not configured or does not answer."""
+    require(user, "ceremony:join", ceremony)
+    ceremony_room_check(ceremony=ceremony)
+    require_janus(
+        "ceremony.video_unavailable",
+        _("The ceremony's own video room needs a video server (Janus), and none is configured here."),
+    )
+    return admit(
+        model=CeremonyRoom,
+        owner={"ceremony": ceremony},
+        description=f"ceremony {ceremony.pk}",
+        publishers=CEREMONY_SIZE,
+        person=f"u{user.pk}",
+        until=ceremony.ends_at,
+        admin=admin,
+    )
