@@ -1,16 +1,29 @@
 """A signing ceremony's own room through daphne and a real Janus: six organisations from two countries
 (three Korean exhibitors, three Chinese buyers) join from the ceremony's page, and every page receives
-the five others' cameras. axe-core audits the page, on a desktop and on a phone.
+the five others' cameras. axe-core audits the page, on a desktop and on a phone. With twelve cameras
+in the room Janus itself refuses a thirteenth (432), and the thirteenth person's page says so in their
+language and lets them watch without their camera.
 
 Skipped where `janus` is missing; a failure under TRADEFAIR_REQUIRE_JANUS=1.
 """
 
 from __future__ import annotations
 
+import time
+
+import pytest
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
+
+from agreements.ceremony_room import CEREMONY_SIZE, ceremony_admission
+from kernel.janus import VIDEOROOM_ERROR_PUBLISHERS_FULL, JanusAdmin, JanusError, JanusSession
+from tests import factories
 from tests.agreements.ceremony_world import six_party_ceremony
 from tests.e2e import test_live_show
 from tests.e2e.test_group_room import HAS_VIDEOS
 from tests.e2e.test_live_show import PHONE, off_the_loop, open_tab, sfu
+from tests.janus_server import sdp_offer
 
 show_server = test_live_show.show_server  # the daphne pointed at this run's Janus
 
@@ -45,3 +58,126 @@ def test_six_parties_of_a_ceremony_each_receive_the_five_others(media_browser, s
     finally:
         for tab in tabs:
             tab.page.context.close()
+
+
+# Twelve cameras from one page, straight through janus.js (no subscriptions: only the count matters),
+# each with its own admission; resolves with how many came up.
+TWELVE_CAMERAS = """async ({server, admissions}) => {
+  await new Promise((resolve) => Janus.init({debug: false, callback: resolve}));
+  let up = 0;
+  for (const a of admissions) {
+    await new Promise((resolve, reject) => {
+      let handle;
+      const janus = new Janus({server, token: a.token, iceServers: [], error: reject, success: () => {
+        janus.attach({
+          plugin: "janus.plugin.videoroom", error: reject,
+          success: (h) => {
+            handle = h;
+            const join = {request: "join", ptype: "publisher", room: a.room, id: a.id, token: a.roomToken};
+            h.send({message: join});
+          },
+          onmessage: (msg, jsep) => {
+            if (msg.error_code) return reject(new Error(msg.error));
+            if (msg.videoroom === "joined") {
+              handle.createOffer({
+                tracks: [{type: "video", capture: {width: 160, height: 120, frameRate: 5}, recv: false}],
+                success: (offer) => handle.send({message: {request: "publish"}, jsep: offer}),
+                error: reject,
+              });
+            }
+            if (jsep) handle.handleRemoteJsep({jsep});
+          },
+          webrtcState: (on) => { if (on) { up += 1; resolve(); } },
+        });
+      }});
+    });
+  }
+  return up;
+}"""
+
+
+FULL = (
+    "All %(n)s camera places in this room are taken, so your camera cannot join. You can still watch and"
+    " listen."
+)
+
+
+def thirteen_people():
+    world = six_party_ceremony()
+    colleagues = [
+        factories.staff(
+            world["meeting"].booth, user_obj=factories.user(first_name=f"Colleague {n}", language="ko")
+        ).user
+        for n in range(6)
+    ]
+    people = [*world["parties"], world["organizer"], world["interpreter"], *colleagues]
+    cameras = [
+        ceremony_admission(user=user, ceremony=world["ceremony"]).for_browser(
+            server=settings.JANUS_PUBLIC_URL, display=str(user), role="publisher"
+        )
+        for user in people[:CEREMONY_SIZE]
+    ]
+    return world, cameras, people[CEREMONY_SIZE], people[CEREMONY_SIZE + 1]
+
+
+def test_janus_refuses_a_thirteenth_camera_and_the_page_offers_to_watch(
+    media_browser, show_server, janus_settings
+):
+    world, cameras, by_api, by_page = off_the_loop(thirteen_people)
+    holder = media_browser.new_context(base_url=show_server, bypass_csp=True)
+    tab = None
+    try:
+        page = holder.new_page()
+        page.goto("/static/frontend/js/sfu.js")
+        for script in ("vendor/webrtc-adapter/adapter.js", "vendor/janus/janus.js"):
+            page.add_script_tag(url=f"/static/{script}")
+        up = page.evaluate(TWELVE_CAMERAS, {"server": janus_settings.ws_url, "admissions": cameras})
+        assert up == CEREMONY_SIZE == 12
+        room = cameras[0]["room"]
+        with JanusAdmin.from_settings() as admin:
+            deadline = time.monotonic() + 20
+            while sum(bool(p.get("publisher")) for p in admin.room_participants(room=room)) < 12:
+                assert time.monotonic() < deadline, admin.room_participants(room=room)
+                time.sleep(0.2)
+
+        # Janus itself refuses the thirteenth camera, whoever asks and however.
+        admission = off_the_loop(lambda: ceremony_admission(user=by_api, ceremony=world["ceremony"]))
+        with JanusSession(janus_settings.url, token=admission.session_token) as session:
+            handle = session.attach()
+            joined = session.request(
+                handle,
+                {
+                    "request": "join",
+                    "ptype": "publisher",
+                    "room": admission.room,
+                    "id": admission.participant_id,
+                    "token": admission.room_token,
+                },
+            )
+            assert joined["videoroom"] == "joined" and len(joined["publishers"]) == 12
+            with pytest.raises(JanusError) as e:
+                session.request(handle, {"request": "publish"}, jsep=sdp_offer())
+        assert e.value.code == VIDEOROOM_ERROR_PUBLISHERS_FULL == 432
+        assert "Maximum number of publishers (12) already reached" in e.value.reason
+
+        # The thirteenth person's page tells them in their language and lets them watch instead.
+        tab = open_tab(media_browser, show_server, by_page, "ceremony-thirteenth")
+        tab.goto(f"/agreements/{world['agreement'].pk}/ceremony/room/")
+        watch = tab.page.locator('[data-group="watch"]')
+        watch.wait_for(state="visible", timeout=30_000)
+        assert sfu(tab, "return room.lastError.code;") == 432
+        state = tab.page.locator('[data-group="full"]').inner_text()
+        english = FULL % {"n": 12}
+        with translation.override("ko"):
+            assert state == gettext(FULL) % {"n": 12} != english
+            assert watch.inner_text() == gettext("Watch without your camera")
+        tab.audit("every camera place taken")
+        watch.click()
+        tab.page.wait_for_function(HAS_VIDEOS, arg=12, timeout=60_000)
+        assert sfu(tab, "return room.params.role;") == "viewer"
+        assert tab.page.locator('[data-group="full"]').is_hidden()
+        assert tab.page.evaluate("() => document.activeElement !== null")
+    finally:
+        if tab is not None:
+            tab.page.context.close()
+        holder.close()
