@@ -15,11 +15,14 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements.models import Ceremony, CeremonyRoom
+from agreements.models import Ceremony, CeremonyMessage, CeremonyRoom
 from kernel.access import require
 from kernel.errors import DomainError
 from kernel.janus import Admission, JanusAdmin
 from kernel.janus_rooms import admit, require_janus
+from kernel.websocket import already_stored, clean_client_id, create_once
+from meetings import protocol as p
+from meetings.room import chat_checked
 from meetings.room_sfu import GROUP_SIZE
 
 CEREMONY_SIZE = GROUP_SIZE  # cameras at once; Janus refuses one more (432)
@@ -68,3 +71,53 @@ def ceremony_admission(*, user, ceremony: Ceremony, admin: JanusAdmin | None = N
         until=ceremony.ends_at,
         admin=admin,
     )
+
+
+# --- the room's chat (meetings/group_chat.py, docs/video-protocol.md "Group rooms") ----------------
+
+
+def ceremony_chat_post(*, user, ceremony: Ceremony, body, client_id: str | None = None) -> CeremonyMessage:
+    """Store a chat line of the ceremony's room before anyone sees it; the same ``client_id`` again
+    returns the line already stored (``duplicate``) and stores nothing. The rules of every call's chat
+    (meetings.room.chat_checked): text, not empty, at most 2,000 characters, not too fast."""
+    require(user, "ceremony:join", ceremony)
+    client_id = clean_client_id(client_id)
+    mine = CeremonyMessage.objects.filter(ceremony=ceremony, author_id=user.pk)
+    stored = already_stored(mine, client_id)
+    if stored is not None:
+        return stored
+    body = chat_checked(body=body, user_id=user.pk)
+    return create_once(
+        mine,
+        client_id,
+        lambda: CeremonyMessage.objects.create(
+            ceremony=ceremony,
+            author=user,
+            author_name=user.get_full_name() or user.email or user.username,
+            body=body,
+            created_at=timezone.now(),
+            client_id=client_id,
+        ),
+    )
+
+
+def ceremony_chat_frame(message: CeremonyMessage) -> dict:
+    return {
+        "type": p.ROOM_CHAT_MESSAGE,
+        "id": message.pk,
+        "from": None,
+        "name": message.author_name,
+        "role": "",
+        "body": message.body,
+        "at": message.created_at.isoformat(),
+    }
+
+
+def ceremony_chat_backlog(*, ceremony: Ceremony) -> list[dict]:
+    latest = CeremonyMessage.objects.filter(ceremony=ceremony).order_by("-id")[: p.ROOM_CHAT_BACKLOG]
+    return [ceremony_chat_frame(m) for m in reversed(list(latest))]
+
+
+def ceremony_group(ceremony_id: int) -> str:
+    """Every chat socket of one ceremony's room (ws/agreements/<agreement_id>/ceremony/)."""
+    return f"ceremony.{int(ceremony_id)}"

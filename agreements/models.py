@@ -338,6 +338,35 @@ class CeremonyRoom(KeptJanusRoom):
         return f"room of ceremony {self.ceremony_id}"
 
 
+class CeremonyMessage(models.Model):
+    """A chat line of a ceremony's room, stored before anyone sees it (the protocol of the video
+    room's chat: docs/video-protocol.md, "Group rooms")."""
+
+    ceremony = models.ForeignKey(Ceremony, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_name = models.CharField(_("shown as"), max_length=200)
+    body = models.TextField(_("message"), max_length=2000)
+    created_at = models.DateTimeField(_("sent at"))
+    client_id = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("ceremony chat message")
+        verbose_name_plural = _("ceremony chat messages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ceremony", "author", "client_id"],
+                condition=~models.Q(client_id=""),
+                name="ceremony_chat_client_id_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.author_name}: {self.body[:40]}"
+
+
 # --- outcomes both sides confirm ---------------------------------------------------------------
 
 
