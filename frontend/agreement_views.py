@@ -411,6 +411,7 @@ def ceremony_room(request, agreement_id: int):
         "ceremony": ceremony,
         "size": CEREMONY_SIZE,
         "fallback": consultation_rooms(ceremony, request.user),
+        "chat_ws": f"/ws/agreements/{agreement.pk}/ceremony/",
     }
     user = request.user
     context.update(sfu_page(user=user, admission=lambda: ceremony_admission(user=user, ceremony=ceremony)))

@@ -37,6 +37,7 @@ def group_room(request, meeting_id: int):
     """The meeting's group video room through Janus (more than three people, up to 12 cameras)."""
     meeting = access_meeting(request.user, meeting_id, perm="meeting:join")
     context = room_selectors.room_page(meeting=meeting, user=request.user)
+    context["chat_ws"] = f"/ws/meetings/{meeting.pk}/group/"
     context.update(
         room_sfu.sfu_page(
             user=request.user,

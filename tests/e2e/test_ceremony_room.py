@@ -1,8 +1,8 @@
 """A signing ceremony's own room through daphne and a real Janus: six organisations from two countries
-(three Korean exhibitors, three Chinese buyers) join from the ceremony's page, and every page receives
-the five others' cameras. axe-core audits the page, on a desktop and on a phone. With twelve cameras
-in the room Janus itself refuses a thirteenth (432), and the thirteenth person's page says so in their
-language and lets them watch without their camera.
+(three Korean exhibitors, three Chinese buyers) join from the ceremony's page, every page receives the
+five others' cameras, and a chat line reaches every page. axe-core audits the page, on a desktop and on
+a phone. With twelve cameras in the room Janus itself refuses a thirteenth (432), and the thirteenth
+person's page says so in their language and lets them watch without their camera.
 
 Skipped where `janus` is missing; a failure under TRADEFAIR_REQUIRE_JANUS=1.
 """
@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from agreements.ceremony_room import CEREMONY_SIZE, ceremony_admission
+from agreements.models import CeremonyMessage
 from kernel.janus import VIDEOROOM_ERROR_PUBLISHERS_FULL, JanusAdmin, JanusError, JanusSession
 from tests import factories
 from tests.agreements.ceremony_world import six_party_ceremony
@@ -50,6 +51,22 @@ def test_six_parties_of_a_ceremony_each_receive_the_five_others(media_browser, s
             assert sorted(sfu(tab, "return Array.from(room.feeds.keys());")) == sorted(
                 i for i in ids if i != mine
             )
+        # The chat: a line typed on one page (by keyboard) reaches the five others, stored once.
+        for tab in tabs:
+            tab.page.wait_for_function(
+                "() => document.querySelector('[data-group-chat]').dataset.connected === 'true'"
+            )
+        tabs[3].page.get_by_label("您的消息").fill("准备好签字了")
+        tabs[3].page.get_by_label("您的消息").press("Enter")
+        for tab in tabs:
+            tab.page.wait_for_function(
+                "() => Array.from(document.querySelectorAll('[data-chat=chat-log] li:not(.pending) .body'))"
+                ".some((b) => b.textContent === '准备好签字了')",
+                timeout=10_000,
+            )
+        assert off_the_loop(lambda: list(CeremonyMessage.objects.values_list("body", flat=True))) == [
+            "准备好签字了"
+        ]
         tabs[0].audit("six parties in the ceremony")
         tabs[5].audit("six parties in the ceremony, on a phone")
         assert (
