@@ -109,12 +109,19 @@ def is_ceremony_interpreter(user, ceremony: Ceremony) -> bool:
     )
 
 
-@rule("ceremony:join", code="ceremony.denied", message=_("Only the agreement's parties join its ceremony."))
-def _ceremony_join(user, ceremony) -> bool:
-    """Enter a signing ceremony's own video room: whoever sees the agreement (the people of its
-    parties, its signatories, the fair's organizers) and the interpreter of the consultation chosen
-    for it."""
-    return allowed(user, "agreement:view", ceremony.agreement) or is_ceremony_interpreter(user, ceremony)
+@rule(
+    "agreement:join_ceremony",
+    code="ceremony.denied",
+    message=_("Only the agreement's parties join its ceremony."),
+)
+def _agreement_join_ceremony(user, agreement) -> bool:
+    """Enter the agreement's signing ceremony's own video room and its chat: whoever sees the
+    agreement (the people of its parties, its signatories, the fair's organizers) and the confirmed
+    interpreter of the consultation chosen for the ceremony."""
+    if allowed(user, "agreement:view", agreement):
+        return True
+    ceremony = Ceremony.objects.filter(agreement=agreement).select_related("meeting").first()
+    return ceremony is not None and is_ceremony_interpreter(user, ceremony)
 
 
 # --- declared outcomes -------------------------------------------------------------------------
@@ -229,20 +236,18 @@ def access_outcome(user, outcome_id, *, perm: str = "outcome:view", lock: bool =
     return outcome
 
 
-def access_ceremony(user, agreement_id, *, perm: str = "ceremony:join") -> Ceremony:
-    """The agreement's scheduled signing ceremony if ``user`` may ``perm`` it: NotFound when there is
-    none or they may not join it (a refusal never tells that it exists), PermissionDenied when they
-    may join but not do this."""
+def access_ceremony(user, agreement_id, *, perm: str = "agreement:join_ceremony") -> Ceremony:
+    """The agreement's scheduled signing ceremony if ``user`` may ``perm`` its agreement: NotFound when
+    there is none or they may not join it (a refusal never tells that it exists)."""
     pk = _pk(agreement_id)
+    agreement = Agreement.objects.select_related("fair").filter(pk=pk).first() if pk else None
+    if agreement is None or not allowed(user, perm, agreement):
+        raise NotFound("ceremony.not_found", _("No such ceremony."))
     ceremony = (
         Ceremony.objects.select_related("agreement__fair", "meeting")
-        .filter(agreement_id=pk, status=Ceremony.Status.SCHEDULED)
+        .filter(agreement=agreement, status=Ceremony.Status.SCHEDULED)
         .first()
-        if pk
-        else None
     )
-    if ceremony is None or not allowed(user, "ceremony:join", ceremony):
+    if ceremony is None:
         raise NotFound("ceremony.not_found", _("No such ceremony."))
-    if perm != "ceremony:join":
-        require(user, perm, ceremony)
     return ceremony

@@ -1,7 +1,7 @@
 """A signing ceremony's own multi-party room through Janus, the SFU (docs/janus.md): the people of the
 agreement's parties, the fair's organizers and the interpreter, up to CEREMONY_SIZE cameras at once.
 
-Who may enter is the access layer's ``ceremony:join`` (agreements/access.py); when is this module's:
+Who may enter is the access layer's ``agreement:join_ceremony`` (agreements/access.py); when is this module's:
 from ROOM_OPENS_BEFORE_SECONDS before the ceremony starts until it ends, while it is scheduled. Janus
 is given tokens only for the people admitted, valid until the ceremony ends, and refuses anyone else
 by itself. Without Janus the ceremony keeps the consultation rooms (agreements/rooms.py).
@@ -54,9 +54,9 @@ def ceremony_room_check(*, ceremony: Ceremony, now: datetime | None = None) -> N
 def ceremony_admission(*, user, ceremony: Ceremony, admin: JanusAdmin | None = None) -> Admission:
     """Admit ``user`` to the ceremony's room until it ends, as a participant (camera and microphone).
 
-    PermissionDenied when they are not one of its people (``ceremony:join``); CeremonyClosed outside
+    PermissionDenied when they are not one of its people (``agreement:join_ceremony``); CeremonyClosed outside
     its time; DomainError when Janus is not configured or does not answer."""
-    require(user, "ceremony:join", ceremony)
+    require(user, "agreement:join_ceremony", ceremony.agreement)
     ceremony_room_check(ceremony=ceremony)
     require_janus(
         "ceremony.video_unavailable",
@@ -80,7 +80,7 @@ def ceremony_chat_post(*, user, ceremony: Ceremony, body, client_id: str | None 
     """Store a chat line of the ceremony's room before anyone sees it; the same ``client_id`` again
     returns the line already stored (``duplicate``) and stores nothing. The rules of every call's chat
     (meetings.room.chat_checked): text, not empty, at most 2,000 characters, not too fast."""
-    require(user, "ceremony:join", ceremony)
+    require(user, "agreement:join_ceremony", ceremony.agreement)
     client_id = clean_client_id(client_id)
     mine = CeremonyMessage.objects.filter(ceremony=ceremony, author_id=user.pk)
     stored = already_stored(mine, client_id)

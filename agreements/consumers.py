@@ -1,6 +1,6 @@
 """ws/agreements/<agreement_id>/ceremony/: the chat of a signing ceremony's own room, on the group
 rooms' chat protocol (meetings/group_chat.py, docs/video-protocol.md "Group rooms"). Thin: who enters
-is the access layer's ``ceremony:join`` and the ceremony's time (agreements/ceremony_room.py)."""
+is the access layer's ``agreement:join_ceremony`` and the ceremony's time (agreements/ceremony_room.py)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 When the fair has multi-party rooms (Janus is configured: kernel.janus.janus_available()), a ceremony
 has its own room (agreements/ceremony_room.py, page /agreements/<id>/ceremony/room/) and
-``ceremony_rooms`` answers with it for everyone who may join it (``ceremony:join``); every page,
+``ceremony_rooms`` answers with it for everyone who may join it (``agreement:join_ceremony``); every page,
 invitation and API answer follows. Without Janus a ceremony uses the video rooms of the consultations
 between its parties: each person gets the rooms of the consultations they may join (the organizers,
 all of them), the consultation chosen when the ceremony was scheduled first.
@@ -54,7 +54,7 @@ def _consultations(ceremony: Ceremony):
 def ceremony_rooms(ceremony: Ceremony, user) -> list[Room]:
     """The rooms ``user`` enters for this ceremony: its own room with Janus, else the consultations'."""
     if janus_available():
-        if not allowed(user, "ceremony:join", ceremony):
+        if not allowed(user, "agreement:join_ceremony", ceremony.agreement):
             return []
         return [
             Room(

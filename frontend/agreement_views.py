@@ -403,7 +403,7 @@ def ceremony(request, agreement_id: int):
 def ceremony_room(request, agreement_id: int):
     """The signing ceremony's own video room through Janus (up to 12 cameras); without Janus the page
     says why and lists the consultation rooms the ceremony uses instead."""
-    ceremony = access_ceremony(request.user, agreement_id, perm="ceremony:join")
+    ceremony = access_ceremony(request.user, agreement_id)
     agreement = ceremony.agreement
     context = {
         "fair": agreement.fair,
