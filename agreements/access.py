@@ -124,6 +124,38 @@ def _agreement_join_ceremony(user, agreement) -> bool:
     return ceremony is not None and is_ceremony_interpreter(user, ceremony)
 
 
+@rule(
+    "agreement:stream_ceremony",
+    code="ceremony.not_organizer",
+    message=_("Only the fair's organizers stream a ceremony."),
+)
+def _agreement_stream_ceremony(user, agreement) -> bool:
+    """Stream the agreement's signing ceremony to viewers, or stop it, and choose who may watch: the
+    fair's organizers."""
+    return roles_in(user, agreement.fair_id).organizer
+
+
+@rule(
+    "agreement:watch_ceremony",
+    code="ceremony.not_streamed",
+    message=_("This ceremony is not streamed to you."),
+    public=True,
+)
+def _agreement_watch_ceremony(user, agreement) -> bool:
+    """Watch a streamed signing ceremony, listen-only: anyone when the organizers stream it to the
+    public; the fair's approved participants (and its organizers) when they stream it to them."""
+    audience = (
+        Ceremony.objects.filter(agreement=agreement, status=Ceremony.Status.SCHEDULED)
+        .values_list("stream_audience", flat=True)
+        .first()
+    )
+    if audience == Ceremony.Audience.PUBLIC:
+        return True
+    if audience == Ceremony.Audience.PARTICIPANTS and user is not None:
+        return bool(roles_in(user, agreement.fair_id).roles)
+    return False
+
+
 # --- declared outcomes -------------------------------------------------------------------------
 
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import Ceremony, CeremonyMessage, CeremonyRoom
-from kernel.access import require
+from kernel import events
+from kernel.access import require, signed_in
 from kernel.errors import DomainError
 from kernel.janus import Admission, JanusAdmin
 from kernel.janus_rooms import admit, require_janus
@@ -26,6 +28,10 @@ from meetings.room import chat_checked
 from meetings.room_sfu import GROUP_SIZE
 
 CEREMONY_SIZE = GROUP_SIZE  # cameras at once; Janus refuses one more (432)
+# The ceremony may be streamed to viewers who watch only: a subscription needs a signed room token of
+# this room rather than a participant's private id, and only the participants' room tokens are in the
+# allowed list, so Janus refuses a viewer's "join" as a participant (433): viewers never publish.
+ROOM_OPTIONS = {"require_pvtid": False}
 
 
 class CeremonyClosed(DomainError):
@@ -57,6 +63,11 @@ def ceremony_admission(*, user, ceremony: Ceremony, admin: JanusAdmin | None = N
     PermissionDenied when they are not one of its people (``agreement:join_ceremony``); CeremonyClosed outside
     its time; DomainError when Janus is not configured or does not answer."""
     require(user, "agreement:join_ceremony", ceremony.agreement)
+    return _admit(ceremony, admin, person=f"u{user.pk}", watch_only=False)
+
+
+def _admit(ceremony: Ceremony, admin: JanusAdmin | None, *, person: str, watch_only: bool) -> Admission:
+    """Tokens for the ceremony's room until it ends, when it is open and Janus is configured."""
     ceremony_room_check(ceremony=ceremony)
     require_janus(
         "ceremony.video_unavailable",
@@ -67,10 +78,43 @@ def ceremony_admission(*, user, ceremony: Ceremony, admin: JanusAdmin | None = N
         owner={"ceremony": ceremony},
         description=f"ceremony {ceremony.pk}",
         publishers=CEREMONY_SIZE,
-        person=f"u{user.pk}",
+        person=person,
         until=ceremony.ends_at,
         admin=admin,
+        options=ROOM_OPTIONS,
+        watch_only=watch_only,
     )
+
+
+# --- streaming to viewers ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ceremony_stream_set(*, actor, ceremony: Ceremony, audience: str) -> Ceremony:
+    """Stream the ceremony to viewers (``participants``: the fair's registered participants;
+    ``public``: anyone with the link) or stop (``""``): the fair's organizers."""
+    require(actor, "agreement:stream_ceremony", ceremony.agreement)
+    if audience not in Ceremony.Audience.values:
+        raise DomainError("ceremony.bad_audience", _("Choose who may watch."))
+    locked = Ceremony.objects.select_for_update().select_related("agreement").get(pk=ceremony.pk)
+    locked.stream_audience = audience
+    locked.save(update_fields=["stream_audience"])
+    events.emit(
+        "ceremony.stream_changed",
+        fair_id=locked.agreement.fair_id,
+        subject=locked,
+        actor=actor,
+        audience=audience,
+    )
+    return locked
+
+
+def ceremony_watch_admission(*, user, ceremony: Ceremony, admin: JanusAdmin | None = None) -> Admission:
+    """Let ``user`` (or a visitor, for a public stream) watch the ceremony's room, listen-only, until
+    it ends: tokens that subscribe to its cameras and that Janus refuses as a participant (433)."""
+    require(user, "agreement:watch_ceremony", ceremony.agreement)
+    person = f"w{user.pk}" if signed_in(user) else "guest"
+    return _admit(ceremony, admin, person=person, watch_only=True)
 
 
 # --- the room's chat (meetings/group_chat.py, docs/video-protocol.md "Group rooms") ----------------

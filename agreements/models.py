@@ -290,6 +290,11 @@ class Ceremony(models.Model):
         SCHEDULED = "scheduled", _("Scheduled")
         CANCELLED = "cancelled", _("Cancelled")
 
+    class Audience(models.TextChoices):
+        NONE = "", _("Not streamed")
+        PARTICIPANTS = "participants", _("The fair's registered participants")
+        PUBLIC = "public", _("Anyone with the link")
+
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     agreement = models.OneToOneField(Agreement, on_delete=models.CASCADE, related_name="ceremony")
     starts_at = models.DateTimeField(_("starts at"))
@@ -306,6 +311,10 @@ class Ceremony(models.Model):
     sequence = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Who may watch the ceremony's video, listen-only (the organizers choose; agreements/ceremony_room.py).
+    stream_audience = models.CharField(
+        _("stream to"), max_length=12, choices=Audience.choices, blank=True, default=Audience.NONE
     )
 
     class Meta:

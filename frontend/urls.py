@@ -174,6 +174,16 @@ urlpatterns = [
         name="agreement_ceremony_room",
     ),
     path(
+        "agreements/<int:agreement_id>/ceremony/stream/",
+        agreement_views.ceremony_stream,
+        name="agreement_ceremony_stream",
+    ),
+    path(
+        "agreements/<int:agreement_id>/ceremony/watch/",
+        agreement_views.ceremony_watch,
+        name="agreement_ceremony_watch",
+    ),
+    path(
         "agreements/<int:agreement_id>/document.pdf", agreement_views.agreement_document, name="agreement_pdf"
     ),
     path(

@@ -49,13 +49,15 @@ def admin_client(admin: JanusAdmin | None = None) -> Iterator[JanusAdmin]:
         yield own
 
 
-def kept_room(*, model, owner: dict, description: str, publishers: int, admin: JanusAdmin) -> JanusRoom:
+def kept_room(
+    *, model, owner: dict, description: str, publishers: int, admin: JanusAdmin, options: dict | None = None
+) -> JanusRoom:
     """The Janus room kept in ``model`` for ``owner`` (e.g. ``{"meeting": m}``), created when Janus has
     none. Two people creating it at once: one row wins (a unique owner), the other room is destroyed."""
     kept = model.objects.filter(**owner).first()
     if kept is not None and admin.room_exists(room=kept.janus_room):
         return kept.room
-    room = admin.room_create(description=description, publishers=publishers)
+    room = admin.room_create(description=description, publishers=publishers, options=options)
     try:
         with transaction.atomic():
             model.objects.update_or_create(
@@ -82,13 +84,23 @@ def admit(
     person: str,
     until: datetime,
     admin: JanusAdmin | None = None,
+    options: dict | None = None,
+    watch_only: bool = False,
 ) -> Admission:
-    """Admit ``person`` (a Janus label, "u42") to the room kept for ``owner`` until ``until``."""
+    """Admit ``person`` (a Janus label, "u42") to the room kept for ``owner`` until ``until``; with
+    ``watch_only``, tokens that receive but never join (JanusAdmin.admission_watch). ``options``:
+    further room properties when the room is created."""
     try:
         with admin_client(admin) as client:
             room = kept_room(
-                model=model, owner=owner, description=description, publishers=publishers, admin=client
+                model=model,
+                owner=owner,
+                description=description,
+                publishers=publishers,
+                admin=client,
+                options=options,
             )
-            return client.admission_issue(room=room, person=person, expires_at=until)
+            issue = client.admission_watch if watch_only else client.admission_issue
+            return issue(room=room, person=person, expires_at=until)
     except JanusUnavailable as e:
         raise DomainError("room.video_down", _("The video server does not answer. Try again.")) from e

@@ -2,7 +2,9 @@
 (three Korean exhibitors, three Chinese buyers) join from the ceremony's page, every page receives the
 five others' cameras, and a chat line reaches every page. axe-core audits the page, on a desktop and on
 a phone. With twelve cameras in the room Janus itself refuses a thirteenth (432), and the thirteenth
-person's page says so in their language and lets them watch without their camera.
+person's page says so in their language and lets them watch without their camera. An organizer
+streams a ceremony to the fair's participants: a viewer follows the programme's link and receives
+the party's frames, listen-only, without ever being a participant of the room.
 
 Skipped where `janus` is missing; a failure under TRADEFAIR_REQUIRE_JANUS=1.
 """
@@ -16,14 +18,14 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext
 
-from agreements.ceremony_room import CEREMONY_SIZE, ceremony_admission
+from agreements.ceremony_room import CEREMONY_SIZE, ceremony_admission, ceremony_stream_set
 from agreements.models import CeremonyMessage
 from kernel.janus import VIDEOROOM_ERROR_PUBLISHERS_FULL, JanusAdmin, JanusError, JanusSession
 from tests import factories
 from tests.agreements.ceremony_world import six_party_ceremony
 from tests.e2e import test_live_show
 from tests.e2e.test_group_room import HAS_VIDEOS
-from tests.e2e.test_live_show import PHONE, off_the_loop, open_tab, sfu
+from tests.e2e.test_live_show import HAS_VIDEO, PHONE, RECEIVING, off_the_loop, open_tab, sfu
 from tests.janus_server import sdp_offer
 
 show_server = test_live_show.show_server  # the daphne pointed at this run's Janus
@@ -198,3 +200,45 @@ def test_janus_refuses_a_thirteenth_camera_and_the_page_offers_to_watch(
         if tab is not None:
             tab.page.context.close()
         holder.close()
+
+
+def streamed_ceremony():
+    world = six_party_ceremony()
+    ceremony_stream_set(actor=world["organizer"], ceremony=world["ceremony"], audience="participants")
+    return world
+
+
+def test_a_viewer_follows_the_programme_to_a_streamed_ceremony_and_receives_its_frames(
+    media_browser, show_server, janus_settings
+):
+    world = off_the_loop(streamed_ceremony)
+    tabs = []
+    try:
+        party = open_tab(media_browser, show_server, world["parties"][0], "ceremony-streamed-party")
+        tabs.append(party)
+        party.goto(f"/agreements/{world['agreement'].pk}/ceremony/room/")
+        party.page.wait_for_function(
+            "() => { const r = document.querySelector('[data-sfu]').sfuRoom;"
+            " return r && (r.timing.publishedMs !== null || r.closed); }",
+            timeout=30_000,
+        )
+        feed = sfu(party, "return room.id;")
+        assert feed, party.console
+
+        viewer = open_tab(media_browser, show_server, world["stranger"], "ceremony-viewer", phone=True)
+        tabs.append(viewer)
+        viewer.goto(f"/fairs/{world['fair'].slug}/ceremonies/")
+        viewer.page.get_by_role("link", name="Watch").click()
+        viewer.page.wait_for_url(f"**/agreements/{world['agreement'].pk}/ceremony/watch/")
+        viewer.page.wait_for_function(HAS_VIDEO, arg=feed, timeout=60_000)
+        assert viewer.page.evaluate(RECEIVING, feed), f"no frames: {viewer.console}"
+        assert sfu(viewer, "return room.params.role;") == "watcher"
+        assert viewer.page.locator("[data-sfu-local]").count() == 0
+        viewer.audit("watching a streamed ceremony, on a phone")
+        # Janus counts one sender in the room: the party. The viewer is not even a participant.
+        with JanusAdmin.from_settings() as admin:
+            people = admin.room_participants(room=sfu(party, "return room.params.room;"))
+        assert [p["id"] for p in people] == [feed]
+    finally:
+        for tab in tabs:
+            tab.page.context.close()

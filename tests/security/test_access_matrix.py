@@ -207,6 +207,8 @@ MATRIX: dict[str, str] = {
     "agreement_audit":                                    "302 200 404 404 404 200 404 200 404 404 404",
     "agreement_ceremony":                                 "302 200 404 404 404 200 404 200 404 404 404",
     "agreement_ceremony_room":                            "302 200 404 404 404 200 404 200 404 404 200",
+    "agreement_ceremony_watch":                           "404 200 404 404 404 200 200 200 404 200 200",
+    "POST agreement_ceremony_stream":                     "302 403 404 404 404 403 404 302 404 404 403",
     "agreement_pdf":                                      "302 200 404 404 404 200 404 200 404 404 404",
     "agreement_signed_pdf":                               "302 404 404 404 404 404 404 404 404 404 404",
     "POST agreement_proposal_answer":                     "302 404 404 404 404 404 404 404 404 404 404",
@@ -459,12 +461,14 @@ def world(small_fair):
         text="Both sides mean to trade.",
         signatories=[(people["st"], "CEO"), (people["by"], "Buyer")],
     )
-    # Its signing ceremony, now, in the held meeting's room (whose interpreter joins it too).
+    # Its signing ceremony, now, in the held meeting's room (whose interpreter joins it too), streamed
+    # to the fair's participants.
     Ceremony.objects.create(
         agreement=agreement,
         starts_at=timezone.now(),
         ends_at=timezone.now() + timedelta(hours=1),
         meeting=held,
+        stream_audience=Ceremony.Audience.PARTICIPANTS,
     )
     outcome = TradeOutcome.objects.create(
         fair=f,
