@@ -270,11 +270,15 @@ def access_outcome(user, outcome_id, *, perm: str = "outcome:view", lock: bool =
 
 def access_ceremony(user, agreement_id, *, perm: str = "agreement:join_ceremony") -> Ceremony:
     """The agreement's scheduled signing ceremony if ``user`` may ``perm`` its agreement: NotFound when
-    there is none or they may not join it (a refusal never tells that it exists)."""
+    there is none or they may neither join nor watch it (a refusal never tells that it exists),
+    PermissionDenied when they may join it but not do this (``agreement:stream_ceremony``)."""
+    see = "agreement:watch_ceremony" if perm == "agreement:watch_ceremony" else "agreement:join_ceremony"
     pk = _pk(agreement_id)
     agreement = Agreement.objects.select_related("fair").filter(pk=pk).first() if pk else None
-    if agreement is None or not allowed(user, perm, agreement):
+    if agreement is None or not allowed(user, see, agreement):
         raise NotFound("ceremony.not_found", _("No such ceremony."))
+    if perm != see:
+        require(user, perm, agreement)
     ceremony = (
         Ceremony.objects.select_related("agreement__fair", "meeting")
         .filter(agreement=agreement, status=Ceremony.Status.SCHEDULED)

@@ -31,7 +31,7 @@ from fair.access import access_fair, roles_in
 from fair.models import Participant
 from frontend.agreement_forms import CeremonyForm, CommentForm, DraftForm, EditForm, TemplateForm
 from kernel.access import allowed
-from kernel.errors import DomainError, PermissionDenied
+from kernel.errors import DomainError
 from meetings.models import Meeting
 from meetings.room_sfu import sfu_page
 
@@ -447,11 +447,9 @@ def ceremony_watch(request, agreement_id: int):
 @require_POST
 def ceremony_stream(request, agreement_id: int):
     """The organizers stream the ceremony to viewers, or stop (ceremony_room.ceremony_stream_set)."""
-    ceremony = access_ceremony(request.user, agreement_id)
+    ceremony = access_ceremony(request.user, agreement_id, perm="agreement:stream_ceremony")
     try:
         ceremony_stream_set(actor=request.user, ceremony=ceremony, audience=request.POST.get("audience", ""))
-    except PermissionDenied:
-        raise  # 403: not an organizer
     except DomainError as e:
         messages.error(request, e.message)
     else:

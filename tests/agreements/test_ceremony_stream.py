@@ -86,3 +86,20 @@ def test_janus_refuses_a_viewers_token_as_a_participant(janus_settings):
     c.force_login(w["stranger"])
     text = c.get(reverse("agreement_ceremony_watch", args=[w["agreement"].pk])).content.decode()
     assert '"role": "watcher"' in text and "data-sfu-local" not in text
+
+
+def test_the_api_streams_a_ceremony_for_an_organizer_only():
+    from rest_framework.test import APIClient
+
+    w = six_party_ceremony()
+    path = f"/api/agreements/{w['agreement'].pk}/ceremony/stream/"
+    api = APIClient()
+    api.force_authenticate(w["parties"][0])
+    assert api.post(path, {"audience": "public"}, format="json").status_code == 403
+    api.force_authenticate(w["organizer"])
+    bad = api.post(path, {"audience": "everyone"}, format="json")
+    assert bad.status_code == 400 and bad.json()["code"] == "ceremony.bad_audience"
+    answer = api.post(path, {"audience": "public"}, format="json").json()
+    assert answer["stream_audience"] == "public"
+    assert answer["watch_url"].endswith(reverse("agreement_ceremony_watch", args=[w["agreement"].pk]))
+    assert Ceremony.objects.get().stream_audience == "public"

@@ -220,6 +220,7 @@ MATRIX: dict[str, str] = {
     "GET /api/agreements/{id}/":                          "403 200 404 404 404 200 404 200 404 404 404",
     "GET /api/agreements/{id}/audit/":                    "403 200 404 404 404 200 404 200 404 404 404",
     "POST /api/agreements/{id}/ceremony/":                "403 200 404 404 404 200 404 200 404 404 404",
+    "POST /api/agreements/{id}/ceremony/stream/":         "403 403 404 404 404 403 404 400 404 404 403",
     "POST /api/agreements/{id}/code/":                    "403 202 404 404 404 202 404 404 404 404 404",
     "POST /api/agreements/{id}/comments/":                "403 201 404 404 404 201 404 201 404 404 404",
     "POST /api/agreements/{id}/decline/":                 "403 200 404 404 404 200 404 404 404 404 404",
