@@ -15,6 +15,7 @@ import time
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -30,11 +31,25 @@ from tests.janus_server import sdp_offer
 
 show_server = test_live_show.show_server  # the daphne pointed at this run's Janus
 
+
+def in_thread(fn, *args):
+    """``fn`` off the browser's event loop, its database connection closed afterwards (PostgreSQL
+    drops the test database at the end only when no session is left)."""
+
+    def closing():
+        try:
+            return fn(*args)
+        finally:
+            connections.close_all()
+
+    return off_the_loop(closing)
+
+
 JOINED = "() => { const r = document.querySelector('[data-sfu]').sfuRoom; return r && (r.id || r.closed); }"
 
 
 def test_six_parties_of_a_ceremony_each_receive_the_five_others(media_browser, show_server, janus_settings):
-    world = off_the_loop(six_party_ceremony)
+    world = in_thread(six_party_ceremony)
     path = f"/agreements/{world['agreement'].pk}/ceremony/room/"
     tabs = []
     try:
@@ -53,6 +68,20 @@ def test_six_parties_of_a_ceremony_each_receive_the_five_others(media_browser, s
             assert sorted(sfu(tab, "return Array.from(room.feeds.keys());")) == sorted(
                 i for i in ids if i != mine
             )
+        # The controls: the microphone and the camera go off on the sending side (janus.js's tracks).
+        mute = tabs[0].page.locator('[data-group="mute"]')
+        camera = tabs[0].page.locator('[data-group="camera"]')
+        mute.click()
+        camera.focus()
+        tabs[0].page.keyboard.press("Enter")
+        assert mute.get_attribute("aria-pressed") == camera.get_attribute("aria-pressed") == "true"
+        assert sfu(tabs[0], "return [room.publisher.isAudioMuted(), room.publisher.isVideoMuted()];") == [
+            True,
+            True,
+        ]
+        mute.click()
+        assert sfu(tabs[0], "return room.publisher.isAudioMuted();") is False
+
         # The chat: a line typed on one page (by keyboard) reaches the five others, stored once.
         for tab in tabs:
             tab.page.wait_for_function(
@@ -66,7 +95,7 @@ def test_six_parties_of_a_ceremony_each_receive_the_five_others(media_browser, s
                 ".some((b) => b.textContent === '准备好签字了')",
                 timeout=10_000,
             )
-        assert off_the_loop(lambda: list(CeremonyMessage.objects.values_list("body", flat=True))) == [
+        assert in_thread(lambda: list(CeremonyMessage.objects.values_list("body", flat=True))) == [
             "准备好签字了"
         ]
         tabs[0].audit("six parties in the ceremony")
@@ -142,7 +171,7 @@ def thirteen_people():
 def test_janus_refuses_a_thirteenth_camera_and_the_page_offers_to_watch(
     media_browser, show_server, janus_settings
 ):
-    world, cameras, by_api, by_page = off_the_loop(thirteen_people)
+    world, cameras, by_api, by_page = in_thread(thirteen_people)
     holder = media_browser.new_context(base_url=show_server, bypass_csp=True)
     tab = None
     try:
@@ -160,7 +189,7 @@ def test_janus_refuses_a_thirteenth_camera_and_the_page_offers_to_watch(
                 time.sleep(0.2)
 
         # Janus itself refuses the thirteenth camera, whoever asks and however.
-        admission = off_the_loop(lambda: ceremony_admission(user=by_api, ceremony=world["ceremony"]))
+        admission = in_thread(lambda: ceremony_admission(user=by_api, ceremony=world["ceremony"]))
         with JanusSession(janus_settings.url, token=admission.session_token) as session:
             handle = session.attach()
             joined = session.request(
@@ -211,7 +240,7 @@ def streamed_ceremony():
 def test_a_viewer_follows_the_programme_to_a_streamed_ceremony_and_receives_its_frames(
     media_browser, show_server, janus_settings
 ):
-    world = off_the_loop(streamed_ceremony)
+    world = in_thread(streamed_ceremony)
     tabs = []
     try:
         party = open_tab(media_browser, show_server, world["parties"][0], "ceremony-streamed-party")
