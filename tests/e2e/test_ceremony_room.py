@@ -32,6 +32,17 @@ from tests.janus_server import sdp_offer
 show_server = test_live_show.show_server  # the daphne pointed at this run's Janus
 
 
+# The id of the camera track a page sends to Janus.
+SENT_VIDEO = """() => {
+  const room = document.querySelector('[data-sfu]').sfuRoom;
+  const sender = room.publisher.webrtcStuff.pc.getSenders().find((s) => s.track && s.track.kind === 'video');
+  return sender ? sender.track.id : null;
+}"""
+
+
+SENT_LABEL = SENT_VIDEO.replace("sender.track.id", "sender.track.label")
+
+
 def in_thread(fn, *args):
     """``fn`` off the browser's event loop, its database connection closed afterwards (PostgreSQL
     drops the test database at the end only when no session is left)."""
@@ -81,6 +92,31 @@ def test_six_parties_of_a_ceremony_each_receive_the_five_others(media_browser, s
         ]
         mute.click()
         assert sfu(tabs[0], "return room.publisher.isAudioMuted();") is False
+        # Another camera from the picker replaces the sent track; the others keep receiving it.
+        before = tabs[1].page.evaluate(SENT_VIDEO)
+        tabs[1].page.locator('[data-group="devices"] summary').click()
+        picker = tabs[1].page.locator('[data-group="video-select"]')
+        tabs[1].page.wait_for_function(
+            "() => document.querySelector('[data-group=video-select]').options.length > 0"
+        )
+        picker.select_option(index=0)
+        tabs[1].page.wait_for_function(
+            "() => document.querySelector('[data-sfu]').dataset.deviceSwitch === 'done'"
+        )
+        after = tabs[1].page.evaluate(SENT_VIDEO)
+        assert before and after and before != after
+        for tab, mine in zip(tabs, ids, strict=True):
+            if mine != ids[1]:
+                assert tab.page.evaluate(RECEIVING, ids[1]), f"{tab.name}: no frames after the camera changed"
+        # Sharing the screen sends it in the camera's place, and the others receive it.
+        share = tabs[2].page.locator('[data-group="share"]')
+        share.click()
+        tabs[2].page.wait_for_function(
+            "() => document.querySelector('[data-sfu]').dataset.deviceSwitch === 'done'", timeout=15_000
+        )
+        assert share.get_attribute("aria-pressed") == "true"
+        assert tabs[2].page.evaluate(SENT_LABEL).startswith("screen"), tabs[2].page.evaluate(SENT_LABEL)
+        assert tabs[0].page.evaluate(RECEIVING, ids[2]), "no frames of the shared screen"
 
         # The chat: a line typed on one page (by keyboard) reaches the five others, stored once.
         for tab in tabs:

@@ -1,6 +1,8 @@
 /* A group room's page (a meeting's group video, a signing ceremony's room; templates
    frontend/_sfu_room.html): the microphone and camera buttons (toggle buttons, aria-pressed, shown
-   while publishing: Room.setMuted). When every camera place is taken (Janus refuses the camera with error 432,
+   while publishing: Room.setMuted), screen sharing and the device picker (janus.js replaceTracks:
+   the screen, or the camera or microphone chosen, replaces the sent track, no renegotiation with
+   the others). When every camera place is taken (Janus refuses the camera with error 432,
    "Maximum number of publishers"), the page shows its message ([data-group=full]) and offers to
    watch without the camera: the same admission joins again as a viewer, which Janus lets receive
    every camera. Load after sfu.js and sfu-status.js. */
@@ -22,11 +24,16 @@
     el.addEventListener("sfu:error", function (e) {
       if (e.detail && String(e.detail.code) === FULL) full = true;
     });
-    el.addEventListener("sfu:left", function () {
-      if (!full) return;
+    function refused() {
       if (fullText) fullText.hidden = false;
       if (watch) { watch.hidden = false; watch.focus(); }
-    });
+    }
+    el.addEventListener("sfu:left", function () { if (full) refused(); });
+    var early = el.sfuRoom;  // refused before this file ran
+    if (early && early.closed && early.lastError && String(early.lastError.code) === FULL) {
+      full = true;
+      refused();
+    }
     if (!watch) return;
     watch.addEventListener("click", function () {
       watch.hidden = true;
@@ -52,11 +59,34 @@
     if (hangup) hangup.addEventListener("click", function () { if (el.sfuRoom) el.sfuRoom.hangup(); });
   }
 
+  // Send ``track`` (janus.js replaceTracks) in place of the one of its kind; data-device-switch says how it went.
+  function replace(el, track, done) {
+    var room = el.sfuRoom;
+    if (!room || !room.publisher) return;
+    el.dataset.deviceSwitch = "pending";
+    room.publisher.replaceTracks({
+      tracks: [track],
+      success: function () { el.dataset.deviceSwitch = "done"; if (done) done(); },
+      error: function () { el.dataset.deviceSwitch = "failed"; }
+    });
+  }
+
   function controls(el) {
-    var buttons = { audio: el.querySelector('[data-group="mute"]'), video: el.querySelector('[data-group="camera"]') };
+    var share = el.querySelector('[data-group="share"]');
+    if (share) {
+      share.addEventListener("click", function () {
+        var on = share.getAttribute("aria-pressed") !== "true";
+        var camera = el.querySelector('[data-group="video-select"]');
+        var back = camera && camera.value ? { deviceId: { exact: camera.value } } : true;
+        replace(el, on ? { type: "screen", capture: true } : { type: "video", capture: back }, function () {
+          share.setAttribute("aria-pressed", String(on));
+        });
+      });
+    }
+    var buttons = { audio: el.querySelector('[data-group="mute"]'), video: el.querySelector('[data-group="camera"]'), share: share };
     Object.keys(buttons).forEach(function (kind) {
       var button = buttons[kind];
-      if (!button) return;
+      if (!button || kind === "share") return;
       button.addEventListener("click", function () {
         var off = button.getAttribute("aria-pressed") !== "true";
         if (el.sfuRoom) el.sfuRoom.setMuted(kind, off);
@@ -70,8 +100,40 @@
         if (!on) buttons[kind].setAttribute("aria-pressed", "false");
       });
     }
-    el.addEventListener("sfu:published", function () { show(true); });
-    el.addEventListener("sfu:left", function () { show(false); });
+    el.addEventListener("sfu:published", function () { show(true); devices(el, true); });
+    el.addEventListener("sfu:left", function () { show(false); devices(el, false); });
+    // sfu.js may have started (and published) while this file was still on its way.
+    var room = el.sfuRoom;
+    if (room && !room.closed && room.timing.publishedMs !== null) { show(true); devices(el, true); }
+    ["audio", "video"].forEach(function (kind) {
+      var select = el.querySelector('[data-group="' + kind + '-select"]');
+      if (!select) return;
+      select.addEventListener("change", function () {
+        if (!select.value) return;
+        replace(el, { type: kind, capture: { deviceId: { exact: select.value } } });
+      });
+    });
+  }
+
+  // Fill the pickers with the browser's cameras and microphones (their names once it may use them).
+  function devices(el, on) {
+    var box = el.querySelector('[data-group="devices"]');
+    if (!box) return;
+    box.hidden = !on;
+    if (!on || !navigator.mediaDevices || !navigator.mediaDevices.enumerateDevices) return;
+    navigator.mediaDevices.enumerateDevices().then(function (list) {
+      ["audio", "video"].forEach(function (kind) {
+        var select = el.querySelector('[data-group="' + kind + '-select"]');
+        var found = list.filter(function (d) { return d.kind === kind + "input"; });
+        select.textContent = "";
+        found.forEach(function (d, n) {
+          var option = document.createElement("option");
+          option.value = d.deviceId;
+          option.textContent = d.label || (select.labels[0] ? select.labels[0].textContent : kind) + " " + (n + 1);
+          select.appendChild(option);
+        });
+      });
+    });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);

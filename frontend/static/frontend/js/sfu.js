@@ -165,6 +165,7 @@
     } else if (event === "destroyed") {
       this.end("destroyed");
     } else if (event === "event") {
+      if (msg.configured === "ok" && this.params.role === "publisher") this.markPublished();
       if (msg.publishers) this.addFeeds(msg.publishers);
       if (msg.leaving === "ok") return this.end(msg.reason === "kicked" ? "kicked" : "hangup");
       if (msg.leaving) this.removeFeed(msg.leaving);
@@ -185,14 +186,19 @@
         self.publisher.send({
           message: { request: "publish" },
           jsep: jsep,
-          success: function () {
-            self.timing.publishedMs = now() - self.timing.start;
-            self.emit("published", {});
-          }
+          success: function () { self.markPublished(); }
         });
       },
       error: function (cause) { self.fail("media", cause && (cause.name || cause.message) || cause, "error"); }
     });
+  };
+
+  // Once per publishing: on the request's acknowledgement or on Janus's "configured" event, whichever
+  // comes first (janus.js misses the acknowledgement when the event overtakes it).
+  Room.prototype.markPublished = function () {
+    if (this.timing.publishedMs !== null) return;
+    this.timing.publishedMs = now() - this.timing.start;
+    this.emit("published", {});
   };
 
   Room.prototype.onLocalTrack = function (track, on) {
