@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Agreement, Shipment, Side, Signatory, TradeOutcome
+from agreements.models import Agreement, Ceremony, Shipment, Side, Signatory, TradeOutcome
 from fair.access import roles_in
 from fair.models import Fair, Participant
 from kernel.access import allowed, require, rule, signed_in
 from kernel.errors import NotFound
+from meetings.models import Meeting
 
 ORGANIZER = "organizer"
 
@@ -94,6 +95,65 @@ def _agreement_sign(user, signatory: Signatory) -> bool:
     if signatory.party_id is None:
         return roles_in(user, agreement.fair_id).organizer
     return signatory.party.company_id in company_ids_of(user, agreement.fair_id)
+
+
+def is_ceremony_interpreter(user, ceremony: Ceremony) -> bool:
+    """The confirmed interpreter of the consultation chosen for the ceremony, through an approved
+    participation in the fair."""
+    meeting = ceremony.meeting
+    confirmed = Meeting.InterpreterStatus.CONFIRMED
+    if meeting is None or not meeting.interpreter_id or meeting.interpreter_status != confirmed:
+        return False
+    return roles_in(user, meeting.fair_id).participant_ids.get(Participant.Role.INTERPRETER) == (
+        meeting.interpreter_id
+    )
+
+
+@rule(
+    "agreement:join_ceremony",
+    code="ceremony.denied",
+    message=_("Only the agreement's parties join its ceremony."),
+)
+def _agreement_join_ceremony(user, agreement) -> bool:
+    """Enter the agreement's signing ceremony's own video room and its chat: whoever sees the
+    agreement (the people of its parties, its signatories, the fair's organizers) and the confirmed
+    interpreter of the consultation chosen for the ceremony."""
+    if allowed(user, "agreement:view", agreement):
+        return True
+    ceremony = Ceremony.objects.filter(agreement=agreement).select_related("meeting").first()
+    return ceremony is not None and is_ceremony_interpreter(user, ceremony)
+
+
+@rule(
+    "agreement:stream_ceremony",
+    code="ceremony.not_organizer",
+    message=_("Only the fair's organizers stream a ceremony."),
+)
+def _agreement_stream_ceremony(user, agreement) -> bool:
+    """Stream the agreement's signing ceremony to viewers, or stop it, and choose who may watch: the
+    fair's organizers."""
+    return roles_in(user, agreement.fair_id).organizer
+
+
+@rule(
+    "agreement:watch_ceremony",
+    code="ceremony.not_streamed",
+    message=_("This ceremony is not streamed to you."),
+    public=True,
+)
+def _agreement_watch_ceremony(user, agreement) -> bool:
+    """Watch a streamed signing ceremony, listen-only: anyone when the organizers stream it to the
+    public; the fair's approved participants (and its organizers) when they stream it to them."""
+    audience = (
+        Ceremony.objects.filter(agreement=agreement, status=Ceremony.Status.SCHEDULED)
+        .values_list("stream_audience", flat=True)
+        .first()
+    )
+    if audience == Ceremony.Audience.PUBLIC:
+        return True
+    if audience == Ceremony.Audience.PARTICIPANTS and user is not None:
+        return bool(roles_in(user, agreement.fair_id).roles)
+    return False
 
 
 # --- declared outcomes -------------------------------------------------------------------------
@@ -206,3 +266,24 @@ def access_outcome(user, outcome_id, *, perm: str = "outcome:view", lock: bool =
     if perm != "outcome:view":
         require(user, perm, outcome)
     return outcome
+
+
+def access_ceremony(user, agreement_id, *, perm: str = "agreement:join_ceremony") -> Ceremony:
+    """The agreement's scheduled signing ceremony if ``user`` may ``perm`` its agreement: NotFound when
+    there is none or they may neither join nor watch it (a refusal never tells that it exists),
+    PermissionDenied when they may join it but not do this (``agreement:stream_ceremony``)."""
+    see = "agreement:watch_ceremony" if perm == "agreement:watch_ceremony" else "agreement:join_ceremony"
+    pk = _pk(agreement_id)
+    agreement = Agreement.objects.select_related("fair").filter(pk=pk).first() if pk else None
+    if agreement is None or not allowed(user, see, agreement):
+        raise NotFound("ceremony.not_found", _("No such ceremony."))
+    if perm != see:
+        require(user, perm, agreement)
+    ceremony = (
+        Ceremony.objects.select_related("agreement__fair", "meeting")
+        .filter(agreement=agreement, status=Ceremony.Status.SCHEDULED)
+        .first()
+    )
+    if ceremony is None:
+        raise NotFound("ceremony.not_found", _("No such ceremony."))
+    return ceremony

@@ -15,6 +15,7 @@ POST /api/agreements/{id}/decline/                {"reason", "signatory"?}
 GET  /api/agreements/{id}/audit/                  every version's canonical body, hash and signature events
 GET  /api/agreements/{id}/signed/                 the final PDF (every party and the organizers)
 POST /api/agreements/{id}/ceremony/               {"starts_at", "minutes", "meeting"?}
+POST /api/agreements/{id}/ceremony/stream/        {"audience": "" | "participants" | "public"} (organizers)
 GET  /api/outcomes/?fair=<slug>                   the outcomes I am a side of (all, for an organizer)
 POST /api/outcomes/                               {"origin_kind": "meeting", "origin_id", "type", "value",
                                                    "currency", "products", "ship_by", "agreement"?}
@@ -28,6 +29,7 @@ GET  /api/outcomes/verified/?fair=<slug>          the organizer's verified expor
 from __future__ import annotations
 
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -37,14 +39,16 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from agreements import outcomes, selectors, services
-from agreements.access import access_agreement, access_outcome
+from agreements.access import access_agreement, access_ceremony, access_outcome
 from agreements.body import canonical_body
-from agreements.models import Agreement, Kind, Shipment, Signatory, TradeOutcome
+from agreements.ceremony_room import ceremony_stream_set
+from agreements.models import Agreement, Ceremony, Kind, Shipment, Signatory, TradeOutcome
 from agreements.rooms import ceremony_rooms
 from fair.access import access_fair
 from fair.models import Participant
 from kernel.api import id_field, parse_id, validated
 from kernel.errors import DomainError, NotFound
+from kernel.site import site_url
 from meetings.models import Meeting
 
 
@@ -98,6 +102,10 @@ class CeremonyIn(serializers.Serializer):
     starts_at = serializers.DateTimeField()
     minutes = serializers.IntegerField(min_value=5, max_value=240, default=30)
     meeting = id_field(required=False)
+
+
+class StreamIn(serializers.Serializer):
+    audience = serializers.ChoiceField(choices=Ceremony.Audience.values, allow_blank=True)
 
 
 class SignatoryOut(serializers.Serializer):
@@ -181,6 +189,7 @@ def _signatory(request, agreement: Agreement, data: dict) -> Signatory:
     audit=extend_schema(parameters=[_ID], responses={200: None}),
     signed=extend_schema(parameters=[_ID], responses={(200, "application/pdf"): OpenApiTypes.BINARY}),
     ceremony=extend_schema(parameters=[_ID], request=CeremonyIn, responses={200: None}),
+    ceremony_stream=extend_schema(parameters=[_ID], request=StreamIn, responses={200: None}),
 )
 class AgreementViewSet(viewsets.ViewSet):
     permission_classes = [IsAuthenticated]
@@ -339,6 +348,20 @@ class AgreementViewSet(viewsets.ViewSet):
                     {"url": r.absolute_url, "label": r.label} for r in ceremony_rooms(ceremony, request.user)
                 ],
                 "sequence": ceremony.sequence,
+            }
+        )
+
+    @action(detail=True, methods=["post"], url_path="ceremony/stream")
+    def ceremony_stream(self, request, pk=None):
+        """Stream the agreement's ceremony to viewers, or stop (the fair's organizers)."""
+        ceremony = access_ceremony(request.user, pk, perm="agreement:stream_ceremony")
+        data = validated(StreamIn, request.data, code="ceremony.bad_audience")
+        ceremony = ceremony_stream_set(actor=request.user, ceremony=ceremony, audience=data["audience"])
+        watch = reverse("agreement_ceremony_watch", args=[ceremony.agreement_id])
+        return Response(
+            {
+                "stream_audience": ceremony.stream_audience,
+                "watch_url": site_url() + watch if ceremony.stream_audience else None,
             }
         )
 

@@ -24,6 +24,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kernel.janus_rooms import KeptJanusRoom
+
 
 class Kind(models.TextChoices):
     MOU = "mou", _("Memorandum of understanding")
@@ -288,6 +290,11 @@ class Ceremony(models.Model):
         SCHEDULED = "scheduled", _("Scheduled")
         CANCELLED = "cancelled", _("Cancelled")
 
+    class Audience(models.TextChoices):
+        NONE = "", _("Not streamed")
+        PARTICIPANTS = "participants", _("The fair's registered participants")
+        PUBLIC = "public", _("Anyone with the link")
+
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     agreement = models.OneToOneField(Agreement, on_delete=models.CASCADE, related_name="ceremony")
     starts_at = models.DateTimeField(_("starts at"))
@@ -305,6 +312,10 @@ class Ceremony(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Who may watch the ceremony's video, listen-only (the organizers choose; agreements/ceremony_room.py).
+    stream_audience = models.CharField(
+        _("stream to"), max_length=12, choices=Audience.choices, blank=True, default=Audience.NONE
+    )
 
     class Meta:
         ordering = ["starts_at"]
@@ -318,6 +329,51 @@ class Ceremony(models.Model):
 
     def __str__(self):
         return f"{self.agreement} at {self.starts_at:%Y-%m-%d %H:%M} UTC"
+
+
+class CeremonyRoom(KeptJanusRoom):
+    """A signing ceremony's own room on Janus, the SFU (docs/janus.md): every party's people, the
+    organizers and the interpreter, up to 12 cameras. Janus keeps rooms in memory: the id and secret
+    kept here let the application create it again after a restart of Janus (agreements/ceremony_room.py).
+    """
+
+    ceremony = models.OneToOneField(Ceremony, on_delete=models.CASCADE, related_name="room")
+
+    class Meta:
+        verbose_name = _("ceremony video room")
+        verbose_name_plural = _("ceremony video rooms")
+
+    def __str__(self):
+        return f"room of ceremony {self.ceremony_id}"
+
+
+class CeremonyMessage(models.Model):
+    """A chat line of a ceremony's room, stored before anyone sees it (the protocol of the video
+    room's chat: docs/video-protocol.md, "Group rooms")."""
+
+    ceremony = models.ForeignKey(Ceremony, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_name = models.CharField(_("shown as"), max_length=200)
+    body = models.TextField(_("message"), max_length=2000)
+    created_at = models.DateTimeField(_("sent at"))
+    client_id = models.CharField(max_length=64, blank=True, default="")
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("ceremony chat message")
+        verbose_name_plural = _("ceremony chat messages")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ceremony", "author", "client_id"],
+                condition=~models.Q(client_id=""),
+                name="ceremony_chat_client_id_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.author_name}: {self.body[:40]}"
 
 
 # --- outcomes both sides confirm ---------------------------------------------------------------

@@ -1,10 +1,11 @@
 """Where the parties of a signing ceremony see each other: the one place that says which rooms.
 
-Until the fair has multi-party rooms, a ceremony uses the video rooms of the consultations between its
-parties: each person gets the rooms of the consultations they may join (the organizers, all of them),
-the consultation chosen when the ceremony was scheduled first. When multi-party rooms exist,
-``ceremony_rooms`` answers with the ceremony's own room instead, and every page, invitation and API
-answer follows.
+When the fair has multi-party rooms (Janus is configured: kernel.janus.janus_available()), a ceremony
+has its own room (agreements/ceremony_room.py, page /agreements/<id>/ceremony/room/) and
+``ceremony_rooms`` answers with it for everyone who may join it (``agreement:join_ceremony``); every page,
+invitation and API answer follows. Without Janus a ceremony uses the video rooms of the consultations
+between its parties: each person gets the rooms of the consultations they may join (the organizers,
+all of them), the consultation chosen when the ceremony was scheduled first.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, Value, When
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from agreements.models import Ceremony
 from kernel.access import allowed
+from kernel.janus import janus_available
 from kernel.site import site_url
 from meetings.models import Meeting
 
@@ -49,7 +52,21 @@ def _consultations(ceremony: Ceremony):
 
 
 def ceremony_rooms(ceremony: Ceremony, user) -> list[Room]:
-    """The rooms ``user`` enters for this ceremony (none when they take part in no consultation of it)."""
+    """The rooms ``user`` enters for this ceremony: its own room with Janus, else the consultations'."""
+    if janus_available():
+        if not allowed(user, "agreement:join_ceremony", ceremony.agreement):
+            return []
+        return [
+            Room(
+                url=reverse("agreement_ceremony_room", args=[ceremony.agreement_id]),
+                label=_("The ceremony's own room"),
+            )
+        ]
+    return consultation_rooms(ceremony, user)
+
+
+def consultation_rooms(ceremony: Ceremony, user) -> list[Room]:
+    """The consultations' rooms ``user`` may enter for this ceremony (without Janus)."""
     return [
         Room(
             url=reverse("meetings:room", args=[m.pk]),

@@ -92,10 +92,14 @@ def document_hash(*, version: AgreementVersion) -> str:
 
 
 def ceremonies_of(*, fair: Fair, user):
-    """The fair programme's signing ceremonies the user may see (scheduled ones, soonest first)."""
+    """The fair programme's signing ceremonies: those of the agreements the user may see, and those
+    streamed to viewers (scheduled ones, soonest first; the page asks who may watch which)."""
     visible = agreements_for(user=user, fair=fair).values("pk")
     return (
-        Ceremony.objects.filter(agreement__in=visible, status=Ceremony.Status.SCHEDULED)
+        Ceremony.objects.filter(
+            Q(agreement__in=visible) | (Q(agreement__fair=fair) & ~Q(stream_audience="")),
+            status=Ceremony.Status.SCHEDULED,
+        )
         .select_related("agreement")
         .order_by("starts_at")
     )

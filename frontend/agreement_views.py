@@ -16,17 +16,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agreements import pdf, selectors, services
-from agreements.access import access_agreement
+from agreements.access import access_agreement, access_ceremony
 from agreements.api import client_of
 from agreements.body import canonical_body
+from agreements.ceremony_room import (
+    CEREMONY_SIZE,
+    ceremony_admission,
+    ceremony_stream_set,
+    ceremony_watch_admission,
+)
 from agreements.models import Agreement, Ceremony, Comment, Signatory, Template
-from agreements.rooms import ceremony_rooms
+from agreements.rooms import ceremony_rooms, consultation_rooms
 from fair.access import access_fair, roles_in
 from fair.models import Participant
 from frontend.agreement_forms import CeremonyForm, CommentForm, DraftForm, EditForm, TemplateForm
 from kernel.access import allowed
 from kernel.errors import DomainError
 from meetings.models import Meeting
+from meetings.room_sfu import sfu_page
 
 
 def _participants(fair):
@@ -398,13 +405,70 @@ def ceremony(request, agreement_id: int):
 
 
 @login_required
+def ceremony_room(request, agreement_id: int):
+    """The signing ceremony's own video room through Janus (up to 12 cameras); without Janus the page
+    says why and lists the consultation rooms the ceremony uses instead."""
+    ceremony = access_ceremony(request.user, agreement_id)
+    agreement = ceremony.agreement
+    context = {
+        "fair": agreement.fair,
+        "agreement": agreement,
+        "ceremony": ceremony,
+        "size": CEREMONY_SIZE,
+        "fallback": consultation_rooms(ceremony, request.user),
+        "chat_ws": f"/ws/agreements/{agreement.pk}/ceremony/",
+        "can_stream": allowed(request.user, "agreement:stream_ceremony", agreement),
+        "audiences": Ceremony.Audience.choices,
+    }
+    user = request.user
+    context.update(sfu_page(user=user, admission=lambda: ceremony_admission(user=user, ceremony=ceremony)))
+    response = render(request, "agreements/ceremony_room.html", context)
+    response["Permissions-Policy"] = "camera=(self), microphone=(self), display-capture=(self)"
+    return response
+
+
+def ceremony_watch(request, agreement_id: int):
+    """Watch a streamed signing ceremony, listen-only (whoever the organizers stream it to: the fair's
+    participants, or anyone with the link); the page is linked from the fair programme."""
+    ceremony = access_ceremony(request.user, agreement_id, perm="agreement:watch_ceremony")
+    agreement, user = ceremony.agreement, request.user
+    context = {"fair": agreement.fair, "agreement": agreement, "ceremony": ceremony}
+    context.update(
+        sfu_page(
+            user=user,
+            admission=lambda: ceremony_watch_admission(user=user, ceremony=ceremony),
+            role="watcher",
+        )
+    )
+    return render(request, "agreements/ceremony_watch.html", context)
+
+
+@login_required
+@require_POST
+def ceremony_stream(request, agreement_id: int):
+    """The organizers stream the ceremony to viewers, or stop (ceremony_room.ceremony_stream_set)."""
+    ceremony = access_ceremony(request.user, agreement_id, perm="agreement:stream_ceremony")
+    try:
+        ceremony_stream_set(actor=request.user, ceremony=ceremony, audience=request.POST.get("audience", ""))
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, _("Saved: who may watch the ceremony."))
+    return redirect("agreement_ceremony_room", agreement_id)
+
+
+@login_required
 def ceremonies(request, fair_slug: str):
     """The fair programme's signing ceremonies the visitor may see."""
     fair = access_fair(request.user, fair_slug)
-    rows = [
-        {"ceremony": c, "rooms": ceremony_rooms(c, request.user)}
-        for c in selectors.ceremonies_of(fair=fair, user=request.user)
-    ]
+    rows = []
+    for c in selectors.ceremonies_of(fair=fair, user=request.user):
+        sees = allowed(request.user, "agreement:view", c.agreement)
+        watch = bool(c.stream_audience) and allowed(request.user, "agreement:watch_ceremony", c.agreement)
+        if sees or watch:
+            rows.append(
+                {"ceremony": c, "rooms": ceremony_rooms(c, request.user), "sees": sees, "watch": watch}
+            )
     return render(request, "agreements/ceremonies.html", {"fair": fair, "rows": rows})
 
 

@@ -181,6 +181,21 @@ urlpatterns = [
     path("agreements/<int:agreement_id>/audit/", agreement_views.agreement_audit, name="agreement_audit"),
     path("agreements/<int:agreement_id>/ceremony/", agreement_views.ceremony, name="agreement_ceremony"),
     path(
+        "agreements/<int:agreement_id>/ceremony/room/",
+        agreement_views.ceremony_room,
+        name="agreement_ceremony_room",
+    ),
+    path(
+        "agreements/<int:agreement_id>/ceremony/stream/",
+        agreement_views.ceremony_stream,
+        name="agreement_ceremony_stream",
+    ),
+    path(
+        "agreements/<int:agreement_id>/ceremony/watch/",
+        agreement_views.ceremony_watch,
+        name="agreement_ceremony_watch",
+    ),
+    path(
         "agreements/<int:agreement_id>/document.pdf", agreement_views.agreement_document, name="agreement_pdf"
     ),
     path(

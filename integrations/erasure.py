@@ -110,6 +110,9 @@ RULES: dict[str, dict[str, Rule]] = {
     "agreements.signatory": {"user": KEPT},
     "agreements.comment": {"author": KEPT},
     "agreements.ceremony": {"created_by": KEPT},
+    "agreements.ceremonymessage": {
+        "author": anonymise("ceremony__agreement__fair", author_name=DELETED_USER, author=None)
+    },
     "agreements.tradeoutcome": {"buyer": KEPT, "declared_by": KEPT, "answered_by": KEPT},
     "agreements.shipment": {"recorded_by": KEPT, "answered_by": KEPT},
     "integrations.webhookendpoint": {"created_by": KEPT},

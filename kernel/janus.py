@@ -180,8 +180,8 @@ class Admission:
         self, *, server: str, display: str, role: str, ice_servers: list[dict] | None = None
     ) -> dict[str, Any]:
         """The parameters of frontend/static/frontend/js/sfu.js (to put in a page with json_script)."""
-        if role not in ("publisher", "viewer"):
-            raise ValueError(f"role must be 'publisher' or 'viewer', not {role!r}")
+        if role not in ("publisher", "viewer", "watcher"):
+            raise ValueError(f"role must be 'publisher', 'viewer' or 'watcher', not {role!r}")
         return {
             "server": server,
             "token": self.session_token,
@@ -371,10 +371,33 @@ class JanusAdmin:
         id is "<person>.<random>", new for every admission. The room's allowed list forgets tokens
         that have expired.
         """
+        admission = self._signed(room=room, person=person, expires_at=expires_at)
+        allowed = self._videoroom(
+            "allowed", room=room.id, secret=room.secret, action="add", allowed=[admission.room_token]
+        ).get("allowed", [])
+        now = time.time()
+        expired = [t for t in allowed if (token_expiry(t) or 0) < now]
+        if expired:
+            self._videoroom("allowed", room=room.id, secret=room.secret, action="remove", allowed=expired)
+        return admission
+
+    def admission_watch(self, *, room: JanusRoom, person: str, expires_at: datetime) -> Admission:
+        """Let one person watch a room until `expires_at`, never join it: tokens signed like
+        `admission_issue`'s, the room token kept out of the allowed list.
+
+        Janus lets such a token subscribe to the room's publishers only in a room created with
+        `require_pvtid: false` (a subscription then needs a signed room token of this room, not a
+        participant's private id), and refuses its "join" as a participant (433, "not in the allowed
+        list"): a watcher can never publish.
+        """
+        return self._signed(room=room, person=person, expires_at=expires_at)
+
+    def _signed(self, *, room: JanusRoom, person: str, expires_at: datetime) -> Admission:
+        """A new participant id for ``person`` and its two tokens for ``room``, signed, not yet allowed."""
         if not LABEL.match(person):
             raise ValueError(f"person is 1-64 letters, digits, '-' or '_': {person!r}")
         participant = f"{person}.{secrets.token_hex(4)}"
-        admission = Admission(
+        return Admission(
             room=room.id,
             participant_id=participant,
             session_token=session_token(
@@ -385,14 +408,6 @@ class JanusAdmin:
             ),
             expires_at=expires_at.astimezone(UTC),
         )
-        allowed = self._videoroom(
-            "allowed", room=room.id, secret=room.secret, action="add", allowed=[admission.room_token]
-        ).get("allowed", [])
-        now = time.time()
-        expired = [t for t in allowed if (token_expiry(t) or 0) < now]
-        if expired:
-            self._videoroom("allowed", room=room.id, secret=room.secret, action="remove", allowed=expired)
-        return admission
 
     def admission_revoke(self, *, room: JanusRoom, admission: Admission) -> None:
         """Take an admission back: its room token leaves the allowed list and its participant is kicked.

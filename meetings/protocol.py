@@ -33,6 +33,11 @@ def room_group(meeting_id: int) -> str:
     return f"room.{int(meeting_id)}"
 
 
+def group_chat_group(meeting_id: int) -> str:
+    """Every chat socket of one meeting's group video room (ws/meetings/<id>/group/)."""
+    return f"room.{int(meeting_id)}.group"
+
+
 # client -> server (PING as above)
 ROOM_OFFER = "offer"  # {"to": peer, "sdp": "..."}: relayed to that peer only, as {"from": peer, ...}
 ROOM_ANSWER = "answer"

@@ -119,7 +119,8 @@ class Entry:
     held_check_in: float | None  # seconds until both sides will have been together long enough
 
 
-def _load(meeting_id) -> Meeting | None:
+def load_meeting(meeting_id) -> Meeting | None:
+    """The meeting a room's socket names (None when there is none: room_check refuses it)."""
     return (
         Meeting.objects.select_related("fair", "slot", "booth", "buyer", "interpreter")
         .filter(pk=meeting_id)
@@ -130,7 +131,7 @@ def _load(meeting_id) -> Meeting | None:
 @transaction.atomic
 def room_enter(*, meeting_id: int, user, channel: str, now: datetime | None = None) -> Entry:
     now = now or timezone.now()
-    meeting = _load(meeting_id)
+    meeting = load_meeting(meeting_id)
     role = room_check(user=user, meeting=meeting, now=now)
     visit = RoomVisit.objects.create(
         meeting=meeting, user=user, role=role, peer=secrets.token_hex(8), channel=channel, joined_at=now
@@ -147,7 +148,7 @@ def room_leave(*, visit_id: int, now: datetime | None = None) -> RoomVisit | Non
         return None
     visit.left_at = max(now, visit.joined_at)
     visit.save(update_fields=["left_at"])
-    meeting = _load(visit.meeting_id)
+    meeting = load_meeting(visit.meeting_id)
     attendance_check(meeting=meeting, now=now)
     present = RoomVisit.objects.filter(meeting=meeting, left_at__isnull=True).exists()
     came = set(RoomVisit.objects.filter(meeting=meeting).values_list("role", flat=True))
@@ -322,18 +323,9 @@ def media_payload(content: dict) -> dict:
     return out
 
 
-def room_chat_post(*, visit: RoomVisit, body, client_id: str | None = None) -> RoomMessage:
-    """Store an in-call chat line before anyone sees it.
-
-    ``client_id``: the sender's page's id for the line; the same id again returns the line already
-    stored (``message.duplicate`` is True) and stores nothing, so a page may resend a line it has no
-    acknowledgement for (after a reconnect, or a chat.unavailable error).
-    """
-    client_id = clean_client_id(client_id)
-    mine = RoomMessage.objects.filter(meeting_id=visit.meeting_id, author_id=visit.user_id)
-    stored = already_stored(mine, client_id)
-    if stored is not None:
-        return stored
+def chat_checked(*, body, user_id: int) -> str:
+    """The line to store, stripped: or DomainError when it is not text, empty, too long, or the user
+    sends too fast (every chat of a call: the one-to-one room's, a group room's, a ceremony's)."""
     if not isinstance(body, str):
         raise _bad(_('"body" must be text.'))
     body = body.strip()
@@ -344,20 +336,42 @@ def room_chat_post(*, visit: RoomVisit, body, client_id: str | None = None) -> R
             "chat.too_long", _("A message is at most %(n)d characters.") % {"n": p.ROOM_MAX_CHAT_CHARS}
         )
     n, seconds = p.room_chat_rate()
-    if ratelimit.over_limit("room-chat-rate", visit.user_id, n=n, seconds=seconds):
+    if ratelimit.over_limit("room-chat-rate", user_id, n=n, seconds=seconds):
         raise DomainError(
             "chat.rate_limited",
             _("Slow down: at most %(n)d messages in %(s)d seconds.") % {"n": n, "s": seconds},
         )
-    user = visit.user
+    return body
+
+
+def room_chat_post(*, visit: RoomVisit, body, client_id: str | None = None) -> RoomMessage:
+    """Store an in-call chat line of the one-to-one room before anyone sees it (meeting_chat_post)."""
+    return meeting_chat_post(
+        meeting_id=visit.meeting_id, user=visit.user, role=visit.role, body=body, client_id=client_id
+    )
+
+
+def meeting_chat_post(*, meeting_id: int, user, role: str, body, client_id: str | None = None) -> RoomMessage:
+    """Store a chat line of a meeting's call (its one-to-one or its group room) before anyone sees it.
+
+    ``client_id``: the sender's page's id for the line; the same id again returns the line already
+    stored (``message.duplicate`` is True) and stores nothing, so a page may resend a line it has no
+    acknowledgement for (after a reconnect, or a chat.unavailable error).
+    """
+    client_id = clean_client_id(client_id)
+    mine = RoomMessage.objects.filter(meeting_id=meeting_id, author_id=user.pk)
+    stored = already_stored(mine, client_id)
+    if stored is not None:
+        return stored
+    body = chat_checked(body=body, user_id=user.pk)
     return create_once(
         mine,
         client_id,
         lambda: RoomMessage.objects.create(
-            meeting_id=visit.meeting_id,
+            meeting_id=meeting_id,
             author=user,
             author_name=user.get_full_name() or user.email or user.username,
-            role=visit.role,
+            role=role,
             body=body,
             created_at=timezone.now(),
             client_id=client_id,

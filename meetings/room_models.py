@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kernel.janus_rooms import KeptJanusRoom
+
 
 class RoomVisit(models.Model):
     """One socket's stay in a meeting's room: joined_at to left_at (null while it is there)."""
@@ -97,15 +99,12 @@ class RoomReport(models.Model):
         return f"room of {self.meeting_id}: {self.together_seconds:.0f}s together"
 
 
-class GroupRoom(models.Model):
+class GroupRoom(KeptJanusRoom):
     """A meeting's room on Janus, the SFU (docs/janus.md): for a call of more than three people, up to
     GROUP_SIZE senders at once. Janus keeps rooms in memory: the id and secret kept here let the
     application create it again after a restart of Janus (meetings/room_sfu.py)."""
 
     meeting = models.OneToOneField("meetings.Meeting", on_delete=models.CASCADE, related_name="group_room")
-    janus_room = models.CharField(max_length=64)
-    janus_secret = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("group video room")

@@ -9,47 +9,53 @@ is given tokens only for them and refuses anyone else by itself (docs/janus.md, 
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kernel.errors import DomainError
-from kernel.janus import Admission, JanusAdmin, JanusRoom, JanusUnavailable, janus_available
+from kernel.janus import Admission, JanusAdmin, JanusRoom, janus_available, janus_missing_settings
+from kernel.janus_rooms import admit, require_janus
 from meetings.models import Meeting
-from meetings.room import RoomRefused, room_check, room_closes_at
+from meetings.room import RoomRefused, ice_servers, room_check, room_closes_at
 from meetings.room_models import GroupRoom
 
 GROUP_SIZE = 12  # cameras at once; Janus refuses one more (432)
+CAMERA = {"width": 640, "height": 360, "frameRate": 15}  # what each of up to 12 cameras sends
 
 
-@contextlib.contextmanager
-def _admin(admin: JanusAdmin | None) -> Iterator[JanusAdmin]:
-    if admin is not None:
-        yield admin
-        return
-    with JanusAdmin.from_settings() as own:
-        yield own
-
-
-def _room(meeting: Meeting, admin: JanusAdmin) -> JanusRoom:
-    """The meeting's Janus room, created (again, after a restart of Janus) when Janus has none."""
-    kept = GroupRoom.objects.filter(meeting=meeting).first()
-    if kept is not None and admin.room_exists(room=kept.janus_room):
-        return JanusRoom(id=kept.janus_room, secret=kept.janus_secret)
-    room = admin.room_create(description=f"meeting {meeting.pk}", publishers=GROUP_SIZE)
+def sfu_page(*, user, admission: Callable[[], Admission], role: str = "publisher") -> dict:
+    """What a page with an sfu.js room needs (templates' frontend/_sfu_room.html): ``video`` (Janus is
+    configured), ``missing`` (its unset settings, for a superuser), ``refusal`` and ``refusal_code``
+    (why this person is not admitted now) or ``sfu_params`` (the browser's parameters, docs/janus.md).
+    ``admission`` admits the person, raising DomainError when they may not enter now."""
+    context = {
+        "video": janus_available(),
+        "missing": [],
+        "sfu_params": None,
+        "refusal": "",
+        "refusal_code": "",
+    }
+    if not context["video"]:
+        context["missing"] = janus_missing_settings() if user.is_superuser else []
+        return context
     try:
-        with transaction.atomic():
-            GroupRoom.objects.update_or_create(
-                meeting=meeting, defaults={"janus_room": room.id, "janus_secret": room.secret}
-            )
-    except IntegrityError:  # created at the same moment by another participant: use theirs
-        admin.room_destroy(room=room)
-        kept = GroupRoom.objects.get(meeting=meeting)
-        return JanusRoom(id=kept.janus_room, secret=kept.janus_secret)
-    return room
+        admitted = admission()
+    except DomainError as e:  # RoomRefused too: not a participant, too early, too late
+        context.update(refusal=e.message, refusal_code=e.code)
+        return context
+    params = admitted.for_browser(
+        server=settings.JANUS_PUBLIC_URL,
+        display=str(user.first_name or user) if user.is_authenticated else "",
+        role=role,
+        ice_servers=ice_servers(user=user) if user.is_authenticated else [],
+    )
+    if role == "publisher":
+        params["video"] = dict(CAMERA)
+    context["sfu_params"] = params
+    return context
 
 
 def group_admission(*, user, meeting: Meeting, admin: JanusAdmin | None = None) -> Admission:
@@ -58,18 +64,19 @@ def group_admission(*, user, meeting: Meeting, admin: JanusAdmin | None = None) 
     RoomRefused as in the one-to-one room (not a participant, not confirmed, too early or late);
     DomainError when Janus is not configured or does not answer."""
     room_check(user=user, meeting=meeting)
-    if not janus_available():
-        raise DomainError(
-            "room.group_unavailable",
-            _("Group video is not available on this server: no video server (Janus) is configured."),
-        )
-    try:
-        with _admin(admin) as client:
-            room = _room(meeting, client)
-            until = max(room_closes_at(meeting), timezone.now())
-            return client.admission_issue(room=room, person=f"u{user.pk}", expires_at=until)
-    except JanusUnavailable as e:
-        raise DomainError("room.video_down", _("The video server does not answer. Try again.")) from e
+    require_janus(
+        "room.group_unavailable",
+        _("Group video is not available on this server: no video server (Janus) is configured."),
+    )
+    return admit(
+        model=GroupRoom,
+        owner={"meeting": meeting},
+        description=f"meeting {meeting.pk}",
+        publishers=GROUP_SIZE,
+        person=f"u{user.pk}",
+        until=max(room_closes_at(meeting), timezone.now()),
+        admin=admin,
+    )
 
 
-__all__ = ["GROUP_SIZE", "JanusAdmin", "JanusRoom", "RoomRefused", "group_admission"]
+__all__ = ["GROUP_SIZE", "JanusAdmin", "JanusRoom", "RoomRefused", "group_admission", "sfu_page"]

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from kernel.errors import DomainError
-from kernel.janus import janus_available, janus_missing_settings
 from meetings import ics, room_selectors, room_sfu, selectors
 from meetings.access import access_meeting
-from meetings.room import ice_servers
 
 
 def calendar_feed(request, token: str):
@@ -41,22 +37,13 @@ def group_room(request, meeting_id: int):
     """The meeting's group video room through Janus (more than three people, up to 12 cameras)."""
     meeting = access_meeting(request.user, meeting_id, perm="meeting:join")
     context = room_selectors.room_page(meeting=meeting, user=request.user)
-    context.update(video=janus_available(), missing=[], sfu_params=None, refusal="")
-    if not context["video"]:
-        context["missing"] = janus_missing_settings() if request.user.is_superuser else []
-    else:
-        try:
-            admission = room_sfu.group_admission(user=request.user, meeting=meeting)
-        except DomainError as e:  # RoomRefused too: not a participant, too early, too late
-            context["refusal"] = e.message
-        else:
-            context["sfu_params"] = admission.for_browser(
-                server=settings.JANUS_PUBLIC_URL,
-                display=str(request.user.first_name or request.user),
-                role="publisher",
-                ice_servers=ice_servers(user=request.user),
-            )
-            context["sfu_params"]["video"] = {"width": 640, "height": 360, "frameRate": 15}
+    context["chat_ws"] = f"/ws/meetings/{meeting.pk}/group/"
+    context.update(
+        room_sfu.sfu_page(
+            user=request.user,
+            admission=lambda: room_sfu.group_admission(user=request.user, meeting=meeting),
+        )
+    )
     response = render(request, "meetings/group_room.html", context)
     response["Permissions-Policy"] = "camera=(self), microphone=(self), display-capture=(self)"
     return response

@@ -183,3 +183,54 @@ class JanusServer:
                 self.process.wait()
         self._log.close()
         self.process = None
+
+
+def join_once(url: str, admission, **overrides) -> dict:
+    """One admission's "join" as a publisher in a fresh session (destroyed afterwards): Janus's answer,
+    or JanusError with Janus's own code. ``overrides`` change fields of the join (room, token...)."""
+    from kernel.janus import JanusSession
+
+    session = JanusSession(url, token=admission.session_token)
+    try:
+        session.create()
+        return session.request(
+            session.attach(),
+            {
+                "request": "join",
+                "ptype": "publisher",
+                "room": admission.room,
+                "id": admission.participant_id,
+                "token": admission.room_token,
+                **overrides,
+            },
+        )
+    finally:
+        session.destroy()
+
+
+def sdp_offer() -> dict:
+    """A minimal browser-like SDP offer sending VP8 video: enough for the VideoRoom's "publish" checks
+    (Janus answers it; with no candidates its ICE never completes, so it never counts as sending)."""
+    fingerprint = ":".join(f"{b:02X}" for b in secrets.token_bytes(32))
+    lines = [
+        "v=0",
+        f"o=- {secrets.randbelow(10**12)} 2 IN IP4 127.0.0.1",
+        "s=-",
+        "t=0 0",
+        "a=group:BUNDLE 0",
+        "a=msid-semantic: WMS",
+        "m=video 9 UDP/TLS/RTP/SAVPF 96",
+        "c=IN IP4 0.0.0.0",
+        "a=rtcp:9 IN IP4 0.0.0.0",
+        f"a=ice-ufrag:{secrets.token_hex(4)}",
+        f"a=ice-pwd:{secrets.token_hex(12)}",
+        "a=ice-options:trickle",
+        f"a=fingerprint:sha-256 {fingerprint}",
+        "a=setup:actpass",
+        "a=mid:0",
+        "a=sendonly",
+        "a=rtcp-mux",
+        "a=rtpmap:96 VP8/90000",
+        f"a=ssrc:{secrets.randbelow(2**31)} cname:camera",
+    ]
+    return {"type": "offer", "sdp": "\r\n".join(lines) + "\r\n"}

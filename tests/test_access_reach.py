@@ -209,4 +209,4 @@ def test_every_consumer_of_a_booth_or_meeting_asks_the_access_layer(world):
         asked = async_to_sync(scenario)()
         assert _asked_about(asked, kind, world["ids"][kind]), route
         checked += 1
-    assert checked == 2  # the live booth and the video room
+    assert checked == 4  # the live booth, the video room, the group rooms' chats (meeting, ceremony)

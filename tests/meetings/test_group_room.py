@@ -11,11 +11,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from kernel.janus import JanusError, JanusSession
+from kernel.janus import JanusError
 from meetings import room_sfu
 from meetings.models import GroupRoom, Meeting, Slot
 from meetings.room import RoomRefused
 from tests import factories
+from tests.janus_server import join_once
 
 pytestmark = pytest.mark.django_db
 
@@ -52,21 +53,7 @@ def test_without_janus_the_group_room_says_it_is_unavailable(small_fair, setting
 
 
 def join(janus_server, admission) -> dict:
-    session = JanusSession(janus_server.url, token=admission.session_token)
-    try:
-        session.create()
-        return session.request(
-            session.attach(),
-            {
-                "request": "join",
-                "ptype": "publisher",
-                "room": admission.room,
-                "id": admission.participant_id,
-                "token": admission.room_token,
-            },
-        )
-    finally:
-        session.destroy()
+    return join_once(janus_server.url, admission)
 
 
 def test_the_meetings_people_are_admitted_and_janus_refuses_the_rest(small_fair, janus_settings):

@@ -64,24 +64,29 @@ def make_meeting(
     )
 
 
-def socket_for(user, meeting_id: int) -> WebsocketCommunicator:
+def socket_at(user, path: str) -> WebsocketCommunicator:
+    """A communicator on config.asgi.application, signed in as ``user`` (None: a visitor)."""
     headers = [(b"origin", b"http://testserver")]
     if user is not None:
         client = Client()
         client.force_login(user)
         headers.append((b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()))
-    return WebsocketCommunicator(application, f"/ws/meetings/{meeting_id}/room/", headers=headers)
+    return WebsocketCommunicator(application, path, headers=headers)
 
 
-async def join(user, meeting_id: int):
-    ws = await sync_to_async(socket_for)(user, meeting_id)
+def socket_for(user, meeting_id: int) -> WebsocketCommunicator:
+    return socket_at(user, f"/ws/meetings/{meeting_id}/room/")
+
+
+async def join(user, meeting_id: int, path: str | None = None):
+    ws = await sync_to_async(socket_at)(user, path or f"/ws/meetings/{meeting_id}/room/")
     connected, _ = await ws.connect()
     assert connected
     return ws, await ws.receive_json_from(timeout=5)
 
 
-async def refused(user, meeting_id: int) -> tuple[dict, int]:
-    ws = await sync_to_async(socket_for)(user, meeting_id)
+async def refused(user, meeting_id: int, path: str | None = None) -> tuple[dict, int]:
+    ws = await sync_to_async(socket_at)(user, path or f"/ws/meetings/{meeting_id}/room/")
     connected, _ = await ws.connect()
     assert connected  # accepted first, so the browser reads the reason
     error = await ws.receive_json_from(timeout=5)

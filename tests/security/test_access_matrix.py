@@ -41,7 +41,7 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from agreements import services as agreement_services
-from agreements.models import Shipment, TradeOutcome
+from agreements.models import Ceremony, Shipment, TradeOutcome
 from fair.models import Participant
 from meetings import services as meeting_services
 from meetings.models import CalendarFeed, Meeting
@@ -210,6 +210,9 @@ MATRIX: dict[str, str] = {
     "agreement_sign":                                     "302 200 404 404 404 200 404 404 404 404 404",
     "agreement_audit":                                    "302 200 404 404 404 200 404 200 404 404 404",
     "agreement_ceremony":                                 "302 200 404 404 404 200 404 200 404 404 404",
+    "agreement_ceremony_room":                            "302 200 404 404 404 200 404 200 404 404 200",
+    "agreement_ceremony_watch":                           "404 200 404 404 404 200 200 200 404 200 200",
+    "POST agreement_ceremony_stream":                     "302 403 404 404 404 403 404 302 404 404 403",
     "agreement_pdf":                                      "302 200 404 404 404 200 404 200 404 404 404",
     "agreement_signed_pdf":                               "302 404 404 404 404 404 404 404 404 404 404",
     "POST agreement_proposal_answer":                     "302 404 404 404 404 404 404 404 404 404 404",
@@ -221,6 +224,7 @@ MATRIX: dict[str, str] = {
     "GET /api/agreements/{id}/":                          "403 200 404 404 404 200 404 200 404 404 404",
     "GET /api/agreements/{id}/audit/":                    "403 200 404 404 404 200 404 200 404 404 404",
     "POST /api/agreements/{id}/ceremony/":                "403 200 404 404 404 200 404 200 404 404 404",
+    "POST /api/agreements/{id}/ceremony/stream/":         "403 403 404 404 404 403 404 400 404 404 403",
     "POST /api/agreements/{id}/code/":                    "403 202 404 404 404 202 404 404 404 404 404",
     "POST /api/agreements/{id}/comments/":                "403 201 404 404 404 201 404 201 404 404 404",
     "POST /api/agreements/{id}/decline/":                 "403 200 404 404 404 200 404 404 404 404 404",
@@ -461,6 +465,15 @@ def world(small_fair):
         language="en",
         text="Both sides mean to trade.",
         signatories=[(people["st"], "CEO"), (people["by"], "Buyer")],
+    )
+    # Its signing ceremony, now, in the held meeting's room (whose interpreter joins it too), streamed
+    # to the fair's participants.
+    Ceremony.objects.create(
+        agreement=agreement,
+        starts_at=timezone.now(),
+        ends_at=timezone.now() + timedelta(hours=1),
+        meeting=held,
+        stream_audience=Ceremony.Audience.PARTICIPANTS,
     )
     outcome = TradeOutcome.objects.create(
         fair=f,

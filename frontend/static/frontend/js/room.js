@@ -381,64 +381,12 @@
   }
   setInterval(tick, 1000);
 
-  // --- chat ---------------------------------------------------------------------------------------------
+  // --- chat (chat-box.js) ------------------------------------------------------------------------------
 
-  // Lines sent but not yet acknowledged (chat.ack), by client id: shown as pending and sent again
-  // after a reconnect or a chat.unavailable error, until the server says it stored them (once per id).
-  var pendingChat = new Map(), chatRetry = null;
-
-  function addChat(m) {
-    if (state.seenChat.has(m.id)) return;
-    state.seenChat.add(m.id);
-    var li = el("li");
-    li.appendChild(el("span", "who", m.name + " (" + roleName(m.role) + ")"));
-    li.appendChild(el("span", "body", m.body));
-    chatLog.appendChild(li);
-    chatLog.scrollTop = chatLog.scrollHeight;
-  }
-  function newClientId() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
-  }
-  function sendPendingChat() {
-    chatRetry = null;
-    pendingChat.forEach(function (line) { send(line.frame); });
-  }
-  function retryChat(ms) {
-    if (!chatRetry) chatRetry = setTimeout(sendPendingChat, ms * (0.75 + Math.random() / 2));
-  }
-  function chatAcked(frame) {
-    var line = pendingChat.get(frame.client_id);
-    if (!line) return;
-    pendingChat.delete(frame.client_id);
-    line.li.remove(); // the line itself arrives (or arrived) as chat.message, with its id
-  }
-  function chatRefused(frame) {
-    var line = frame.client_id && pendingChat.get(frame.client_id);
-    if (!line) return;
-    if (frame.code === "chat.unavailable" || frame.code === "room.unavailable") {
-      retryChat((frame.retry_after || 2) * 1000);
-      return;
-    }
-    pendingChat.delete(frame.client_id); // refused for good (too long, too fast): say so on the line
-    line.li.classList.remove("pending");
-    line.li.classList.add("refused");
-    line.li.querySelector(".state").textContent = frame.message || "";
-  }
-  chatForm.addEventListener("submit", function (e) {
-    e.preventDefault();
-    var body = chatInput.value.trim();
-    if (!body) return;
-    var frame = { type: "chat.post", body: body, client_id: newClientId() };
-    var li = el("li", "pending");
-    li.appendChild(el("span", "who", t("you")));
-    li.appendChild(el("span", "body", body));
-    li.appendChild(el("span", "state", t("sending")));
-    chatLog.appendChild(li);
-    chatLog.scrollTop = chatLog.scrollHeight;
-    pendingChat.set(frame.client_id, { frame: frame, li: li });
-    send(frame); // if the socket is down, the reconnect's welcome sends it
-    chatInput.value = "";
+  var chat = window.TradefairChat.box({
+    log: chatLog, form: chatForm, input: chatInput, send: send, seen: state.seenChat,
+    who: function (m) { return m.name + " (" + roleName(m.role) + ")"; },
+    you: t("you"), sending: t("sending")
   });
 
   // --- the socket ----------------------------------------------------------------------------------------
@@ -453,8 +401,8 @@
         state.endsAt = Date.parse(frame.meeting.ends_at);
         state.closesAt = Date.parse(frame.meeting.closes_at);
         tick();
-        (frame.chat || []).forEach(addChat);
-        sendPendingChat(); // lines typed while the socket was away, or not yet acknowledged
+        (frame.chat || []).forEach(chat.add);
+        chat.resend(); // lines typed while the socket was away, or not yet acknowledged
         frame.peers.forEach(function (p) {
           state.known[p.id] = p;
           if (p.offer) offerTo(p); else addPeer(p);
@@ -473,9 +421,9 @@
       case "answer": onAnswer(frame); break;
       case "ice": onIce(frame); break;
       case "media": onMedia(frame); break;
-      case "chat.message": addChat(frame); break;
-      case "chat.ack": chatAcked(frame); break;
-      case "error": chatRefused(frame); break;
+      case "chat.message": chat.add(frame); break;
+      case "chat.ack": chat.acked(frame); break;
+      case "error": chat.refused(frame); break;
       case "meeting.held": root.dataset.held = "true"; statusBox.textContent = t("held"); break;
       case "room.closed": state.closedFor = "too-late"; break;
       default: break;

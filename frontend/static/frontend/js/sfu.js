@@ -13,8 +13,10 @@
    params (kernel.janus.Admission.for_browser): server (ws:// or http:// address of Janus), token
    (the session token), roomToken, room, id (the participant id issued), display, role
    ("publisher": sends camera and microphone, the screen with source: "screen", the microphone
-   alone with source: "audio"; "viewer":
-   only receives), iceServers, and optionally video (getUserMedia constraints for the camera, e.g.
+   alone with source: "audio"; "viewer": only receives; "watcher": only receives, never joining the
+   room as a participant: it lists the room's senders every few seconds and subscribes without a
+   private id, for tokens Janus refuses as a participant, e.g. a streamed ceremony's viewers),
+   iceServers, and optionally video (getUserMedia constraints for the camera, e.g.
    {width: 640, height: 360, frameRate: 15}). Everyone receives every other publisher, through one subscription
    (one RTCPeerConnection) that grows and shrinks as publishers come and go.
 
@@ -27,7 +29,8 @@
   "use strict";
 
   var VIDEOROOM = "janus.plugin.videoroom";
-  var ROLES = ["publisher", "viewer"];
+  var ROLES = ["publisher", "viewer", "watcher"];
+  var WATCH_EVERY_MS = 3000;  // a watcher asks Janus who is sending this often
 
   function now() { return (window.performance && performance.now) ? performance.now() : Date.now(); }
 
@@ -109,6 +112,7 @@
       plugin: VIDEOROOM,
       success: function (handle) {
         self.publisher = handle;
+        if (p.role === "watcher") return self.watch();
         handle.send({ message: {
           request: "join", ptype: "publisher", room: p.room, id: p.id, display: p.display || "", token: p.roomToken
         } });
@@ -118,6 +122,30 @@
       onlocaltrack: function (track, on) { self.onLocalTrack(track, on); },
       onremotetrack: function () {},
       oncleanup: function () {}
+    });
+  };
+
+  // A watcher never joins: it asks who sends (listparticipants) and follows the list.
+  Room.prototype.watch = function () {
+    var self = this;
+    if (this.closed) return;
+    this.publisher.send({
+      message: { request: "listparticipants", room: this.params.room },
+      success: function (data) {
+        if (self.closed) return;
+        if (data.error_code) return self.fail(data.error_code, data.error, self.watching ? "error" : "refused");
+        var sending = (data.participants || []).filter(function (q) { return q.publisher; });
+        if (!self.watching) {
+          self.watching = true;
+          self.timing.joinedMs = now() - self.timing.start;
+          self.emit("joined", { id: null, room: self.params.room });
+        }
+        var ids = sending.map(function (q) { return q.id; });
+        Array.from(self.feeds.keys()).forEach(function (f) { if (ids.indexOf(f) < 0) self.removeFeed(f); });
+        self.addFeeds(sending);
+        setTimeout(function () { self.watch(); }, WATCH_EVERY_MS);
+      },
+      error: function (cause) { if (!self.closed) self.fail("connection", cause, "error"); }
     });
   };
 
@@ -138,6 +166,7 @@
     } else if (event === "destroyed") {
       this.end("destroyed");
     } else if (event === "event") {
+      if (msg.configured === "ok" && this.params.role === "publisher") this.markPublished();
       if (msg.publishers) this.addFeeds(msg.publishers);
       if (msg.leaving === "ok") return this.end(msg.reason === "kicked" ? "kicked" : "hangup");
       if (msg.leaving) this.removeFeed(msg.leaving);
@@ -160,14 +189,19 @@
         self.publisher.send({
           message: { request: "publish" },
           jsep: jsep,
-          success: function () {
-            self.timing.publishedMs = now() - self.timing.start;
-            self.emit("published", {});
-          }
+          success: function () { self.markPublished(); }
         });
       },
       error: function (cause) { self.fail("media", cause && (cause.name || cause.message) || cause, "error"); }
     });
+  };
+
+  // Once per publishing: on the request's acknowledgement or on Janus's "configured" event, whichever
+  // comes first (janus.js misses the acknowledgement when the event overtakes it).
+  Room.prototype.markPublished = function () {
+    if (this.timing.publishedMs !== null) return;
+    this.timing.publishedMs = now() - this.timing.start;
+    this.emit("published", {});
   };
 
   Room.prototype.onLocalTrack = function (track, on) {
@@ -214,7 +248,7 @@
   // Subscribe to the wanted feeds not yet subscribed, one negotiation at a time (Janus would queue a
   // second offer anyway: "updating").
   Room.prototype.sync = function () {
-    if (this.closed || this.negotiating || !this.privateId) return;
+    if (this.closed || this.negotiating || (!this.privateId && this.params.role !== "watcher")) return;
     var self = this;
     var add = Array.from(this.wanted).filter(function (f) { return !self.subscribed.has(f); });
     if (!add.length) return;
@@ -231,7 +265,7 @@
         self.subscriber = handle;
         handle.send({ message: {
           request: "join", ptype: "subscriber", room: self.params.room, streams: streams,
-          private_id: self.privateId, token: self.params.roomToken
+          private_id: self.privateId || undefined, token: self.params.roomToken
         } });
       },
       error: function (cause) { self.fail("attach", cause, "error"); },
