@@ -222,11 +222,12 @@ def test_the_served_application_ranks_on_one_blas_thread():
     """The ASGI process (daphne) serves rankings one buyer at a time: its BLAS runs one thread, while a
     process that only fits (the worker) keeps every core."""
     code = (
-        "import numpy, threadpoolctl, json; before = [i['num_threads'] for i in threadpoolctl.threadpool_info()"
-        " if i['user_api'] == 'blas'];"
-        "import config.asgi;"
-        "after = [i['num_threads'] for i in threadpoolctl.threadpool_info() if i['user_api'] == 'blas'];"
-        "print(json.dumps([before, after]))"
+        "import json, numpy, threadpoolctl\n"
+        "def blas():\n"
+        "    return [i['num_threads'] for i in threadpoolctl.threadpool_info() if i['user_api'] == 'blas']\n"
+        "before = blas()\n"
+        "import config.asgi\n"
+        "print(json.dumps([before, blas()]))"
     )
     env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")} | {
         "OPENBLAS_NUM_THREADS": "2"
