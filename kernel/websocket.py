@@ -25,7 +25,7 @@ from autobahn.exception import Disconnected  # daphne's websocket protocol (auto
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from kernel.errors import DomainError
+from kernel.errors import DomainError, is_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +112,24 @@ def clean_client_id(client_id) -> str:
     if not isinstance(client_id, str) or len(client_id) > 64 or not set(client_id) <= CLIENT_ID_CHARS:
         raise DomainError("protocol.bad_field", _('"client_id" is 1 to 64 letters, digits or -_.:'))
     return client_id
+
+
+async def answer_frame(text_data, *, parse, route, unavailable, what: str) -> dict | None:
+    """One frame in, at most one reply out: ``parse`` the text, ``route`` the content (a coroutine
+    answering the reply or None); a DomainError answers its code and message, and a failure because the
+    database or Redis is away answers ``unavailable(content)`` (nothing changed: the page sends again).
+    Each answer names the frame's client_id."""
+    content = None
+    try:
+        content = parse(text_data)
+        return await route(content)
+    except DomainError as e:
+        return with_client_id(e.as_dict(), content)
+    except Exception as e:
+        if not is_unavailable(e):
+            raise
+        log.warning("%s frame refused for now: %s: %s", what, type(e).__name__, e)
+        return unavailable(content)
 
 
 def with_client_id(reply: dict, content: dict | None) -> dict:

@@ -25,8 +25,8 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kernel.errors import DomainError, is_unavailable
-from kernel.websocket import CleanExit, keep_in_groups, with_client_id
+from kernel.errors import DomainError
+from kernel.websocket import CleanExit, answer_frame, keep_in_groups
 from meetings import protocol as p
 from meetings import room, room_selectors
 
@@ -80,17 +80,13 @@ class GroupChatConsumer(CleanExit, AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         if self.group is None:
             return
-        content = None
-        try:
-            content = room.parse_frame(text_data)
-            reply = await self.route(content)
-        except DomainError as e:
-            reply = with_client_id(e.as_dict(), content)
-        except Exception as e:
-            if not is_unavailable(e):
-                raise
-            log.warning("group chat frame refused for now: %s: %s", type(e).__name__, e)
-            reply = room.unavailable(content)
+        reply = await answer_frame(
+            text_data,
+            parse=room.parse_frame,
+            route=self.route,
+            unavailable=room.unavailable,
+            what="group chat",
+        )
         if reply:
             await self.send(text_data=encode(reply))
 
