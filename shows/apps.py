@@ -16,4 +16,4 @@ class ShowsConfig(AppConfig):
     def ready(self):
         # The reminder job runs every minute wherever the database exists: created on migrate, idempotent.
         post_migrate.connect(_ensure_schedules, sender=self)
-        from shows import access, notifications, recording  # noqa: F401 - rules and subscribers
+        from shows import access, jobs, notifications, recording  # noqa: F401 - rules and subscribers

@@ -492,7 +492,7 @@ def interpretation_answer(*, user, interpretation: ShowInterpretation, accept: b
 @transaction.atomic
 def interpretation_remove(*, actor, interpretation: ShowInterpretation) -> None:
     """Take the interpreter off the show: their admission stops counting (the stage job puts them out
-    of the room within a minute) and they hear of it."""
+    of the room at once: shows.jobs.stage_keep, queued on commit) and they hear of it."""
     show = interpretation.show
     require(actor, "show:interpreters", show)
     user_id = interpretation.interpreter.user_id

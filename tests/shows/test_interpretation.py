@@ -220,8 +220,13 @@ def test_the_pages_assign_answer_and_take_off_an_interpreter(small_fair, korean_
 # --- through a real Janus --------------------------------------------------------------------------
 
 
+def _participants(janus_settings, show) -> set[str]:
+    with services.janus_admin() as admin:
+        return {str(p["id"]) for p in admin.room_participants(room=show.janus_room)}
+
+
 def test_the_room_gets_a_place_for_the_interpreter_and_only_they_are_admitted_as_such(
-    small_fair, korean_show, janus_settings
+    small_fair, korean_show, janus_settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     from tests.shows.test_janus import joined
 
@@ -260,8 +265,15 @@ def test_the_room_gets_a_place_for_the_interpreter_and_only_they_are_admitted_as
             },
         )
         assert services.show_enforce_roles(show=korean_show) == []
-        services.interpretation_remove(actor=staff, interpretation=row)
-        assert services.show_enforce_roles(show=korean_show) == [admission.participant_id]
+        assert admission.participant_id in _participants(janus_settings, korean_show)
+        # Taken off the show: put out at once (a job queued on commit), not at the next minute's round.
+        from django_q.conf import Conf
+
+        with monkeypatch.context() as m, django_capture_on_commit_callbacks(execute=True):
+            m.setattr(Conf, "SYNC", True)  # the queued job runs here, as the worker would
+            services.interpretation_remove(actor=staff, interpretation=row)
+        assert admission.participant_id not in _participants(janus_settings, korean_show)
+        assert services.show_enforce_roles(show=korean_show) == []  # nobody left to put out
     finally:
         session.destroy()
         services.show_end(actor=staff, show=korean_show)
