@@ -157,6 +157,17 @@ def show_follow(*, user, show: Show) -> tuple[ShowFollower, bool]:
     return follower, True
 
 
+@transaction.atomic
+def show_unfollow(*, user, show: Show) -> bool:
+    """Stop reminding ``user`` of the show: their follower row goes, so neither the 10-minute reminder
+    (shows/jobs.py) nor "live now" reaches them. False when they did not follow it."""
+    require(user, "show:view", show)
+    deleted, _rows = ShowFollower.objects.filter(show=show, user_id=user.pk).delete()
+    if deleted:
+        events.emit("show.unfollowed", fair_id=show.fair_id, subject=show, actor=user, user_id=user.pk)
+    return bool(deleted)
+
+
 # --- going live and the video -----------------------------------------------------------------
 
 
