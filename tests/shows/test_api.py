@@ -298,6 +298,10 @@ def test_bad_input_is_a_400_naming_the_field_and_creates_nothing(small_fair, cha
     "change,code",
     [
         ({"zone": "Mars/Olympus"}, "show.bad_zone"),
+        ({"zone": "Asia"}, "show.bad_zone"),  # a folder of tzdata, not a zone: no 500
+        ({"starts": "9999-12-31T10:00", "zone": "UTC"}, "show.no_such_time"),  # 19:00 in Seoul: year 10000
+        ({"starts": "9999-12-31T10:00+00:00"}, "show.no_such_time"),
+        ({"starts": "0001-01-01T05:00", "zone": "Asia/Seoul"}, "show.no_such_time"),
         ({"starts": "2001-01-01T10:00"}, "show.in_the_past"),
     ],
 )
