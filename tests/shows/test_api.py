@@ -385,3 +385,21 @@ def test_a_token_sees_the_shows_of_its_own_fair_only(small_fair, show):
     assert api.get(f"/api/fairs/{small_fair['fair'].slug}/shows/", **key).status_code == 404
     assert api.post(f"/api/shows/{show.pk}/follow/", **key).status_code == 404
     assert not ShowFollower.objects.exists()
+
+
+def test_the_programmes_queries_do_not_grow_with_its_shows(small_fair):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    buyer = small_fair["buyer"].user
+    url = f"/api/fairs/{small_fair['fair'].slug}/shows/"
+    api = api_for(buyer)
+    schedule(small_fair, in_minutes=60)
+    api.get(url)  # the session and the roles, read once
+    with CaptureQueriesContext(connection) as one:
+        assert len(api.get(url).json()) == 1
+    for hours in (2, 3, 4, 5):
+        schedule(small_fair, in_minutes=60 * hours)
+    with CaptureQueriesContext(connection) as five:
+        assert len(api.get(url).json()) == 5
+    assert len(five) == len(one), [q["sql"] for q in five.captured_queries]
