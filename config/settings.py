@@ -442,7 +442,10 @@ API_TOKEN_RATE = (int(env("API_TOKEN_RATE_PER_MINUTE", "120")), 60)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tradefair API",
     # One name per choice set ("role" means different things in a registration and elsewhere).
-    "ENUM_NAME_OVERRIDES": {"RegistrationRoleEnum": ["buyer", "exhibitor"]},
+    "ENUM_NAME_OVERRIDES": {
+        "RegistrationRoleEnum": ["buyer", "exhibitor"],
+        "ShowStatusEnum": "shows.models.Show.Status",
+    },
     "DESCRIPTION": (
         "Fairs, halls, booths and products of a Tradefair virtual trade fair. Sign in with the site's "
         "session (browsers), or send an API token made on Profile > API tokens as "

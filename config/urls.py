@@ -18,6 +18,7 @@ from meetings import api as meetings_api
 from notices import api as notices_api
 from playbooks import api as playbooks_api
 from rfq import api as rfq_api
+from shows import api as shows_api
 
 # The admin signs in through the site's sign-in page and its lockout (frontend/views.py).
 admin.site.login = frontend_views.admin_login
@@ -33,6 +34,7 @@ integrations_api.register(api_router)
 notices_api.register(api_router)
 rfq_api.register(api_router)
 playbooks_api.register(api_router)
+shows_api.register(api_router)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

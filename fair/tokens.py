@@ -55,10 +55,11 @@ DEFAULT_EXPIRY_DAYS = 90
 SCOPE_HELP = {
     Scope.READ: "GET, HEAD and OPTIONS of every operation the owner may read",
     Scope.MEETINGS: "meeting requests, invitations, answers, moves, held and outcomes; availability; "
-    "marking notifications read",
+    "marking notifications read; following live shows",
     Scope.LEADS: "lead stages of the outcome ledger, buyer marks, trade outcomes, shipments and agreements",
     Scope.RFQ: "RFQs, their invitations and quotes, quote messages and decisions",
-    Scope.BOOTH: "booth content: texts, products, publishing, live status, weekly hours, readiness marks",
+    Scope.BOOTH: "booth content: texts, products, publishing, live status, weekly hours, readiness marks; "
+    "scheduling and cancelling live shows",
     Scope.ADMIN: "the organizers' operations (permanent fair, carrying booths over); the owner must be "
     "an organizer of the fair",
 }

@@ -13,7 +13,7 @@ from exhibitors.models import Booth
 from kernel.access import allowed
 from shows import protocol as p
 from shows.access import ShowViewer
-from shows.models import Show, ShowChatMessage, ShowInterpretation, ShowStats
+from shows.models import Show, ShowChatMessage, ShowFollower, ShowInterpretation, ShowStats
 
 RECENT = timedelta(hours=2)  # ended shows stay in the programme this long
 
@@ -27,6 +27,40 @@ def programme(*, fair, user, now: datetime | None = None) -> list[Show]:
         .order_by("starts_at", "pk")
     )
     return [s for s in rows if allowed(user, "show:view", s)]
+
+
+# How the API lists a fair's shows: live first, then those to come, then those that ended.
+_STATUS_ORDER = {Show.Status.LIVE: 0, Show.Status.SCHEDULED: 1, Show.Status.ENDED: 2}
+
+
+def show_list(*, fair, user, booth_id: int | None = None, status: str | None = None) -> list[Show]:
+    """The fair's shows ``user`` may see (show:view), for the API: live, then scheduled (by start), then
+    ended (the latest first); ``booth_id`` and ``status`` narrow it. Products and interpretations are
+    prefetched for the answer's shape."""
+    rows = (
+        Show.objects.filter(fair=fair)
+        .select_related("booth__company", "booth__fair", "fair", "pinned")
+        .prefetch_related("products", "interpretations")
+    )
+    if booth_id is not None:
+        rows = rows.filter(booth_id=booth_id)
+    if status:
+        rows = rows.filter(status=status)
+    shows = [s for s in rows if allowed(user, "show:view", s)]
+    shows.sort(key=lambda s: (_STATUS_ORDER.get(s.status, 3), s.starts_at, s.pk))
+    ended = [s for s in shows if s.status == Show.Status.ENDED]
+    ended.sort(key=lambda s: (s.starts_at, s.pk), reverse=True)
+    return [s for s in shows if s.status != Show.Status.ENDED] + ended
+
+
+def followed_ids(*, user, shows) -> set[int]:
+    """Which of ``shows`` ``user`` follows (one query; none for a visitor)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    ids = [s.pk for s in shows]
+    return set(
+        ShowFollower.objects.filter(user_id=user.pk, show_id__in=ids).values_list("show_id", flat=True)
+    )
 
 
 def booth_shows(*, booth: Booth, now: datetime | None = None) -> QuerySet[Show]:

@@ -64,17 +64,23 @@ ADMISSION_GRACE = timedelta(minutes=30)  # tokens outlive the announced end: sho
 
 
 def _local_to_utc(local: datetime, zone: str) -> datetime:
+    # Only the zones of the list: ZoneInfo("Asia") is a folder of tzdata (IsADirectoryError).
+    if zone not in zoneinfo.available_timezones():
+        raise DomainError("show.bad_zone", _("%(zone)s is not a time zone.") % {"zone": zone})
+    tz = zoneinfo.ZoneInfo(zone)
+    no_such_time = DomainError(
+        "show.no_such_time", _("This time does not exist in %(zone)s.") % {"zone": zone}
+    )
     try:
-        tz = zoneinfo.ZoneInfo(zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise DomainError("show.bad_zone", _("%(zone)s is not a time zone.") % {"zone": zone}) from None
-    if local.tzinfo is not None:
-        return local.astimezone(UTC)
-    aware = local.replace(tzinfo=tz)
-    # A wall time that does not exist (skipped by a daylight-saving change) does not round-trip.
-    if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != local:
-        raise DomainError("show.no_such_time", _("This time does not exist in %(zone)s.") % {"zone": zone})
-    return aware.astimezone(UTC)
+        if local.tzinfo is not None:
+            return local.astimezone(UTC)
+        aware = local.replace(tzinfo=tz)
+        # A wall time that does not exist (skipped by a daylight-saving change) does not round-trip.
+        if aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != local:
+            raise no_such_time
+        return aware.astimezone(UTC)
+    except OverflowError:  # the first or last hours of the calendar, shifted out of it
+        raise no_such_time from None
 
 
 def _products_of(booth: Booth, product_ids) -> list[Product]:
@@ -112,6 +118,9 @@ def show_schedule(
     starts_at = _local_to_utc(starts_local, zone)
     if starts_at <= (now or timezone.now()):
         raise DomainError("show.in_the_past", _("Choose a time in the future."))
+    # Its end, and its times in every zone (the pages, the calendar file), stay inside the calendar.
+    if starts_at > datetime.max.replace(tzinfo=UTC) - timedelta(days=2):
+        raise DomainError("show.no_such_time", _("This time does not exist in %(zone)s.") % {"zone": zone})
     show = Show.objects.create(
         fair_id=booth.fair_id,
         booth=booth,
@@ -155,6 +164,17 @@ def show_follow(*, user, show: Show) -> tuple[ShowFollower, bool]:
         return ShowFollower.objects.get(show=show, user=user), False
     events.emit("show.followed", fair_id=show.fair_id, subject=show, actor=user, user_id=user.pk)
     return follower, True
+
+
+@transaction.atomic
+def show_unfollow(*, user, show: Show) -> bool:
+    """Stop reminding ``user`` of the show: their follower row goes, so neither the 10-minute reminder
+    (shows/jobs.py) nor "live now" reaches them. False when they did not follow it."""
+    require(user, "show:view", show)
+    deleted, _rows = ShowFollower.objects.filter(show=show, user_id=user.pk).delete()
+    if deleted:
+        events.emit("show.unfollowed", fair_id=show.fair_id, subject=show, actor=user, user_id=user.pk)
+    return bool(deleted)
 
 
 # --- going live and the video -----------------------------------------------------------------

@@ -257,6 +257,12 @@ MATRIX: dict[str, str] = {
     "POST /api/meetings/{id}/outcome/":                   "403 200 404 404 404 200 404 403 404 404 403",
     "POST /api/meetings/{id}/propose/":                   "403 400 404 404 404 400 404 400 404 404 403",
     "POST /api/meetings/{id}/reschedule/":                "403 400 404 404 404 400 404 400 404 404 403",
+    "GET /api/fairs/{slug}/shows/":                       "200 200 200 200 200 200 200 200 200 200 200",
+    "POST /api/fairs/{slug}/shows/":                      "403 403 403 403 403 201 403 403 403 403 403",
+    "GET /api/shows/{id}/":                               "200 200 200 200 200 200 200 200 200 200 200",
+    "POST /api/shows/{id}/follow/":                       "403 201 201 201 201 201 201 201 201 201 201",
+    "DELETE /api/shows/{id}/follow/":                     "403 200 200 200 200 200 200 200 200 200 200",
+    "POST /api/shows/{id}/cancel/":                       "403 403 403 403 403 200 403 403 403 403 403",
     "GET /api/meetings/{id}/stages/":                     "403 403 404 404 404 200 404 403 404 404 403",
     "POST /api/meetings/{id}/stages/":                    "403 403 404 404 404 201 404 403 404 404 403",
     "GET /api/outcomes/":                                 "403 200 200 200 200 200 200 200 200 200 200",
@@ -395,6 +401,14 @@ def _bodies(world) -> dict[str, dict]:
         "POST /api/outcomes/{id}/shipments/": {"shipped_on": "2027-01-06", "value": "10", "currency": "USD"},
         "POST /api/outcomes/{id}/shipments/{shipment}/": {"confirm": True},
         "POST /api/recommendations/marks/": {"booth": world["booth"].pk, "value": MARK},
+        "POST /api/fairs/{slug}/shows/": {
+            "booth": world["booth"].pk,
+            "title": "Probe",
+            "language": "en",
+            "starts": (timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
+            "zone": "Asia/Seoul",
+            "minutes": 30,
+        },
     }
 
 
@@ -562,6 +576,7 @@ def world(small_fair):
         "feed": feed,
         "booth": booth,
         "free_slot": slots[5],
+        "show": show,
     }
 
 
@@ -575,6 +590,7 @@ def _values_for(world, role: str, key: str) -> dict:
         "/api/booths/": world["booth"].pk,
         "/api/agreements/": world["agreement"].pk,
         "/api/outcomes/": world["outcome"].pk,
+        "/api/shows/": world["show"].pk,
     }
     for prefix, pk in api_id.items():
         if f" {prefix}" in key:
