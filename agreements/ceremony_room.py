@@ -22,9 +22,8 @@ from kernel.access import require, signed_in
 from kernel.errors import DomainError
 from kernel.janus import Admission, JanusAdmin
 from kernel.janus_rooms import admit, require_janus
-from kernel.websocket import already_stored, clean_client_id, create_once
 from meetings import protocol as p
-from meetings.room import chat_checked
+from meetings.room import chat_line_once
 from meetings.room_sfu import GROUP_SIZE
 
 CEREMONY_SIZE = GROUP_SIZE  # cameras at once; Janus refuses one more (432)
@@ -125,23 +124,9 @@ def ceremony_chat_post(*, user, ceremony: Ceremony, body, client_id: str | None 
     returns the line already stored (``duplicate``) and stores nothing. The rules of every call's chat
     (meetings.room.chat_checked): text, not empty, at most 2,000 characters, not too fast."""
     require(user, "agreement:join_ceremony", ceremony.agreement)
-    client_id = clean_client_id(client_id)
     mine = CeremonyMessage.objects.filter(ceremony=ceremony, author_id=user.pk)
-    stored = already_stored(mine, client_id)
-    if stored is not None:
-        return stored
-    body = chat_checked(body=body, user_id=user.pk)
-    return create_once(
-        mine,
-        client_id,
-        lambda: CeremonyMessage.objects.create(
-            ceremony=ceremony,
-            author=user,
-            author_name=user.get_full_name() or user.email or user.username,
-            body=body,
-            created_at=timezone.now(),
-            client_id=client_id,
-        ),
+    return chat_line_once(
+        mine, model=CeremonyMessage, user=user, body=body, client_id=client_id, ceremony=ceremony
     )
 
 

@@ -358,8 +358,18 @@ def meeting_chat_post(*, meeting_id: int, user, role: str, body, client_id: str 
     stored (``message.duplicate`` is True) and stores nothing, so a page may resend a line it has no
     acknowledgement for (after a reconnect, or a chat.unavailable error).
     """
-    client_id = clean_client_id(client_id)
     mine = RoomMessage.objects.filter(meeting_id=meeting_id, author_id=user.pk)
+    return chat_line_once(
+        mine, model=RoomMessage, user=user, body=body, client_id=client_id, meeting_id=meeting_id, role=role
+    )
+
+
+def chat_line_once(mine, *, model, user, body, client_id: str | None, **fields):
+    """Store a call's chat line (a row of ``model`` by ``user`` with ``fields``) once per client_id
+    among the author's lines ``mine``: the same id again returns the line already stored and stores
+    nothing; a new line passes the chat's rules first (chat_checked). Shared by the meetings' rooms and
+    the signing ceremony's room."""
+    client_id = clean_client_id(client_id)
     stored = already_stored(mine, client_id)
     if stored is not None:
         return stored
@@ -367,14 +377,13 @@ def meeting_chat_post(*, meeting_id: int, user, role: str, body, client_id: str 
     return create_once(
         mine,
         client_id,
-        lambda: RoomMessage.objects.create(
-            meeting_id=meeting_id,
+        lambda: model.objects.create(
             author=user,
             author_name=user.get_full_name() or user.email or user.username,
-            role=role,
             body=body,
             created_at=timezone.now(),
             client_id=client_id,
+            **fields,
         ),
     )
 
